@@ -1,0 +1,241 @@
+#include "graphclient.h"
+
+#include "operationref.h"
+#include "retryafter.h"
+
+#include <QDateTime>
+#include <QHostAddress>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+#include <QTimer>
+
+namespace {
+
+const char kTooLargeProperty[] = "teamsops_too_large";
+
+// Graph's error body: {"error": {"code": "...", "message": "..."}}.
+void readGraphError(const QByteArray &body, GraphReply &out)
+{
+    const QJsonDocument document = QJsonDocument::fromJson(body);
+    const QJsonObject error = document.object().value(QLatin1String("error")).toObject();
+    out.errorCode = error.value(QLatin1String("code")).toString();
+    out.errorMessage = error.value(QLatin1String("message")).toString();
+    if (out.errorCode.isEmpty() && out.errorMessage.isEmpty() && !body.trimmed().isEmpty() &&
+        !document.isObject()) {
+        out.errorMessage = QStringLiteral("the reply is not a Graph error (not JSON)");
+    }
+}
+
+GraphFailure classifyStatus(int status)
+{
+    if (status >= 200 && status < 300)
+        return GraphFailure::None;
+    switch (status) {
+    case 401:
+        return GraphFailure::Unauthorized;
+    case 403:
+        return GraphFailure::Forbidden;
+    case 404:
+        return GraphFailure::NotFound;
+    case 429:
+    case 503:
+    case 504:
+        return GraphFailure::Throttled;
+    default:
+        return GraphFailure::HttpError;
+    }
+}
+
+} // namespace
+
+QString graphFailureName(GraphFailure failure)
+{
+    switch (failure) {
+    case GraphFailure::None:
+        return QStringLiteral("ok");
+    case GraphFailure::Unauthorized:
+        return QStringLiteral("not signed in");
+    case GraphFailure::Forbidden:
+        return QStringLiteral("access denied");
+    case GraphFailure::NotFound:
+        return QStringLiteral("not found");
+    case GraphFailure::Throttled:
+        return QStringLiteral("throttled");
+    case GraphFailure::HttpError:
+        return QStringLiteral("HTTP error");
+    case GraphFailure::Timeout:
+        return QStringLiteral("timed out");
+    case GraphFailure::Network:
+        return QStringLiteral("network error");
+    case GraphFailure::TooLarge:
+        return QStringLiteral("reply too large");
+    case GraphFailure::MalformedReply:
+        return QStringLiteral("malformed reply");
+    case GraphFailure::Refused:
+        return QStringLiteral("refused");
+    }
+    return QString();
+}
+
+QString GraphReply::describe() const
+{
+    QString text = graphFailureName(failure);
+    if (httpStatus != 0)
+        text += QStringLiteral(" (HTTP %1)").arg(httpStatus);
+    if (!errorCode.isEmpty())
+        text += QStringLiteral(": ") + errorCode;
+    if (!errorMessage.isEmpty())
+        text += (errorCode.isEmpty() ? QStringLiteral(": ") : QStringLiteral(" — ")) + errorMessage;
+    if (retryAfter)
+        text += QStringLiteral(" (retry after %1 s)").arg(retryAfter->count());
+    return text;
+}
+
+bool GraphClient::isLoopback(const QUrl &url)
+{
+    const QString host = url.host();
+    if (host.compare(QLatin1String("localhost"), Qt::CaseInsensitive) == 0)
+        return true;
+    const QHostAddress address(host);
+    return !address.isNull() && address.isLoopback();
+}
+
+QString GraphClient::checkBaseUrl(const QUrl &base)
+{
+    if (!base.isValid() || base.host().isEmpty())
+        return QStringLiteral("Graph URL \"%1\" is not a valid URL").arg(base.toString());
+    if (base.scheme() == QLatin1String("https"))
+        return QString();
+    if (base.scheme() == QLatin1String("http") && isLoopback(base))
+        return QString();
+    return QStringLiteral("Graph URL \"%1\" must use https (plain http is allowed only to "
+                          "127.0.0.1, for the simulator)")
+        .arg(base.toString());
+}
+
+GraphClient::GraphClient(const QUrl &baseUrl, TokenProvider tokenProvider, QObject *parent)
+    : QObject(parent)
+    , m_network(new QNetworkAccessManager(this))
+    , m_baseUrl(baseUrl.adjusted(QUrl::StripTrailingSlash))
+    , m_tokenProvider(std::move(tokenProvider))
+{
+    Q_ASSERT_X(checkBaseUrl(m_baseUrl).isEmpty(), "GraphClient", "check the base URL first");
+}
+
+QUrl GraphClient::resolve(const QString &pathOrUrl) const
+{
+    if (pathOrUrl.contains(QLatin1String("://")))
+        return QUrl(pathOrUrl);
+    return urlUnderBase(m_baseUrl, pathOrUrl.startsWith(QLatin1Char('/'))
+                                       ? pathOrUrl
+                                       : QLatin1Char('/') + pathOrUrl);
+}
+
+QNetworkRequest GraphClient::makeRequest(const QUrl &url) const
+{
+    QNetworkRequest request(url);
+    request.setTransferTimeout(static_cast<int>(m_transferTimeout.count()));
+    // Never follow a redirect: it could carry the bearer token to another host.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
+    request.setRawHeader("Accept", "application/json");
+    request.setRawHeader("Prefer", "include-unknown-enum-members");
+    request.setRawHeader("User-Agent", "TeamsOps/0.1");
+    const QString token = m_tokenProvider ? m_tokenProvider() : QString();
+    if (!token.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
+    return request;
+}
+
+bool GraphClient::refuseForeignOrigin(const QUrl &url, QObject *receiver,
+                                      const ReplyHandler &handler)
+{
+    if (url.isValid() && sameOrigin(url, m_baseUrl))
+        return false;
+    GraphReply refused;
+    refused.url = url;
+    refused.failure = GraphFailure::Refused;
+    refused.errorMessage =
+        QStringLiteral("%1 is not on the configured Graph host; the request was not sent")
+            .arg(url.toString(QUrl::RemoveQuery | QUrl::RemoveUserInfo));
+    // Deliver asynchronously, like every other reply, so callers see one behaviour.
+    QTimer::singleShot(0, receiver, [handler, refused] { handler(refused); });
+    return true;
+}
+
+void GraphClient::get(const QUrl &url, QObject *receiver, ReplyHandler handler)
+{
+    if (refuseForeignOrigin(url, receiver, handler))
+        return;
+    track(m_network->get(makeRequest(url)), receiver, std::move(handler));
+}
+
+void GraphClient::post(const QUrl &url, const QJsonObject &body, QObject *receiver,
+                       ReplyHandler handler)
+{
+    if (refuseForeignOrigin(url, receiver, handler))
+        return;
+    QNetworkRequest request = makeRequest(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    track(m_network->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact)), receiver,
+          std::move(handler));
+}
+
+void GraphClient::track(QNetworkReply *reply, QObject *receiver, ReplyHandler handler)
+{
+    const qint64 cap = m_maxReplyBytes;
+    auto abortIfTooLarge = [reply, cap](qint64 received, qint64 total) {
+        if (received > cap || total > cap) {
+            reply->setProperty(kTooLargeProperty, true);
+            reply->abort();
+        }
+    };
+    connect(reply, &QNetworkReply::metaDataChanged, reply, [reply, abortIfTooLarge] {
+        const QVariant length = reply->header(QNetworkRequest::ContentLengthHeader);
+        if (length.isValid())
+            abortIfTooLarge(0, length.toLongLong());
+    });
+    connect(reply, &QNetworkReply::downloadProgress, reply, abortIfTooLarge);
+
+    QPointer<QObject> guard(receiver);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, guard, handler] {
+        reply->deleteLater();
+        const GraphReply result = toGraphReply(reply, reply->property(kTooLargeProperty).toBool());
+        if (guard)
+            handler(result);
+    });
+}
+
+GraphReply GraphClient::toGraphReply(QNetworkReply *reply, bool tooLarge) const
+{
+    GraphReply out;
+    out.url = reply->url();
+    out.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    out.location = reply->rawHeader("Location");
+    out.contentLocation = reply->rawHeader("Content-Location");
+    out.retryAfter =
+        parseRetryAfter(reply->rawHeader("Retry-After"), QDateTime::currentDateTimeUtc());
+    if (tooLarge) {
+        out.failure = GraphFailure::TooLarge;
+        out.errorMessage = QStringLiteral("the reply was larger than %1 bytes and was dropped")
+                               .arg(m_maxReplyBytes);
+        return out;
+    }
+    out.body = reply->readAll();
+    if (out.httpStatus == 0) {
+        const bool timedOut = reply->error() == QNetworkReply::TimeoutError ||
+                              reply->error() == QNetworkReply::OperationCanceledError;
+        out.failure = timedOut ? GraphFailure::Timeout : GraphFailure::Network;
+        out.errorMessage =
+            timedOut
+                ? QStringLiteral("no reply within %1 s").arg(m_transferTimeout.count() / 1000.0)
+                : reply->errorString();
+        return out;
+    }
+    out.failure = classifyStatus(out.httpStatus);
+    if (out.failure != GraphFailure::None)
+        readGraphError(out.body, out);
+    return out;
+}

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "graphreply.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+
+#include <chrono>
+#include <functional>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+class QNetworkRequest;
+
+// The only place that talks HTTP to Microsoft Graph. It owns one QNetworkAccessManager, adds the
+// bearer token and Graph's headers, enforces a transfer timeout and a reply size cap, and hands
+// back typed GraphReply values. Widgets and schedulers never see a QNetworkReply.
+class GraphClient final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(GraphClient)
+public:
+    using TokenProvider = std::function<QString()>;
+    using ReplyHandler = std::function<void(const GraphReply &)>;
+
+    static QUrl defaultBaseUrl()
+    {
+        return QUrl(QStringLiteral("https://graph.microsoft.com/v1.0"));
+    }
+    // Empty when the base may be used: HTTPS anywhere, plain HTTP only to a loopback address.
+    static QString checkBaseUrl(const QUrl &base);
+    static bool isLoopback(const QUrl &url);
+
+    GraphClient(const QUrl &baseUrl, TokenProvider tokenProvider, QObject *parent = nullptr);
+
+    QUrl baseUrl() const { return m_baseUrl; }
+    bool talksToLoopback() const { return isLoopback(m_baseUrl); }
+
+    void setTransferTimeout(std::chrono::milliseconds timeout) { m_transferTimeout = timeout; }
+    void setMaxReplyBytes(qint64 bytes) { m_maxReplyBytes = bytes; }
+    qint64 maxReplyBytes() const { return m_maxReplyBytes; }
+
+    // A path relative to the base ("/teams/x") or a full URL. Full URLs on any other origin are
+    // refused without being fetched, so the token never leaves the configured host.
+    QUrl resolve(const QString &pathOrUrl) const;
+
+    // handler runs once, unless receiver is destroyed first.
+    void get(const QUrl &url, QObject *receiver, ReplyHandler handler);
+    void post(const QUrl &url, const QJsonObject &body, QObject *receiver, ReplyHandler handler);
+
+private:
+    QNetworkRequest makeRequest(const QUrl &url) const;
+    void track(QNetworkReply *reply, QObject *receiver, ReplyHandler handler);
+    bool refuseForeignOrigin(const QUrl &url, QObject *receiver, const ReplyHandler &handler);
+    GraphReply toGraphReply(QNetworkReply *reply, bool tooLarge) const;
+
+    QNetworkAccessManager *m_network;
+    QUrl m_baseUrl;
+    TokenProvider m_tokenProvider;
+    std::chrono::milliseconds m_transferTimeout{std::chrono::seconds(60)};
+    qint64 m_maxReplyBytes = 4 * 1024 * 1024;
+};

@@ -1,0 +1,173 @@
+#include "watchsession.h"
+
+#include "clock.h"
+#include "graphclient.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+using namespace std::chrono;
+
+namespace {
+
+QString isoUtc(const QDateTime &time)
+{
+    return time.toUTC().toString(Qt::ISODateWithMs);
+}
+
+} // namespace
+
+QByteArray observationJsonLine(const WatchedOperation &operation, const QDateTime &observedAt)
+{
+    const Operation op = operation.latest.value_or(Operation());
+    QJsonObject line{
+        {QStringLiteral("location"), operation.locationText},
+        {QStringLiteral("id"), op.id.isEmpty() ? operation.ref.operationId : op.id},
+        {QStringLiteral("operationType"), op.operationTypeRaw},
+        {QStringLiteral("status"), op.statusRaw},
+        {QStringLiteral("attemptsCount"), op.attemptsCount},
+        {QStringLiteral("targetResourceLocation"), op.targetResourceLocation.isEmpty()
+                                                       ? QJsonValue()
+                                                       : QJsonValue(op.targetResourceLocation)},
+        {QStringLiteral("observedAt"), isoUtc(observedAt)},
+    };
+    line.insert(QStringLiteral("error"),
+                op.error ? QJsonValue(QJsonObject{{QStringLiteral("code"), op.error->code},
+                                                  {QStringLiteral("message"), op.error->message}})
+                         : QJsonValue());
+    return QJsonDocument(line).toJson(QJsonDocument::Compact);
+}
+
+QString observationTextLine(const WatchedOperation &operation, const QDateTime &observedAt)
+{
+    const Operation op = operation.latest.value_or(Operation());
+    QString line =
+        QStringLiteral("%1  %2  %3  attempts=%4  %5")
+            .arg(isoUtc(observedAt),
+                 op.statusRaw.isEmpty() ? QStringLiteral("(no status)") : op.statusRaw,
+                 op.operationTypeRaw.isEmpty() ? QStringLiteral("(no type)") : op.operationTypeRaw)
+            .arg(op.attemptsCount)
+            .arg(operation.locationText);
+    if (op.error)
+        line += QStringLiteral("  error=%1: %2").arg(op.error->code, op.error->message);
+    if (!op.targetResourceLocation.isEmpty())
+        line += QStringLiteral("  target=") + op.targetResourceLocation;
+    return line;
+}
+
+WatchSession::WatchSession(Options options, Clock &clock, QTextStream &out, QTextStream &err,
+                           QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_clock(clock)
+    , m_out(out)
+    , m_err(err)
+{
+    m_timeout.setSingleShot(true);
+    connect(&m_timeout, &QTimer::timeout, this, [this] {
+        m_err << "timed out: not every operation finished within the --timeout" << Qt::endl;
+        finish(TimedOut);
+    });
+}
+
+WatchSession::~WatchSession() = default;
+
+bool WatchSession::start()
+{
+    const QString urlProblem = GraphClient::checkBaseUrl(m_options.graphUrl);
+    if (!urlProblem.isEmpty()) {
+        m_err << "error: " << urlProblem << Qt::endl;
+        return false;
+    }
+    if (m_options.locations.isEmpty()) {
+        m_err << "error: give at least one LOCATION to watch" << Qt::endl;
+        return false;
+    }
+    if (m_options.token.isEmpty()) {
+        m_err << "error: TEAMSOPS_TOKEN is not set; put a Microsoft Graph access token in it "
+                 "(for example from Graph Explorer's \"Access token\" tab)"
+              << Qt::endl;
+        return false;
+    }
+
+    QList<std::pair<OperationRef, QString>> refs;
+    bool allResolved = true;
+    for (const QString &location : std::as_const(m_options.locations)) {
+        const LocationResolution resolved = resolveLocation(location, m_options.graphUrl);
+        if (resolved.ref) {
+            refs.append({*resolved.ref, location});
+        } else {
+            m_err << "error: bad Location \"" << location << "\": " << resolved.error << Qt::endl;
+            allResolved = false;
+        }
+    }
+    if (!allResolved)
+        return false;
+
+    const QString token = m_options.token;
+    m_client = new GraphClient(
+        m_options.graphUrl, [token] { return token; }, this);
+    m_poller = new OperationPoller(*m_client, m_clock, this);
+    const milliseconds interval = m_poller->setInterval(m_options.interval);
+    if (interval > m_options.interval) {
+        m_err << "note: polling every " << duration<double>(interval).count()
+              << " s, the shortest interval allowed for this host" << Qt::endl;
+    }
+
+    connect(m_poller, &OperationPoller::operationObserved, this, &WatchSession::report);
+    connect(m_poller, &OperationPoller::pollFailed, this, &WatchSession::warn);
+    connect(m_poller, &OperationPoller::authenticationRequired, this, [this](const QString &why) {
+        m_err << "error: authentication failed (" << why << "); set a fresh token in TEAMSOPS_TOKEN"
+              << Qt::endl;
+        finish(UsageError);
+    });
+    connect(m_poller, &OperationPoller::allOperationsTerminal, this, [this] {
+        const auto &ops = m_poller->operations();
+        const bool anyFailed = std::any_of(ops.cbegin(), ops.cend(), [](const auto &op) {
+            return op.latest && op.latest->status == OperationStatus::Failed;
+        });
+        finish(anyFailed ? SomeFailed : AllSucceeded);
+    });
+
+    for (const auto &[ref, text] : std::as_const(refs))
+        m_poller->watch(ref, text);
+    if (m_options.timeout)
+        m_timeout.start(*m_options.timeout);
+    return true;
+}
+
+void WatchSession::report(const WatchedOperation &operation, bool changed)
+{
+    m_lastWarning.remove(operation.ref.key());
+    if (!changed)
+        return;
+    const QDateTime observedAt = operation.lastPolledAt;
+    if (m_options.json)
+        m_out << observationJsonLine(operation, observedAt) << '\n';
+    else
+        m_out << observationTextLine(operation, observedAt) << '\n';
+    m_out.flush();
+}
+
+void WatchSession::warn(const WatchedOperation &operation, const GraphReply &reply)
+{
+    // Say each distinct problem once, not once per retry.
+    const QString message = reply.describe();
+    QString &last = m_lastWarning[operation.ref.key()];
+    if (last == message)
+        return;
+    last = message;
+    m_err << "warning: " << operation.locationText << ": " << message << Qt::endl;
+}
+
+void WatchSession::finish(int exitCode)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_timeout.stop();
+    m_out.flush();
+    m_err.flush();
+    emit finished(exitCode);
+}

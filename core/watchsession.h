@@ -1,0 +1,72 @@
+#pragma once
+
+#include "operationpoller.h"
+
+#include <QObject>
+#include <QStringList>
+#include <QTimer>
+#include <QUrl>
+
+#include <chrono>
+#include <optional>
+
+class QTextStream;
+class Clock;
+class GraphClient;
+
+// The logic of `teamsops-cli watch`: resolve the Locations, poll until every operation is terminal
+// (or the timeout passes, or sign-in fails), and print one line per observed change.
+class WatchSession final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(WatchSession)
+public:
+    enum ExitCode
+    {
+        AllSucceeded = 0,
+        UsageError = 1,
+        SomeFailed = 2,
+        TimedOut = 3
+    };
+
+    struct Options
+    {
+        QUrl graphUrl = QUrl(QStringLiteral("https://graph.microsoft.com/v1.0"));
+        std::chrono::milliseconds interval{std::chrono::seconds(30)};
+        std::optional<std::chrono::milliseconds> timeout;
+        bool json = false;
+        QStringList locations;
+        QString token;
+    };
+
+    WatchSession(Options options, Clock &clock, QTextStream &out, QTextStream &err,
+                 QObject *parent = nullptr);
+    ~WatchSession() override;
+
+    // Starts polling. Returns false (after printing why on err) when the options cannot work;
+    // finished() is then not emitted and the caller exits with UsageError.
+    bool start();
+
+signals:
+    void finished(int exitCode);
+
+private:
+    void report(const WatchedOperation &operation, bool changed);
+    void warn(const WatchedOperation &operation, const GraphReply &reply);
+    void finish(int exitCode);
+
+    Options m_options;
+    Clock &m_clock;
+    QTextStream &m_out;
+    QTextStream &m_err;
+    GraphClient *m_client = nullptr;
+    OperationPoller *m_poller = nullptr;
+    QTimer m_timeout;
+    QHash<QString, QString> m_lastWarning;
+    bool m_finished = false;
+};
+
+// One observation as a JSON line (keys: location, id, operationType, status, attemptsCount, error,
+// targetResourceLocation, observedAt) and as a line for people.
+QByteArray observationJsonLine(const WatchedOperation &operation, const QDateTime &observedAt);
+QString observationTextLine(const WatchedOperation &operation, const QDateTime &observedAt);

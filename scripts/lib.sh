@@ -1,0 +1,30 @@
+# Shared by ./scripts/demo, ./scripts/test and ./scripts/screenshot: install what is missing, then build.
+# shellcheck shell=bash
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${TEAMSOPS_BUILD_DIR:-$ROOT/build}"
+
+# Debian bookworm packages. qt6-websockets-dev is needed by HttpServer's CMake config.
+PACKAGES=(cmake g++ ninja-build qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
+          qt6-svg-dev libqt6svg6 qt6-qpa-plugins xvfb xauth)
+
+install_missing_packages() {
+    local missing=()
+    for pkg in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "Installing missing packages: ${missing[*]}"
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build_project() {
+    if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+        cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    fi
+    cmake --build "$BUILD_DIR" --parallel "$(nproc)"
+}

@@ -1,0 +1,352 @@
+#include "simserver.h"
+
+#include "simtenant.h"
+
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponder>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QMetaEnum>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+
+namespace {
+
+QString randomToken()
+{
+    return QStringLiteral("sim-%1%2")
+        .arg(QRandomGenerator::system()->generate64(), 16, 16, QLatin1Char('0'))
+        .arg(QRandomGenerator::system()->generate64(), 16, 16, QLatin1Char('0'));
+}
+
+// Graph spells keys three ways: teams('x'), teams(x) and teams/x. Turn them all into segments.
+QStringList pathSegments(QString path)
+{
+    static const QRegularExpression quotedKey(QStringLiteral(R"(\('([^']*)'\))"));
+    static const QRegularExpression bareKey(QStringLiteral(R"(\(([^)]*)\))"));
+    path.replace(quotedKey, QStringLiteral("/\\1"));
+    path.replace(bareKey, QStringLiteral("/\\1"));
+    return path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+}
+
+QByteArray keyLocation(const QString &teamId, const QString &operationId)
+{
+    return QStringLiteral("/teams('%1')/operations('%2')").arg(teamId, operationId).toUtf8();
+}
+
+bool is(const QString &segment, const char *name)
+{
+    return segment.compare(QLatin1String(name), Qt::CaseInsensitive) == 0;
+}
+
+} // namespace
+
+SimServer::SimServer(SimTenant &tenant, const QString &token, QObject *parent)
+    : QObject(parent)
+    , m_tenant(tenant)
+    , m_server(new QHttpServer(this))
+    , m_token(token.isEmpty() ? randomToken() : token)
+{
+    // Graph's paths (teams('id'), $batch, ...) are routed here rather than through QHttpServer's
+    // placeholder routes, which cannot express them: every request reaches the missing handler.
+    m_server->setMissingHandler([this](const QHttpServerRequest &request,
+                                       QHttpServerResponder &&responder) {
+        QHash<QByteArray, QByteArray> headers;
+        for (const auto &[name, value] : request.headers())
+            headers.insert(name.toLower(), value);
+        const QByteArray method =
+            QByteArray(
+                QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(int(request.method())))
+                .toUpper();
+        handle(method, request.url(), headers, request.body()).write(responder);
+    });
+}
+
+SimServer::~SimServer() = default;
+
+quint16 SimServer::listen(quint16 port)
+{
+    m_port = m_server->listen(QHostAddress::LocalHost, port);
+    return m_port;
+}
+
+QUrl SimServer::baseUrl(const QString &version) const
+{
+    return QUrl(QStringLiteral("http://127.0.0.1:%1/%2").arg(m_port).arg(version));
+}
+
+int SimServer::requestCount(const QString &pathSuffix) const
+{
+    return static_cast<int>(
+        std::count_if(m_requests.cbegin(), m_requests.cend(), [&](const SimRequestRecord &record) {
+            return record.path.endsWith(pathSuffix);
+        }));
+}
+
+SimReply SimServer::handle(const QByteArray &method, const QUrl &url,
+                           const QHash<QByteArray, QByteArray> &headers, const QByteArray &body)
+{
+    SimRequestRecord record;
+    record.method = method;
+    record.path = url.path(QUrl::FullyDecoded);
+    record.prefer = headers.value("prefer");
+    record.authorized = headers.value("authorization") == "Bearer " + m_token.toUtf8();
+
+    SimReply reply;
+    QStringList segments = pathSegments(record.path);
+    const bool beta = !segments.isEmpty() && is(segments.first(), "beta");
+    if (!record.authorized) {
+        reply = SimReply::graphError(401, QStringLiteral("InvalidAuthenticationToken"),
+                                     headers.contains("authorization")
+                                         ? QStringLiteral("Access token validation failure.")
+                                         : QStringLiteral("Access token is empty."));
+    } else if (segments.isEmpty() || !(beta || is(segments.first(), "v1.0"))) {
+        reply = SimReply::graphError(400, QStringLiteral("BadRequest"),
+                                     QStringLiteral("Invalid version."));
+    } else if (std::optional<SimReply> fault = takeFault(record.path)) {
+        reply = *fault;
+    } else {
+        segments.removeFirst();
+        m_tenant.settle();
+        const bool withUnknownEnums = record.prefer.contains("include-unknown-enum-members");
+        reply = route(method, segments, beta, withUnknownEnums, QUrlQuery(url), body);
+    }
+    record.status = reply.status;
+    m_requests.append(record);
+    return reply;
+}
+
+std::optional<SimReply> SimServer::takeFault(const QString &path)
+{
+    for (qsizetype i = 0; i < m_faults.size(); ++i) {
+        SimFault &fault = m_faults[i];
+        if (!path.contains(fault.pathContains))
+            continue;
+        const SimFault used = fault;
+        if (--fault.times <= 0)
+            m_faults.removeAt(i);
+        const bool throttled = used.status == 429;
+        SimReply reply = SimReply::graphError(
+            used.status,
+            throttled ? QStringLiteral("TooManyRequests") : QStringLiteral("ServiceUnavailable"),
+            throttled ? QStringLiteral("Too many requests, retry later.")
+                      : QStringLiteral("The service is temporarily unavailable."));
+        if (!used.retryAfter.isEmpty())
+            reply.withHeader("Retry-After", used.retryAfter);
+        return reply;
+    }
+    return std::nullopt;
+}
+
+SimReply SimServer::route(const QByteArray &method, const QStringList &s, bool beta,
+                          bool withUnknownEnums, const QUrlQuery &query, const QByteArray &body)
+{
+    const bool get = method == "GET";
+    const bool post = method == "POST";
+    const qsizetype n = s.size();
+    if (n >= 1 && is(s[0], "teams")) {
+        if (n == 1 && post)
+            return createTeam(body);
+        if (n == 2 && get)
+            return getTeam(s[1]);
+        if (n == 3 && is(s[2], "operations") && get)
+            return listOperations(s[1], beta, withUnknownEnums, query);
+        if (n == 3 && is(s[2], "operations") && post)
+            return storeOperation(s[1], body);
+        if (n == 4 && is(s[2], "operations") && get)
+            return getOperation(s[1], s[3], beta, withUnknownEnums);
+        if (n == 3 && is(s[2], "clone") && post)
+            return startClone(s[1], body);
+        if (n == 3 && (is(s[2], "archive") || is(s[2], "unarchive")) && post)
+            return startArchive(s[1], is(s[2], "archive"));
+    }
+    // The old shape some Location headers still use: /groups(T)/team/operations(O).
+    if (n == 5 && is(s[0], "groups") && is(s[2], "team") && is(s[3], "operations") && get)
+        return getOperation(s[1], s[4], beta, withUnknownEnums);
+    if (n == 5 && is(s[0], "me") && is(s[1], "joinedTeams") && is(s[3], "team") &&
+        is(s[4], "operations") && post) {
+        return storeOperation(s[2], body);
+    }
+    return SimReply::graphError(
+        400, QStringLiteral("BadRequest"),
+        QStringLiteral("Resource not found for the segment '%1'.").arg(s.value(n - 1)));
+}
+
+SimReply SimServer::getOperation(const QString &teamId, const QString &operationId, bool beta,
+                                 bool withUnknownEnums)
+{
+    const SimOperation *op = m_tenant.operation(teamId, operationId);
+    if (!op) {
+        return SimReply::graphError(
+            404, QStringLiteral("NotFound"),
+            QStringLiteral("Operation %1 was not found for team %2.").arg(operationId, teamId));
+    }
+    return SimReply::json(200, m_tenant.operationJson(*op, withUnknownEnums, beta));
+}
+
+SimReply SimServer::listOperations(const QString &teamId, bool beta, bool withUnknownEnums,
+                                   const QUrlQuery &query)
+{
+    if (!m_tenant.team(teamId)) {
+        return SimReply::graphError(404, QStringLiteral("NotFound"),
+                                    QStringLiteral("No team found with Group Id %1").arg(teamId));
+    }
+    const QList<const SimOperation *> all = m_tenant.operationsOf(teamId);
+    const int top = std::clamp(query.queryItemValue(QStringLiteral("$top")).toInt(), 0, 999);
+    const int pageSize = top > 0 ? top : 20;
+    const int skip = std::max(0, query.queryItemValue(QStringLiteral("$skiptoken")).toInt());
+
+    QJsonArray page;
+    for (qsizetype i = skip; i < all.size() && i < skip + pageSize; ++i)
+        page.append(m_tenant.operationJson(*all[i], withUnknownEnums, beta));
+    QJsonObject json{{QStringLiteral("@odata.context"),
+                      QStringLiteral("https://graph.microsoft.com/v1.0/$metadata#teams('%1')/"
+                                     "operations")
+                          .arg(teamId)},
+                     {QStringLiteral("value"), page}};
+    if (skip + pageSize < all.size()) {
+        QUrl next = baseUrl(beta ? QStringLiteral("beta") : QStringLiteral("v1.0"));
+        next.setPath(next.path() + QStringLiteral("/teams/%1/operations").arg(teamId));
+        next.setQuery(QStringLiteral("$top=%1&$skiptoken=%2").arg(pageSize).arg(skip + pageSize));
+        json.insert(QStringLiteral("@odata.nextLink"), next.toString());
+    }
+    return SimReply::json(200, json);
+}
+
+SimReply SimServer::storeOperation(const QString &teamId, const QByteArray &body)
+{
+    // "Create teamsAsyncOperation": the body is stored and served back as sent, with a
+    // server-assigned id and createdDateTime.
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
+        return SimReply::graphError(400, QStringLiteral("BadRequest"),
+                                    QStringLiteral("The request body is not a JSON object."));
+    }
+    if (!m_tenant.team(teamId)) {
+        return SimReply::graphError(404, QStringLiteral("NotFound"),
+                                    QStringLiteral("No team found with Group Id %1").arg(teamId));
+    }
+    QJsonObject stored = document.object();
+    SimOperation op;
+    op.id = SimTenant::newId();
+    op.teamId = teamId;
+    op.type = stored.value(QLatin1String("operationType")).toString();
+    stored.insert(QStringLiteral("@odata.type"),
+                  QStringLiteral("#microsoft.graph.teamsAsyncOperation"));
+    stored.insert(QStringLiteral("id"), op.id);
+    stored.insert(QStringLiteral("createdDateTime"),
+                  SimTenant::graphTimestamp(m_tenant.simulatedNow()));
+    op.stored = stored;
+    m_tenant.addOperation(op);
+    return SimReply::json(201, stored).withHeader("Location", keyLocation(teamId, op.id));
+}
+
+SimReply SimServer::getTeam(const QString &teamId)
+{
+    const SimTeam *team = m_tenant.team(teamId);
+    if (!team) {
+        return SimReply::graphError(404, QStringLiteral("NotFound"),
+                                    QStringLiteral("No team found with Group Id %1").arg(teamId));
+    }
+    QJsonObject json = team->toJson(m_tenant.tenantId());
+    json.insert(QStringLiteral("@odata.context"),
+                QStringLiteral("https://graph.microsoft.com/v1.0/$metadata#teams/$entity"));
+    return SimReply::json(200, json);
+}
+
+SimReply SimServer::startClone(const QString &teamId, const QByteArray &body)
+{
+    const SimTeam *source = m_tenant.team(teamId);
+    if (!source) {
+        return SimReply::graphError(404, QStringLiteral("NotFound"),
+                                    QStringLiteral("No team found with Group Id %1").arg(teamId));
+    }
+    const QJsonObject request = QJsonDocument::fromJson(body).object();
+    const QString displayName = request.value(QLatin1String("displayName")).toString();
+    if (displayName.isEmpty()) {
+        return SimReply::graphError(400, QStringLiteral("BadRequest"),
+                                    QStringLiteral("displayName is required."));
+    }
+    const QStringList parts = request.value(QLatin1String("partsToClone"))
+                                  .toString()
+                                  .remove(QLatin1Char(' '))
+                                  .split(QLatin1Char(','), Qt::SkipEmptyParts);
+    if (parts.contains(QLatin1String("tabs")) && !parts.contains(QLatin1String("apps"))) {
+        return SimReply::graphError(
+            400, QStringLiteral("InvalidRequest"),
+            QStringLiteral("Tabs cannot be cloned without cloning Apps as well."));
+    }
+    if (parts.contains(QLatin1String("tabs")) && !parts.contains(QLatin1String("channels"))) {
+        return SimReply::graphError(
+            400, QStringLiteral("InvalidRequest"),
+            QStringLiteral("Tabs cannot be cloned without cloning Channels as well."));
+    }
+    if (source->isOrgWide) {
+        return SimReply::graphError(400, QStringLiteral("BadRequest"),
+                                    QStringLiteral("Org-wide teams cannot be cloned."));
+    }
+    SimTeam produced;
+    produced.id = SimTenant::newId();
+    produced.displayName = displayName;
+    produced.description = request.value(QLatin1String("description")).toString();
+    produced.visibility = request.value(QLatin1String("visibility")).toString(source->visibility);
+
+    SimOperation op;
+    op.teamId = source->id;
+    op.type = QStringLiteral("cloneTeam");
+    op.createdAt = m_tenant.secondsSinceStart();
+    op.producesTeam = produced;
+    op.targetTeamId = produced.id;
+    const SimOperation &added = m_tenant.addOperation(op);
+    return SimReply::empty(202).withHeader("Location", keyLocation(source->id, added.id));
+}
+
+SimReply SimServer::startArchive(const QString &teamId, bool archive)
+{
+    const SimTeam *team = m_tenant.team(teamId);
+    if (!team) {
+        return SimReply::graphError(404, QStringLiteral("NotFound"),
+                                    QStringLiteral("No team found with Group Id %1").arg(teamId));
+    }
+    SimOperation op;
+    op.teamId = team->id;
+    op.type = archive ? QStringLiteral("archiveTeam") : QStringLiteral("unarchiveTeam");
+    op.createdAt = m_tenant.secondsSinceStart();
+    op.startAfter = 2;
+    op.duration = 20;
+    op.targetTeamId = team->id;
+    op.setsArchived = archive;
+    const SimOperation &added = m_tenant.addOperation(op);
+    // The service sends this older, unquoted shape for archive operations too.
+    return SimReply::empty(202).withHeader(
+        "Location", QStringLiteral("/teams(%1)/operations(%2)").arg(team->id, added.id).toUtf8());
+}
+
+SimReply SimServer::createTeam(const QByteArray &body)
+{
+    const QJsonObject request = QJsonDocument::fromJson(body).object();
+    const QString displayName = request.value(QLatin1String("displayName")).toString();
+    if (displayName.isEmpty()) {
+        return SimReply::graphError(400, QStringLiteral("BadRequest"),
+                                    QStringLiteral("displayName is required."));
+    }
+    SimTeam produced;
+    produced.id = SimTenant::newId();
+    produced.displayName = displayName;
+    produced.description = request.value(QLatin1String("description")).toString();
+    produced.visibility =
+        request.value(QLatin1String("visibility")).toString(QStringLiteral("private"));
+    // The operation lives under the new team's id before the team itself can be read.
+    SimOperation op;
+    op.teamId = produced.id;
+    op.type = QStringLiteral("createTeam");
+    op.createdAt = m_tenant.secondsSinceStart();
+    op.producesTeam = produced;
+    op.targetTeamId = produced.id;
+    const SimOperation &added = m_tenant.addOperation(op);
+    return SimReply::empty(202)
+        .withHeader("Location", keyLocation(produced.id, added.id))
+        .withHeader("Content-Location", QStringLiteral("/teams('%1')").arg(produced.id).toUtf8());
+}

@@ -1,0 +1,84 @@
+#pragma once
+
+#include "simreply.h"
+
+#include <QHash>
+#include <QList>
+#include <QObject>
+#include <QString>
+#include <QUrl>
+#include <QUrlQuery>
+
+#include <optional>
+
+class QHttpServer;
+class SimTenant;
+
+// What the simulator saw of one request; tests and benchmarks read these.
+struct SimRequestRecord
+{
+    QByteArray method;
+    QString path; // decoded, as received, version prefix included
+    QByteArray prefer;
+    bool authorized = false;
+    int status = 0;
+};
+
+// A fault the next matching requests get instead of their normal answer (tests, scenarios).
+struct SimFault
+{
+    QString pathContains; // matched against the decoded path
+    int status = 429;
+    QByteArray retryAfter; // Retry-After header value; empty for none
+    int times = 1;         // how many requests it answers
+};
+
+// Microsoft Graph, as far as TeamsOps uses it, on Qt HttpServer bound to 127.0.0.1.
+class SimServer final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SimServer)
+public:
+    // An empty token makes a random one.
+    SimServer(SimTenant &tenant, const QString &token = QString(), QObject *parent = nullptr);
+    ~SimServer() override;
+
+    // Binds 127.0.0.1 only. port 0 picks a free one. Returns the port, or 0 on failure.
+    quint16 listen(quint16 port = 0);
+    quint16 port() const { return m_port; }
+    QUrl baseUrl(const QString &version = QStringLiteral("v1.0")) const;
+    QString token() const { return m_token; }
+
+    void injectFault(const SimFault &fault) { m_faults.append(fault); }
+
+    const QList<SimRequestRecord> &requests() const { return m_requests; }
+    int requestCount() const { return static_cast<int>(m_requests.size()); }
+    // Requests whose path (without version) ends with the given text, e.g. "/operations/abc".
+    int requestCount(const QString &pathSuffix) const;
+
+    // The routing itself, without HTTP: tests of the simulator's behaviour may call it directly.
+    SimReply handle(const QByteArray &method, const QUrl &url,
+                    const QHash<QByteArray, QByteArray> &headers, const QByteArray &body);
+
+private:
+    SimReply route(const QByteArray &method, const QStringList &segments, bool beta,
+                   bool withUnknownEnums, const QUrlQuery &query, const QByteArray &body);
+    SimReply getOperation(const QString &teamId, const QString &operationId, bool beta,
+                          bool withUnknownEnums);
+    SimReply listOperations(const QString &teamId, bool beta, bool withUnknownEnums,
+                            const QUrlQuery &query);
+    SimReply storeOperation(const QString &teamId, const QByteArray &body);
+    SimReply getTeam(const QString &teamId);
+    SimReply startClone(const QString &teamId, const QByteArray &body);
+    SimReply startArchive(const QString &teamId, bool archive);
+    SimReply createTeam(const QByteArray &body);
+
+    SimTenant &m_tenant;
+    QHttpServer *m_server;
+    QString m_token;
+    quint16 m_port = 0;
+    std::optional<SimReply> takeFault(const QString &path);
+
+    QList<SimRequestRecord> m_requests;
+    QList<SimFault> m_faults;
+};

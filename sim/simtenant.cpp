@@ -1,0 +1,266 @@
+#include "simtenant.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+#include <QUuid>
+
+#include <algorithm>
+#include <cmath>
+
+namespace {
+
+bool isEvolvableType(const QString &type)
+{
+    static const QSet<QString> evolvable{
+        QStringLiteral("teamifyGroup"), QStringLiteral("createChannel"),
+        QStringLiteral("archiveChannel"), QStringLiteral("unarchiveChannel")};
+    return evolvable.contains(type);
+}
+
+SimTeam teamFromJson(const QJsonObject &json)
+{
+    SimTeam team;
+    team.id = json.value(QLatin1String("id")).toString(SimTenant::newId());
+    team.displayName = json.value(QLatin1String("displayName")).toString();
+    team.description = json.value(QLatin1String("description")).toString();
+    team.visibility = json.value(QLatin1String("visibility")).toString(QStringLiteral("private"));
+    team.isArchived = json.value(QLatin1String("isArchived")).toBool();
+    team.isOrgWide = json.value(QLatin1String("isOrgWide")).toBool();
+    return team;
+}
+
+} // namespace
+
+QString SimTeam::webUrl(const QString &tenantId) const
+{
+    QString thread = id;
+    thread.remove(QLatin1Char('-'));
+    return QStringLiteral("https://teams.microsoft.com/l/team/19%3a%1%40thread.tacv2/"
+                          "conversations?groupId=%2&tenantId=%3")
+        .arg(thread, id, tenantId);
+}
+
+QJsonObject SimTeam::toJson(const QString &tenantId) const
+{
+    return QJsonObject{
+        {QStringLiteral("id"), id},
+        {QStringLiteral("displayName"), displayName},
+        {QStringLiteral("description"), description.isEmpty() ? QJsonValue() : description},
+        {QStringLiteral("visibility"), visibility},
+        {QStringLiteral("isArchived"), isArchived},
+        {QStringLiteral("webUrl"), webUrl(tenantId)},
+        {QStringLiteral("internalId"), QStringLiteral("19:%1@thread.tacv2").arg(id)},
+        {QStringLiteral("classification"), QJsonValue()},
+        {QStringLiteral("createdDateTime"), QJsonValue()},
+    };
+}
+
+SimTenant::SimTenant(TimeSource now, double timeScale)
+    : m_now(now ? std::move(now) : TimeSource([] { return QDateTime::currentDateTimeUtc(); }))
+    , m_timeScale(timeScale)
+    , m_wallStart(m_now())
+    , m_tenantId(QStringLiteral("5b8a3c6e-0f3d-4c0a-9d5e-6a1f2b3c4d5e"))
+{}
+
+QString SimTenant::newId()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+QString SimTenant::graphTimestamp(const QDateTime &time)
+{
+    // Graph writes seven fractional digits.
+    return time.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz")) +
+           QStringLiteral("0000Z");
+}
+
+double SimTenant::secondsSinceStart() const
+{
+    return static_cast<double>(m_wallStart.msecsTo(m_now())) / 1000.0 * m_timeScale;
+}
+
+QDateTime SimTenant::simTime(double seconds) const
+{
+    return m_wallStart.addMSecs(static_cast<qint64>(std::llround(seconds * 1000.0)));
+}
+
+QDateTime SimTenant::simulatedNow() const
+{
+    return simTime(secondsSinceStart());
+}
+
+QString SimTenant::loadScenario(const QByteArray &json)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return QStringLiteral("scenario is not valid JSON: %1").arg(parseError.errorString());
+    const QJsonObject root = document.object();
+    if (root.contains(QLatin1String("timeScale"))) {
+        m_timeScale = root.value(QLatin1String("timeScale")).toDouble(m_timeScale);
+        if (m_timeScale <= 0)
+            return QStringLiteral("scenario's timeScale must be positive");
+    }
+    m_teams.clear();
+    m_operations.clear();
+    const QJsonArray teams = root.value(QLatin1String("teams")).toArray();
+    for (const QJsonValue &value : teams)
+        addTeam(teamFromJson(value.toObject()));
+
+    const QJsonArray operations = root.value(QLatin1String("operations")).toArray();
+    for (const QJsonValue &value : operations) {
+        const QJsonObject spec = value.toObject();
+        SimOperation op;
+        op.id = spec.value(QLatin1String("id")).toString(newId());
+        op.teamId = spec.value(QLatin1String("teamId")).toString();
+        if (!team(op.teamId))
+            return QStringLiteral("operation %1 names unknown team \"%2\"").arg(op.id, op.teamId);
+        op.type = spec.value(QLatin1String("operationType")).toString(QStringLiteral("cloneTeam"));
+        op.createdAt = spec.value(QLatin1String("createdAt")).toDouble(0);
+        op.startAfter = spec.value(QLatin1String("startAfter")).toDouble(op.startAfter);
+        op.duration = std::max(1.0, spec.value(QLatin1String("duration")).toDouble(op.duration));
+        op.outcome = spec.value(QLatin1String("outcome")).toString(op.outcome);
+        op.attempts = std::max(1, spec.value(QLatin1String("attempts")).toInt(op.attempts));
+        const QJsonObject error = spec.value(QLatin1String("error")).toObject();
+        op.errorCode = error.value(QLatin1String("code")).toString();
+        op.errorMessage = error.value(QLatin1String("message")).toString();
+        op.targetTeamId = op.teamId;
+        if (spec.contains(QLatin1String("produces"))) {
+            op.producesTeam = teamFromJson(spec.value(QLatin1String("produces")).toObject());
+            op.targetTeamId = op.producesTeam->id;
+        }
+        if (op.type == QLatin1String("archiveTeam") || op.type == QLatin1String("unarchiveTeam"))
+            op.setsArchived = op.type == QLatin1String("archiveTeam");
+        addOperation(op);
+    }
+    return QString();
+}
+
+const SimTeam *SimTenant::team(const QString &id) const
+{
+    const auto it = m_teams.constFind(id.toLower());
+    return it == m_teams.cend() ? nullptr : &*it;
+}
+
+SimTeam &SimTenant::addTeam(const SimTeam &team)
+{
+    return *m_teams.insert(team.id.toLower(), team);
+}
+
+SimOperation *SimTenant::operation(const QString &teamId, const QString &operationId)
+{
+    for (SimOperation &op : m_operations) {
+        if (op.id.compare(operationId, Qt::CaseInsensitive) == 0 &&
+            op.teamId.compare(teamId, Qt::CaseInsensitive) == 0) {
+            return &op;
+        }
+    }
+    return nullptr;
+}
+
+QList<const SimOperation *> SimTenant::operationsOf(const QString &teamId) const
+{
+    QList<const SimOperation *> found;
+    for (const SimOperation &op : m_operations) {
+        if (op.teamId.compare(teamId, Qt::CaseInsensitive) == 0)
+            found.append(&op);
+    }
+    return found;
+}
+
+SimOperation &SimTenant::addOperation(SimOperation operation)
+{
+    if (operation.id.isEmpty())
+        operation.id = newId();
+    m_operations.append(std::move(operation));
+    return m_operations.last();
+}
+
+QStringList SimTenant::operationLocations() const
+{
+    QStringList locations;
+    for (const SimOperation &op : m_operations)
+        locations.append(QStringLiteral("/teams('%1')/operations('%2')").arg(op.teamId, op.id));
+    return locations;
+}
+
+void SimTenant::settle()
+{
+    const double now = secondsSinceStart();
+    for (SimOperation &op : m_operations) {
+        const bool finished = now >= op.createdAt + op.startAfter + op.duration;
+        if (op.stored || op.sideEffectsApplied || !finished)
+            continue;
+        op.sideEffectsApplied = true;
+        if (op.outcome != QLatin1String("succeeded"))
+            continue;
+        if (op.producesTeam)
+            addTeam(*op.producesTeam);
+        if (op.setsArchived) {
+            if (const SimTeam *target = team(op.targetTeamId)) {
+                SimTeam changed = *target;
+                changed.isArchived = *op.setsArchived;
+                addTeam(changed);
+            }
+        }
+    }
+}
+
+QJsonObject SimTenant::operationJson(const SimOperation &op, bool includeUnknownEnumMembers,
+                                     bool beta) const
+{
+    if (op.stored)
+        return *op.stored;
+
+    const double age = secondsSinceStart() - op.createdAt;
+    QString status;
+    int attempts = 0;
+    double lastAction = op.createdAt;
+    if (age < op.startAfter) {
+        status = QStringLiteral("notStarted");
+    } else if (age < op.startAfter + op.duration) {
+        status = QStringLiteral("inProgress");
+        const double progress = (age - op.startAfter) / op.duration;
+        attempts = std::clamp(1 + static_cast<int>(progress * op.attempts), 1, op.attempts);
+        lastAction = op.createdAt + op.startAfter + (attempts - 1) * op.duration / op.attempts;
+    } else {
+        status = op.outcome;
+        attempts = op.attempts;
+        lastAction = op.createdAt + op.startAfter + op.duration;
+    }
+
+    QString type = op.type;
+    if ((isEvolvableType(type) && !includeUnknownEnumMembers) ||
+        (type == QLatin1String("createChat") && !beta)) {
+        type = QStringLiteral("unknownFutureValue");
+    }
+    const bool succeeded = status == QLatin1String("succeeded");
+    const bool failed = status == QLatin1String("failed");
+    const QString target = QStringLiteral("/teams('%1')").arg(op.targetTeamId);
+
+    QJsonObject json{
+        {QStringLiteral("@odata.context"),
+         QStringLiteral("https://graph.microsoft.com/%1/$metadata#teams('%2')/operations/$entity")
+             .arg(beta ? QStringLiteral("beta") : QStringLiteral("v1.0"), op.teamId)},
+        {QStringLiteral("id"), op.id},
+        {QStringLiteral("operationType"), type},
+        {QStringLiteral("createdDateTime"), graphTimestamp(simTime(op.createdAt))},
+        {QStringLiteral("status"), status},
+        {QStringLiteral("lastActionDateTime"), graphTimestamp(simTime(lastAction))},
+        {QStringLiteral("attemptsCount"), attempts},
+        {QStringLiteral("targetResourceId"),
+         succeeded ? QJsonValue(op.targetTeamId) : QJsonValue()},
+        {QStringLiteral("targetResourceLocation"), succeeded ? QJsonValue(target) : QJsonValue()},
+        {QStringLiteral("error"),
+         failed ? QJsonValue(QJsonObject{{QStringLiteral("code"), op.errorCode},
+                                         {QStringLiteral("message"), op.errorMessage}})
+                : QJsonValue()},
+    };
+    // The real service adds an undocumented JSON-in-a-string field; clients must ignore it.
+    const QString extra =
+        QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("teamId"), op.teamId}})
+                              .toJson(QJsonDocument::Compact));
+    json.insert(beta ? QStringLiteral("values") : QStringLiteral("Value"), extra);
+    return json;
+}

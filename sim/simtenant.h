@@ -1,0 +1,101 @@
+#pragma once
+
+#include <QDateTime>
+#include <QHash>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <optional>
+
+// A simulated Microsoft 365 tenant: teams and their asynchronous operations, moving over simulated
+// time (notStarted → inProgress → succeeded|failed). It shares nothing with core: the only contract
+// between them is Graph's HTTP wire format.
+
+struct SimTeam
+{
+    QString id;
+    QString displayName;
+    QString description;
+    QString visibility = QStringLiteral("private");
+    bool isArchived = false;
+    bool isOrgWide = false; // org-wide teams cannot be cloned
+
+    QString webUrl(const QString &tenantId) const;
+    QJsonObject toJson(const QString &tenantId) const;
+};
+
+struct SimOperation
+{
+    QString id;
+    QString teamId; // the team whose /operations collection holds it
+    QString type;   // raw operationType, e.g. "cloneTeam"
+    // The timeline, in simulated seconds: created at createdAt (relative to the tenant's start),
+    // inProgress after startAfter, finished startAfter + duration after creation.
+    double createdAt = 0;
+    double startAfter = 5;
+    double duration = 60;
+    QString outcome = QStringLiteral("succeeded");
+    int attempts = 1; // attempts rise evenly over the duration up to this count
+    QString errorCode;
+    QString errorMessage;
+    std::optional<SimTeam> producesTeam; // clone and create: the team that appears on success
+    QString targetTeamId;                // the team the operation acts on or creates
+    std::optional<bool> setsArchived;    // archive / unarchive
+    // Operations placed through "Create teamsAsyncOperation" are served as stored.
+    std::optional<QJsonObject> stored;
+    bool sideEffectsApplied = false;
+};
+
+class SimTenant
+{
+public:
+    using TimeSource = std::function<QDateTime()>;
+
+    // now: the wall clock (tests pass their manual clock); timeScale: simulated seconds per
+    // second of that clock.
+    explicit SimTenant(TimeSource now = {}, double timeScale = 1.0);
+
+    // Replaces the tenant's contents with a scenario (see resources/scenarios/). Returns an error
+    // for people, or an empty string.
+    QString loadScenario(const QByteArray &json);
+
+    QString tenantId() const { return m_tenantId; }
+    double timeScale() const { return m_timeScale; }
+    // Before any request is served: changing it later would make simulated time jump.
+    void setTimeScale(double timeScale) { m_timeScale = timeScale; }
+    // The Location header of every seeded operation, in Graph's usual shape.
+    QStringList operationLocations() const;
+    QDateTime simulatedNow() const;
+    double secondsSinceStart() const; // simulated
+
+    const SimTeam *team(const QString &id) const;
+    SimTeam &addTeam(const SimTeam &team);
+    SimOperation *operation(const QString &teamId, const QString &operationId);
+    QList<const SimOperation *> operationsOf(const QString &teamId) const;
+    SimOperation &addOperation(SimOperation operation);
+
+    // The operation as Graph would send it now. Without the Prefer header, evolvable enum members
+    // come out as unknownFutureValue; createChat exists only on beta.
+    QJsonObject operationJson(const SimOperation &operation, bool includeUnknownEnumMembers,
+                              bool beta) const;
+
+    // Applies what finished operations did to their teams (a clone's team appears, an archive
+    // sets isArchived). Called before every request.
+    void settle();
+
+    static QString newId();
+    static QString graphTimestamp(const QDateTime &time);
+
+private:
+    QDateTime simTime(double seconds) const;
+
+    TimeSource m_now;
+    double m_timeScale;
+    QDateTime m_wallStart;
+    QString m_tenantId;
+    QHash<QString, SimTeam> m_teams;  // by lower-cased id
+    QList<SimOperation> m_operations; // in creation order
+};

@@ -1,0 +1,211 @@
+// teamsops-cli watch, run as a real process against the simulator in this test's process.
+#include "simserver.h"
+#include "simtenant.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QtTest>
+
+static const QString kTeam = QStringLiteral("6d3f1a2b-8c4e-4f5a-9b0c-1d2e3f4a5b6c");
+static const QString kQuick = QStringLiteral("1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0");
+static const QString kFails = QStringLiteral("2a1b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d");
+static const QString kSlow = QStringLiteral("3b2c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e");
+
+struct CliRun
+{
+    int exitCode = -1;
+    QList<QByteArray> stdoutLines;
+    QString stderrText;
+};
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+    void exitsZeroWhenAllSucceed();
+    void printsJsonLinesForEachChange();
+    void exitsTwoWhenAnyFails();
+    void exitsThreeOnTimeout();
+    void exitsOneOnBadLocation();
+    void exitsOneWithoutToken();
+    void exitsOneWhenTheTokenIsRefused();
+    void exitsOneOnUsageErrors();
+
+private:
+    CliRun run(const QStringList &arguments, const QString &token = QStringLiteral("cli-token"));
+    QString location(const QString &op) const
+    {
+        return QStringLiteral("/teams('%1')/operations('%2')").arg(kTeam, op);
+    }
+
+    std::unique_ptr<SimTenant> m_tenant;
+    std::unique_ptr<SimServer> m_server;
+};
+
+void TestCli::init()
+{
+    // 200 simulated seconds per real second: the quick clone is done in about a tenth of a second.
+    m_tenant = std::make_unique<SimTenant>(SimTenant::TimeSource(), 200.0);
+    const QJsonObject scenario{
+        {"teams", QJsonArray{QJsonObject{{"id", kTeam}, {"displayName", "Template"}}}},
+        {"operations",
+         QJsonArray{
+             QJsonObject{{"id", kQuick}, {"teamId", kTeam}, {"startAfter", 4}, {"duration", 16}},
+             QJsonObject{{"id", kFails},
+                         {"teamId", kTeam},
+                         {"startAfter", 4},
+                         {"duration", 20},
+                         {"attempts", 2},
+                         {"outcome", "failed"},
+                         {"error", QJsonObject{{"code", "Conflict"}, {"message", "Name taken."}}}},
+             QJsonObject{{"id", kSlow}, {"teamId", kTeam}, {"startAfter", 1}, {"duration", 1e9}},
+         }},
+    };
+    QCOMPARE(m_tenant->loadScenario(QJsonDocument(scenario).toJson()), QString());
+    m_server = std::make_unique<SimServer>(*m_tenant, QStringLiteral("cli-token"));
+    QVERIFY(m_server->listen() != 0);
+}
+
+void TestCli::cleanup()
+{
+    m_server.reset();
+    m_tenant.reset();
+}
+
+CliRun TestCli::run(const QStringList &arguments, const QString &token)
+{
+    QProcess process;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(QStringLiteral("TEAMSOPS_TOKEN"));
+    if (!token.isEmpty())
+        environment.insert(QStringLiteral("TEAMSOPS_TOKEN"), token);
+    process.setProcessEnvironment(environment);
+    QSignalSpy finished(&process, &QProcess::finished);
+    process.start(QStringLiteral(TEAMSOPS_CLI_PATH), arguments);
+    // Waiting on the signal keeps this process's event loop (and so the simulator) running.
+    if (!finished.wait(60000))
+        qFatal("teamsops-cli did not finish");
+    CliRun result;
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.stdoutLines = process.readAllStandardOutput().split('\n');
+    result.stdoutLines.removeAll(QByteArray());
+    result.stderrText = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+void TestCli::exitsZeroWhenAllSucceed()
+{
+    const CliRun result = run({"watch", "--graph-url", m_server->baseUrl().toString(), "--interval",
+                               "0.1", "--timeout", "30", location(kQuick)});
+    QCOMPARE(result.exitCode, 0);
+    QVERIFY(!result.stdoutLines.isEmpty());
+    QVERIFY(result.stdoutLines.constLast().contains(" succeeded "));
+    QVERIFY(result.stdoutLines.constLast().contains("target=/teams('"));
+}
+
+void TestCli::printsJsonLinesForEachChange()
+{
+    const CliRun result =
+        run({"watch", "--json", "--graph-url", m_server->baseUrl().toString(), "--interval", "0.1",
+             "--timeout", "30", location(kQuick), "/teams/" + kTeam + "/operations/" + kFails});
+    QCOMPARE(result.exitCode, 2);
+    const QStringList keys{"attemptsCount", "error",         "id",     "location",
+                           "observedAt",    "operationType", "status", "targetResourceLocation"};
+    QMap<QString, QList<QJsonObject>> byId;
+    for (const QByteArray &line : result.stdoutLines) {
+        QJsonParseError error;
+        const QJsonObject json = QJsonDocument::fromJson(line, &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError, line.constData());
+        QCOMPARE(json.keys(), keys);
+        QVERIFY(QDateTime::fromString(json["observedAt"].toString(), Qt::ISODateWithMs).isValid());
+        byId[json["id"].toString()].append(json);
+    }
+    const QJsonObject quickLast = byId.value(kQuick).constLast();
+    QCOMPARE(quickLast["status"].toString(), QStringLiteral("succeeded"));
+    QCOMPARE(quickLast["operationType"].toString(), QStringLiteral("cloneTeam"));
+    QCOMPARE(quickLast["location"].toString(), location(kQuick));
+    QVERIFY(quickLast["error"].isNull());
+    QVERIFY(quickLast["targetResourceLocation"].toString().startsWith("/teams('"));
+
+    const QList<QJsonObject> fails = byId.value(kFails);
+    const QJsonObject failsLast = fails.constLast();
+    QCOMPARE(failsLast["status"].toString(), QStringLiteral("failed"));
+    QCOMPARE(failsLast["attemptsCount"].toInt(), 2);
+    QCOMPARE(failsLast["error"].toObject()["code"].toString(), QStringLiteral("Conflict"));
+    QCOMPARE(failsLast["error"].toObject()["message"].toString(), QStringLiteral("Name taken."));
+    QVERIFY(failsLast["targetResourceLocation"].isNull());
+    // One line per change: no two consecutive lines of one operation say the same thing.
+    for (qsizetype i = 1; i < fails.size(); ++i) {
+        QVERIFY(fails[i]["status"] != fails[i - 1]["status"] ||
+                fails[i]["attemptsCount"] != fails[i - 1]["attemptsCount"] ||
+                fails[i]["error"] != fails[i - 1]["error"]);
+    }
+}
+
+void TestCli::exitsTwoWhenAnyFails()
+{
+    const CliRun result = run({"watch", "--graph-url", m_server->baseUrl().toString(), "--interval",
+                               "0.1", "--timeout", "30", location(kFails)});
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY(result.stdoutLines.constLast().contains("error=Conflict: Name taken."));
+}
+
+void TestCli::exitsThreeOnTimeout()
+{
+    const CliRun result = run({"watch", "--graph-url", m_server->baseUrl().toString(), "--interval",
+                               "0.1", "--timeout", "1", location(kSlow), location(kQuick)});
+    QCOMPARE(result.exitCode, 3);
+    QVERIFY(result.stderrText.contains("timed out"));
+    QVERIFY(result.stdoutLines.join('\n').contains("inProgress"));
+}
+
+void TestCli::exitsOneOnBadLocation()
+{
+    const CliRun result = run({"watch", "--graph-url", m_server->baseUrl().toString(),
+                               location(kQuick), "/teams('x')/channels('y')"});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY(result.stderrText.contains("bad Location \"/teams('x')/channels('y')\""));
+    QCOMPARE(result.stderrText.count('\n'), 1);
+    QCOMPARE(m_server->requestCount(), 0);
+}
+
+void TestCli::exitsOneWithoutToken()
+{
+    const CliRun result =
+        run({"watch", "--graph-url", m_server->baseUrl().toString(), location(kQuick)}, QString());
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY(result.stderrText.contains("TEAMSOPS_TOKEN"));
+    QCOMPARE(m_server->requestCount(), 0);
+}
+
+void TestCli::exitsOneWhenTheTokenIsRefused()
+{
+    const CliRun result = run({"watch", "--graph-url", m_server->baseUrl().toString(), "--timeout",
+                               "30", location(kQuick)},
+                              QStringLiteral("revoked"));
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY(result.stderrText.contains("authentication failed"));
+    QVERIFY(!result.stderrText.contains("revoked")); // the token itself is never printed
+}
+
+void TestCli::exitsOneOnUsageErrors()
+{
+    QCOMPARE(run({}).exitCode, 1);
+    QCOMPARE(run({"watch"}).exitCode, 1);
+    QCOMPARE(run({"frobnicate", location(kQuick)}).exitCode, 1);
+    QCOMPARE(run({"watch", "--interval", "soon", location(kQuick)}).exitCode, 1);
+    const CliRun plainHttp =
+        run({"watch", "--graph-url", "http://graph.microsoft.com/v1.0", location(kQuick)});
+    QCOMPARE(plainHttp.exitCode, 1);
+    QVERIFY(plainHttp.stderrText.contains("https"));
+    QCOMPARE(run({"--help"}).exitCode, 0);
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

@@ -1,0 +1,205 @@
+#include "graphclient.h"
+#include "retryafter.h"
+#include "simfixture.h"
+
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QtTest>
+
+// Runs a request and waits (on the event loop, not a sleep) for its reply.
+static GraphReply fetch(GraphClient &client, const QUrl &url)
+{
+    std::optional<GraphReply> result;
+    QObject receiver;
+    client.get(url, &receiver, [&](const GraphReply &reply) { result = reply; });
+    if (!QTest::qWaitFor([&] { return result.has_value(); }, 10000))
+        qFatal("no reply from %s", qPrintable(url.toString()));
+    return *result;
+}
+
+static const QString kTeam = QStringLiteral("6d3f1a2b-8c4e-4f5a-9b0c-1d2e3f4a5b6c");
+static const QString kOp = QStringLiteral("1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0");
+
+static QJsonObject oneOperationScenario()
+{
+    return QJsonObject{{"teams", QJsonArray{team(kTeam, "Template")}},
+                       {"operations", QJsonArray{operation(kOp, kTeam, 10, 60)}}};
+}
+
+class TestGraphClient : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void sendsTokenAndPreferHeader();
+    void classifiesMissingTokenAsUnauthorized();
+    void refusesOtherOrigins();
+    void checksTheBaseUrl();
+    void readsGraphErrors();
+    void capsTheReplySize();
+    void reportsConnectionRefused();
+    void timesOutOnASilentServer();
+    void readsRetryAfterOnThrottling();
+    void parsesRetryAfter();
+};
+
+void TestGraphClient::sendsTokenAndPreferHeader()
+{
+    SimFixture sim(oneOperationScenario());
+    GraphClient client(sim.base(), [] { return QStringLiteral("test-token"); });
+    const GraphReply reply =
+        fetch(client, client.resolve(QStringLiteral("/teams/%1/operations/%2").arg(kTeam, kOp)));
+    QVERIFY2(reply.ok(), qPrintable(reply.describe()));
+    QCOMPARE(reply.httpStatus, 200);
+    QVERIFY(reply.body.contains(kOp.toUtf8()));
+    QCOMPARE(sim.server.requestCount(), 1);
+    const SimRequestRecord &seen = sim.server.requests().constLast();
+    QVERIFY(seen.authorized);
+    QCOMPARE(seen.prefer, QByteArray("include-unknown-enum-members"));
+    QCOMPARE(seen.method, QByteArray("GET"));
+}
+
+void TestGraphClient::classifiesMissingTokenAsUnauthorized()
+{
+    SimFixture sim(oneOperationScenario());
+    GraphClient client(sim.base(), [] { return QString(); });
+    const GraphReply reply = fetch(client, client.resolve(QStringLiteral("/teams/") + kTeam));
+    QCOMPARE(reply.failure, GraphFailure::Unauthorized);
+    QCOMPARE(reply.httpStatus, 401);
+    QCOMPARE(reply.errorCode, QStringLiteral("InvalidAuthenticationToken"));
+    QVERIFY(!sim.server.requests().constLast().authorized);
+}
+
+void TestGraphClient::refusesOtherOrigins()
+{
+    SimFixture home(oneOperationScenario());
+    SimFixture elsewhere(oneOperationScenario());
+    GraphClient client(home.base(), [] { return QStringLiteral("test-token"); });
+
+    // Same host, other port: another origin. The token must not go there.
+    const QUrl foreign = elsewhere.server.baseUrl();
+    const GraphReply reply =
+        fetch(client, QUrl(foreign.toString() + QStringLiteral("/teams/") + kTeam));
+    QCOMPARE(reply.failure, GraphFailure::Refused);
+    QVERIFY(reply.errorMessage.contains(QStringLiteral("not on the configured Graph host")));
+    QCOMPARE(elsewhere.server.requestCount(), 0);
+    QCOMPARE(home.server.requestCount(), 0);
+
+    const GraphReply https =
+        fetch(client, QUrl(QStringLiteral("https://graph.microsoft.com/v1.0/me")));
+    QCOMPARE(https.failure, GraphFailure::Refused);
+
+    // A full URL on the configured origin is fine, whatever its version path.
+    const GraphReply sameOrigin =
+        fetch(client, QUrl(home.server.baseUrl(QStringLiteral("beta")).toString() +
+                           QStringLiteral("/teams/") + kTeam));
+    QVERIFY2(sameOrigin.ok(), qPrintable(sameOrigin.describe()));
+    QCOMPARE(home.server.requestCount(), 1);
+}
+
+void TestGraphClient::checksTheBaseUrl()
+{
+    QVERIFY(GraphClient::checkBaseUrl(GraphClient::defaultBaseUrl()).isEmpty());
+    QVERIFY(
+        GraphClient::checkBaseUrl(QUrl(QStringLiteral("http://127.0.0.1:8080/v1.0"))).isEmpty());
+    QVERIFY(
+        GraphClient::checkBaseUrl(QUrl(QStringLiteral("http://localhost:8080/v1.0"))).isEmpty());
+    QVERIFY(GraphClient::checkBaseUrl(QUrl(QStringLiteral("http://[::1]:8080/v1.0"))).isEmpty());
+    QVERIFY(GraphClient::checkBaseUrl(QUrl(QStringLiteral("http://graph.microsoft.com/v1.0")))
+                .contains(QStringLiteral("https")));
+    QVERIFY(GraphClient::checkBaseUrl(QUrl(QStringLiteral("http://10.0.0.5/v1.0")))
+                .contains(QStringLiteral("https")));
+    QVERIFY(GraphClient::checkBaseUrl(QUrl(QStringLiteral("ftp://graph.microsoft.com")))
+                .contains(QStringLiteral("https")));
+    QVERIFY(!GraphClient::checkBaseUrl(QUrl(QStringLiteral("not a url"))).isEmpty());
+}
+
+void TestGraphClient::readsGraphErrors()
+{
+    SimFixture sim(oneOperationScenario());
+    GraphClient client(sim.base(), [] { return QStringLiteral("test-token"); });
+    const GraphReply reply =
+        fetch(client,
+              client.resolve(QStringLiteral("/teams/%1/operations/no-such-operation").arg(kTeam)));
+    QCOMPARE(reply.failure, GraphFailure::NotFound);
+    QCOMPARE(reply.httpStatus, 404);
+    QCOMPARE(reply.errorCode, QStringLiteral("NotFound"));
+    QVERIFY(reply.errorMessage.contains(QStringLiteral("no-such-operation")));
+    QVERIFY(reply.describe().contains(QStringLiteral("404")));
+}
+
+void TestGraphClient::capsTheReplySize()
+{
+    SimFixture sim(oneOperationScenario());
+    GraphClient client(sim.base(), [] { return QStringLiteral("test-token"); });
+    client.setMaxReplyBytes(64);
+    const GraphReply reply =
+        fetch(client, client.resolve(QStringLiteral("/teams/%1/operations/%2").arg(kTeam, kOp)));
+    QCOMPARE(reply.failure, GraphFailure::TooLarge);
+    QVERIFY(reply.body.isEmpty());
+}
+
+void TestGraphClient::reportsConnectionRefused()
+{
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 closedPort = probe.serverPort();
+    probe.close();
+    GraphClient client(QUrl(QStringLiteral("http://127.0.0.1:%1/v1.0").arg(closedPort)),
+                       [] { return QStringLiteral("t"); });
+    const GraphReply reply = fetch(client, client.resolve(QStringLiteral("/teams/x")));
+    QCOMPARE(reply.failure, GraphFailure::Network);
+    QCOMPARE(reply.httpStatus, 0);
+    QVERIFY(!reply.errorMessage.isEmpty());
+}
+
+void TestGraphClient::timesOutOnASilentServer()
+{
+    // Accepts the connection and never answers.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost, 0));
+    GraphClient client(QUrl(QStringLiteral("http://127.0.0.1:%1/v1.0").arg(silent.serverPort())),
+                       [] { return QStringLiteral("t"); });
+    client.setTransferTimeout(std::chrono::milliseconds(300));
+    const GraphReply reply = fetch(client, client.resolve(QStringLiteral("/teams/x")));
+    QCOMPARE(reply.failure, GraphFailure::Timeout);
+}
+
+void TestGraphClient::readsRetryAfterOnThrottling()
+{
+    SimFixture sim(oneOperationScenario());
+    sim.server.injectFault(SimFault{QStringLiteral("/operations/"), 429, "17", 1});
+    sim.server.injectFault(SimFault{QStringLiteral("/operations/"), 503, QByteArray(), 1});
+    GraphClient client(sim.base(), [] { return QStringLiteral("test-token"); });
+    const QUrl url = client.resolve(QStringLiteral("/teams/%1/operations/%2").arg(kTeam, kOp));
+
+    const GraphReply throttled = fetch(client, url);
+    QCOMPARE(throttled.failure, GraphFailure::Throttled);
+    QCOMPARE(throttled.httpStatus, 429);
+    QVERIFY(throttled.retryAfter);
+    QCOMPARE(throttled.retryAfter->count(), 17);
+
+    const GraphReply unavailable = fetch(client, url);
+    QCOMPARE(unavailable.failure, GraphFailure::Throttled);
+    QCOMPARE(unavailable.httpStatus, 503);
+    QVERIFY(!unavailable.retryAfter);
+
+    QVERIFY(fetch(client, url).ok());
+}
+
+void TestGraphClient::parsesRetryAfter()
+{
+    const QDateTime now(QDate(2015, 10, 21), QTime(7, 27, 0), Qt::UTC);
+    QCOMPARE(parseRetryAfter("120", now), std::optional(std::chrono::seconds(120)));
+    QCOMPARE(parseRetryAfter(" 0 ", now), std::optional(std::chrono::seconds(0)));
+    QCOMPARE(parseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now),
+             std::optional(std::chrono::seconds(60)));
+    QCOMPARE(parseRetryAfter("Wed, 21 Oct 2015 07:20:00 GMT", now),
+             std::optional(std::chrono::seconds(0)));
+    QCOMPARE(parseRetryAfter("", now), std::nullopt);
+    QCOMPARE(parseRetryAfter("-5", now), std::nullopt);
+    QCOMPARE(parseRetryAfter("soon", now), std::nullopt);
+}
+
+QTEST_GUILESS_MAIN(TestGraphClient)
+#include "tst_graphclient.moc"

@@ -1,0 +1,277 @@
+#include "graphclient.h"
+#include "operationpoller.h"
+#include "simfixture.h"
+
+#include <QSignalSpy>
+#include <QtTest>
+
+using namespace std::chrono;
+
+static const QString kTeam = QStringLiteral("6d3f1a2b-8c4e-4f5a-9b0c-1d2e3f4a5b6c");
+static const QString kOp = QStringLiteral("1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0");
+static const QString kFailing = QStringLiteral("2a1b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d");
+
+// Operation kOp: notStarted for 10 s, inProgress for 60 s, then succeeded.
+// Operation kFailing: notStarted for 5 s, inProgress for 90 s over three attempts, then failed.
+static QJsonObject scenario()
+{
+    QJsonObject failing = operation(kFailing, kTeam, 5, 90, "failed", 3);
+    failing.insert("error", QJsonObject{{"code", "Conflict"}, {"message", "Name taken."}});
+    return QJsonObject{{"teams", QJsonArray{team(kTeam, "Template")}},
+                       {"operations", QJsonArray{operation(kOp, kTeam, 10, 60), failing}}};
+}
+
+// Everything a poller test needs: the simulator, a client to it, and the poller under test,
+// all on one manual clock.
+struct PollerRig
+{
+    SimFixture sim{scenario()};
+    QString token = QStringLiteral("test-token");
+    GraphClient client{sim.base(), [this] { return token; }};
+    OperationPoller poller{client, sim.clock};
+    QSignalSpy observed{&poller, &OperationPoller::operationObserved};
+    QSignalSpy failed{&poller, &OperationPoller::pollFailed};
+
+    OperationRef ref(const QString &op) const
+    {
+        return *resolveLocation(QStringLiteral("/teams('%1')/operations('%2')").arg(kTeam, op),
+                                sim.base())
+                    .ref;
+    }
+    int requestsFor(const QString &op) const
+    {
+        return sim.server.requestCount(QStringLiteral("/operations/") + op);
+    }
+    const WatchedOperation &watched(const QString &op) const { return *poller.find(ref(op)); }
+    // Waits for the next reply to arrive, whatever it was.
+    bool waitForReply()
+    {
+        const qsizetype before = observed.size() + failed.size();
+        return QTest::qWaitFor([&] { return observed.size() + failed.size() > before; }, 10000);
+    }
+};
+
+class TestOperationPoller : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void floorsTheIntervalAgainstTheRealService();
+    void pollsAtOnceThenOncePerInterval();
+    void reportsChangesOnlyWhenSomethingChanged();
+    void stopsPollingTerminalOperations();
+    void neverOverlapsPollsOfOneOperation();
+    void honoursRetryAfter();
+    void backsOffWithoutRetryAfter();
+    void stopsEverythingOnUnauthorizedAndResumes();
+    void keepsTheLastSnapshotThroughFailures();
+};
+
+void TestOperationPoller::floorsTheIntervalAgainstTheRealService()
+{
+    ManualClock clock(QDateTime::currentDateTimeUtc());
+    GraphClient graph(GraphClient::defaultBaseUrl(), [] { return QString(); });
+    OperationPoller realService(graph, clock);
+    QCOMPARE(realService.minimumInterval(), seconds(30));
+    QCOMPARE(realService.setInterval(seconds(5)), seconds(30));
+    QCOMPARE(realService.setInterval(seconds(45)), seconds(45));
+
+    PollerRig rig;
+    QCOMPARE(rig.poller.setInterval(milliseconds(500)), milliseconds(500));
+    QCOMPARE(rig.poller.setInterval(milliseconds(1)), OperationPoller::kLoopbackFloor);
+}
+
+void TestOperationPoller::pollsAtOnceThenOncePerInterval()
+{
+    PollerRig rig;
+    rig.poller.setInterval(seconds(30));
+    QVERIFY(rig.poller.watch(rig.ref(kOp)));
+    QVERIFY(!rig.poller.watch(rig.ref(kOp))); // already watched
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.requestsFor(kOp), 1);
+    QCOMPARE(rig.watched(kOp).latest->status, OperationStatus::NotStarted);
+    QCOMPARE(rig.poller.nextPollAt(), rig.sim.clock.now().addSecs(30));
+
+    // 29 s later nothing is due: no request leaves.
+    rig.sim.clock.advance(seconds(29));
+    QVERIFY(!rig.watched(kOp).inFlight);
+
+    rig.sim.clock.advance(seconds(1));
+    QVERIFY(rig.watched(kOp).inFlight);
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.requestsFor(kOp), 2);
+    QCOMPARE(rig.watched(kOp).latest->status, OperationStatus::InProgress);
+    QCOMPARE(rig.watched(kOp).latest->attemptsCount, 1);
+}
+
+void TestOperationPoller::reportsChangesOnlyWhenSomethingChanged()
+{
+    PollerRig rig;
+    rig.poller.setInterval(seconds(30));
+    rig.poller.watch(rig.ref(kFailing));
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.observed.takeFirst().at(1).toBool(), true); // first sighting is a change
+
+    // t=30: inProgress, attempt 1 (changed). t=60: attempt 2 (changed).
+    rig.sim.clock.advance(seconds(30));
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.observed.takeFirst().at(1).toBool(), true);
+    rig.sim.clock.advance(seconds(30));
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.observed.takeFirst().at(1).toBool(), true);
+    QCOMPARE(rig.watched(kFailing).latest->attemptsCount, 2);
+    // t=62 is not due yet; t=90: still attempt 2? (attempt 3 starts at t=65) -> changed.
+    rig.sim.clock.advance(seconds(30));
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.watched(kFailing).latest->attemptsCount, 3);
+    rig.observed.clear();
+    // t=120: failed with its error.
+    rig.sim.clock.advance(seconds(30));
+    QVERIFY(rig.waitForReply());
+    const WatchedOperation &done = rig.watched(kFailing);
+    QCOMPARE(done.latest->status, OperationStatus::Failed);
+    QVERIFY(done.latest->error);
+    QCOMPARE(done.latest->error->code, QStringLiteral("Conflict"));
+    QCOMPARE(rig.observed.takeFirst().at(1).toBool(), true);
+}
+
+void TestOperationPoller::stopsPollingTerminalOperations()
+{
+    PollerRig rig;
+    QSignalSpy allDone(&rig.poller, &OperationPoller::allOperationsTerminal);
+    rig.poller.setInterval(seconds(30));
+    rig.poller.watch(rig.ref(kOp));
+    QVERIFY(rig.waitForReply());
+    for (int round = 0; round < 3; ++round) { // t = 30, 60, 90: succeeded at 70
+        rig.sim.clock.advance(seconds(30));
+        QVERIFY(rig.waitForReply());
+    }
+    QCOMPARE(rig.watched(kOp).latest->status, OperationStatus::Succeeded);
+    QCOMPARE(rig.watched(kOp).latest->targetResourceLocation.isEmpty(), false);
+    QCOMPARE(allDone.size(), 1);
+    const int requests = rig.requestsFor(kOp);
+
+    rig.sim.clock.advance(minutes(10));
+    QVERIFY(!rig.watched(kOp).inFlight);
+    QVERIFY(!rig.poller.nextPollAt().isValid());
+    QCOMPARE(rig.requestsFor(kOp), requests);
+    QCOMPARE(allDone.size(), 1);
+}
+
+void TestOperationPoller::neverOverlapsPollsOfOneOperation()
+{
+    PollerRig rig;
+    rig.poller.setInterval(seconds(30));
+    rig.poller.watch(rig.ref(kOp));
+    QVERIFY(rig.waitForReply());
+
+    // Three intervals pass before the reply to the first of them can arrive.
+    rig.sim.clock.advance(seconds(30));
+    QVERIFY(rig.watched(kOp).inFlight);
+    rig.sim.clock.advance(seconds(30));
+    rig.sim.clock.advance(seconds(30));
+    QVERIFY(rig.waitForReply());
+    QVERIFY(QTest::qWaitFor([&] { return !rig.watched(kOp).inFlight; }));
+    QCOMPARE(rig.requestsFor(kOp), 2);
+    // The next poll is an interval after the reply, not immediately.
+    QCOMPARE(rig.watched(kOp).nextPollAt, rig.sim.clock.now().addSecs(30));
+}
+
+void TestOperationPoller::honoursRetryAfter()
+{
+    PollerRig rig;
+    rig.poller.setInterval(seconds(30));
+    // A Retry-After shorter than the interval does not make polling faster...
+    rig.sim.server.injectFault(SimFault{kOp, 503, "2", 1});
+    rig.poller.watch(rig.ref(kOp));
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.watched(kOp).lastFailure, GraphFailure::Throttled);
+    QCOMPARE(rig.watched(kOp).nextPollAt, rig.sim.clock.now().addSecs(30));
+
+    // ...and a longer one holds the next poll back for all of it.
+    rig.sim.server.injectFault(SimFault{kOp, 429, "120", 1});
+    rig.sim.clock.advance(seconds(30));
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.failed.size(), 2);
+    QCOMPARE(rig.watched(kOp).nextPollAt, rig.sim.clock.now().addSecs(120));
+
+    rig.sim.clock.advance(seconds(119));
+    QVERIFY(!rig.watched(kOp).inFlight);
+    QCOMPARE(rig.requestsFor(kOp), 2);
+    rig.sim.clock.advance(seconds(1));
+    QVERIFY(rig.watched(kOp).inFlight);
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.requestsFor(kOp), 3);
+    QCOMPARE(rig.watched(kOp).lastFailure, GraphFailure::None);
+    QCOMPARE(rig.watched(kOp).latest->status, OperationStatus::Succeeded);
+}
+
+void TestOperationPoller::backsOffWithoutRetryAfter()
+{
+    PollerRig rig;
+    rig.poller.setInterval(seconds(1));
+    rig.sim.server.injectFault(SimFault{kOp, 503, QByteArray(), 5});
+    rig.poller.watch(rig.ref(kOp));
+    milliseconds previousWait{0};
+    for (int failure = 1; failure <= 5; ++failure) {
+        QVERIFY(rig.waitForReply());
+        const WatchedOperation &op = rig.watched(kOp);
+        QCOMPARE(op.consecutiveFailures, failure);
+        const milliseconds wait(op.lastPolledAt.msecsTo(op.nextPollAt));
+        // 3 s doubling, up to 20 % jitter on top, never shorter than the time before.
+        const milliseconds base = seconds(3) * (1 << (failure - 1));
+        QVERIFY2(wait >= base && wait <= base * 6 / 5, qPrintable(QString::number(wait.count())));
+        QVERIFY(wait > previousWait);
+        previousWait = wait;
+        rig.sim.clock.advance(wait);
+    }
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.watched(kOp).consecutiveFailures, 0); // reset on success
+    QCOMPARE(rig.watched(kOp).nextPollAt, rig.sim.clock.now().addSecs(1));
+}
+
+void TestOperationPoller::stopsEverythingOnUnauthorizedAndResumes()
+{
+    PollerRig rig;
+    QSignalSpy signIn(&rig.poller, &OperationPoller::authenticationRequired);
+    rig.token = QStringLiteral("expired-token");
+    rig.poller.setInterval(seconds(30));
+    rig.poller.watch(rig.ref(kOp));
+    rig.poller.watch(rig.ref(kFailing));
+    QVERIFY(QTest::qWaitFor([&] { return rig.failed.size() == 2; }));
+    QCOMPARE(signIn.size(), 1);
+    QVERIFY(rig.poller.isPausedForSignIn());
+    const int requests = rig.sim.server.requestCount();
+
+    rig.sim.clock.advance(minutes(5));
+    QVERIFY(!rig.watched(kOp).inFlight);
+    QVERIFY(!rig.watched(kFailing).inFlight);
+    QCOMPARE(rig.sim.server.requestCount(), requests);
+
+    rig.token = QStringLiteral("test-token");
+    rig.poller.resume();
+    QVERIFY(QTest::qWaitFor([&] { return rig.observed.size() == 2; }));
+    QVERIFY(!rig.poller.isPausedForSignIn());
+    QVERIFY(rig.watched(kOp).latest);
+}
+
+void TestOperationPoller::keepsTheLastSnapshotThroughFailures()
+{
+    PollerRig rig;
+    rig.poller.setInterval(seconds(30));
+    rig.poller.watch(rig.ref(kOp));
+    QVERIFY(rig.waitForReply());
+    rig.sim.clock.advance(seconds(30));
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.watched(kOp).latest->status, OperationStatus::InProgress);
+
+    rig.sim.server.injectFault(SimFault{kOp, 503, "60", 1});
+    rig.sim.clock.advance(seconds(30));
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.watched(kOp).lastFailure, GraphFailure::Throttled);
+    QVERIFY(rig.watched(kOp).lastFailureMessage.contains(QStringLiteral("503")));
+    QCOMPARE(rig.watched(kOp).latest->status, OperationStatus::InProgress);
+}
+
+QTEST_GUILESS_MAIN(TestOperationPoller)
+#include "tst_operationpoller.moc"

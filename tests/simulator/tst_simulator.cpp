@@ -1,0 +1,322 @@
+#include "graphclient.h"
+#include "operation.h"
+#include "operationref.h"
+#include "simfixture.h"
+
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QtTest>
+
+using namespace std::chrono;
+
+static const QString kTemplate = QStringLiteral("6d3f1a2b-8c4e-4f5a-9b0c-1d2e3f4a5b6c");
+static const QString kArchived = QStringLiteral("9e8d7c6b-5a4f-4e3d-2c1b-0a9f8e7d6c5b");
+static const QString kClone = QStringLiteral("1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0");
+static const QString kProduced = QStringLiteral("c1a2b3c4-d5e6-4f70-8192-a3b4c5d6e7f8");
+static const QString kTeamify = QStringLiteral("a29d1e2f-3a4b-4c5d-6e7f-8091a2b3c4d5");
+
+static QJsonObject scenario()
+{
+    QJsonObject clone = operation(kClone, kTemplate, 10, 60, "succeeded", 2);
+    clone.insert("produces", QJsonObject{{"id", kProduced},
+                                         {"displayName", "Project Fabrikam"},
+                                         {"description", "Customer project"},
+                                         {"visibility", "public"}});
+    QJsonObject teamify = operation(kTeamify, kTemplate, 0, 100);
+    teamify.insert("operationType", "teamifyGroup");
+    return QJsonObject{{"teams", QJsonArray{team(kTemplate, "Template"), team(kArchived, "Old")}},
+                       {"operations", QJsonArray{clone, teamify}}};
+}
+
+// A raw HTTP call, so tests control every header (GraphClient always sends its own).
+struct RawReply
+{
+    int status = 0;
+    QByteArray body;
+    QByteArray location;
+    QByteArray contentLocation;
+    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
+};
+
+static RawReply call(const QByteArray &method, const QUrl &url, const QByteArray &body = {},
+                     const QList<QPair<QByteArray, QByteArray>> &headers = {
+                         {"Authorization", "Bearer test-token"}})
+{
+    QNetworkAccessManager network;
+    QNetworkRequest request(url);
+    for (const auto &[name, value] : headers)
+        request.setRawHeader(name, value);
+    if (!body.isEmpty())
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+    QNetworkReply *reply = network.sendCustomRequest(request, method, body);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    if (!finished.wait(10000))
+        qFatal("no reply from the simulator");
+    RawReply raw{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
+                 reply->readAll(), reply->rawHeader("Location"),
+                 reply->rawHeader("Content-Location")};
+    delete reply;
+    return raw;
+}
+
+static QUrl at(const SimFixture &sim, const QString &path, const QString &version = "v1.0")
+{
+    return QUrl(sim.server.baseUrl(version).toString() + path);
+}
+
+class TestSimulator : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void requiresABearerToken();
+    void servesEveryLocationShape_data();
+    void servesEveryLocationShape();
+    void movesOperationsThroughTheirLifecycle();
+    void aCompletedCloneCreatesItsTeam();
+    void hidesEvolvableEnumsWithoutPrefer();
+    void createsOperationsThroughTheDocumentedApi();
+    void startsClonesArchivesAndCreates();
+    void refusesTabsWithoutApps();
+    void listsOperationsWithPaging();
+};
+
+void TestSimulator::requiresABearerToken()
+{
+    SimFixture sim(scenario());
+    const QString path = QStringLiteral("/teams/%1/operations/%2").arg(kTemplate, kClone);
+    const RawReply none = call("GET", at(sim, path), {}, {});
+    QCOMPARE(none.status, 401);
+    QCOMPARE(none.json()["error"].toObject()["code"].toString(),
+             QStringLiteral("InvalidAuthenticationToken"));
+    QCOMPARE(none.json()["error"].toObject()["message"].toString(),
+             QStringLiteral("Access token is empty."));
+    const RawReply wrong = call("GET", at(sim, path), {}, {{"Authorization", "Bearer nope"}});
+    QCOMPARE(wrong.status, 401);
+    QCOMPARE(call("GET", at(sim, path)).status, 200);
+}
+
+void TestSimulator::servesEveryLocationShape_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("version");
+    const QString t = kTemplate, o = kClone;
+    QTest::newRow("quoted") << QStringLiteral("/teams('%1')/operations('%2')").arg(t, o) << "v1.0";
+    QTest::newRow("unquoted") << QStringLiteral("/teams(%1)/operations(%2)").arg(t, o) << "v1.0";
+    QTest::newRow("segments") << QStringLiteral("/teams/%1/operations/%2").arg(t, o) << "v1.0";
+    QTest::newRow("groups") << QStringLiteral("/groups(%1)/team/operations(%2)").arg(t, o)
+                            << "v1.0";
+    QTest::newRow("beta") << QStringLiteral("/teams('%1')/operations('%2')").arg(t, o) << "beta";
+}
+
+void TestSimulator::servesEveryLocationShape()
+{
+    QFETCH(QString, path);
+    QFETCH(QString, version);
+    SimFixture sim(scenario());
+    const RawReply reply = call("GET", at(sim, path, version));
+    QCOMPARE(reply.status, 200);
+    const QJsonObject json = reply.json();
+    QCOMPARE(json["id"].toString(), kClone);
+    QVERIFY(json.contains(version == "beta" ? "values" : "Value")); // the undocumented extra
+    QVERIFY(json.contains("@odata.context"));
+    QVERIFY(json["error"].isNull());
+    QVERIFY(parseOperation(reply.body).operation);
+}
+
+void TestSimulator::movesOperationsThroughTheirLifecycle()
+{
+    SimFixture sim(scenario());
+    const QUrl url = at(sim, QStringLiteral("/teams/%1/operations/%2").arg(kTemplate, kClone));
+    auto snapshot = [&] { return *parseOperation(call("GET", url).body).operation; };
+
+    Operation op = snapshot();
+    QCOMPARE(op.statusRaw, QStringLiteral("notStarted"));
+    QCOMPARE(op.attemptsCount, 0);
+    QVERIFY(op.targetResourceLocation.isEmpty());
+
+    sim.clock.advance(seconds(15));
+    op = snapshot();
+    QCOMPARE(op.statusRaw, QStringLiteral("inProgress"));
+    QCOMPARE(op.attemptsCount, 1);
+    QCOMPARE(op.lastActionDateTime, op.createdDateTime.addSecs(10));
+
+    sim.clock.advance(seconds(30)); // t=45: second attempt began at t=40
+    op = snapshot();
+    QCOMPARE(op.attemptsCount, 2);
+    QCOMPARE(op.lastActionDateTime, op.createdDateTime.addSecs(40));
+
+    sim.clock.advance(seconds(30)); // t=75: done at t=70
+    op = snapshot();
+    QCOMPARE(op.statusRaw, QStringLiteral("succeeded"));
+    QCOMPARE(op.targetResourceId, kProduced);
+    QCOMPARE(op.targetResourceLocation, QStringLiteral("/teams('%1')").arg(kProduced));
+    QCOMPARE(op.lastActionDateTime, op.createdDateTime.addSecs(70));
+    QVERIFY(!op.error);
+}
+
+void TestSimulator::aCompletedCloneCreatesItsTeam()
+{
+    SimFixture sim(scenario());
+    const QUrl teamUrl = at(sim, QStringLiteral("/teams/") + kProduced);
+    QCOMPARE(call("GET", teamUrl).status, 404);
+    sim.clock.advance(seconds(71));
+    const RawReply reply = call("GET", teamUrl);
+    QCOMPARE(reply.status, 200);
+    const QJsonObject team = reply.json();
+    QCOMPARE(team["displayName"].toString(), QStringLiteral("Project Fabrikam"));
+    QCOMPARE(team["description"].toString(), QStringLiteral("Customer project"));
+    QCOMPARE(team["visibility"].toString(), QStringLiteral("public"));
+    QCOMPARE(team["isArchived"].toBool(), false);
+    QVERIFY(team["webUrl"].toString().startsWith("https://teams.microsoft.com/l/team/"));
+}
+
+void TestSimulator::hidesEvolvableEnumsWithoutPrefer()
+{
+    SimFixture sim(scenario());
+    const QUrl url = at(sim, QStringLiteral("/teams/%1/operations/%2").arg(kTemplate, kTeamify));
+    QCOMPARE(call("GET", url).json()["operationType"].toString(),
+             QStringLiteral("unknownFutureValue"));
+    const RawReply withPrefer =
+        call("GET", url, {},
+             {{"Authorization", "Bearer test-token"}, {"Prefer", "include-unknown-enum-members"}});
+    QCOMPARE(withPrefer.json()["operationType"].toString(), QStringLiteral("teamifyGroup"));
+}
+
+void TestSimulator::createsOperationsThroughTheDocumentedApi()
+{
+    SimFixture sim(scenario());
+    // The request body of "Create teamsAsyncOperation" in shared/spec, verbatim.
+    const QByteArray body = R"({
+      "@odata.type": "#microsoft.graph.teamsAsyncOperation",
+      "operationType": "String",
+      "status": "String",
+      "lastActionDateTime": "2017-01-01T00:01:48.1123264+03:00",
+      "attemptsCount": 13,
+      "targetResourceId": "Target Resource Id value",
+      "targetResourceLocation": "Target Resource Location value",
+      "error": {
+        "@odata.type": "microsoft.graph.operationError",
+        "code": "Code value",
+        "message": "Message value"
+      }
+    })";
+    GraphClient client(sim.base(), [] { return QStringLiteral("test-token"); });
+    std::optional<GraphReply> created;
+    QObject receiver;
+    client.post(client.resolve(QStringLiteral("/teams/%1/operations").arg(kTemplate)),
+                QJsonDocument::fromJson(body).object(), &receiver,
+                [&](const GraphReply &reply) { created = reply; });
+    QVERIFY(QTest::qWaitFor([&] { return created.has_value(); }));
+    QCOMPARE(created->httpStatus, 201);
+    const Operation stored = *parseOperation(created->body).operation;
+    QVERIFY(!stored.id.isEmpty());
+    QCOMPARE(stored.createdDateTime, sim.clock.now());
+    QCOMPARE(stored.statusRaw, QStringLiteral("String"));
+    QCOMPARE(stored.attemptsCount, 13);
+
+    // It is then readable like any other operation, through its Location.
+    const LocationResolution ref =
+        resolveLocation(QString::fromUtf8(created->location), sim.base());
+    QVERIFY2(ref.ref, qPrintable(ref.error));
+    const RawReply read = call("GET", ref.ref->url);
+    QCOMPARE(read.status, 200);
+    const Operation again = *parseOperation(read.body).operation;
+    QCOMPARE(again.id, stored.id);
+    QCOMPARE(again.status, OperationStatus::Unrecognized);
+    QCOMPARE(again.error->message, QStringLiteral("Message value"));
+
+    // The second documented path: /me/joinedTeams/{groupId}/team/operations.
+    const RawReply viaMe =
+        call("POST", at(sim, QStringLiteral("/me/joinedTeams/%1/team/operations").arg(kTemplate)),
+             R"({"operationType": "archiveTeam", "status": "succeeded", "attemptsCount": 1})");
+    QCOMPARE(viaMe.status, 201);
+    QCOMPARE(viaMe.json()["status"].toString(), QStringLiteral("succeeded"));
+    QCOMPARE(
+        call("POST", at(sim, QStringLiteral("/teams/%1/operations").arg(kTemplate)), "[1]").status,
+        400);
+}
+
+void TestSimulator::startsClonesArchivesAndCreates()
+{
+    SimFixture sim(scenario());
+    const RawReply clone = call(
+        "POST", at(sim, QStringLiteral("/teams/%1/clone").arg(kTemplate)),
+        R"({"displayName": "Project X", "partsToClone": "apps,tabs,settings,channels,members"})");
+    QCOMPARE(clone.status, 202);
+    QVERIFY(clone.body.isEmpty());
+    const LocationResolution cloneRef =
+        resolveLocation(QString::fromUtf8(clone.location), sim.base());
+    QVERIFY2(cloneRef.ref, qPrintable(cloneRef.error));
+    QCOMPARE(call("GET", cloneRef.ref->url).json()["status"].toString(),
+             QStringLiteral("notStarted"));
+
+    const RawReply archive =
+        call("POST", at(sim, QStringLiteral("/teams/%1/archive").arg(kArchived)),
+             R"({"shouldSetSpoSiteReadOnlyForMembers": true})");
+    QCOMPARE(archive.status, 202);
+    QVERIFY(archive.location.startsWith("/teams(" + kArchived.toUtf8() + ")"));
+    const LocationResolution archiveRef =
+        resolveLocation(QString::fromUtf8(archive.location), sim.base());
+    QVERIFY2(archiveRef.ref, qPrintable(archiveRef.error));
+
+    const RawReply create = call("POST", at(sim, QStringLiteral("/teams")),
+                                 R"({"displayName": "Brand new", "visibility": "public"})");
+    QCOMPARE(create.status, 202);
+    QVERIFY(create.contentLocation.startsWith("/teams('"));
+    QVERIFY(resolveLocation(QString::fromUtf8(create.location), sim.base()).ref);
+
+    sim.clock.advance(minutes(2));
+    const QJsonObject archiveOp = call("GET", archiveRef.ref->url).json();
+    QCOMPARE(archiveOp["status"].toString(), QStringLiteral("succeeded"));
+    QCOMPARE(archiveOp["operationType"].toString(), QStringLiteral("archiveTeam"));
+    QCOMPARE(call("GET", at(sim, "/teams/" + kArchived)).json()["isArchived"].toBool(), true);
+    QCOMPARE(call("GET", cloneRef.ref->url).json()["status"].toString(),
+             QStringLiteral("succeeded"));
+    const QString created = QString::fromUtf8(create.contentLocation).section('\'', 1, 1);
+    QCOMPARE(call("GET", at(sim, "/teams/" + created)).json()["displayName"].toString(),
+             QStringLiteral("Brand new"));
+    QCOMPARE(call("POST", at(sim, "/teams/no-such-team/clone"), R"({"displayName": "x"})").status,
+             404);
+    QCOMPARE(call("POST", at(sim, "/teams/" + kTemplate + "/clone"), "{}").status, 400);
+}
+
+void TestSimulator::refusesTabsWithoutApps()
+{
+    SimFixture sim(scenario());
+    const RawReply reply = call("POST", at(sim, QStringLiteral("/teams/%1/clone").arg(kTemplate)),
+                                R"({"displayName": "X", "partsToClone": "tabs,channels"})");
+    QCOMPARE(reply.status, 400);
+    QCOMPARE(reply.json()["error"].toObject()["code"].toString(), QStringLiteral("InvalidRequest"));
+    QCOMPARE(reply.json()["error"].toObject()["message"].toString(),
+             QStringLiteral("Tabs cannot be cloned without cloning Apps as well."));
+}
+
+void TestSimulator::listsOperationsWithPaging()
+{
+    SimFixture sim(scenario());
+    for (int i = 0; i < 3; ++i) {
+        QCOMPARE(call("POST", at(sim, QStringLiteral("/teams/%1/clone").arg(kTemplate)),
+                      R"({"displayName": "More"})")
+                     .status,
+                 202);
+    }
+    QSet<QString> seen;
+    QUrl next = at(sim, QStringLiteral("/teams/%1/operations?$top=2").arg(kTemplate));
+    int pages = 0;
+    while (next.isValid() && pages < 10) {
+        const QJsonObject page = call("GET", next).json();
+        for (const QJsonValue &op : page["value"].toArray())
+            seen.insert(op["id"].toString());
+        next = QUrl(page["@odata.nextLink"].toString());
+        ++pages;
+    }
+    QCOMPARE(pages, 3);
+    QCOMPARE(seen.size(), 5);
+    QVERIFY(seen.contains(kClone));
+    QCOMPARE(call("GET", at(sim, "/teams/unknown/operations")).status, 404);
+}
+
+QTEST_GUILESS_MAIN(TestSimulator)
+#include "tst_simulator.moc"
