@@ -44,6 +44,7 @@ bool OperationPoller::watch(const OperationRef &ref, const QString &locationText
     m_indexByKey.insert(ref.key(), m_operations.size());
     m_operations.append(operation);
     m_reportedAllTerminal = false;
+    emit operationAdded(m_operations.constLast());
     // Send from the event loop, so a caller adding many operations sees them go out together.
     QTimer::singleShot(0, this, &OperationPoller::pollDue);
     return true;
@@ -91,22 +92,51 @@ void OperationPoller::pollDue()
     if (m_pausedForSignIn)
         return;
     const QDateTime now = m_clock.now();
+    const int round = m_nextRound;
+    int sent = 0;
     for (WatchedOperation &operation : m_operations) {
-        if (!operation.isTerminal() && !operation.inFlight && operation.nextPollAt <= now)
-            send(operation);
+        if (!operation.isTerminal() && !operation.inFlight && operation.nextPollAt <= now) {
+            send(operation, round);
+            ++sent;
+        }
+    }
+    if (sent > 0) {
+        ++m_nextRound;
+        m_openRounds.insert(round, PollRound());
+        m_outstandingByRound.insert(round, sent);
     }
     rearm();
 }
 
-void OperationPoller::send(WatchedOperation &operation)
+void OperationPoller::send(WatchedOperation &operation, int round)
 {
     operation.inFlight = true;
     const QString key = operation.ref.key();
     m_client.get(operation.ref.url, this,
-                 [this, key](const GraphReply &reply) { handleReply(key, reply); });
+                 [this, key, round](const GraphReply &reply) { handleReply(key, round, reply); });
 }
 
-void OperationPoller::handleReply(const QString &key, const GraphReply &reply)
+void OperationPoller::countIntoRound(int round, bool changed, const GraphReply *failure)
+{
+    const auto open = m_openRounds.find(round);
+    if (open == m_openRounds.end())
+        return;
+    ++open->polled;
+    open->changed += changed ? 1 : 0;
+    if (failure) {
+        ++open->failed;
+        open->lastFailure = failure->describe();
+    }
+    if (--m_outstandingByRound[round] > 0)
+        return;
+    PollRound finished = *open;
+    finished.finishedAt = m_clock.now();
+    m_openRounds.erase(open);
+    m_outstandingByRound.remove(round);
+    emit roundFinished(finished);
+}
+
+void OperationPoller::handleReply(const QString &key, int round, const GraphReply &reply)
 {
     const auto index = m_indexByKey.constFind(key);
     if (index == m_indexByKey.cend())
@@ -116,18 +146,19 @@ void OperationPoller::handleReply(const QString &key, const GraphReply &reply)
     operation.lastPolledAt = m_clock.now();
     ++operation.polls;
 
-    if (reply.ok()) {
-        const OperationParseResult parsed = parseOperation(reply.body);
-        if (parsed.operation) {
-            recordSuccess(operation, *parsed.operation);
-        } else {
-            GraphReply malformed = reply;
-            malformed.failure = GraphFailure::MalformedReply;
-            malformed.errorMessage = parsed.error;
-            recordFailure(operation, malformed);
-        }
+    const OperationParseResult parsed =
+        reply.ok() ? parseOperation(reply.body) : OperationParseResult();
+    if (parsed.operation) {
+        const bool changed = recordSuccess(operation, *parsed.operation);
+        countIntoRound(round, changed, nullptr);
     } else {
-        recordFailure(operation, reply);
+        GraphReply failure = reply;
+        if (reply.ok()) { // a 2xx whose body is not an operation
+            failure.failure = GraphFailure::MalformedReply;
+            failure.errorMessage = parsed.error;
+        }
+        recordFailure(operation, failure);
+        countIntoRound(round, false, &failure);
     }
 
     if (reply.failure == GraphFailure::Unauthorized && !m_pausedForSignIn) {
@@ -142,7 +173,7 @@ void OperationPoller::handleReply(const QString &key, const GraphReply &reply)
     }
 }
 
-void OperationPoller::recordSuccess(WatchedOperation &operation, const Operation &snapshot)
+bool OperationPoller::recordSuccess(WatchedOperation &operation, const Operation &snapshot)
 {
     const std::optional<Operation> &previous = operation.latest;
     const bool changed = !previous || previous->statusRaw != snapshot.statusRaw ||
@@ -154,6 +185,7 @@ void OperationPoller::recordSuccess(WatchedOperation &operation, const Operation
     operation.lastFailureMessage.clear();
     operation.nextPollAt = operation.lastPolledAt.addMSecs(m_interval.count());
     emit operationObserved(operation, changed);
+    return changed;
 }
 
 void OperationPoller::recordFailure(WatchedOperation &operation, const GraphReply &reply)

@@ -33,6 +33,16 @@ struct WatchedOperation
     bool isTerminal() const { return latest && latest->isTerminal(); }
 };
 
+// What one round of polls (all the polls that fell due together) found, once every reply is in.
+struct PollRound
+{
+    QDateTime finishedAt;
+    int polled = 0;
+    int changed = 0;
+    int failed = 0;
+    QString lastFailure; // describe() of the last failed reply in the round
+};
+
 // Polls watched operations, each no more often than the interval, with one single-shot timer
 // re-armed after every round. Time comes from an injectable Clock, so tests move it by hand.
 // Terminal operations stop being polled; polls of one operation never overlap; Retry-After is
@@ -73,16 +83,19 @@ public slots:
     void pollDue();
 
 signals:
+    void operationAdded(const WatchedOperation &operation);
     void operationObserved(const WatchedOperation &operation, bool changed);
     void pollFailed(const WatchedOperation &operation, const GraphReply &reply);
     void authenticationRequired(const QString &reason);
     void allOperationsTerminal();
     void scheduleChanged(const QDateTime &nextPollAt);
+    void roundFinished(const PollRound &round);
 
 private:
-    void send(WatchedOperation &operation);
-    void handleReply(const QString &key, const GraphReply &reply);
-    void recordSuccess(WatchedOperation &operation, const Operation &snapshot);
+    void send(WatchedOperation &operation, int round);
+    void handleReply(const QString &key, int round, const GraphReply &reply);
+    void countIntoRound(int round, bool changed, const GraphReply *failure);
+    bool recordSuccess(WatchedOperation &operation, const Operation &snapshot);
     void recordFailure(WatchedOperation &operation, const GraphReply &reply);
     std::chrono::milliseconds backoff(int consecutiveFailures) const;
     void rearm();
@@ -93,6 +106,12 @@ private:
     std::chrono::milliseconds m_interval;
     QList<WatchedOperation> m_operations;
     QHash<QString, qsizetype> m_indexByKey;
+    // Rounds still waiting for replies, by number.
+    QHash<int, PollRound> m_openRounds;
+    QHash<int, int> m_outstandingByRound;
+    int m_nextRound = 0;
     bool m_pausedForSignIn = false;
     bool m_reportedAllTerminal = false;
 };
+
+Q_DECLARE_METATYPE(PollRound)

@@ -126,6 +126,11 @@ std::optional<SimReply> SimServer::takeFault(const QString &path)
         const SimFault used = fault;
         if (--fault.times <= 0)
             m_faults.removeAt(i);
+        if (!used.body.isEmpty()) {
+            SimReply raw = SimReply::empty(used.status);
+            raw.body = used.body;
+            return raw.withHeader("Content-Type", used.contentType);
+        }
         const bool throttled = used.status == 429;
         SimReply reply = SimReply::graphError(
             used.status,

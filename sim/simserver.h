@@ -31,6 +31,20 @@ struct SimFault
     int status = 429;
     QByteArray retryAfter; // Retry-After header value; empty for none
     int times = 1;         // how many requests it answers
+    QByteArray body;       // when set, sent as is (truncated JSON, an HTML error page...)
+    QByteArray contentType = "application/json";
+
+    // A Graph-style error answer, e.g. answer(path, 429, "30").
+    static SimFault answer(const QString &path, int status, const QByteArray &retryAfter = {},
+                           int times = 1)
+    {
+        SimFault fault;
+        fault.pathContains = path;
+        fault.status = status;
+        fault.retryAfter = retryAfter;
+        fault.times = times;
+        return fault;
+    }
 };
 
 // Microsoft Graph, as far as TeamsOps uses it, on Qt HttpServer bound to 127.0.0.1.

@@ -168,8 +168,8 @@ void TestGraphClient::timesOutOnASilentServer()
 void TestGraphClient::readsRetryAfterOnThrottling()
 {
     SimFixture sim(oneOperationScenario());
-    sim.server.injectFault(SimFault{QStringLiteral("/operations/"), 429, "17", 1});
-    sim.server.injectFault(SimFault{QStringLiteral("/operations/"), 503, QByteArray(), 1});
+    sim.server.injectFault(SimFault::answer(QStringLiteral("/operations/"), 429, "17", 1));
+    sim.server.injectFault(SimFault::answer(QStringLiteral("/operations/"), 503, QByteArray(), 1));
     GraphClient client(sim.base(), [] { return QStringLiteral("test-token"); });
     const QUrl url = client.resolve(QStringLiteral("/teams/%1/operations/%2").arg(kTeam, kOp));
 

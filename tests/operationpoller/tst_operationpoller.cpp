@@ -65,6 +65,9 @@ private slots:
     void backsOffWithoutRetryAfter();
     void stopsEverythingOnUnauthorizedAndResumes();
     void keepsTheLastSnapshotThroughFailures();
+    void classifiesMalformedReplies_data();
+    void classifiesMalformedReplies();
+    void summarisesEachRound();
 };
 
 void TestOperationPoller::floorsTheIntervalAgainstTheRealService()
@@ -182,14 +185,14 @@ void TestOperationPoller::honoursRetryAfter()
     PollerRig rig;
     rig.poller.setInterval(seconds(30));
     // A Retry-After shorter than the interval does not make polling faster...
-    rig.sim.server.injectFault(SimFault{kOp, 503, "2", 1});
+    rig.sim.server.injectFault(SimFault::answer(kOp, 503, "2", 1));
     rig.poller.watch(rig.ref(kOp));
     QVERIFY(rig.waitForReply());
     QCOMPARE(rig.watched(kOp).lastFailure, GraphFailure::Throttled);
     QCOMPARE(rig.watched(kOp).nextPollAt, rig.sim.clock.now().addSecs(30));
 
     // ...and a longer one holds the next poll back for all of it.
-    rig.sim.server.injectFault(SimFault{kOp, 429, "120", 1});
+    rig.sim.server.injectFault(SimFault::answer(kOp, 429, "120", 1));
     rig.sim.clock.advance(seconds(30));
     QVERIFY(rig.waitForReply());
     QCOMPARE(rig.failed.size(), 2);
@@ -210,7 +213,7 @@ void TestOperationPoller::backsOffWithoutRetryAfter()
 {
     PollerRig rig;
     rig.poller.setInterval(seconds(1));
-    rig.sim.server.injectFault(SimFault{kOp, 503, QByteArray(), 5});
+    rig.sim.server.injectFault(SimFault::answer(kOp, 503, QByteArray(), 5));
     rig.poller.watch(rig.ref(kOp));
     milliseconds previousWait{0};
     for (int failure = 1; failure <= 5; ++failure) {
@@ -265,12 +268,78 @@ void TestOperationPoller::keepsTheLastSnapshotThroughFailures()
     QVERIFY(rig.waitForReply());
     QCOMPARE(rig.watched(kOp).latest->status, OperationStatus::InProgress);
 
-    rig.sim.server.injectFault(SimFault{kOp, 503, "60", 1});
+    rig.sim.server.injectFault(SimFault::answer(kOp, 503, "60", 1));
     rig.sim.clock.advance(seconds(30));
     QVERIFY(rig.waitForReply());
     QCOMPARE(rig.watched(kOp).lastFailure, GraphFailure::Throttled);
     QVERIFY(rig.watched(kOp).lastFailureMessage.contains(QStringLiteral("503")));
     QCOMPARE(rig.watched(kOp).latest->status, OperationStatus::InProgress);
+}
+
+void TestOperationPoller::classifiesMalformedReplies_data()
+{
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<GraphFailure>("expected");
+    QTest::newRow("truncated JSON")
+        << 200 << QByteArray(R"({"id": "x", "status": "inProg)") << QByteArray("application/json")
+        << GraphFailure::MalformedReply;
+    QTest::newRow("wrong field type")
+        << 200 << QByteArray(R"({"attemptsCount": "three"})") << QByteArray("application/json")
+        << GraphFailure::MalformedReply;
+    QTest::newRow("HTML error page") << 502 << QByteArray("<html><h1>502 Bad Gateway</h1></html>")
+                                     << QByteArray("text/html") << GraphFailure::HttpError;
+}
+
+void TestOperationPoller::classifiesMalformedReplies()
+{
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    QFETCH(QByteArray, contentType);
+    QFETCH(GraphFailure, expected);
+    PollerRig rig;
+    rig.poller.setInterval(seconds(30));
+    rig.poller.watch(rig.ref(kOp));
+    QVERIFY(rig.waitForReply());
+    const Operation before = *rig.watched(kOp).latest;
+
+    SimFault fault = SimFault::answer(kOp, status);
+    fault.body = body;
+    fault.contentType = contentType;
+    rig.sim.server.injectFault(fault);
+    rig.sim.clock.advance(seconds(30));
+    QVERIFY(rig.waitForReply());
+    const WatchedOperation &op = rig.watched(kOp);
+    QCOMPARE(op.lastFailure, expected);
+    QVERIFY(!op.lastFailureMessage.isEmpty());
+    QCOMPARE(op.latest->statusRaw, before.statusRaw); // nothing known is lost
+    QCOMPARE(op.consecutiveFailures, 1);
+    QVERIFY(op.nextPollAt > rig.sim.clock.now()); // retried later, not in a tight loop
+}
+
+void TestOperationPoller::summarisesEachRound()
+{
+    PollerRig rig;
+    QSignalSpy rounds(&rig.poller, &OperationPoller::roundFinished);
+    rig.poller.setInterval(seconds(30));
+    rig.poller.watch(rig.ref(kOp));
+    rig.poller.watch(rig.ref(kFailing));
+    QVERIFY(rounds.wait());
+    auto round = rounds.takeFirst().at(0).value<PollRound>();
+    QCOMPARE(round.polled, 2);
+    QCOMPARE(round.changed, 2); // first sightings
+    QCOMPARE(round.failed, 0);
+
+    rig.sim.server.injectFault(SimFault::answer(kOp, 503, "45", 1));
+    rig.sim.clock.advance(seconds(30));
+    QVERIFY(rounds.wait());
+    round = rounds.takeFirst().at(0).value<PollRound>();
+    QCOMPARE(round.polled, 2);
+    QCOMPARE(round.failed, 1);
+    QCOMPARE(round.changed, 1); // kFailing went inProgress
+    QVERIFY(round.lastFailure.contains(QStringLiteral("503")));
+    QCOMPARE(round.finishedAt, rig.sim.clock.now());
 }
 
 QTEST_GUILESS_MAIN(TestOperationPoller)
