@@ -82,7 +82,9 @@ double SimTenant::secondsSinceStart() const
 
 QDateTime SimTenant::simTime(double seconds) const
 {
-    return m_wallStart.addMSecs(static_cast<qint64>(std::llround(seconds * 1000.0)));
+    // Timestamps follow the wall clock: a scenario's seconds pass timeScale times faster, but a
+    // client never sees a timestamp from its own future.
+    return m_wallStart.addMSecs(static_cast<qint64>(std::llround(seconds * 1000.0 / m_timeScale)));
 }
 
 QDateTime SimTenant::simulatedNow() const

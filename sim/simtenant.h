@@ -54,8 +54,9 @@ class SimTenant
 public:
     using TimeSource = std::function<QDateTime()>;
 
-    // now: the wall clock (tests pass their manual clock); timeScale: simulated seconds per
-    // second of that clock.
+    // now: the wall clock (tests pass their manual clock); timeScale: scenario seconds per second
+    // of that clock. Timestamps in replies stay on the wall clock, so at timeScale 10 a scenario's
+    // 600 s operation is created, runs and finishes within 60 s of real time.
     explicit SimTenant(TimeSource now = {}, double timeScale = 1.0);
 
     // Replaces the tenant's contents with a scenario (see resources/scenarios/). Returns an error

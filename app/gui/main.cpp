@@ -1,0 +1,149 @@
+// teamsops: the desktop dashboard. Parses arguments and wires core, ui and (for --demo) the
+// simulator together; everything else lives in those libraries.
+#include "clock.h"
+#include "graphclient.h"
+#include "mainwindow.h"
+#include "operationpoller.h"
+#include "operationtablemodel.h"
+#include "simserver.h"
+#include "simtenant.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QFile>
+#include <QTimer>
+
+#include <memory>
+
+namespace {
+
+// Saves a picture of the window once rows are shown and one of them has changed status, then quits.
+// Used by scripts/screenshot for the README.
+void saveScreenshotAfterFirstChange(MainWindow &window, OperationPoller &poller,
+                                    const QString &file)
+{
+    QObject::connect(&poller, &OperationPoller::operationObserved, &window,
+                     [&window, file](const WatchedOperation &operation, bool changed) {
+                         static bool armed = false;
+                         if (armed || !changed || operation.polls < 2)
+                             return;
+                         armed = true;
+                         // Let the table repaint the change before grabbing it.
+                         QTimer::singleShot(500, &window, [&window, file] {
+                             const bool saved = window.grab().save(file);
+                             qInfo("%s %s", saved ? "saved" : "could not save", qPrintable(file));
+                             QCoreApplication::exit(saved ? 0 : 1);
+                         });
+                     });
+    QTimer::singleShot(120000, &window, [] {
+        qWarning("no status changed within two minutes; no screenshot taken");
+        QCoreApplication::exit(1);
+    });
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("TeamsOps"));
+    QApplication::setOrganizationName(QStringLiteral("TeamsOps"));
+    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QApplication::setDesktopFileName(QStringLiteral("teamsops"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Watch Microsoft Teams async operations (clone, archive, create...)."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOptions({
+        {QStringLiteral("demo"),
+         QStringLiteral("Open on a simulated tenant (in-process, on 127.0.0.1).")},
+        {QStringLiteral("graph-url"), QStringLiteral("Graph base URL."), QStringLiteral("URL"),
+         GraphClient::defaultBaseUrl().toString()},
+        {QStringLiteral("interval"),
+         QStringLiteral("Seconds between polls of one operation (minimum 30 against Graph)."),
+         QStringLiteral("SECONDS")},
+        {QStringLiteral("screenshot"),
+         QStringLiteral("Save a PNG of the window after the first status change, then quit."),
+         QStringLiteral("FILE")},
+    });
+    parser.addPositionalArgument(QStringLiteral("LOCATION"),
+                                 QStringLiteral("Operations to watch (Location header or URL)."),
+                                 QStringLiteral("[LOCATION...]"));
+    parser.process(app);
+
+    const bool demo = parser.isSet(QStringLiteral("demo"));
+    QStringList locations = parser.positionalArguments();
+    QUrl graphUrl(parser.value(QStringLiteral("graph-url")), QUrl::StrictMode);
+    QString token = qEnvironmentVariable("TEAMSOPS_TOKEN").trimmed();
+    std::chrono::milliseconds interval = demo ? std::chrono::seconds(2) : std::chrono::seconds(30);
+    if (parser.isSet(QStringLiteral("interval")))
+        interval = std::chrono::milliseconds(
+            static_cast<qint64>(parser.value(QStringLiteral("interval")).toDouble() * 1000));
+
+    SystemClock clock;
+    std::unique_ptr<SimTenant> tenant;
+    std::unique_ptr<SimServer> simulator;
+    if (demo) {
+        QFile scenario(QStringLiteral(":/scenarios/demo.json"));
+        scenario.open(QIODevice::ReadOnly);
+        tenant = std::make_unique<SimTenant>();
+        const QString problem = tenant->loadScenario(scenario.readAll());
+        if (!problem.isEmpty())
+            qFatal("demo scenario: %s", qPrintable(problem));
+        simulator = std::make_unique<SimServer>(*tenant);
+        if (simulator->listen() == 0)
+            qFatal("the demo simulator could not listen on 127.0.0.1");
+        graphUrl = simulator->baseUrl();
+        token = simulator->token();
+        locations = tenant->operationLocations() + locations;
+    }
+
+    const QString urlProblem = GraphClient::checkBaseUrl(graphUrl);
+    if (!urlProblem.isEmpty()) {
+        qCritical("%s", qPrintable(urlProblem));
+        return 1;
+    }
+    GraphClient client(graphUrl, [&token] { return token; });
+    OperationPoller poller(client, clock);
+    poller.setInterval(interval);
+    MainWindow window(client, poller, clock);
+
+    QStringList problems;
+    if (demo) {
+        window.showBanner(
+            QObject::tr("<b>Demo tenant</b> — a simulated Microsoft Graph on 127.0.0.1 where time "
+                        "runs %1× faster. Nothing here touches a real tenant. Double-click a "
+                        "succeeded clone to see the team it produced.")
+                .arg(tenant->timeScale()),
+            MainWindow::BannerKind::Info);
+    } else if (token.isEmpty()) {
+        window.showBanner(
+            QObject::tr("<b>No access token.</b> Set TEAMSOPS_TOKEN to a Microsoft Graph access "
+                        "token (Graph Explorer → Access token, or <tt>az account get-access-token "
+                        "--resource https://graph.microsoft.com</tt>) and start TeamsOps again."),
+            MainWindow::BannerKind::Warning);
+    }
+    if (!token.isEmpty()) {
+        for (const QString &location : std::as_const(locations)) {
+            const LocationResolution resolved = resolveLocation(location, graphUrl);
+            if (resolved.ref)
+                poller.watch(*resolved.ref, location);
+            else
+                problems.append(QStringLiteral("%1: %2").arg(location.toHtmlEscaped(),
+                                                             resolved.error.toHtmlEscaped()));
+        }
+    }
+    if (!problems.isEmpty()) {
+        window.showBanner(QObject::tr("<b>Some Locations could not be read</b> and are not "
+                                      "watched:<br>%1")
+                              .arg(problems.join(QStringLiteral("<br>"))),
+                          MainWindow::BannerKind::Warning);
+    }
+
+    if (parser.isSet(QStringLiteral("screenshot")))
+        saveScreenshotAfterFirstChange(window, poller, parser.value(QStringLiteral("screenshot")));
+    window.show();
+    return app.exec();
+}

@@ -1,0 +1,45 @@
+#include "team.h"
+
+#include "graphclient.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+TeamResult parseTeam(const QByteArray &json)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject())
+        return {std::nullopt, QStringLiteral("the team reply is not a JSON object")};
+    const QJsonObject object = document.object();
+    Team team;
+    team.id = object.value(QLatin1String("id")).toString();
+    team.displayName = object.value(QLatin1String("displayName")).toString();
+    team.description = object.value(QLatin1String("description")).toString();
+    team.visibility = object.value(QLatin1String("visibility")).toString();
+    team.isArchived = object.value(QLatin1String("isArchived")).toBool();
+    const QUrl webUrl(object.value(QLatin1String("webUrl")).toString(), QUrl::StrictMode);
+    // Only a web link is worth offering to open; anything else is dropped, not launched.
+    if (webUrl.isValid() && webUrl.scheme() == QLatin1String("https"))
+        team.webUrl = webUrl;
+    if (team.id.isEmpty() && team.displayName.isEmpty())
+        return {std::nullopt, QStringLiteral("the reply does not describe a team")};
+    return {team, QString()};
+}
+
+void fetchTeam(GraphClient &client, const QString &targetResourceLocation, QObject *receiver,
+               std::function<void(const TeamResult &)> done)
+{
+    if (targetResourceLocation.trimmed().isEmpty()) {
+        done({std::nullopt, QStringLiteral("the operation names no target resource")});
+        return;
+    }
+    client.get(client.resolve(targetResourceLocation.trimmed()), receiver,
+               [done](const GraphReply &reply) {
+                   if (!reply.ok()) {
+                       done({std::nullopt, reply.describe()});
+                       return;
+                   }
+                   done(parseTeam(reply.body));
+               });
+}

@@ -1,0 +1,246 @@
+// The dashboard against the simulator over real loopback HTTP, on a manual clock, offscreen.
+#include "graphclient.h"
+#include "mainwindow.h"
+#include "operationpoller.h"
+#include "operationsortproxy.h"
+#include "operationtablemodel.h"
+#include "simfixture.h"
+
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QtTest>
+
+using namespace std::chrono;
+
+static const QString kTeam = QStringLiteral("6d3f1a2b-8c4e-4f5a-9b0c-1d2e3f4a5b6c");
+static const QString kClone = QStringLiteral("1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0");
+static const QString kLater = QStringLiteral("2a1b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d");
+static const QString kFails = QStringLiteral("3b2c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e");
+static const QString kProduced = QStringLiteral("c1a2b3c4-d5e6-4f70-8192-a3b4c5d6e7f8");
+
+static QJsonObject scenario()
+{
+    QJsonObject clone = operation(kClone, kTeam, 10, 40);
+    clone.insert("produces", QJsonObject{{"id", kProduced},
+                                         {"displayName", "Project Fabrikam"},
+                                         {"description", "Customer project for Fabrikam"},
+                                         {"visibility", "private"}});
+    QJsonObject fails = operation(kFails, kTeam, 5, 20, "failed");
+    fails.insert("error", QJsonObject{{"code", "Conflict"}, {"message", "Name taken."}});
+    return QJsonObject{
+        {"teams", QJsonArray{team(kTeam, "Template")}},
+        {"operations", QJsonArray{clone, operation(kLater, kTeam, 100000, 60), fails}}};
+}
+
+struct Dashboard
+{
+    SimFixture sim{scenario()};
+    GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
+    OperationPoller poller{client, sim.clock};
+    MainWindow window{client, poller, sim.clock};
+    QList<QUrl> opened;
+    bool browserWorks = true;
+
+    Dashboard()
+    {
+        poller.setInterval(seconds(30));
+        window.setUrlOpener([this](const QUrl &url) {
+            opened.append(url);
+            return browserWorks;
+        });
+        for (const QString &op : {kClone, kLater, kFails}) {
+            poller.watch(
+                *resolveLocation(QStringLiteral("/teams('%1')/operations('%2')").arg(kTeam, op),
+                                 sim.base())
+                     .ref);
+        }
+        window.show();
+    }
+
+    QModelIndex cell(const QString &op, int column) const
+    {
+        const int sourceRow =
+            window.model()->rowOf(QStringLiteral("%1/%2").arg(kTeam, op).toLower());
+        return window.proxy()->mapFromSource(window.model()->index(sourceRow, column));
+    }
+    QString status(const QString &op) const
+    {
+        return cell(op, OperationTableModel::Status).data().toString();
+    }
+    bool allRead() const
+    {
+        const auto &ops = poller.operations();
+        return std::all_of(ops.cbegin(), ops.cend(),
+                           [](const WatchedOperation &o) { return o.latest && !o.inFlight; });
+    }
+    // Moves time on and waits for every due poll to be answered.
+    void advance(seconds by)
+    {
+        sim.clock.advance(by);
+        QVERIFY(QTest::qWaitFor([this] { return allRead(); }));
+    }
+    TeamCardDialog *doubleClick(const QString &op)
+    {
+        QSignalSpy opened(&window, &MainWindow::teamCardOpened);
+        QTableView *table = window.table();
+        const QRect rect = table->visualRect(cell(op, OperationTableModel::Status));
+        QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, rect.center());
+        QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, rect.center());
+        return opened.isEmpty() ? nullptr : opened.first().at(0).value<TeamCardDialog *>();
+    }
+};
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void rowsArriveAndChange();
+    void doubleClickShowsTheTeamFromGraph();
+    void enterAndTargetCellOpenTheCardToo();
+    void anOperationWithoutTargetSaysWhy();
+    void aFailedOpenUrlLeavesACopyableLink();
+    void statusBarShowsTheSchedule();
+};
+
+void TestMainWindow::rowsArriveAndChange()
+{
+    Dashboard d;
+    QVERIFY(QTest::qWaitForWindowExposed(&d.window));
+    QTRY_COMPARE(d.window.model()->rowCount(), 3);
+    QTRY_VERIFY(d.allRead());
+    QCOMPARE(d.status(kClone), QStringLiteral("Not started"));
+    QCOMPARE(d.status(kFails), QStringLiteral("Not started"));
+
+    d.advance(seconds(30));
+    QCOMPARE(d.status(kClone), QStringLiteral("In progress"));
+    QCOMPARE(d.status(kFails), QStringLiteral("Failed"));
+    QCOMPARE(d.cell(kFails, OperationTableModel::Error).data().toString(),
+             QStringLiteral("Conflict: Name taken."));
+    d.advance(seconds(30));
+    QCOMPARE(d.status(kClone), QStringLiteral("Succeeded"));
+    QCOMPARE(d.cell(kClone, OperationTableModel::Target).data().toString(),
+             QStringLiteral("/teams('%1')").arg(kProduced));
+    QCOMPARE(d.status(kLater), QStringLiteral("Not started"));
+}
+
+void TestMainWindow::doubleClickShowsTheTeamFromGraph()
+{
+    Dashboard d;
+    QVERIFY(QTest::qWaitForWindowExposed(&d.window));
+    QTRY_VERIFY(d.allRead());
+    d.advance(seconds(60));
+    QCOMPARE(d.status(kClone), QStringLiteral("Succeeded"));
+
+    TeamCardDialog *card = d.doubleClick(kClone);
+    QVERIFY(card);
+    QSignalSpy loaded(card, &TeamCardDialog::loaded);
+    QVERIFY(loaded.wait());
+    QCOMPARE(card->findChild<QLabel *>("teamName")->text(), QStringLiteral("Project Fabrikam"));
+    QCOMPARE(card->findChild<QLabel *>("teamDescription")->text(),
+             QStringLiteral("Customer project for Fabrikam"));
+    QCOMPARE(card->findChild<QLabel *>("teamVisibility")->text(), QStringLiteral("private"));
+    QCOMPARE(card->findChild<QLabel *>("teamArchived")->text(), QStringLiteral("No"));
+    QCOMPARE(d.sim.server.requestCount(QStringLiteral("/teams('%1')").arg(kProduced)), 1);
+    QVERIFY(card->findChild<QPushButton *>("openInTeams")->isEnabled());
+
+    // The same row again raises the open card instead of fetching once more.
+    QCOMPARE(d.window.openTarget(d.cell(kClone, 0)), card);
+    QCOMPARE(d.sim.server.requestCount(QStringLiteral("/teams('%1')").arg(kProduced)), 1);
+
+    card->findChild<QPushButton *>("openInTeams")->click();
+    QCOMPARE(d.opened.size(), 1);
+    QVERIFY(d.opened.first().toString().startsWith("https://teams.microsoft.com/l/team/"));
+    QVERIFY(d.opened.first().toString().contains(kProduced));
+    QVERIFY(!card->findChild<QLineEdit *>("link")->isVisible());
+}
+
+void TestMainWindow::enterAndTargetCellOpenTheCardToo()
+{
+    Dashboard d;
+    QVERIFY(QTest::qWaitForWindowExposed(&d.window));
+    QTRY_VERIFY(d.allRead());
+    d.advance(seconds(60));
+    QSignalSpy opened(&d.window, &MainWindow::teamCardOpened);
+
+    QTableView *table = d.window.table();
+    table->setFocus();
+    table->setCurrentIndex(d.cell(kClone, OperationTableModel::Type));
+    QTest::keyClick(table, Qt::Key_Return);
+    QCOMPARE(opened.size(), 1);
+    opened.first().at(0).value<TeamCardDialog *>()->close();
+
+    const QRect target = table->visualRect(d.cell(kClone, OperationTableModel::Target));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, target.center());
+    QTRY_COMPARE(opened.size(), 2);
+    // A click on an empty target cell (no team yet) opens nothing.
+    const QRect none = table->visualRect(d.cell(kLater, OperationTableModel::Target));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, none.center());
+    QCOMPARE(opened.size(), 2);
+}
+
+void TestMainWindow::anOperationWithoutTargetSaysWhy()
+{
+    Dashboard d;
+    QVERIFY(QTest::qWaitForWindowExposed(&d.window));
+    QTRY_VERIFY(d.allRead());
+    d.advance(seconds(30));
+    const int requestsBefore = d.sim.server.requestCount();
+
+    TeamCardDialog *notStarted = d.doubleClick(kLater);
+    QVERIFY(notStarted);
+    QVERIFY(!notStarted->isLoading());
+    QVERIFY(notStarted->findChild<QLabel *>("message")->text().contains("has not started yet"));
+    QVERIFY(!notStarted->findChild<QPushButton *>("openInTeams")->isEnabled());
+
+    TeamCardDialog *failed = d.doubleClick(kFails);
+    QVERIFY(failed);
+    const QString why = failed->findChild<QLabel *>("message")->text();
+    QVERIFY2(why.contains("failed") && why.contains("Conflict: Name taken."), qPrintable(why));
+    QVERIFY(!failed->findChild<QPushButton *>("openInTeams")->isEnabled());
+    QCOMPARE(d.sim.server.requestCount(), requestsBefore); // nothing was fetched
+}
+
+void TestMainWindow::aFailedOpenUrlLeavesACopyableLink()
+{
+    Dashboard d;
+    d.browserWorks = false;
+    QVERIFY(QTest::qWaitForWindowExposed(&d.window));
+    QTRY_VERIFY(d.allRead());
+    d.advance(seconds(60));
+    TeamCardDialog *card = d.doubleClick(kClone);
+    QVERIFY(card);
+    QSignalSpy loaded(card, &TeamCardDialog::loaded);
+    QVERIFY(loaded.wait());
+
+    auto *link = card->findChild<QLineEdit *>("link");
+    QVERIFY(!link->isVisible());
+    card->findChild<QPushButton *>("openInTeams")->click();
+    QCOMPARE(d.opened.size(), 1);
+    QVERIFY(link->isVisible());
+    QCOMPARE(link->text(), d.opened.first().toString());
+    QVERIFY(link->isReadOnly());
+    QCOMPARE(link->selectedText(), link->text()); // selected, ready to copy
+    QVERIFY(card->findChild<QPushButton *>("copyLink")->isEnabled());
+}
+
+void TestMainWindow::statusBarShowsTheSchedule()
+{
+    Dashboard d;
+    QVERIFY(QTest::qWaitForWindowExposed(&d.window));
+    auto *schedule = d.window.findChild<QLabel *>("scheduleLabel");
+    auto *lastPoll = d.window.findChild<QLabel *>("lastPollLabel");
+    QTRY_VERIFY(lastPoll->text().contains("3 operations read, 3 changed"));
+    QTRY_COMPARE(schedule->text(), QStringLiteral("Next poll in 30 s (every 30 s)"));
+    d.sim.server.injectFault(SimFault::answer(kClone, 503, "90"));
+    d.advance(seconds(30));
+    QTRY_VERIFY2(lastPoll->text().contains("1 of 3 failed") && lastPoll->text().contains("503"),
+                 qPrintable(lastPoll->text()));
+    QVERIFY(d.cell(kClone, OperationTableModel::Error).data().toString().contains("503"));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

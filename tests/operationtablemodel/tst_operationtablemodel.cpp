@@ -1,0 +1,211 @@
+#include "clock.h"
+#include "operationsortproxy.h"
+#include "operationtablemodel.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QtTest>
+
+namespace {
+
+WatchedOperation watched(const QString &id, const QString &status, int attempts,
+                         const QDateTime &created)
+{
+    WatchedOperation operation;
+    operation.ref = *resolveLocation(QStringLiteral("/teams/team-1/operations/") + id,
+                                     QUrl(QStringLiteral("https://graph.microsoft.com/v1.0")))
+                         .ref;
+    Operation op;
+    op.id = id;
+    op.statusRaw = status;
+    op.status = operationStatusFromString(status);
+    op.operationTypeRaw = QStringLiteral("cloneTeam");
+    op.operationType = OperationType::CloneTeam;
+    op.attemptsCount = attempts;
+    op.createdDateTime = created;
+    op.lastActionDateTime = created;
+    operation.latest = op;
+    return operation;
+}
+
+} // namespace
+
+class TestOperationTableModel : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void insertsAndUpdatesWithoutReset();
+    void signalsOnlyTheChangedRow();
+    void showsStatusAsWordAndIcon();
+    void showsUnknownValuesAsSent();
+    void sortsByRawValues();
+    void breaksTiesByKey();
+    void elapsedStopsAtTheLastActionOfFinishedOperations();
+
+private:
+    ManualClock m_clock{QDateTime(QDate(2026, 11, 23), QTime(12, 0), Qt::UTC)};
+};
+
+void TestOperationTableModel::insertsAndUpdatesWithoutReset()
+{
+    OperationTableModel model(m_clock);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy inserts(&model, &QAbstractItemModel::rowsInserted);
+    const QDateTime t0 = m_clock.now().addSecs(-600);
+    for (int i = 0; i < 5; ++i)
+        model.upsert(watched(QStringLiteral("op-%1").arg(i), "notStarted", 0, t0));
+    QCOMPARE(model.rowCount(), 5);
+    QCOMPARE(inserts.size(), 5);
+    for (int round = 0; round < 3; ++round) {
+        for (int i = 0; i < 5; ++i)
+            model.upsert(watched(QStringLiteral("op-%1").arg(i), "inProgress", round + 1, t0));
+    }
+    QCOMPARE(model.rowCount(), 5);
+    QCOMPARE(inserts.size(), 5);
+    QCOMPARE(resets.size(), 0);
+    QCOMPARE(model.index(3, OperationTableModel::Attempts).data().toInt(), 3);
+}
+
+void TestOperationTableModel::signalsOnlyTheChangedRow()
+{
+    OperationTableModel model(m_clock);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const QDateTime t0 = m_clock.now().addSecs(-60);
+    for (int i = 0; i < 4; ++i)
+        model.upsert(watched(QStringLiteral("op-%1").arg(i), "inProgress", 1, t0));
+    QSignalSpy changes(&model, &QAbstractItemModel::dataChanged);
+
+    // A poll that finds nothing new says nothing.
+    for (int i = 0; i < 4; ++i)
+        model.upsert(watched(QStringLiteral("op-%1").arg(i), "inProgress", 1, t0));
+    QCOMPARE(changes.size(), 0);
+
+    model.upsert(watched(QStringLiteral("op-2"), "succeeded", 1, t0));
+    QCOMPARE(changes.size(), 1);
+    const QModelIndex topLeft = changes.first().at(0).toModelIndex();
+    const QModelIndex bottomRight = changes.first().at(1).toModelIndex();
+    QCOMPARE(topLeft.row(), 2);
+    QCOMPARE(bottomRight.row(), 2);
+    QCOMPARE(topLeft.column(), 0);
+    QCOMPARE(bottomRight.column(), OperationTableModel::ColumnCount - 1);
+
+    // A polling problem on one row changes that row only.
+    WatchedOperation throttled = watched(QStringLiteral("op-0"), "inProgress", 1, t0);
+    throttled.lastFailure = GraphFailure::Throttled;
+    throttled.lastFailureMessage = QStringLiteral("throttled (HTTP 429)");
+    model.upsert(throttled);
+    QCOMPARE(changes.size(), 2);
+    QCOMPARE(changes.last().at(0).toModelIndex().row(), 0);
+    QVERIFY(model.index(0, OperationTableModel::Error).data().toString().contains("429"));
+}
+
+void TestOperationTableModel::showsStatusAsWordAndIcon()
+{
+    OperationTableModel model(m_clock);
+    const QDateTime t0 = m_clock.now();
+    const QStringList statuses{"notStarted", "inProgress", "succeeded", "failed"};
+    const QStringList words{"Not started", "In progress", "Succeeded", "Failed"};
+    QSet<qint64> icons;
+    for (int i = 0; i < statuses.size(); ++i) {
+        model.upsert(watched(statuses[i], statuses[i], 1, t0));
+        const QModelIndex status = model.index(i, OperationTableModel::Status);
+        QCOMPARE(status.data().toString(), words[i]);
+        const QIcon icon = status.data(Qt::DecorationRole).value<QIcon>();
+        QVERIFY(!icon.isNull());
+        icons.insert(icon.cacheKey());
+    }
+    QCOMPARE(icons.size(), 4); // a distinct picture per status, not a recoloured one
+}
+
+void TestOperationTableModel::showsUnknownValuesAsSent()
+{
+    OperationTableModel model(m_clock);
+    WatchedOperation odd = watched("odd", "running", 2, m_clock.now());
+    odd.latest->operationTypeRaw = QStringLiteral("String");
+    odd.latest->operationType = OperationType::Unrecognized;
+    model.upsert(odd);
+    QCOMPARE(model.index(0, OperationTableModel::Status).data().toString(),
+             QStringLiteral("running"));
+    QCOMPARE(model.index(0, OperationTableModel::Type).data().toString(), QStringLiteral("String"));
+}
+
+void TestOperationTableModel::sortsByRawValues()
+{
+    OperationTableModel model(m_clock);
+    OperationSortProxy proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const QDateTime t0 = m_clock.now();
+    // As text, "10" < "2" < "9"; as numbers 2 < 9 < 10.
+    model.upsert(watched("a", "inProgress", 10, t0.addSecs(-30)));
+    model.upsert(watched("b", "inProgress", 2, t0.addSecs(-3000)));
+    model.upsert(watched("c", "failed", 9, t0.addSecs(-300)));
+    proxy.sort(OperationTableModel::Attempts, Qt::AscendingOrder);
+    auto attemptsInOrder = [&] {
+        QList<int> values;
+        for (int row = 0; row < proxy.rowCount(); ++row)
+            values.append(proxy.index(row, OperationTableModel::Attempts).data().toInt());
+        return values;
+    };
+    QCOMPARE(attemptsInOrder(), QList<int>({2, 9, 10}));
+
+    // Oldest first: b (created 50 min ago), c (5 min), a (30 s).
+    proxy.sort(OperationTableModel::Created, Qt::AscendingOrder);
+    QCOMPARE(attemptsInOrder(), QList<int>({2, 9, 10}));
+    proxy.sort(OperationTableModel::Created, Qt::DescendingOrder);
+    QCOMPARE(attemptsInOrder(), QList<int>({10, 9, 2}));
+
+    // The sort follows updates: "a" failing moves it after the in-progress one.
+    proxy.sort(OperationTableModel::Status, Qt::AscendingOrder);
+    QCOMPARE(proxy.index(2, OperationTableModel::Status).data().toString(),
+             QStringLiteral("Failed"));
+    model.upsert(watched("b", "succeeded", 2, t0.addSecs(-3000)));
+    QCOMPARE(proxy.index(0, OperationTableModel::Status).data().toString(),
+             QStringLiteral("In progress"));
+    QCOMPARE(proxy.index(1, OperationTableModel::Status).data().toString(),
+             QStringLiteral("Succeeded"));
+}
+
+void TestOperationTableModel::breaksTiesByKey()
+{
+    OperationTableModel model(m_clock);
+    OperationSortProxy proxy;
+    proxy.setSourceModel(&model);
+    const QDateTime t0 = m_clock.now();
+    for (const char *id : {"d", "b", "c", "a"})
+        model.upsert(watched(QString::fromLatin1(id), "inProgress", 1, t0));
+    proxy.sort(OperationTableModel::Attempts, Qt::AscendingOrder);
+    QStringList keys;
+    for (int row = 0; row < proxy.rowCount(); ++row)
+        keys.append(
+            proxy.index(row, 0).data(OperationTableModel::KeyRole).toString().section('/', 1));
+    QCOMPARE(keys, QStringList({"a", "b", "c", "d"}));
+}
+
+void TestOperationTableModel::elapsedStopsAtTheLastActionOfFinishedOperations()
+{
+    OperationTableModel model(m_clock);
+    const QDateTime created = m_clock.now().addSecs(-3600);
+    model.upsert(watched("running", "inProgress", 1, created));
+    WatchedOperation done = watched("done", "succeeded", 1, created);
+    done.latest->lastActionDateTime = created.addSecs(125);
+    model.upsert(done);
+    QCOMPARE(model.index(0, OperationTableModel::Elapsed).data().toString(),
+             QStringLiteral("1 h 00 min"));
+    QCOMPARE(model.index(1, OperationTableModel::Elapsed).data().toString(),
+             QStringLiteral("2 min 05 s"));
+    QCOMPARE(model.index(1, OperationTableModel::Elapsed)
+                 .data(OperationTableModel::SortRole)
+                 .toLongLong(),
+             125000);
+    m_clock.advance(std::chrono::minutes(5));
+    QCOMPARE(model.index(0, OperationTableModel::Elapsed).data().toString(),
+             QStringLiteral("1 h 05 min"));
+    QCOMPARE(model.index(1, OperationTableModel::Elapsed).data().toString(),
+             QStringLiteral("2 min 05 s"));
+}
+
+QTEST_MAIN(TestOperationTableModel)
+#include "tst_operationtablemodel.moc"

@@ -1,0 +1,207 @@
+#include "mainwindow.h"
+
+#include "clock.h"
+#include "operationpoller.h"
+#include "operationpresentation.h"
+#include "operationsortproxy.h"
+#include "operationtablemodel.h"
+
+#include <QDesktopServices>
+#include <QHeaderView>
+#include <QLabel>
+#include <QStatusBar>
+#include <QTableView>
+#include <QVBoxLayout>
+
+using namespace std::chrono;
+
+MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &clock, QWidget *parent)
+    : QMainWindow(parent)
+    , m_client(client)
+    , m_poller(poller)
+    , m_clock(clock)
+    , m_model(new OperationTableModel(clock, this))
+    , m_proxy(new OperationSortProxy(this))
+    , m_table(new QTableView(this))
+    , m_banner(new QLabel(this))
+    , m_scheduleLabel(new QLabel(this))
+    , m_lastPollLabel(new QLabel(this))
+    , m_countsLabel(new QLabel(this))
+    , m_urlOpener([](const QUrl &url) { return QDesktopServices::openUrl(url); })
+{
+    setWindowTitle(tr("TeamsOps"));
+    setWindowIcon(OperationPresentation::appIcon());
+    resize(1360, 760);
+
+    m_model->bindTo(poller);
+    m_proxy->setSourceModel(m_model);
+
+    m_table->setObjectName(QStringLiteral("operationsTable"));
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(OperationTableModel::Created, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->setMouseTracking(true);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(false);
+    m_table->horizontalHeader()->setSectionResizeMode(OperationTableModel::Error,
+                                                      QHeaderView::Stretch);
+    // Widths from sample text, so they follow the font and the screen's scale.
+    const QFontMetrics metrics = m_table->fontMetrics();
+    const auto fit = [&](int column, const char *sample, int extra = 24) {
+        m_table->setColumnWidth(column, metrics.horizontalAdvance(QLatin1String(sample)) + extra);
+    };
+    fit(OperationTableModel::Status, "Waiting for first poll", 44);
+    fit(OperationTableModel::Type, "Unarchive channel");
+    fit(OperationTableModel::Target, "/teams('16f70819-2a3b-44c5-d6e7-f8091a2b3c4d')");
+    fit(OperationTableModel::Attempts, "Attempts");
+    fit(OperationTableModel::Created, "2026-11-23 07:31:15");
+    fit(OperationTableModel::LastAction, "2026-11-23 07:31:15");
+    fit(OperationTableModel::Elapsed, "10 min 02 s");
+    // Double-click and Enter both arrive as activated(); a click on a target cell opens it too.
+    connect(m_table, &QAbstractItemView::activated, this,
+            [this](const QModelIndex &index) { openTarget(index); });
+    connect(m_table, &QAbstractItemView::clicked, this, [this](const QModelIndex &index) {
+        if (index.column() == OperationTableModel::Target &&
+            !index.data(OperationTableModel::TargetLocationRole).toString().isEmpty()) {
+            openTarget(index);
+        }
+    });
+
+    m_banner->setObjectName(QStringLiteral("banner"));
+    m_banner->setWordWrap(true);
+    m_banner->setTextFormat(Qt::RichText);
+    m_banner->setMargin(8);
+    m_banner->hide();
+
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(6, 6, 6, 0);
+    layout->addWidget(m_banner);
+    layout->addWidget(m_table);
+    setCentralWidget(central);
+
+    m_scheduleLabel->setObjectName(QStringLiteral("scheduleLabel"));
+    m_lastPollLabel->setObjectName(QStringLiteral("lastPollLabel"));
+    m_countsLabel->setObjectName(QStringLiteral("countsLabel"));
+    statusBar()->addWidget(m_scheduleLabel);
+    statusBar()->addWidget(m_lastPollLabel, 1);
+    statusBar()->addPermanentWidget(m_countsLabel);
+    m_lastPollLabel->setText(tr("Waiting for the first poll…"));
+
+    connect(&poller, &OperationPoller::roundFinished, this, &MainWindow::showRound);
+    connect(&poller, &OperationPoller::scheduleChanged, this, &MainWindow::refreshStatusBar);
+    connect(&poller, &OperationPoller::authenticationRequired, this, [this](const QString &why) {
+        showBanner(tr("<b>Microsoft Graph refused the access token</b> (%1). Polling is paused and "
+                      "nothing is lost: set a fresh token in TEAMSOPS_TOKEN and start TeamsOps "
+                      "again.")
+                       .arg(why.toHtmlEscaped()),
+                   BannerKind::Warning);
+        refreshStatusBar();
+    });
+
+    // Once a second: the countdown, the counts, and the Elapsed column of the visible rows
+    // (repainting the viewport is cheaper than a dataChanged for every row).
+    m_tick.setInterval(1000);
+    connect(&m_tick, &QTimer::timeout, this, [this] {
+        refreshStatusBar();
+        m_table->viewport()->update();
+    });
+    m_tick.start();
+    refreshStatusBar();
+}
+
+void MainWindow::showBanner(const QString &text, BannerKind kind)
+{
+    const QString icon = kind == BannerKind::Warning
+                             ? QStringLiteral(":/icons/status-attention.svg")
+                             : QStringLiteral(":/icons/teamsops.svg");
+    m_banner->setText(
+        QStringLiteral("<table><tr><td valign='middle'><img src='%1' width='22' "
+                       "height='22'></td><td>&nbsp;&nbsp;</td><td>%2</td></tr></table>")
+            .arg(icon, text));
+    // Palette roles, not fixed colours: the banner reads in light and dark themes alike.
+    m_banner->setStyleSheet(
+        kind == BannerKind::Warning
+            ? QStringLiteral("QLabel#banner { border: 2px solid #d9861c; border-radius: 4px;"
+                             " background: palette(alternate-base); }")
+            : QStringLiteral("QLabel#banner { border: 1px solid palette(highlight);"
+                             " border-radius: 4px; background: palette(alternate-base); }"));
+    m_banner->show();
+}
+
+TeamCardDialog *MainWindow::openTarget(const QModelIndex &proxyIndex)
+{
+    const QModelIndex source = m_proxy->mapToSource(proxyIndex);
+    const WatchedOperation *operation = m_model->operationAt(source.row());
+    if (!operation)
+        return nullptr;
+    const QString key = operation->ref.key();
+    TeamCardDialog *open = m_openCards.value(key);
+    if (open && open->isVisible()) {
+        open->raise();
+        open->activateWindow();
+        return open;
+    }
+    auto *card = new TeamCardDialog(m_client, *operation, m_urlOpener, this);
+    card->setAttribute(Qt::WA_DeleteOnClose);
+    m_openCards.insert(key, card);
+    card->show();
+    emit teamCardOpened(card);
+    return card;
+}
+
+void MainWindow::showRound(const PollRound &round)
+{
+    const QString when = round.finishedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
+    if (round.failed == 0) {
+        m_lastPollLabel->setText((round.polled == 1
+                                      ? tr("Last poll %1: 1 operation read, %2 changed")
+                                      : tr("Last poll %1: %3 operations read, %2 changed"))
+                                     .arg(when)
+                                     .arg(round.changed)
+                                     .arg(round.polled));
+    } else {
+        m_lastPollLabel->setText(tr("Last poll %1: %2 of %3 failed — %4")
+                                     .arg(when)
+                                     .arg(round.failed)
+                                     .arg(round.polled)
+                                     .arg(round.lastFailure));
+    }
+}
+
+void MainWindow::refreshStatusBar()
+{
+    const QDateTime next = m_poller.nextPollAt();
+    const qint64 interval = duration_cast<seconds>(m_poller.interval()).count();
+    if (m_poller.isPausedForSignIn()) {
+        m_scheduleLabel->setText(tr("Paused: sign in again"));
+    } else if (next.isValid()) {
+        const qint64 in = std::max<qint64>(0, (m_clock.now().msecsTo(next) + 999) / 1000);
+        m_scheduleLabel->setText(in == 0
+                                     ? tr("Polling now (every %1 s)").arg(interval)
+                                     : tr("Next poll in %1 s (every %2 s)").arg(in).arg(interval));
+    } else if (m_model->rowCount() > 0 && m_poller.allTerminal()) {
+        m_scheduleLabel->setText(tr("All operations finished"));
+    } else {
+        m_scheduleLabel->setText(m_model->rowCount() > 0 ? tr("Polling now…")
+                                                         : tr("Nothing to watch"));
+    }
+
+    int running = 0, succeeded = 0, failed = 0;
+    for (const WatchedOperation &operation : m_poller.operations()) {
+        if (!operation.latest || !operation.latest->isTerminal())
+            ++running;
+        else if (operation.latest->status == OperationStatus::Succeeded)
+            ++succeeded;
+        else
+            ++failed;
+    }
+    m_countsLabel->setText(tr("%1 operations: %2 running, %3 succeeded, %4 failed")
+                               .arg(m_poller.operations().size())
+                               .arg(running)
+                               .arg(succeeded)
+                               .arg(failed));
+}

@@ -1,0 +1,177 @@
+#include "operationpresentation.h"
+
+#include "graphreply.h"
+#include "operationpoller.h"
+
+#include <QCoreApplication>
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("OperationPresentation", text);
+}
+
+struct StatusLook
+{
+    QIcon notStarted{QStringLiteral(":/icons/status-notstarted.svg")};
+    QIcon inProgress{QStringLiteral(":/icons/status-inprogress.svg")};
+    QIcon succeeded{QStringLiteral(":/icons/status-succeeded.svg")};
+    QIcon failed{QStringLiteral(":/icons/status-failed.svg")};
+    QIcon unknown{QStringLiteral(":/icons/status-unknown.svg")};
+    QIcon attention{QStringLiteral(":/icons/status-attention.svg")};
+};
+
+const StatusLook &look()
+{
+    static const StatusLook icons;
+    return icons;
+}
+
+} // namespace
+
+namespace OperationPresentation {
+
+QString statusText(const WatchedOperation &operation)
+{
+    if (!operation.latest) {
+        return operation.lastFailure == GraphFailure::None ? tr("Waiting for first poll")
+                                                           : tr("Cannot read");
+    }
+    switch (operation.latest->status) {
+    case OperationStatus::NotStarted:
+        return tr("Not started");
+    case OperationStatus::InProgress:
+        return tr("In progress");
+    case OperationStatus::Succeeded:
+        return tr("Succeeded");
+    case OperationStatus::Failed:
+        return tr("Failed");
+    case OperationStatus::Invalid:
+        return tr("Invalid");
+    case OperationStatus::UnknownFutureValue:
+    case OperationStatus::Unrecognized:
+        break;
+    }
+    // Shown exactly as Graph sent it: the admin may recognise a value this build does not.
+    return operation.latest->statusRaw.isEmpty() ? tr("(no status)") : operation.latest->statusRaw;
+}
+
+QIcon statusIcon(const WatchedOperation &operation)
+{
+    if (!operation.latest)
+        return operation.lastFailure == GraphFailure::None ? look().notStarted : look().attention;
+    switch (operation.latest->status) {
+    case OperationStatus::NotStarted:
+        return look().notStarted;
+    case OperationStatus::InProgress:
+        return look().inProgress;
+    case OperationStatus::Succeeded:
+        return look().succeeded;
+    case OperationStatus::Failed:
+        return look().failed;
+    default:
+        return look().unknown;
+    }
+}
+
+int statusRank(const WatchedOperation &operation)
+{
+    if (!operation.latest)
+        return 0;
+    switch (operation.latest->status) {
+    case OperationStatus::NotStarted:
+        return 1;
+    case OperationStatus::InProgress:
+        return 2;
+    case OperationStatus::Succeeded:
+        return 3;
+    case OperationStatus::Failed:
+        return 5;
+    default:
+        return 4;
+    }
+}
+
+QString typeText(const Operation &operation)
+{
+    switch (operation.operationType) {
+    case OperationType::CloneTeam:
+        return tr("Clone team");
+    case OperationType::ArchiveTeam:
+        return tr("Archive team");
+    case OperationType::UnarchiveTeam:
+        return tr("Unarchive team");
+    case OperationType::CreateTeam:
+        return tr("Create team");
+    case OperationType::TeamifyGroup:
+        return tr("Teamify group");
+    case OperationType::CreateChannel:
+        return tr("Create channel");
+    case OperationType::ArchiveChannel:
+        return tr("Archive channel");
+    case OperationType::UnarchiveChannel:
+        return tr("Unarchive channel");
+    case OperationType::CreateChat:
+        return tr("Create chat");
+    default:
+        return operation.operationTypeRaw;
+    }
+}
+
+QString errorText(const WatchedOperation &operation)
+{
+    if (operation.latest && operation.latest->error) {
+        const OperationError &error = *operation.latest->error;
+        return error.code.isEmpty() ? error.message
+                                    : error.code + QStringLiteral(": ") + error.message;
+    }
+    if (operation.lastFailure != GraphFailure::None)
+        return tr("Last poll: %1").arg(operation.lastFailureMessage);
+    return QString();
+}
+
+QString durationText(qint64 ms)
+{
+    const qint64 seconds = std::max<qint64>(0, ms / 1000);
+    if (seconds < 60)
+        return tr("%1 s").arg(seconds);
+    if (seconds < 3600)
+        return tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+    if (seconds < 86400)
+        return tr("%1 h %2 min")
+            .arg(seconds / 3600)
+            .arg((seconds % 3600) / 60, 2, 10, QLatin1Char('0'));
+    return tr("%1 d %2 h").arg(seconds / 86400).arg((seconds % 86400) / 3600);
+}
+
+QString reasonForNoTarget(const WatchedOperation &operation)
+{
+    if (!operation.latest)
+        return tr("This operation has not been read yet, so its target is not known.");
+    const Operation &op = *operation.latest;
+    if (!op.targetResourceLocation.isEmpty())
+        return QString();
+    switch (op.status) {
+    case OperationStatus::Failed:
+        return op.error ? tr("This operation failed (%1), so it produced nothing to open.")
+                              .arg(errorText(operation))
+                        : tr("This operation failed, so it produced nothing to open.");
+    case OperationStatus::NotStarted:
+        return tr("This operation has not started yet. Its target appears when it succeeds.");
+    case OperationStatus::InProgress:
+        return tr("This operation is still in progress. Its target appears when it succeeds.");
+    case OperationStatus::Succeeded:
+        return tr("Graph reported success but named no target resource.");
+    default:
+        return tr("The operation's status is \"%1\", and it names no target yet.")
+            .arg(op.statusRaw);
+    }
+}
+
+QIcon appIcon()
+{
+    return QIcon(QStringLiteral(":/icons/teamsops.svg"));
+}
+
+} // namespace OperationPresentation

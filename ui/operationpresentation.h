@@ -1,0 +1,28 @@
+#pragma once
+
+#include "operation.h"
+
+#include <QIcon>
+#include <QString>
+
+struct WatchedOperation;
+
+// How operations read to people: words, icons and sort ranks, built once and shared.
+// Status is never told by colour alone: every status has its own icon shape and word.
+namespace OperationPresentation {
+
+QString statusText(const WatchedOperation &operation);
+QIcon statusIcon(const WatchedOperation &operation);
+// Order for sorting by status: what needs eyes first sorts last in ascending order.
+int statusRank(const WatchedOperation &operation);
+
+QString typeText(const Operation &operation);
+QString errorText(const WatchedOperation &operation);
+QString durationText(qint64 milliseconds);
+
+// Why an operation has no target to open, or an empty string when it has one.
+QString reasonForNoTarget(const WatchedOperation &operation);
+
+QIcon appIcon();
+
+} // namespace OperationPresentation

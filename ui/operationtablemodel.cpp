@@ -1,0 +1,233 @@
+#include "operationtablemodel.h"
+
+#include "clock.h"
+#include "operationpresentation.h"
+
+#include <QFont>
+#include <QGuiApplication>
+#include <QLocale>
+#include <QPalette>
+
+namespace P = OperationPresentation;
+
+namespace {
+
+// Everything a row shows, to tell whether an update changes what people see.
+bool sameOnScreen(const WatchedOperation &a, const WatchedOperation &b)
+{
+    if (a.lastFailureMessage != b.lastFailureMessage ||
+        a.latest.has_value() != b.latest.has_value())
+        return false;
+    if (!a.latest)
+        return true;
+    const Operation &x = *a.latest;
+    const Operation &y = *b.latest;
+    return x.statusRaw == y.statusRaw && x.operationTypeRaw == y.operationTypeRaw &&
+           x.attemptsCount == y.attemptsCount && x.error == y.error &&
+           x.targetResourceLocation == y.targetResourceLocation &&
+           x.createdDateTime == y.createdDateTime && x.lastActionDateTime == y.lastActionDateTime;
+}
+
+QString shortDateTime(const QDateTime &time)
+{
+    if (!time.isValid())
+        return QString();
+    return QLocale().toString(time.toLocalTime(), QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+}
+
+} // namespace
+
+OperationTableModel::OperationTableModel(Clock &clock, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_clock(clock)
+{}
+
+void OperationTableModel::bindTo(OperationPoller &poller)
+{
+    for (const WatchedOperation &operation : poller.operations())
+        upsert(operation);
+    connect(&poller, &OperationPoller::operationAdded, this, &OperationTableModel::upsert);
+    connect(&poller, &OperationPoller::operationObserved, this,
+            [this](const WatchedOperation &operation) { upsert(operation); });
+    connect(&poller, &OperationPoller::pollFailed, this,
+            [this](const WatchedOperation &operation) { upsert(operation); });
+}
+
+void OperationTableModel::upsert(const WatchedOperation &operation)
+{
+    const QString key = operation.ref.key();
+    const auto found = m_rowByKey.constFind(key);
+    if (found == m_rowByKey.cend()) {
+        const int row = static_cast<int>(m_rows.size());
+        beginInsertRows(QModelIndex(), row, row);
+        m_rows.append(operation);
+        m_rowByKey.insert(key, row);
+        endInsertRows();
+        return;
+    }
+    WatchedOperation &stored = m_rows[*found];
+    const bool changed = !sameOnScreen(stored, operation);
+    stored = operation;
+    if (changed)
+        emit dataChanged(index(*found, 0), index(*found, ColumnCount - 1));
+}
+
+const WatchedOperation *OperationTableModel::operationAt(int row) const
+{
+    return row >= 0 && row < m_rows.size() ? &m_rows.at(row) : nullptr;
+}
+
+int OperationTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+}
+
+int OperationTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+qint64 OperationTableModel::elapsedMs(const WatchedOperation &operation) const
+{
+    if (!operation.latest || !operation.latest->createdDateTime.isValid())
+        return 0;
+    const Operation &op = *operation.latest;
+    // A finished operation's clock stopped at its last action.
+    const QDateTime end =
+        op.isTerminal() && op.lastActionDateTime.isValid() ? op.lastActionDateTime : m_clock.now();
+    return op.createdDateTime.msecsTo(end);
+}
+
+QVariant OperationTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return QVariant();
+    const WatchedOperation &operation = m_rows.at(index.row());
+    const int column = index.column();
+    const bool hasTarget = operation.latest && !operation.latest->targetResourceLocation.isEmpty();
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayData(operation, column);
+    case SortRole:
+        return sortData(operation, column);
+    case KeyRole:
+        return operation.ref.key();
+    case TargetLocationRole:
+        return hasTarget ? operation.latest->targetResourceLocation : QString();
+    case Qt::DecorationRole:
+        return column == Status ? QVariant(P::statusIcon(operation)) : QVariant();
+    case Qt::ToolTipRole:
+        if (column == Error || column == Status) {
+            const QString error = P::errorText(operation);
+            return error.isEmpty() ? QVariant() : QVariant(error);
+        }
+        if (column == Target)
+            return hasTarget ? tr("Open the team this operation produced")
+                             : P::reasonForNoTarget(operation);
+        return QVariant();
+    case Qt::ForegroundRole:
+        if (column == Target && hasTarget)
+            return QGuiApplication::palette().brush(QPalette::Link);
+        return QVariant();
+    case Qt::FontRole:
+        if (column == Target && hasTarget) {
+            QFont font;
+            font.setUnderline(true);
+            return font;
+        }
+        if (column == Error && !(operation.latest && operation.latest->error) &&
+            operation.lastFailure != GraphFailure::None) {
+            QFont font;
+            font.setItalic(true); // a polling problem, not the operation's own error
+            return font;
+        }
+        return QVariant();
+    case Qt::TextAlignmentRole:
+        if (column == Attempts)
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        return QVariant();
+    default:
+        return QVariant();
+    }
+}
+
+QVariant OperationTableModel::displayData(const WatchedOperation &operation, int column) const
+{
+    const Operation *op = operation.latest ? &*operation.latest : nullptr;
+    switch (column) {
+    case Status:
+        return P::statusText(operation);
+    case Type:
+        return op ? P::typeText(*op) : QString();
+    case Target:
+        if (op && !op->targetResourceLocation.isEmpty())
+            return op->targetResourceLocation;
+        return QStringLiteral("—");
+    case Attempts:
+        return op ? QVariant(op->attemptsCount) : QVariant();
+    case Error:
+        return P::errorText(operation);
+    case Created:
+        return op ? shortDateTime(op->createdDateTime) : QString();
+    case LastAction:
+        return op ? shortDateTime(op->lastActionDateTime) : QString();
+    case Elapsed:
+        return op && op->createdDateTime.isValid() ? P::durationText(elapsedMs(operation))
+                                                   : QString();
+    default:
+        return QVariant();
+    }
+}
+
+QVariant OperationTableModel::sortData(const WatchedOperation &operation, int column) const
+{
+    const Operation *op = operation.latest ? &*operation.latest : nullptr;
+    switch (column) {
+    case Status:
+        return P::statusRank(operation);
+    case Type:
+        return op ? op->operationTypeRaw.toLower() : QString();
+    case Target:
+        return op ? op->targetResourceLocation : QString();
+    case Attempts:
+        return op ? op->attemptsCount : -1;
+    case Error:
+        return P::errorText(operation);
+    case Created:
+        return op && op->createdDateTime.isValid() ? op->createdDateTime.toMSecsSinceEpoch()
+                                                   : qint64(0);
+    case LastAction:
+        return op && op->lastActionDateTime.isValid() ? op->lastActionDateTime.toMSecsSinceEpoch()
+                                                      : qint64(0);
+    case Elapsed:
+        return elapsedMs(operation);
+    default:
+        return QVariant();
+    }
+}
+
+QVariant OperationTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case Status:
+        return tr("Status");
+    case Type:
+        return tr("Type");
+    case Target:
+        return tr("Target");
+    case Attempts:
+        return tr("Attempts");
+    case Error:
+        return tr("Error");
+    case Created:
+        return tr("Created");
+    case LastAction:
+        return tr("Last action");
+    case Elapsed:
+        return tr("Elapsed");
+    default:
+        return QVariant();
+    }
+}

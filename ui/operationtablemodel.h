@@ -1,0 +1,63 @@
+#pragma once
+
+#include "operationpoller.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QList>
+
+class Clock;
+
+// The watched operations as table rows, addressed by OperationRef::key(). Rows are inserted once
+// and then updated in place with dataChanged for the rows that changed; the model is never reset
+// on a poll, so selection and scroll position survive.
+class OperationTableModel final : public QAbstractTableModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(OperationTableModel)
+public:
+    enum Column
+    {
+        Status,
+        Type,
+        Target,
+        Attempts,
+        Error,
+        Created,
+        LastAction,
+        Elapsed,
+        ColumnCount
+    };
+    enum Role
+    {
+        SortRole = Qt::UserRole + 1, // the raw, typed value of a cell (sorting, scripts)
+        KeyRole,                     // the operation's stable key
+        TargetLocationRole,          // targetResourceLocation, empty when there is none
+    };
+
+    explicit OperationTableModel(Clock &clock, QObject *parent = nullptr);
+
+    // Follows a poller: rows for operations it adds, updates for what it observes.
+    void bindTo(OperationPoller &poller);
+    // Inserts a row for a new key, or updates the row in place. Emits dataChanged only when
+    // something shown in the row changed.
+    void upsert(const WatchedOperation &operation);
+
+    const WatchedOperation *operationAt(int row) const;
+    int rowOf(const QString &key) const { return m_rowByKey.value(key, -1); }
+
+    int rowCount(const QModelIndex &parent = QModelIndex()) const override;
+    int columnCount(const QModelIndex &parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
+
+private:
+    QVariant displayData(const WatchedOperation &operation, int column) const;
+    QVariant sortData(const WatchedOperation &operation, int column) const;
+    qint64 elapsedMs(const WatchedOperation &operation) const;
+
+    Clock &m_clock;
+    QList<WatchedOperation> m_rows;
+    QHash<QString, int> m_rowByKey;
+};
