@@ -157,12 +157,10 @@ void MainWindow::showRound(const PollRound &round)
 {
     const QString when = round.finishedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
     if (round.failed == 0) {
-        m_lastPollLabel->setText((round.polled == 1
-                                      ? tr("Last poll %1: 1 operation read, %2 changed")
-                                      : tr("Last poll %1: %3 operations read, %2 changed"))
-                                     .arg(when)
-                                     .arg(round.changed)
-                                     .arg(round.polled));
+        const QString read = round.polled == 1 ? tr("1 operation read")
+                                               : tr("%1 operations read").arg(round.polled);
+        m_lastPollLabel->setText(
+            tr("Last poll %1: %2, %3 changed").arg(when, read).arg(round.changed));
     } else {
         m_lastPollLabel->setText(tr("Last poll %1: %2 of %3 failed — %4")
                                      .arg(when)
