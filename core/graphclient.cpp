@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QHostAddress>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -128,9 +129,12 @@ QUrl GraphClient::resolve(const QString &pathOrUrl) const
 {
     if (pathOrUrl.contains(QLatin1String("://")))
         return QUrl(pathOrUrl);
-    return urlUnderBase(m_baseUrl, pathOrUrl.startsWith(QLatin1Char('/'))
-                                       ? pathOrUrl
-                                       : QLatin1Char('/') + pathOrUrl);
+    const QString path = pathOrUrl.section(QLatin1Char('?'), 0, 0);
+    QUrl url =
+        urlUnderBase(m_baseUrl, path.startsWith(QLatin1Char('/')) ? path : QLatin1Char('/') + path);
+    if (pathOrUrl.contains(QLatin1Char('?')))
+        url.setQuery(pathOrUrl.section(QLatin1Char('?'), 1));
+    return url;
 }
 
 QNetworkRequest GraphClient::makeRequest(const QUrl &url) const
@@ -234,8 +238,81 @@ GraphReply GraphClient::toGraphReply(QNetworkReply *reply, bool tooLarge) const
                 : reply->errorString();
         return out;
     }
-    out.failure = classifyStatus(out.httpStatus);
-    if (out.failure != GraphFailure::None)
-        readGraphError(out.body, out);
+    classify(out);
     return out;
+}
+
+void GraphClient::classify(GraphReply &reply)
+{
+    reply.failure = classifyStatus(reply.httpStatus);
+    if (reply.failure != GraphFailure::None)
+        readGraphError(reply.body, reply);
+}
+
+void GraphClient::getBatch(const QList<BatchGet> &requests, QObject *receiver, BatchHandler handler)
+{
+    Q_ASSERT(!requests.isEmpty() && requests.size() <= kMaxBatchSize);
+    const QString basePath = m_baseUrl.path();
+    QJsonArray items;
+    QHash<QString, QUrl> urlById;
+    for (const BatchGet &request : requests) {
+        // Sub-request URLs are relative to the version root, e.g. "/teams/x/operations/y".
+        QString relative = request.url.path(QUrl::FullyEncoded).mid(basePath.size());
+        if (request.url.hasQuery())
+            relative += QLatin1Char('?') + request.url.query(QUrl::FullyEncoded);
+        items.append(QJsonObject{
+            {QStringLiteral("id"), request.id},
+            {QStringLiteral("method"), QStringLiteral("GET")},
+            {QStringLiteral("url"), relative},
+            {QStringLiteral("headers"),
+             QJsonObject{
+                 {QStringLiteral("Prefer"), QStringLiteral("include-unknown-enum-members")}}},
+        });
+        urlById.insert(request.id, request.url);
+    }
+    post(urlUnderBase(m_baseUrl, QStringLiteral("/$batch")),
+         QJsonObject{{QStringLiteral("requests"), items}}, receiver,
+         [handler, urlById](const GraphReply &envelope) {
+             QHash<QString, GraphReply> answers;
+             if (!envelope.ok()) {
+                 handler(envelope, answers);
+                 return;
+             }
+             const QJsonArray responses = QJsonDocument::fromJson(envelope.body)
+                                              .object()
+                                              .value(QLatin1String("responses"))
+                                              .toArray();
+             for (const QJsonValue &value : responses) {
+                 const QJsonObject response = value.toObject();
+                 const QString id = response.value(QLatin1String("id")).toString();
+                 if (!urlById.contains(id))
+                     continue;
+                 GraphReply answer;
+                 answer.url = urlById.value(id);
+                 answer.httpStatus = response.value(QLatin1String("status")).toInt();
+                 const QJsonValue body = response.value(QLatin1String("body"));
+                 answer.body = body.isObject()
+                                   ? QJsonDocument(body.toObject()).toJson(QJsonDocument::Compact)
+                                   : QByteArray::fromBase64(body.toString().toLatin1());
+                 const QJsonObject headers = response.value(QLatin1String("headers")).toObject();
+                 for (auto it = headers.begin(); it != headers.end(); ++it) {
+                     if (it.key().compare(QLatin1String("Retry-After"), Qt::CaseInsensitive) == 0)
+                         answer.retryAfter = parseRetryAfter(it.value().toString().toLatin1(),
+                                                             QDateTime::currentDateTimeUtc());
+                 }
+                 classify(answer);
+                 answers.insert(id, answer);
+             }
+             // A batch reply that leaves a request unanswered is malformed for that request.
+             for (auto it = urlById.cbegin(); it != urlById.cend(); ++it) {
+                 if (answers.contains(it.key()))
+                     continue;
+                 GraphReply missing;
+                 missing.url = it.value();
+                 missing.failure = GraphFailure::MalformedReply;
+                 missing.errorMessage = QStringLiteral("the $batch reply had no answer for it");
+                 answers.insert(it.key(), missing);
+             }
+             handler(envelope, answers);
+         });
 }

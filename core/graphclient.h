@@ -2,7 +2,9 @@
 
 #include "graphreply.h"
 
+#include <QHash>
 #include <QJsonObject>
+#include <QList>
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
@@ -48,6 +50,22 @@ public:
 
     // handler runs once, unless receiver is destroyed first.
     void get(const QUrl &url, QObject *receiver, ReplyHandler handler);
+
+    // Up to 20 GETs in one POST /$batch round trip. Each answer is classified like a reply of
+    // its own (a sub-response can be throttled or fail on its own); `envelope` is the outcome of
+    // the POST itself. Answers are keyed by the ids given.
+    struct BatchGet
+    {
+        QString id;
+        QUrl url; // on the base origin; sent relative to the base
+    };
+    using BatchHandler =
+        std::function<void(const GraphReply &envelope, const QHash<QString, GraphReply> &answers)>;
+    static constexpr int kMaxBatchSize = 20;
+    void getBatch(const QList<BatchGet> &requests, QObject *receiver, BatchHandler handler);
+
+    // Fills in failure, errorCode and errorMessage from httpStatus and body.
+    static void classify(GraphReply &reply);
     void post(const QUrl &url, const QJsonObject &body, QObject *receiver, ReplyHandler handler);
 
 private:

@@ -1,12 +1,15 @@
+// OperationPoller, part 2: the watch list and what answers do to it. Planning is in
+// pollplanning.cpp.
 #include "operationpoller.h"
 
 #include "clock.h"
-#include "graphclient.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
 
 #include <algorithm>
-#include <limits>
 
 using namespace std::chrono;
 
@@ -15,9 +18,10 @@ OperationPoller::OperationPoller(GraphClient &client, Clock &clock, QObject *par
     , m_client(client)
     , m_clock(clock)
     , m_interval(kServiceFloor)
+    , m_effectiveInterval(kServiceFloor)
+    , m_slotSpacing(kServiceFloor)
 {
     m_timer.setSingleShot(true);
-    m_timer.setTimerType(Qt::CoarseTimer);
     connect(&m_timer, &QTimer::timeout, this, &OperationPoller::pollDue);
     connect(&m_clock, &Clock::jumped, this, &OperationPoller::pollDue);
 }
@@ -30,7 +34,32 @@ milliseconds OperationPoller::minimumInterval() const
 milliseconds OperationPoller::setInterval(milliseconds interval)
 {
     m_interval = std::max(interval, minimumInterval());
+    m_effectiveInterval = std::max(m_effectiveInterval, m_interval);
     return m_interval;
+}
+
+void OperationPoller::setBudget(int tenantPerSecond, int teamPerSecond)
+{
+    m_tenantWindow.setLimit(std::max(1, tenantPerSecond));
+    m_teamBudget = std::max(1, teamPerSecond);
+    for (TeamState &state : m_teams)
+        state.window.setLimit(m_teamBudget);
+}
+
+OperationPoller::TeamState &OperationPoller::team(const QString &teamKey)
+{
+    auto it = m_teams.find(teamKey);
+    if (it == m_teams.end()) {
+        it = m_teams.insert(teamKey, TeamState());
+        it->window.setLimit(m_teamBudget);
+    }
+    return *it;
+}
+
+WatchedOperation *OperationPoller::operation(const QString &key)
+{
+    const auto it = m_indexByKey.constFind(key);
+    return it == m_indexByKey.cend() ? nullptr : &m_operations[*it];
 }
 
 bool OperationPoller::watch(const OperationRef &ref, const QString &locationText)
@@ -42,12 +71,26 @@ bool OperationPoller::watch(const OperationRef &ref, const QString &locationText
     operation.locationText = locationText.isEmpty() ? ref.location() : locationText.trimmed();
     operation.nextPollAt = m_clock.now();
     m_indexByKey.insert(ref.key(), m_operations.size());
+    m_operationsByTeam[ref.teamId.toLower()].append(m_operations.size());
     m_operations.append(operation);
     m_reportedAllTerminal = false;
     emit operationAdded(m_operations.constLast());
     // Send from the event loop, so a caller adding many operations sees them go out together.
     QTimer::singleShot(0, this, &OperationPoller::pollDue);
     return true;
+}
+
+void OperationPoller::retry(const OperationRef &ref)
+{
+    WatchedOperation *op = operation(ref.key());
+    if (!op || op->watch == WatchedOperation::Watch::Active)
+        return;
+    op->watch = WatchedOperation::Watch::Active;
+    op->consecutiveNotFound = 0;
+    op->firstNotFoundAt = QDateTime();
+    op->nextPollAt = m_clock.now();
+    m_reportedAllTerminal = false;
+    pollDue();
 }
 
 const WatchedOperation *OperationPoller::find(const OperationRef &ref) const
@@ -58,8 +101,8 @@ const WatchedOperation *OperationPoller::find(const OperationRef &ref) const
 
 bool OperationPoller::allTerminal() const
 {
-    return std::all_of(m_operations.cbegin(), m_operations.cend(),
-                       [](const WatchedOperation &op) { return op.isTerminal(); });
+    return std::none_of(m_operations.cbegin(), m_operations.cend(),
+                        [](const WatchedOperation &op) { return op.isPolled(); });
 }
 
 void OperationPoller::resume()
@@ -67,123 +110,182 @@ void OperationPoller::resume()
     m_pausedForSignIn = false;
     const QDateTime now = m_clock.now();
     for (WatchedOperation &operation : m_operations) {
-        if (!operation.isTerminal())
+        if (operation.isPolled())
             operation.nextPollAt = std::min(operation.nextPollAt, now);
     }
     pollDue();
 }
 
-QDateTime OperationPoller::nextPollAt() const
+void OperationPoller::setOnline(bool online)
 {
-    QDateTime next;
-    if (m_pausedForSignIn)
-        return next;
-    for (const WatchedOperation &operation : m_operations) {
-        if (operation.isTerminal() || operation.inFlight)
-            continue;
-        if (!next.isValid() || operation.nextPollAt < next)
-            next = operation.nextPollAt;
-    }
-    return next;
+    if (online == m_online)
+        return;
+    m_online = online;
+    emit onlineChanged(online);
+    pollDue(); // stops the timer when offline, sends what is due when back
 }
 
-void OperationPoller::pollDue()
+QDateTime OperationPoller::tenantThrottledUntil() const
 {
-    if (m_pausedForSignIn)
-        return;
-    const QDateTime now = m_clock.now();
-    const int round = m_nextRound;
-    int sent = 0;
-    for (WatchedOperation &operation : m_operations) {
-        if (!operation.isTerminal() && !operation.inFlight && operation.nextPollAt <= now) {
-            send(operation, round);
-            ++sent;
-        }
-    }
-    if (sent > 0) {
-        ++m_nextRound;
-        m_openRounds.insert(round, PollRound());
-        m_outstandingByRound.insert(round, sent);
-    }
-    rearm();
+    return m_tenantRetryAt.isValid() && m_tenantRetryAt > m_clock.now() ? m_tenantRetryAt
+                                                                        : QDateTime();
 }
 
-void OperationPoller::send(WatchedOperation &operation, int round)
+void OperationPoller::handleAnswer(const Work &work, const QDateTime &sentAt,
+                                   const GraphReply &reply, PollRound &round)
 {
-    operation.inFlight = true;
-    const QString key = operation.ref.key();
-    m_client.get(operation.ref.url, this,
-                 [this, key, round](const GraphReply &reply) { handleReply(key, round, reply); });
-}
-
-void OperationPoller::countIntoRound(int round, bool changed, const GraphReply *failure)
-{
-    const auto open = m_openRounds.find(round);
-    if (open == m_openRounds.end())
+    if (work.kind == Work::Kind::TeamList) {
+        handleListPage(work, sentAt, reply, round);
         return;
-    ++open->polled;
-    open->changed += changed ? 1 : 0;
-    if (failure) {
-        ++open->failed;
-        open->lastFailure = failure->describe();
     }
-    if (--m_outstandingByRound[round] > 0)
+    WatchedOperation *op = operation(work.key);
+    if (!op)
         return;
-    PollRound finished = *open;
-    finished.finishedAt = m_clock.now();
-    m_openRounds.erase(open);
-    m_outstandingByRound.remove(round);
-    emit roundFinished(finished);
-}
-
-void OperationPoller::handleReply(const QString &key, int round, const GraphReply &reply)
-{
-    const auto index = m_indexByKey.constFind(key);
-    if (index == m_indexByKey.cend())
-        return;
-    WatchedOperation &operation = m_operations[*index];
-    operation.inFlight = false;
-    operation.lastPolledAt = m_clock.now();
-    ++operation.polls;
+    op->inFlight = false;
+    op->lastPolledAt = m_clock.now();
+    ++op->polls;
+    ++round.polled;
 
     const OperationParseResult parsed =
         reply.ok() ? parseOperation(reply.body) : OperationParseResult();
     if (parsed.operation) {
-        const bool changed = recordSuccess(operation, *parsed.operation);
-        countIntoRound(round, changed, nullptr);
-    } else {
-        GraphReply failure = reply;
-        if (reply.ok()) { // a 2xx whose body is not an operation
-            failure.failure = GraphFailure::MalformedReply;
-            failure.errorMessage = parsed.error;
+        round.changed += recordSuccess(*op, *parsed.operation, sentAt) ? 1 : 0;
+        return;
+    }
+    GraphReply failure = reply;
+    if (reply.ok()) { // a 2xx whose body is not an operation
+        failure.failure = GraphFailure::MalformedReply;
+        failure.errorMessage = parsed.error;
+    }
+    ++round.failed;
+    round.lastFailure = failure.describe();
+    if (failure.failure == GraphFailure::Forbidden) {
+        op->watch = WatchedOperation::Watch::AccessDenied; // asking again will not help
+    } else if (failure.failure == GraphFailure::NotFound) {
+        // A brand-new operation can 404 for a little while; only a lasting 404 means "gone".
+        if (op->consecutiveNotFound++ == 0)
+            op->firstNotFoundAt = op->lastPolledAt;
+        if (op->consecutiveNotFound >= kNotFoundLimit &&
+            op->firstNotFoundAt.secsTo(op->lastPolledAt) >=
+                duration_cast<seconds>(kNotFoundPatience).count()) {
+            op->watch = WatchedOperation::Watch::NotFound;
         }
-        recordFailure(operation, failure);
-        countIntoRound(round, false, &failure);
+    }
+    recordFailure(*op, failure);
+    if (failure.failure == GraphFailure::Unauthorized)
+        pauseForSignIn(failure);
+}
+
+void OperationPoller::handleListPage(const Work &work, const QDateTime &, const GraphReply &reply,
+                                     PollRound &round)
+{
+    TeamState &state = team(work.key);
+    state.listInFlight = false;
+    const QDateTime now = m_clock.now();
+    const QList<qsizetype> members = m_operationsByTeam.value(work.key);
+
+    const QJsonObject page = QJsonDocument::fromJson(reply.body).object();
+    const bool readable = reply.ok() && page.value(QLatin1String("value")).isArray();
+    if (!readable) {
+        GraphReply failure = reply;
+        if (reply.ok()) {
+            failure.failure = GraphFailure::MalformedReply;
+            failure.errorMessage = QStringLiteral("the team's operation list is not readable");
+        }
+        ++round.polled;
+        ++round.failed;
+        round.lastFailure = failure.describe();
+        if (failure.failure == GraphFailure::Unauthorized) {
+            pauseForSignIn(failure);
+            return;
+        }
+        ++state.consecutiveFailures;
+        if (failure.failure == GraphFailure::Throttled) {
+            // Retry-After on a team's list holds back everything of that team.
+            const milliseconds wait = failure.retryAfter ? milliseconds(*failure.retryAfter)
+                                                         : backoff(state.consecutiveFailures);
+            state.retryAt = now.addMSecs(wait.count());
+            state.pendingPage = work.url; // carry on where the listing stopped
+        } else if (failure.httpStatus >= 400 && failure.httpStatus < 500) {
+            // The list call is an optimisation Graph does not document; without it, GET each.
+            state.listUnsupported = true;
+        } else {
+            state.nextListAt =
+                now.addMSecs(std::max(backoff(state.consecutiveFailures), m_interval).count());
+        }
+        for (const qsizetype index : members) {
+            WatchedOperation &op = m_operations[index];
+            if (op.isPolled() && !op.inFlight) {
+                op.lastFailure = failure.failure;
+                op.lastFailureMessage = failure.describe();
+                emit pollFailed(op, failure);
+            }
+        }
+        return;
     }
 
-    if (reply.failure == GraphFailure::Unauthorized && !m_pausedForSignIn) {
-        m_pausedForSignIn = true;
-        m_timer.stop();
-        emit authenticationRequired(reply.describe());
+    state.consecutiveFailures = 0;
+    ++state.pagesInListing;
+    const QJsonArray values = page.value(QLatin1String("value")).toArray();
+    for (const QJsonValue &value : values) {
+        const OperationParseResult parsed = parseOperation(value.toObject());
+        if (!parsed.operation)
+            continue;
+        WatchedOperation *op =
+            operation(work.key + QLatin1Char('/') + parsed.operation->id.toLower());
+        if (!op || !op->isPolled() || op->inFlight)
+            continue;
+        op->lastPolledAt = now;
+        ++op->polls;
+        ++round.polled;
+        round.changed += recordSuccess(*op, *parsed.operation, state.listStartedAt) ? 1 : 0;
+        state.seenInListing.insert(op->ref.key());
     }
-    rearm();
-    if (!m_reportedAllTerminal && allTerminal()) {
+    const QString nextLink = page.value(QLatin1String("@odata.nextLink")).toString();
+    if (!nextLink.isEmpty()) {
+        state.pendingPage = QUrl(nextLink);
+        return;
+    }
+    state.pagesLastTime = std::max(1, state.pagesInListing);
+    // Operations the list left out (too new, or listed elsewhere) are asked for directly.
+    for (const qsizetype index : members) {
+        WatchedOperation &op = m_operations[index];
+        if (op.isPolled() && !op.inFlight && !state.seenInListing.contains(op.ref.key())) {
+            op.missingFromList = true;
+            op.nextPollAt = std::min(op.nextPollAt, now);
+        }
+    }
+}
+
+void OperationPoller::finishRound(PollRound &round)
+{
+    if (round.polled > 0) {
+        round.finishedAt = m_clock.now();
+        emit roundFinished(round);
+    }
+    if (!m_reportedAllTerminal && !m_operations.isEmpty() && allTerminal()) {
         m_reportedAllTerminal = true;
         emit allOperationsTerminal();
     }
 }
 
-bool OperationPoller::recordSuccess(WatchedOperation &operation, const Operation &snapshot)
+bool OperationPoller::recordSuccess(WatchedOperation &operation, const Operation &snapshot,
+                                    const QDateTime &sentAt)
 {
     const std::optional<Operation> &previous = operation.latest;
     const bool changed = !previous || previous->statusRaw != snapshot.statusRaw ||
                          previous->attemptsCount != snapshot.attemptsCount ||
                          previous->error != snapshot.error;
     operation.latest = snapshot;
+    if (changed)
+        operation.lastChangedAt = operation.lastPolledAt;
     operation.consecutiveFailures = 0;
+    operation.consecutiveNotFound = 0;
+    operation.missingFromList = false;
     operation.lastFailure = GraphFailure::None;
     operation.lastFailureMessage.clear();
-    operation.nextPollAt = operation.lastPolledAt.addMSecs(m_interval.count());
+    // The interval runs from when the poll went out, so polls keep their phase.
+    operation.nextPollAt = sentAt.addMSecs(m_interval.count());
     emit operationObserved(operation, changed);
     return changed;
 }
@@ -197,7 +299,18 @@ void OperationPoller::recordFailure(WatchedOperation &operation, const GraphRepl
     const milliseconds wait =
         reply.retryAfter ? milliseconds(*reply.retryAfter) : backoff(operation.consecutiveFailures);
     operation.nextPollAt = operation.lastPolledAt.addMSecs(std::max(wait, m_interval).count());
+    if (m_tenantRetryAt.isValid())
+        operation.nextPollAt = std::max(operation.nextPollAt, m_tenantRetryAt);
     emit pollFailed(operation, reply);
+}
+
+void OperationPoller::pauseForSignIn(const GraphReply &reply)
+{
+    if (m_pausedForSignIn)
+        return;
+    m_pausedForSignIn = true;
+    m_timer.stop();
+    emit authenticationRequired(reply.describe());
 }
 
 milliseconds OperationPoller::backoff(int consecutiveFailures) const
@@ -209,16 +322,4 @@ milliseconds OperationPoller::backoff(int consecutiveFailures) const
     const double jitter = 1.0 + QRandomGenerator::global()->bounded(0.2);
     return std::min(milliseconds(static_cast<qint64>(static_cast<double>(base.count()) * jitter)),
                     kMaxBackoff);
-}
-
-void OperationPoller::rearm()
-{
-    const QDateTime next = nextPollAt();
-    if (!next.isValid()) {
-        m_timer.stop();
-    } else {
-        const qint64 delay = std::max<qint64>(0, m_clock.now().msecsTo(next));
-        m_timer.start(static_cast<int>(std::min<qint64>(delay, std::numeric_limits<int>::max())));
-    }
-    emit scheduleChanged(next);
 }

@@ -1,61 +1,90 @@
 #pragma once
 
+#include "graphclient.h"
 #include "graphreply.h"
 #include "operation.h"
 #include "operationref.h"
+#include "ratewindow.h"
 
 #include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <chrono>
 #include <optional>
 
 class Clock;
-class GraphClient;
 
 // What the poller knows of one watched operation.
 struct WatchedOperation
 {
+    // Whether the operation is still polled. AccessDenied and NotFound stop it until retry().
+    enum class Watch
+    {
+        Active,
+        AccessDenied,
+        NotFound
+    };
+
     OperationRef ref;
     QString locationText; // as the user gave it
     std::optional<Operation> latest;
-    QDateTime nextPollAt;
-    QDateTime lastPolledAt;
+    Watch watch = Watch::Active;
+    QDateTime nextPollAt;    // not polled before this
+    QDateTime lastSentAt;    // when the last poll went out
+    QDateTime lastPolledAt;  // when the last answer arrived
+    QDateTime lastChangedAt; // when status, attempts or error last changed
     bool inFlight = false;
+    bool missingFromList = false; // the team's list did not include it: ask for it directly
     int polls = 0;
     int consecutiveFailures = 0;
+    int consecutiveNotFound = 0;
+    QDateTime firstNotFoundAt;
     GraphFailure lastFailure = GraphFailure::None;
     QString lastFailureMessage;
 
     bool isTerminal() const { return latest && latest->isTerminal(); }
+    bool isPolled() const { return watch == Watch::Active && !isTerminal(); }
 };
 
-// What one round of polls (all the polls that fell due together) found, once every reply is in.
+// What one round of polls (one batch or request and its answers) found.
 struct PollRound
 {
     QDateTime finishedAt;
     int polled = 0;
     int changed = 0;
     int failed = 0;
-    QString lastFailure; // describe() of the last failed reply in the round
+    QString lastFailure; // describe() of the last failed answer in the round
 };
 
-// Polls watched operations, each no more often than the interval, with one single-shot timer
-// re-armed after every round. Time comes from an injectable Clock, so tests move it by hand.
-// Terminal operations stop being polled; polls of one operation never overlap; Retry-After is
-// honoured; a 401 stops everything until resume().
+// Polls watched operations for hundreds or thousands of them at once, within Graph's limits:
+// - each operation no more often than the interval (30 s floor against the real service);
+// - at most tenantBudget requests per second overall and teamBudget per team, counted per
+//   sub-request, in a sliding one-second window;
+// - due polls go out as POST /$batch of up to 20, one batch per slot, with slots spread evenly
+//   over the effective interval (which stretches when the budget cannot cover everything);
+// - two or more watched operations of one team are read with one paged GET of the team's
+//   operations, falling back to single GETs for a team whose list call fails;
+// - Retry-After is honoured for its scope (operation, team, or whole tenant), failures back off
+//   exponentially, 401 pauses everything until resume(), 403 and lasting 404 stop one operation.
+// Time comes from an injectable Clock, so tests move it by hand.
 class OperationPoller final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(OperationPoller)
 public:
-    // Microsoft asks for more than 30 s between checks; only the loopback simulator may go faster.
     static constexpr std::chrono::milliseconds kServiceFloor{std::chrono::seconds(30)};
     static constexpr std::chrono::milliseconds kLoopbackFloor{100};
     static constexpr std::chrono::milliseconds kMaxBackoff{std::chrono::seconds(180)};
+    static constexpr int kDefaultTenantBudget = 25; // Graph allows 30 Teams GETs/s per app
+    static constexpr int kDefaultTeamBudget = 3;    // Graph allows 4/s on any one team
+    static constexpr int kListPageSize = 100;
+    // A new operation may 404 for a while; this many 404s over at least this long mean "gone".
+    static constexpr int kNotFoundLimit = 5;
+    static constexpr std::chrono::minutes kNotFoundPatience{2};
 
     OperationPoller(GraphClient &client, Clock &clock, QObject *parent = nullptr);
 
@@ -63,23 +92,37 @@ public:
     // Clamped to minimumInterval(); returns the interval in force.
     std::chrono::milliseconds setInterval(std::chrono::milliseconds interval);
     std::chrono::milliseconds interval() const { return m_interval; }
+    // The interval operations are actually polled at: longer than interval() when the budget
+    // cannot poll every operation every interval.
+    std::chrono::milliseconds effectiveInterval() const { return m_effectiveInterval; }
+
+    void setBudget(int tenantPerSecond, int teamPerSecond);
+    int tenantBudget() const { return m_tenantWindow.limit(); }
+    int teamBudget() const { return m_teamBudget; }
+    void setTeamListsEnabled(bool enabled) { m_teamListsEnabled = enabled; }
 
     // Starts watching; the first poll is due at once. False when already watched.
     bool watch(const OperationRef &ref, const QString &locationText = QString());
+    // Polls again an operation that was stopped as access denied or not found.
+    void retry(const OperationRef &ref);
     const QList<WatchedOperation> &operations() const { return m_operations; }
     const WatchedOperation *find(const OperationRef &ref) const;
     bool allTerminal() const;
+    int inFlightRequests() const { return m_inFlightRequests; }
 
     bool isPausedForSignIn() const { return m_pausedForSignIn; }
-    // After a new token: poll again whatever is not finished.
-    void resume();
+    void resume(); // after a new token: poll again whatever is not finished
+    bool isOnline() const { return m_online; }
+    void setOnline(bool online);
+    // Set while Graph throttles the whole tenant (a 429 on a batch itself); invalid otherwise.
+    QDateTime tenantThrottledUntil() const;
 
-    // When the next poll is due; invalid when nothing is left to poll.
+    // When the next poll is due; invalid when nothing is left to poll or polling is paused.
     QDateTime nextPollAt() const;
 
 public slots:
-    // Sends every poll that is due now, then re-arms the timer. Called by the timer and whenever
-    // the clock is moved by hand.
+    // Sends what is due now, then re-arms the timer. Called by the timer and whenever the clock
+    // is moved by hand.
     void pollDue();
 
 signals:
@@ -90,27 +133,80 @@ signals:
     void allOperationsTerminal();
     void scheduleChanged(const QDateTime &nextPollAt);
     void roundFinished(const PollRound &round);
+    void onlineChanged(bool online);
 
 private:
-    void send(WatchedOperation &operation, int round);
-    void handleReply(const QString &key, int round, const GraphReply &reply);
-    void countIntoRound(int round, bool changed, const GraphReply *failure);
-    bool recordSuccess(WatchedOperation &operation, const Operation &snapshot);
+    struct TeamState
+    {
+        RateWindow window;
+        QDateTime retryAt;    // team-scoped Retry-After
+        QDateTime nextListAt; // interval after the last listing started
+        bool listUnsupported = false;
+        bool listInFlight = false;
+        int consecutiveFailures = 0;
+        int pagesLastTime = 1;
+        QUrl pendingPage; // the next page of a listing in progress
+        QDateTime listStartedAt;
+        QSet<QString> seenInListing;
+        int pagesInListing = 0;
+    };
+    // One sub-request to send: an operation's GET or a page of a team's operations.
+    struct Work
+    {
+        enum class Kind
+        {
+            Operation,
+            TeamList
+        } kind = Kind::Operation;
+        QString key; // operation key, or team key for lists
+        QUrl url;
+        bool urgent = false; // first sightings, retries, next pages: not bound to slots
+        QDateTime rank;      // smaller goes first
+    };
+
+    // Planning (pollplanning.cpp)
+    void updateCycle(const QDateTime &now);
+    bool usesTeamList(const QString &teamKey) const;
+    QList<Work> dueWork(const QDateTime &now) const;
+    QList<Work> takeWithinBudget(QList<Work> &candidates, int max, const QDateTime &now);
+    QDateTime budgetFreeAt(const QList<Work> &waiting, const QDateTime &now);
+    void dispatch(const QList<Work> &batch, const QDateTime &now);
+    void rearm(const QDateTime &wakeAt);
+
+    // Answers (operationpoller.cpp)
+    void handleAnswer(const Work &work, const QDateTime &sentAt, const GraphReply &reply,
+                      PollRound &round);
+    void handleListPage(const Work &work, const QDateTime &sentAt, const GraphReply &reply,
+                        PollRound &round);
+    void finishRound(PollRound &round);
+    bool recordSuccess(WatchedOperation &operation, const Operation &snapshot,
+                       const QDateTime &sentAt);
     void recordFailure(WatchedOperation &operation, const GraphReply &reply);
+    void pauseForSignIn(const GraphReply &reply);
     std::chrono::milliseconds backoff(int consecutiveFailures) const;
-    void rearm();
+    TeamState &team(const QString &teamKey);
+    WatchedOperation *operation(const QString &key);
 
     GraphClient &m_client;
     Clock &m_clock;
     QTimer m_timer;
     std::chrono::milliseconds m_interval;
+    std::chrono::milliseconds m_effectiveInterval;
+    std::chrono::milliseconds m_slotSpacing;
+    QDateTime m_nextSlotAt;
+    RateWindow m_tenantWindow{kDefaultTenantBudget};
+    int m_teamBudget = kDefaultTeamBudget;
+    bool m_teamListsEnabled = true;
+    QDateTime m_tenantRetryAt;
+    int m_tenantFailures = 0;
     QList<WatchedOperation> m_operations;
     QHash<QString, qsizetype> m_indexByKey;
-    // Rounds still waiting for replies, by number.
-    QHash<int, PollRound> m_openRounds;
-    QHash<int, int> m_outstandingByRound;
-    int m_nextRound = 0;
+    QHash<QString, TeamState> m_teams;
+    QHash<QString, QList<qsizetype>> m_operationsByTeam;
+    int m_inFlightRequests = 0;
+    int m_nextBatchId = 0;
     bool m_pausedForSignIn = false;
+    bool m_online = true;
     bool m_reportedAllTerminal = false;
 };
 

@@ -14,6 +14,9 @@ struct SimReply
     int status = 200;
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
+    // For the HTTP layer only: answer after this many milliseconds, or never.
+    int delayMs = 0;
+    bool hang = false;
 
     static SimReply json(int status, const QJsonObject &body);
     static SimReply empty(int status);

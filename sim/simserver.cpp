@@ -10,6 +10,7 @@
 #include <QMetaEnum>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QTimer>
 
 namespace {
 
@@ -59,7 +60,7 @@ SimServer::SimServer(SimTenant &tenant, const QString &token, QObject *parent)
             QByteArray(
                 QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(int(request.method())))
                 .toUpper();
-        handle(method, request.url(), headers, request.body()).write(responder);
+        respond(handle(method, request.url(), headers, request.body()), std::move(responder));
     });
 }
 
@@ -84,14 +85,57 @@ int SimServer::requestCount(const QString &pathSuffix) const
         }));
 }
 
+void SimServer::respond(const SimReply &reply, QHttpServerResponder &&responder)
+{
+    if (reply.hang) {
+        m_hanging.push_back(std::make_unique<QHttpServerResponder>(std::move(responder)));
+        return;
+    }
+    if (reply.delayMs <= 0) {
+        reply.write(responder);
+        return;
+    }
+    auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
+    QTimer::singleShot(reply.delayMs, this, [reply, held] { reply.write(*held); });
+}
+
+int SimServer::roundTrips() const
+{
+    return static_cast<int>(std::count_if(m_requests.cbegin(), m_requests.cend(),
+                                          [](const SimRequestRecord &r) { return !r.viaBatch; }));
+}
+
+int SimServer::subRequests() const
+{
+    return static_cast<int>(m_requests.size()) - roundTrips();
+}
+
+int SimServer::throttled() const
+{
+    return static_cast<int>(
+        std::count_if(m_requests.cbegin(), m_requests.cend(),
+                      [](const SimRequestRecord &r) { return r.status == 429; }));
+}
+
 SimReply SimServer::handle(const QByteArray &method, const QUrl &url,
                            const QHash<QByteArray, QByteArray> &headers, const QByteArray &body)
+{
+    if (method == "POST" && url.path().endsWith(QLatin1String("/$batch")))
+        return handleBatch(url, headers, body);
+    return handleOne(method, url, headers, body, false);
+}
+
+SimReply SimServer::handleOne(const QByteArray &method, const QUrl &url,
+                              const QHash<QByteArray, QByteArray> &headers, const QByteArray &body,
+                              bool viaBatch)
 {
     SimRequestRecord record;
     record.method = method;
     record.path = url.path(QUrl::FullyDecoded);
     record.prefer = headers.value("prefer");
     record.authorized = headers.value("authorization") == "Bearer " + m_token.toUtf8();
+    record.viaBatch = viaBatch;
+    record.at = m_tenant.wallNow();
 
     SimReply reply;
     QStringList segments = pathSegments(record.path);
@@ -108,9 +152,23 @@ SimReply SimServer::handle(const QByteArray &method, const QUrl &url,
         reply = *fault;
     } else {
         segments.removeFirst();
-        m_tenant.settle();
-        const bool withUnknownEnums = record.prefer.contains("include-unknown-enum-members");
-        reply = route(method, segments, beta, withUnknownEnums, QUrlQuery(url), body);
+        const bool teamScoped =
+            segments.size() >= 2 && (is(segments[0], "teams") || is(segments[0], "groups"));
+        const std::optional<std::chrono::seconds> wait =
+            method == "GET"
+                ? m_tenant.throttle().admit(teamScoped ? segments[1].toLower() : QString(),
+                                            m_tenant.wallNow())
+                : std::nullopt;
+        if (wait) {
+            reply = SimReply::graphError(429, QStringLiteral("TooManyRequests"),
+                                         QStringLiteral("Too many requests, retry later."));
+            reply.withHeader("Retry-After", QByteArray::number(qint64(wait->count())));
+        } else {
+            m_tenant.settle();
+            const bool withUnknownEnums = record.prefer.contains("include-unknown-enum-members");
+            reply = route(method, segments, beta, withUnknownEnums, QUrlQuery(url), body);
+            m_tenant.faults().apply(record.path, reply);
+        }
     }
     record.status = reply.status;
     m_requests.append(record);

@@ -2,6 +2,7 @@
 
 #include "simreply.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QList>
 #include <QObject>
@@ -9,9 +10,12 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <memory>
 #include <optional>
+#include <vector>
 
 class QHttpServer;
+class QHttpServerResponder;
 class SimTenant;
 
 // What the simulator saw of one request; tests and benchmarks read these.
@@ -21,6 +25,8 @@ struct SimRequestRecord
     QString path; // decoded, as received, version prefix included
     QByteArray prefer;
     bool authorized = false;
+    bool viaBatch = false; // a sub-request of a POST /$batch
+    QDateTime at;          // the tenant's wall clock when it arrived
     int status = 0;
 };
 
@@ -65,16 +71,26 @@ public:
 
     void injectFault(const SimFault &fault) { m_faults.append(fault); }
 
+    // Every request and every sub-request of a batch, in order of arrival.
     const QList<SimRequestRecord> &requests() const { return m_requests; }
     int requestCount() const { return static_cast<int>(m_requests.size()); }
-    // Requests whose path (without version) ends with the given text, e.g. "/operations/abc".
+    // Requests and sub-requests whose decoded path ends with the given text.
     int requestCount(const QString &pathSuffix) const;
+    int roundTrips() const;  // HTTP requests, a batch counting once
+    int subRequests() const; // requests inside batches
+    int throttled() const;   // 429 answers sent, at either level
 
     // The routing itself, without HTTP: tests of the simulator's behaviour may call it directly.
     SimReply handle(const QByteArray &method, const QUrl &url,
                     const QHash<QByteArray, QByteArray> &headers, const QByteArray &body);
 
 private:
+    SimReply handleOne(const QByteArray &method, const QUrl &url,
+                       const QHash<QByteArray, QByteArray> &headers, const QByteArray &body,
+                       bool viaBatch);
+    SimReply handleBatch(const QUrl &url, const QHash<QByteArray, QByteArray> &headers,
+                         const QByteArray &body);
+    void respond(const SimReply &reply, QHttpServerResponder &&responder);
     SimReply route(const QByteArray &method, const QStringList &segments, bool beta,
                    bool withUnknownEnums, const QUrlQuery &query, const QByteArray &body);
     SimReply getOperation(const QString &teamId, const QString &operationId, bool beta,
@@ -95,4 +111,6 @@ private:
 
     QList<SimRequestRecord> m_requests;
     QList<SimFault> m_faults;
+    // Requests the scenario chose never to answer, held until the server goes away.
+    std::vector<std::unique_ptr<QHttpServerResponder>> m_hanging;
 };

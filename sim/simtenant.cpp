@@ -104,6 +104,16 @@ QString SimTenant::loadScenario(const QByteArray &json)
         if (m_timeScale <= 0)
             return QStringLiteral("scenario's timeScale must be positive");
     }
+    const QJsonObject limits = root.value(QLatin1String("limits")).toObject();
+    m_throttle.tenantPerSecond =
+        limits.value(QLatin1String("tenantPerSecond")).toInt(m_throttle.tenantPerSecond);
+    m_throttle.teamPerSecond =
+        limits.value(QLatin1String("teamPerSecond")).toInt(m_throttle.teamPerSecond);
+    const QString faultProblem =
+        m_faults.load(root.value(QLatin1String("faults")).toArray(),
+                      static_cast<quint32>(root.value(QLatin1String("seed")).toInt(1)));
+    if (!faultProblem.isEmpty())
+        return faultProblem;
     m_teams.clear();
     m_operations.clear();
     const QJsonArray teams = root.value(QLatin1String("teams")).toArray();

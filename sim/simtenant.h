@@ -1,5 +1,8 @@
 #pragma once
 
+#include "simfaults.h"
+#include "simthrottle.h"
+
 #include <QDateTime>
 #include <QHash>
 #include <QJsonObject>
@@ -64,6 +67,10 @@ public:
     QString loadScenario(const QByteArray &json);
 
     QString tenantId() const { return m_tenantId; }
+    QDateTime wallNow() const { return m_now(); }
+    // The service's limits and the scenario's faults ("limits" and "faults" in the scenario).
+    SimThrottle &throttle() { return m_throttle; }
+    SimFaults &faults() { return m_faults; }
     double timeScale() const { return m_timeScale; }
     // Before any request is served: changing it later would make simulated time jump.
     void setTimeScale(double timeScale) { m_timeScale = timeScale; }
@@ -99,4 +106,6 @@ private:
     QString m_tenantId;
     QHash<QString, SimTeam> m_teams;  // by lower-cased id
     QList<SimOperation> m_operations; // in creation order
+    SimThrottle m_throttle;
+    SimFaults m_faults;
 };

@@ -1,0 +1,27 @@
+#include "simthrottle.h"
+
+#include <cmath>
+
+int SimThrottle::countInWindow(QList<qint64> &sentAtMs, qint64 nowMs)
+{
+    while (!sentAtMs.isEmpty() && sentAtMs.first() <= nowMs - 1000)
+        sentAtMs.removeFirst();
+    return static_cast<int>(sentAtMs.size());
+}
+
+std::optional<std::chrono::seconds> SimThrottle::admit(const QString &teamKey, const QDateTime &now)
+{
+    const qint64 nowMs = now.toMSecsSinceEpoch();
+    QList<qint64> *team = teamKey.isEmpty() ? nullptr : &m_teams[teamKey];
+    const bool tenantFull =
+        tenantPerSecond > 0 && countInWindow(m_tenant, nowMs) >= tenantPerSecond;
+    const bool teamFull = team && teamPerSecond > 0 && countInWindow(*team, nowMs) >= teamPerSecond;
+    if (tenantFull || teamFull) {
+        // Graph answers in whole seconds; the window frees within one.
+        return std::chrono::seconds(1);
+    }
+    m_tenant.append(nowMs);
+    if (team)
+        team->append(nowMs);
+    return std::nullopt;
+}

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QDateTime>
+#include <QHash>
+#include <QList>
+#include <QString>
+
+#include <chrono>
+#include <optional>
+
+// Graph's Teams limits as the simulator enforces them: at most tenantPerSecond GETs in any one
+// second for the tenant, and teamPerSecond on any one team, counted per (sub-)request.
+class SimThrottle
+{
+public:
+    int tenantPerSecond = 30;
+    int teamPerSecond = 4;
+
+    // Records the request when it is allowed; otherwise returns how long to wait (Retry-After).
+    std::optional<std::chrono::seconds> admit(const QString &teamKey, const QDateTime &now);
+
+private:
+    static int countInWindow(QList<qint64> &sentAtMs, qint64 nowMs);
+
+    QList<qint64> m_tenant;
+    QHash<QString, QList<qint64>> m_teams;
+};
