@@ -216,6 +216,7 @@ void OperationPoller::handleListPage(const Work &work, const QDateTime &, const 
         for (const qsizetype index : members) {
             WatchedOperation &op = m_operations[index];
             if (op.isPolled() && !op.inFlight) {
+                op.missingFromList = state.listUnsupported; // owed a poll of its own, now
                 op.lastFailure = failure.failure;
                 op.lastFailureMessage = failure.describe();
                 emit pollFailed(op, failure);
@@ -276,9 +277,10 @@ bool OperationPoller::recordSuccess(WatchedOperation &operation, const Operation
     const bool changed = !previous || previous->statusRaw != snapshot.statusRaw ||
                          previous->attemptsCount != snapshot.attemptsCount ||
                          previous->error != snapshot.error;
-    operation.latest = snapshot;
-    if (changed)
+    // A first sighting is not a change: it says nothing about whether the operation is moving.
+    if (changed && previous)
         operation.lastChangedAt = operation.lastPolledAt;
+    operation.latest = snapshot;
     operation.consecutiveFailures = 0;
     operation.consecutiveNotFound = 0;
     operation.missingFromList = false;

@@ -256,8 +256,8 @@ SimReply SimServer::listOperations(const QString &teamId, bool beta, bool withUn
                                     QStringLiteral("No team found with Group Id %1").arg(teamId));
     }
     const QList<const SimOperation *> all = m_tenant.operationsOf(teamId);
-    const int top = std::clamp(query.queryItemValue(QStringLiteral("$top")).toInt(), 0, 999);
-    const int pageSize = top > 0 ? top : 20;
+    const int top = query.queryItemValue(QStringLiteral("$top")).toInt();
+    const int pageSize = std::min(top > 0 ? top : 20, m_tenant.maxPageSize());
     const int skip = std::max(0, query.queryItemValue(QStringLiteral("$skiptoken")).toInt());
 
     QJsonArray page;

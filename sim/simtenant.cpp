@@ -109,6 +109,7 @@ QString SimTenant::loadScenario(const QByteArray &json)
         limits.value(QLatin1String("tenantPerSecond")).toInt(m_throttle.tenantPerSecond);
     m_throttle.teamPerSecond =
         limits.value(QLatin1String("teamPerSecond")).toInt(m_throttle.teamPerSecond);
+    m_maxPageSize = std::max(1, limits.value(QLatin1String("maxPageSize")).toInt(m_maxPageSize));
     const QString faultProblem =
         m_faults.load(root.value(QLatin1String("faults")).toArray(),
                       static_cast<quint32>(root.value(QLatin1String("seed")).toInt(1)));

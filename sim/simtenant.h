@@ -71,6 +71,8 @@ public:
     // The service's limits and the scenario's faults ("limits" and "faults" in the scenario).
     SimThrottle &throttle() { return m_throttle; }
     SimFaults &faults() { return m_faults; }
+    // The largest page GET /teams/{t}/operations serves, whatever $top asks.
+    int maxPageSize() const { return m_maxPageSize; }
     double timeScale() const { return m_timeScale; }
     // Before any request is served: changing it later would make simulated time jump.
     void setTimeScale(double timeScale) { m_timeScale = timeScale; }
@@ -107,5 +109,6 @@ private:
     QHash<QString, SimTeam> m_teams;  // by lower-cased id
     QList<SimOperation> m_operations; // in creation order
     SimThrottle m_throttle;
+    int m_maxPageSize = 999;
     SimFaults m_faults;
 };

@@ -1,0 +1,413 @@
+// The poller with many operations: budgets, batches, slots, team lists, scoped Retry-After and
+// failures, against the simulator over real loopback HTTP on a manual clock.
+#include "graphclient.h"
+#include "operationpoller.h"
+#include "simfixture.h"
+
+#include <QSignalSpy>
+#include <QtTest>
+
+using namespace std::chrono;
+
+namespace {
+
+QString teamId(int t)
+{
+    return QStringLiteral("00000000-0000-4000-8000-%1").arg(t, 12, 10, QLatin1Char('0'));
+}
+
+QString operationId(int t, int o)
+{
+    return QStringLiteral("%1-0000-4000-9000-%2")
+        .arg(t, 8, 10, QLatin1Char('0'))
+        .arg(o, 12, 10, QLatin1Char('0'));
+}
+
+// teams × perTeam operations; each notStarted for `startAfter` s, then in progress for a long time.
+QJsonObject scenario(int teams, int perTeam, double startAfter = 1e6, QJsonObject limits = {})
+{
+    QJsonArray teamList;
+    QJsonArray operations;
+    for (int t = 0; t < teams; ++t) {
+        teamList.append(team(teamId(t), QStringLiteral("Team %1").arg(t)));
+        for (int o = 0; o < perTeam; ++o)
+            operations.append(operation(operationId(t, o), teamId(t), startAfter, 1e6));
+    }
+    QJsonObject root{{"teams", teamList}, {"operations", operations}};
+    if (!limits.isEmpty())
+        root.insert("limits", limits);
+    return root;
+}
+
+struct Rig
+{
+    SimFixture sim;
+    GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
+    OperationPoller poller{client, sim.clock};
+
+    explicit Rig(const QJsonObject &scenario)
+        : sim(scenario)
+    {
+        poller.setInterval(seconds(30));
+    }
+    void watchAll(int teams, int perTeam)
+    {
+        for (int t = 0; t < teams; ++t) {
+            for (int o = 0; o < perTeam; ++o)
+                poller.watch(ref(t, o));
+        }
+    }
+    OperationRef ref(int t, int o) const
+    {
+        return *resolveLocation(
+                    QStringLiteral("/teams/%1/operations/%2").arg(teamId(t), operationId(t, o)),
+                    sim.base())
+                    .ref;
+    }
+    // Lets every request in flight come back, without moving the clock. (Blocks on the event
+    // loop rather than QTest::qWaitFor, which sleeps 10 ms a turn.)
+    void settle()
+    {
+        QCoreApplication::processEvents();
+        QDeadlineTimer deadline(20000);
+        while (poller.inFlightRequests() > 0 && !deadline.hasExpired())
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+        QCOMPARE(poller.inFlightRequests(), 0);
+    }
+    // Moves the clock in steps, letting each step's requests complete.
+    void run(milliseconds span, milliseconds step = milliseconds(100))
+    {
+        settle();
+        for (milliseconds done{0}; done < span; done += step) {
+            sim.clock.advance(step);
+            settle();
+        }
+    }
+    // Sub-requests (and plain GETs) that reached Graph in [from, to).
+    QList<SimRequestRecord> gets(const QDateTime &from = {}, const QDateTime &to = {}) const
+    {
+        QList<SimRequestRecord> found;
+        for (const SimRequestRecord &r : sim.server.requests()) {
+            if (r.method == "GET" && (!from.isValid() || r.at >= from) &&
+                (!to.isValid() || r.at < to))
+                found.append(r);
+        }
+        return found;
+    }
+    int roundTrips(const QDateTime &from, const QDateTime &to) const
+    {
+        int count = 0;
+        for (const SimRequestRecord &r : sim.server.requests())
+            count += !r.viaBatch && r.at >= from && r.at < to ? 1 : 0;
+        return count;
+    }
+    // The most GETs in any one-second window, overall or for one team path fragment.
+    int busiestSecond(const QString &pathContains = QString()) const
+    {
+        QList<qint64> times;
+        for (const SimRequestRecord &r : gets()) {
+            if (pathContains.isEmpty() || r.path.contains(pathContains))
+                times.append(r.at.toMSecsSinceEpoch());
+        }
+        int most = 0;
+        for (qsizetype i = 0, j = 0; i < times.size(); ++i) {
+            while (times[i] - times[j] >= 1000)
+                ++j;
+            most = std::max(most, int(i - j + 1));
+        }
+        return most;
+    }
+};
+
+} // namespace
+
+class TestPollScheduler : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void staysWithinTheBudgetsAndIsNeverThrottled();
+    void batchesTwentyAtATimeSpreadOverTheInterval();
+    void stretchesTheIntervalWhenTheBudgetIsShort();
+    void prefersMovingOperationsWhenStretched();
+    void aThrottledSubRequestDelaysOnlyItsOperation();
+    void aThrottledBatchHoldsBackTheWholeTenant();
+    void readsATeamWithOneListAndPagesThroughIt();
+    void fallsBackToSingleGetsWhenTheListFails();
+    void stopsOnAccessDeniedAndKeepsTheOthers();
+    void givesUpOnALastingNotFoundAndCanRetry();
+    void pausesWhileOffline();
+    void classifiesTransportFaults_data();
+    void classifiesTransportFaults();
+};
+
+void TestPollScheduler::staysWithinTheBudgetsAndIsNeverThrottled()
+{
+    // 200 operations: 150 on their own teams, 50 on one busy team whose list is refused.
+    QJsonObject world = scenario(150, 1);
+    QJsonArray teams = world["teams"].toArray();
+    QJsonArray ops = world["operations"].toArray();
+    teams.append(team(teamId(999), "Busy"));
+    for (int o = 0; o < 50; ++o)
+        ops.append(operation(operationId(999, o), teamId(999), 1e6, 1e6));
+    world["teams"] = teams;
+    world["operations"] = ops;
+    Rig rig(world);
+    rig.poller.setTeamListsEnabled(false); // every operation costs one sub-request
+    rig.watchAll(150, 1);
+    for (int o = 0; o < 50; ++o)
+        rig.poller.watch(rig.ref(999, o));
+    rig.run(minutes(3));
+
+    QCOMPARE(rig.sim.server.throttled(), 0);
+    QVERIFY(rig.busiestSecond() <= OperationPoller::kDefaultTenantBudget);
+    QVERIFY(rig.busiestSecond(teamId(999)) <= OperationPoller::kDefaultTeamBudget);
+    QVERIFY(rig.busiestSecond() >= 15); // and the budget is actually used
+    // Every operation was read, none more often than every 30 s.
+    QHash<QString, QDateTime> last;
+    for (const SimRequestRecord &r : rig.gets()) {
+        const QString op = r.path.section('/', -1);
+        if (last.contains(op))
+            QVERIFY2(last[op].secsTo(r.at) >= 30, qPrintable(op));
+        last[op] = r.at;
+    }
+    QCOMPARE(last.size(), 200);
+}
+
+void TestPollScheduler::batchesTwentyAtATimeSpreadOverTheInterval()
+{
+    Rig rig(scenario(100, 1));
+    rig.watchAll(100, 1);
+    rig.run(seconds(90));
+    // After the first sightings, a 30 s cycle carries 100 polls in 5 full batches...
+    const QDateTime from = rig.sim.clock.now().addSecs(-60);
+    const QDateTime to = from.addSecs(30);
+    QCOMPARE(rig.gets(from, to).size(), 100);
+    QCOMPARE(rig.roundTrips(from, to), 5);
+    // ...at five different moments, about 6 s apart, not in one burst.
+    QSet<qint64> moments;
+    for (const SimRequestRecord &r : rig.gets(from, to))
+        moments.insert(r.at.toMSecsSinceEpoch() / 1000);
+    QCOMPARE(moments.size(), 5);
+    QList<qint64> sorted(moments.cbegin(), moments.cend());
+    std::sort(sorted.begin(), sorted.end());
+    for (qsizetype i = 1; i < sorted.size(); ++i)
+        QVERIFY2(sorted[i] - sorted[i - 1] >= 5,
+                 qPrintable(QString::number(sorted[i] - sorted[i - 1])));
+    QCOMPARE(rig.poller.effectiveInterval(), seconds(30));
+}
+
+void TestPollScheduler::stretchesTheIntervalWhenTheBudgetIsShort()
+{
+    Rig rig(scenario(1000, 1));
+    rig.watchAll(1000, 1);
+    rig.run(seconds(150), milliseconds(250));
+    QCOMPARE(rig.sim.server.throttled(), 0);
+    // 1000 polls at one batch of 20 a second take 50 s: that is the interval now.
+    QCOMPARE(rig.poller.effectiveInterval(), seconds(50));
+    const QDateTime from = rig.sim.clock.now().addSecs(-50);
+    const int polls = int(rig.gets(from, rig.sim.clock.now()).size());
+    QVERIFY2(polls >= 950 && polls <= 1000, qPrintable(QString::number(polls)));
+    QVERIFY(rig.roundTrips(from, rig.sim.clock.now()) <= 51);
+}
+
+void TestPollScheduler::prefersMovingOperationsWhenStretched()
+{
+    // 900 operations, 90 of them in progress from the start: the budget allows 20 a second,
+    // so each would be read every 45 s if all were equal.
+    QJsonObject world = scenario(900, 1);
+    QJsonArray ops = world["operations"].toArray();
+    for (int t = 0; t < 90; ++t) {
+        QJsonObject op = ops[t].toObject();
+        op["startAfter"] = 0;
+        ops[t] = op;
+    }
+    world["operations"] = ops;
+    Rig rig(world);
+    rig.watchAll(900, 1);
+    rig.run(seconds(240), milliseconds(250));
+    QCOMPARE(rig.poller.effectiveInterval(), seconds(45));
+    // Over the last minute the in-progress ones were read more often than the waiting ones.
+    const QDateTime from = rig.sim.clock.now().addSecs(-60);
+    int lively = 0, waiting = 0;
+    for (const SimRequestRecord &r : rig.gets(from, rig.sim.clock.now())) {
+        const int t = r.path.section('/', -3, -3).right(12).toInt();
+        (t < 90 ? lively : waiting) += 1;
+    }
+    // Each in-progress operation about every 30 s (its floor), the rest share what is left.
+    QVERIFY2(lively >= 90 * 2 * 9 / 10 && double(lively) / 90 > 1.3 * double(waiting) / 810,
+             qPrintable(QStringLiteral("%1 %2").arg(lively).arg(waiting)));
+}
+
+void TestPollScheduler::aThrottledSubRequestDelaysOnlyItsOperation()
+{
+    Rig rig(scenario(10, 1));
+    rig.watchAll(10, 1);
+    rig.run(seconds(1));
+    rig.sim.server.injectFault(SimFault::answer(operationId(3, 0), 429, "100"));
+    rig.run(seconds(31));
+    const WatchedOperation *throttled = rig.poller.find(rig.ref(3, 0));
+    QCOMPARE(throttled->lastFailure, GraphFailure::Throttled);
+    QCOMPARE(throttled->nextPollAt, throttled->lastPolledAt.addSecs(100));
+    QCOMPARE(rig.poller.find(rig.ref(4, 0))->lastFailure, GraphFailure::None);
+    const int before = rig.sim.server.requestCount(operationId(3, 0));
+    rig.run(seconds(60));
+    QCOMPARE(rig.sim.server.requestCount(operationId(3, 0)), before); // still waiting
+    QVERIFY(rig.sim.server.requestCount(operationId(4, 0)) >= 3);     // the others were not
+    rig.run(seconds(45));
+    QCOMPARE(rig.sim.server.requestCount(operationId(3, 0)), before + 1);
+}
+
+void TestPollScheduler::aThrottledBatchHoldsBackTheWholeTenant()
+{
+    Rig rig(scenario(10, 1));
+    rig.watchAll(10, 1);
+    rig.run(seconds(1));
+    rig.sim.server.injectFault(SimFault::answer(QStringLiteral("$batch"), 429, "50"));
+    rig.run(seconds(30));
+    QVERIFY(rig.poller.tenantThrottledUntil().isValid());
+    const int before = rig.sim.server.requestCount();
+    rig.run(seconds(45));
+    QCOMPARE(rig.sim.server.requestCount(), before); // nothing at all for 50 s
+    rig.run(seconds(10));
+    QVERIFY(rig.sim.server.requestCount() > before);
+    QVERIFY(!rig.poller.tenantThrottledUntil().isValid());
+}
+
+void TestPollScheduler::readsATeamWithOneListAndPagesThroughIt()
+{
+    // Five operations on one team; the service serves two per page.
+    Rig rig(scenario(1, 5, 1e6, QJsonObject{{"maxPageSize", 2}}));
+    rig.watchAll(1, 5);
+    rig.run(seconds(1));
+    QCOMPARE(rig.gets().size(), 5); // first sightings, one each
+    rig.run(seconds(61));
+    // Then, every 30 s, a list of three pages, and no single GETs.
+    const QList<SimRequestRecord> later = rig.gets().mid(5);
+    QCOMPARE(later.size(), 6);
+    for (const SimRequestRecord &r : later)
+        QVERIFY2(r.path.endsWith(teamId(0) + "/operations"), qPrintable(r.path));
+    QCOMPARE(later.at(3).at, later.at(0).at.addSecs(30));
+    for (const WatchedOperation &op : rig.poller.operations())
+        QCOMPARE(op.polls, 3);
+    QCOMPARE(rig.sim.server.throttled(), 0);
+}
+
+void TestPollScheduler::fallsBackToSingleGetsWhenTheListFails()
+{
+    Rig rig(scenario(1, 4));
+    rig.watchAll(1, 4);
+    rig.run(seconds(1));
+    SimFault refused = SimFault::answer(teamId(0) + "/operations", 400);
+    refused.times = 1000;
+    rig.sim.server.injectFault(refused);
+    // Single GETs end in /operations/{id} and so do not match the fault.
+    rig.run(seconds(95));
+    int lists = 0, singles = 0;
+    for (const SimRequestRecord &r : rig.gets()) {
+        if (r.path.endsWith("/operations"))
+            ++lists;
+        else
+            ++singles;
+    }
+    QCOMPARE(lists, 1); // tried once, remembered
+    QCOMPARE(singles, 4 + 4 * 3);
+}
+
+void TestPollScheduler::stopsOnAccessDeniedAndKeepsTheOthers()
+{
+    Rig rig(scenario(3, 1));
+    rig.sim.server.injectFault(SimFault::answer(operationId(1, 0), 403));
+    rig.watchAll(3, 1);
+    rig.run(seconds(100));
+    const WatchedOperation *denied = rig.poller.find(rig.ref(1, 0));
+    QCOMPARE(denied->watch, WatchedOperation::Watch::AccessDenied);
+    QVERIFY(denied->lastFailureMessage.contains("403"));
+    QCOMPARE(rig.sim.server.requestCount(operationId(1, 0)), 1);
+    QCOMPARE(rig.sim.server.requestCount(operationId(2, 0)), 4);
+
+    rig.poller.retry(rig.ref(1, 0));
+    rig.run(seconds(1));
+    QCOMPARE(rig.poller.find(rig.ref(1, 0))->watch, WatchedOperation::Watch::Active);
+    QVERIFY(rig.poller.find(rig.ref(1, 0))->latest);
+}
+
+void TestPollScheduler::givesUpOnALastingNotFoundAndCanRetry()
+{
+    Rig rig(scenario(2, 1));
+    // Not yet known to the service: 404 for the first polls, then found (a brand-new operation).
+    SimFault young = SimFault::answer(operationId(0, 0), 404);
+    young.times = 2;
+    rig.sim.server.injectFault(young);
+    rig.watchAll(2, 1);
+    rig.run(seconds(60));
+    QCOMPARE(rig.poller.find(rig.ref(0, 0))->watch, WatchedOperation::Watch::Active);
+    QVERIFY(rig.poller.find(rig.ref(0, 0))->latest);
+
+    // A Location that never existed: given up after five 404s spread over two minutes or more.
+    const OperationRef ghost =
+        *resolveLocation(QStringLiteral("/teams/%1/operations/never-existed").arg(teamId(1)),
+                         rig.sim.base())
+             .ref;
+    rig.poller.watch(ghost);
+    rig.run(minutes(1));
+    QCOMPARE(rig.poller.find(ghost)->watch, WatchedOperation::Watch::Active);
+    rig.run(minutes(5));
+    QCOMPARE(rig.poller.find(ghost)->watch, WatchedOperation::Watch::NotFound);
+    const int asked = rig.sim.server.requestCount("never-existed");
+    QVERIFY(asked >= OperationPoller::kNotFoundLimit);
+    rig.run(minutes(5));
+    QCOMPARE(rig.sim.server.requestCount("never-existed"), asked);
+    rig.poller.retry(ghost);
+    rig.run(seconds(1));
+    QCOMPARE(rig.sim.server.requestCount("never-existed"), asked + 1);
+}
+
+void TestPollScheduler::pausesWhileOffline()
+{
+    Rig rig(scenario(3, 1));
+    QSignalSpy online(&rig.poller, &OperationPoller::onlineChanged);
+    rig.watchAll(3, 1);
+    rig.run(seconds(1));
+    const int before = rig.sim.server.requestCount();
+    rig.poller.setOnline(false);
+    QCOMPARE(online.size(), 1);
+    QVERIFY(!rig.poller.nextPollAt().isValid());
+    rig.run(minutes(2));
+    QCOMPARE(rig.sim.server.requestCount(), before);
+    rig.poller.setOnline(true);
+    rig.settle();
+    QVERIFY(rig.sim.server.requestCount() > before);
+    for (const WatchedOperation &op : rig.poller.operations())
+        QVERIFY(op.latest);
+}
+
+void TestPollScheduler::classifiesTransportFaults_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<GraphFailure>("expected");
+    QTest::newRow("hang") << "hang" << GraphFailure::Timeout;
+    QTest::newRow("oversize") << "oversize" << GraphFailure::TooLarge;
+    QTest::newRow("truncated") << "truncated" << GraphFailure::MalformedReply;
+    QTest::newRow("html") << "html" << GraphFailure::HttpError;
+}
+
+void TestPollScheduler::classifiesTransportFaults()
+{
+    QFETCH(QString, kind);
+    QFETCH(GraphFailure, expected);
+    QJsonObject world = scenario(1, 1);
+    world.insert("faults", QJsonArray{QJsonObject{{"path", operationId(0, 0)}, {"kind", kind}}});
+    Rig rig(world);
+    rig.client.setTransferTimeout(milliseconds(300));
+    rig.watchAll(1, 1);
+    rig.settle();
+    const WatchedOperation *op = rig.poller.find(rig.ref(0, 0));
+    QCOMPARE(op->lastFailure, expected);
+    QVERIFY(!op->lastFailureMessage.isEmpty());
+    QCOMPARE(op->consecutiveFailures, 1);
+    QVERIFY(op->nextPollAt >= rig.sim.clock.now().addSecs(3)); // backing off, not spinning
+}
+
+QTEST_GUILESS_MAIN(TestPollScheduler)
+#include "tst_pollscheduler.moc"
