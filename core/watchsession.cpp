@@ -2,6 +2,7 @@
 
 #include "clock.h"
 #include "graphclient.h"
+#include "networkmonitor.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -109,6 +110,9 @@ bool WatchSession::start()
     m_client = new GraphClient(
         m_options.graphUrl, [token] { return token; }, this);
     m_poller = new OperationPoller(*m_client, m_clock, this);
+    m_poller->setBudget(m_options.tenantBudget, m_options.teamBudget);
+    if (!m_client->talksToLoopback())
+        new NetworkMonitor(*m_poller, this);
     const milliseconds interval = m_poller->setInterval(m_options.interval);
     if (interval > m_options.interval) {
         m_err << "note: polling every " << duration<double>(interval).count()
@@ -116,6 +120,20 @@ bool WatchSession::start()
     }
 
     connect(m_poller, &OperationPoller::operationObserved, this, &WatchSession::report);
+    connect(m_poller, &OperationPoller::scheduleChanged, this, [this] {
+        // Say so when the budget, not --interval, sets the pace.
+        const milliseconds effective = m_poller->effectiveInterval();
+        if (effective == m_announcedInterval || effective <= m_poller->interval())
+            return;
+        m_announcedInterval = effective;
+        m_err << "note: " << m_poller->operations().size() << " operations at "
+              << m_poller->tenantBudget() << " requests/s: each is polled every "
+              << duration<double>(effective).count() << " s" << Qt::endl;
+    });
+    connect(m_poller, &OperationPoller::onlineChanged, this, [this](bool online) {
+        m_err << (online ? "note: back online, polling again" : "note: offline, polling paused")
+              << Qt::endl;
+    });
     connect(m_poller, &OperationPoller::pollFailed, this, &WatchSession::warn);
     connect(m_poller, &OperationPoller::authenticationRequired, this, [this](const QString &why) {
         m_err << "error: authentication failed (" << why << "); set a fresh token in TEAMSOPS_TOKEN"
@@ -123,11 +141,12 @@ bool WatchSession::start()
         finish(UsageError);
     });
     connect(m_poller, &OperationPoller::allOperationsTerminal, this, [this] {
+        // Failed, access denied and not found all mean "not done as asked".
         const auto &ops = m_poller->operations();
-        const bool anyFailed = std::any_of(ops.cbegin(), ops.cend(), [](const auto &op) {
-            return op.latest && op.latest->status == OperationStatus::Failed;
+        const bool allSucceeded = std::all_of(ops.cbegin(), ops.cend(), [](const auto &op) {
+            return op.latest && op.latest->status == OperationStatus::Succeeded;
         });
-        finish(anyFailed ? SomeFailed : AllSucceeded);
+        finish(allSucceeded ? AllSucceeded : SomeFailed);
     });
 
     for (const auto &[ref, text] : std::as_const(refs))

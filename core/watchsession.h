@@ -35,6 +35,8 @@ public:
         std::chrono::milliseconds interval{std::chrono::seconds(30)};
         std::optional<std::chrono::milliseconds> timeout;
         bool json = false;
+        int tenantBudget = OperationPoller::kDefaultTenantBudget;
+        int teamBudget = OperationPoller::kDefaultTeamBudget;
         QStringList locations;
         QString token;
     };
@@ -63,6 +65,7 @@ private:
     OperationPoller *m_poller = nullptr;
     QTimer m_timeout;
     QHash<QString, QString> m_lastWarning;
+    std::chrono::milliseconds m_announcedInterval{0};
     bool m_finished = false;
 };
 

@@ -24,6 +24,7 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     , m_proxy(new OperationSortProxy(this))
     , m_table(new QTableView(this))
     , m_banner(new QLabel(this))
+    , m_notice(new QLabel(this))
     , m_scheduleLabel(new QLabel(this))
     , m_lastPollLabel(new QLabel(this))
     , m_countsLabel(new QLabel(this))
@@ -75,11 +76,19 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     m_banner->setTextFormat(Qt::RichText);
     m_banner->setMargin(8);
     m_banner->hide();
+    m_notice->setObjectName(QStringLiteral("notice"));
+    m_notice->setWordWrap(true);
+    m_notice->setMargin(6);
+    m_notice->setStyleSheet(
+        QStringLiteral("QLabel#notice { border: 2px solid #d9861c;"
+                       " border-radius: 4px; background: palette(alternate-base); }"));
+    m_notice->hide();
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(6, 6, 6, 0);
     layout->addWidget(m_banner);
+    layout->addWidget(m_notice);
     layout->addWidget(m_table);
     setCentralWidget(central);
 
@@ -93,6 +102,7 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
 
     connect(&poller, &OperationPoller::roundFinished, this, &MainWindow::showRound);
     connect(&poller, &OperationPoller::scheduleChanged, this, &MainWindow::refreshStatusBar);
+    connect(&poller, &OperationPoller::onlineChanged, this, &MainWindow::refreshStatusBar);
     connect(&poller, &OperationPoller::authenticationRequired, this, [this](const QString &why) {
         showBanner(tr("<b>Microsoft Graph refused the access token</b> (%1). Polling is paused and "
                       "nothing is lost: set a fresh token in TEAMSOPS_TOKEN and start TeamsOps "
@@ -157,8 +167,8 @@ void MainWindow::showRound(const PollRound &round)
 {
     const QString when = round.finishedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
     if (round.failed == 0) {
-        const QString read = round.polled == 1 ? tr("1 operation read")
-                                               : tr("%1 operations read").arg(round.polled);
+        const QString read =
+            round.polled == 1 ? tr("1 operation read") : tr("%1 operations read").arg(round.polled);
         m_lastPollLabel->setText(
             tr("Last poll %1: %2, %3 changed").arg(when, read).arg(round.changed));
     } else {
@@ -172,15 +182,21 @@ void MainWindow::showRound(const PollRound &round)
 
 void MainWindow::refreshStatusBar()
 {
+    const QDateTime now = m_clock.now();
     const QDateTime next = m_poller.nextPollAt();
-    const qint64 interval = duration_cast<seconds>(m_poller.interval()).count();
-    if (m_poller.isPausedForSignIn()) {
+    const qint64 every = duration_cast<seconds>(m_poller.effectiveInterval()).count();
+    // Say when the budget, not the chosen interval, sets the pace.
+    const QString cadence = m_poller.effectiveInterval() > m_poller.interval()
+                                ? tr("every %1 s, to stay within Graph's limits").arg(every)
+                                : tr("every %1 s").arg(every);
+    if (!m_poller.isOnline()) {
+        m_scheduleLabel->setText(tr("Offline: polling paused"));
+    } else if (m_poller.isPausedForSignIn()) {
         m_scheduleLabel->setText(tr("Paused: sign in again"));
     } else if (next.isValid()) {
-        const qint64 in = std::max<qint64>(0, (m_clock.now().msecsTo(next) + 999) / 1000);
-        m_scheduleLabel->setText(in == 0
-                                     ? tr("Polling now (every %1 s)").arg(interval)
-                                     : tr("Next poll in %1 s (every %2 s)").arg(in).arg(interval));
+        const qint64 in = std::max<qint64>(0, (now.msecsTo(next) + 999) / 1000);
+        m_scheduleLabel->setText(in == 0 ? tr("Polling now (%1)").arg(cadence)
+                                         : tr("Next poll in %1 s (%2)").arg(in).arg(cadence));
     } else if (m_model->rowCount() > 0 && m_poller.allTerminal()) {
         m_scheduleLabel->setText(tr("All operations finished"));
     } else {
@@ -188,16 +204,27 @@ void MainWindow::refreshStatusBar()
                                                          : tr("Nothing to watch"));
     }
 
+    const QDateTime throttledUntil = m_poller.tenantThrottledUntil();
+    if (!m_poller.isOnline()) {
+        m_notice->setText(tr("⚠ Offline. Polling is paused and resumes by itself when the network "
+                             "is back; nothing is lost."));
+    } else if (throttledUntil.isValid()) {
+        m_notice->setText(
+            tr("⚠ Microsoft Graph is throttling this tenant. Polling resumes at %1.")
+                .arg(throttledUntil.toLocalTime().toString(QStringLiteral("HH:mm:ss"))));
+    }
+    m_notice->setVisible(!m_poller.isOnline() || throttledUntil.isValid());
+
     int running = 0, succeeded = 0, failed = 0;
     for (const WatchedOperation &operation : m_poller.operations()) {
-        if (!operation.latest || !operation.latest->isTerminal())
+        if (operation.isPolled())
             ++running;
         else if (operation.latest->status == OperationStatus::Succeeded)
             ++succeeded;
         else
             ++failed;
     }
-    m_countsLabel->setText(tr("%1 operations: %2 running, %3 succeeded, %4 failed")
+    m_countsLabel->setText(tr("%1 operations: %2 watched, %3 succeeded, %4 failed or stopped")
                                .arg(m_poller.operations().size())
                                .arg(running)
                                .arg(succeeded)

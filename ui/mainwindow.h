@@ -57,6 +57,7 @@ private:
     OperationSortProxy *m_proxy;
     QTableView *m_table;
     QLabel *m_banner;
+    QLabel *m_notice; // offline, or throttled: shown only while it lasts
     QLabel *m_scheduleLabel;
     QLabel *m_lastPollLabel;
     QLabel *m_countsLabel;

@@ -34,6 +34,10 @@ namespace OperationPresentation {
 
 QString statusText(const WatchedOperation &operation)
 {
+    if (operation.watch == WatchedOperation::Watch::AccessDenied)
+        return tr("Access denied");
+    if (operation.watch == WatchedOperation::Watch::NotFound)
+        return tr("Not found");
     if (!operation.latest) {
         return operation.lastFailure == GraphFailure::None ? tr("Waiting for first poll")
                                                            : tr("Cannot read");
@@ -59,6 +63,8 @@ QString statusText(const WatchedOperation &operation)
 
 QIcon statusIcon(const WatchedOperation &operation)
 {
+    if (operation.watch != WatchedOperation::Watch::Active)
+        return look().attention;
     if (!operation.latest)
         return operation.lastFailure == GraphFailure::None ? look().notStarted : look().attention;
     switch (operation.latest->status) {
@@ -77,6 +83,8 @@ QIcon statusIcon(const WatchedOperation &operation)
 
 int statusRank(const WatchedOperation &operation)
 {
+    if (operation.watch != WatchedOperation::Watch::Active)
+        return 6;
     if (!operation.latest)
         return 0;
     switch (operation.latest->status) {

@@ -1,5 +1,6 @@
 // teamsops-cli: the headless twin of the dashboard, for scripts.
 #include "clock.h"
+#include "operationpoller.h"
 #include "watchsession.h"
 
 #include <QCommandLineParser>
@@ -43,8 +44,8 @@ int main(int argc, char *argv[])
         "  teamsops-cli watch [options] LOCATION...\n\n"
         "LOCATION is the Location header of a 202 reply, or a Graph URL of the operation.\n"
         "The access token is read from TEAMSOPS_TOKEN.\n"
-        "Exit status: 0 all succeeded, 2 some failed, 3 --timeout passed, 1 usage/Location/"
-        "sign-in error."));
+        "Exit status: 0 all succeeded, 2 some failed (or were stopped: access denied, not found),\n"
+        "3 --timeout passed, 1 usage/Location/sign-in error."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOptions({
@@ -59,6 +60,14 @@ int main(int argc, char *argv[])
         {QStringLiteral("timeout"), QStringLiteral("Give up after this many seconds (exit 3)."),
          QStringLiteral("SECONDS")},
         {QStringLiteral("json"), QStringLiteral("Print one JSON object per line.")},
+        {QStringLiteral("tenant-budget"),
+         QStringLiteral("Most requests per second to Graph in all (default %1; Graph allows 30).")
+             .arg(OperationPoller::kDefaultTenantBudget),
+         QStringLiteral("N")},
+        {QStringLiteral("team-budget"),
+         QStringLiteral("Most requests per second on any one team (default %1; Graph allows 4).")
+             .arg(OperationPoller::kDefaultTeamBudget),
+         QStringLiteral("N")},
     });
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("watch"));
     parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("Operations to watch."),
@@ -95,6 +104,19 @@ int main(int argc, char *argv[])
         return kUsageError;
     if (interval)
         options.interval = *interval;
+    for (const auto &[name, target] :
+         {std::pair{QStringLiteral("tenant-budget"), &options.tenantBudget},
+          std::pair{QStringLiteral("team-budget"), &options.teamBudget}}) {
+        if (!parser.isSet(name))
+            continue;
+        bool ok = false;
+        *target = parser.value(name).toInt(&ok);
+        if (!ok || *target < 1) {
+            err << "error: --" << name << " takes a whole number of requests per second"
+                << Qt::endl;
+            return kUsageError;
+        }
+    }
     options.timeout = timeout;
 
     SystemClock clock;

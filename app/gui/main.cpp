@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "graphclient.h"
 #include "mainwindow.h"
+#include "networkmonitor.h"
 #include "operationpoller.h"
 #include "operationtablemodel.h"
 #include "simserver.h"
@@ -64,6 +65,12 @@ int main(int argc, char *argv[])
         {QStringLiteral("interval"),
          QStringLiteral("Seconds between polls of one operation (minimum 30 against Graph)."),
          QStringLiteral("SECONDS")},
+        {QStringLiteral("tenant-budget"),
+         QStringLiteral("Most requests per second to Graph in all (default 25; Graph allows 30)."),
+         QStringLiteral("N"), QString::number(OperationPoller::kDefaultTenantBudget)},
+        {QStringLiteral("team-budget"),
+         QStringLiteral("Most requests per second on any one team (default 3; Graph allows 4)."),
+         QStringLiteral("N"), QString::number(OperationPoller::kDefaultTeamBudget)},
         {QStringLiteral("screenshot"),
          QStringLiteral("Save a PNG of the window after the first status change, then quit."),
          QStringLiteral("FILE")},
@@ -108,6 +115,12 @@ int main(int argc, char *argv[])
     GraphClient client(graphUrl, [&token] { return token; });
     OperationPoller poller(client, clock);
     poller.setInterval(interval);
+    poller.setBudget(parser.value(QStringLiteral("tenant-budget")).toInt(),
+                     parser.value(QStringLiteral("team-budget")).toInt());
+    // Offline detection matters for the real service; the loopback simulator is always there.
+    std::unique_ptr<NetworkMonitor> network;
+    if (!client.talksToLoopback())
+        network = std::make_unique<NetworkMonitor>(poller);
     MainWindow window(client, poller, clock);
 
     QStringList problems;

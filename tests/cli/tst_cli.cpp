@@ -32,6 +32,7 @@ private slots:
     void printsJsonLinesForEachChange();
     void exitsTwoWhenAnyFails();
     void exitsThreeOnTimeout();
+    void saysWhenTheBudgetSetsThePace();
     void exitsOneOnBadLocation();
     void exitsOneWithoutToken();
     void exitsOneWhenTheTokenIsRefused();
@@ -163,6 +164,21 @@ void TestCli::exitsThreeOnTimeout()
     QCOMPARE(result.exitCode, 3);
     QVERIFY(result.stderrText.contains("timed out"));
     QVERIFY(result.stdoutLines.join('\n').contains("inProgress"));
+}
+
+void TestCli::saysWhenTheBudgetSetsThePace()
+{
+    // Three operations at one request a second cannot be polled every 0.1 s.
+    const CliRun result = run(
+        {"watch", "--graph-url", m_server->baseUrl().toString(), "--interval", "0.1",
+         "--tenant-budget", "1", "--timeout", "2", "/teams/" + kTeam + "/operations/" + kSlow,
+         "/teams/" + kTeam + "/operations/" + kQuick, "/teams/" + kTeam + "/operations/" + kFails});
+    QCOMPARE(result.exitCode, 3);
+    QVERIFY2(result.stderrText.contains("3 operations at 1 requests/s: each is polled every 3 s"),
+             qPrintable(result.stderrText));
+    QCOMPARE(m_tenant->throttle().tenantPerSecond, 30);
+    QVERIFY(m_server->throttled() == 0);
+    QCOMPARE(run({"watch", "--tenant-budget", "0", location(kQuick)}).exitCode, 1);
 }
 
 void TestCli::exitsOneOnBadLocation()

@@ -237,6 +237,14 @@ void TestMainWindow::statusBarShowsTheSchedule()
     auto *lastPoll = d.window.findChild<QLabel *>("lastPollLabel");
     QTRY_VERIFY(lastPoll->text().contains("3 operations read, 3 changed"));
     QTRY_COMPARE(schedule->text(), QStringLiteral("Next poll in 30 s (every 30 s)"));
+    auto *notice = d.window.findChild<QLabel *>("notice");
+    QVERIFY(!notice->isVisible());
+    d.poller.setOnline(false);
+    QTRY_VERIFY(notice->isVisible());
+    QVERIFY(notice->text().contains("Offline"));
+    QCOMPARE(schedule->text(), QStringLiteral("Offline: polling paused"));
+    d.poller.setOnline(true);
+    QTRY_VERIFY(!notice->isVisible());
     // The three share a team, so they are read with one list of the team's operations.
     d.sim.server.injectFault(SimFault::answer(QStringLiteral("/operations"), 503, "90"));
     d.advance(seconds(30));
