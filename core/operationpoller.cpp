@@ -248,6 +248,7 @@ void OperationPoller::handleListPage(const Work &work, const QDateTime &, const 
         return;
     }
     state.pagesLastTime = std::max(1, state.pagesInListing);
+    ++state.listingsCompleted;
     // Operations the list left out (too new, or listed elsewhere) are asked for directly.
     for (const qsizetype index : members) {
         WatchedOperation &op = m_operations[index];

@@ -149,6 +149,7 @@ private:
         QDateTime listStartedAt;
         QSet<QString> seenInListing;
         int pagesInListing = 0;
+        int listingsCompleted = 0;
     };
     // One sub-request to send: an operation's GET or a page of a team's operations.
     struct Work
@@ -167,6 +168,8 @@ private:
     // Planning (pollplanning.cpp)
     void updateCycle(const QDateTime &now);
     bool usesTeamList(const QString &teamKey) const;
+    bool teamNeverListed(const QString &teamKey) const;
+    static bool isUrgent(const WatchedOperation &op, bool listed, bool neverListed);
     QList<Work> dueWork(const QDateTime &now) const;
     QList<Work> takeWithinBudget(QList<Work> &candidates, int max, const QDateTime &now);
     QDateTime budgetFreeAt(const QList<Work> &waiting, const QDateTime &now);

@@ -39,6 +39,20 @@ QDateTime earlier(const QDateTime &a, const QDateTime &b)
 
 } // namespace
 
+bool OperationPoller::teamNeverListed(const QString &teamKey) const
+{
+    const auto state = m_teams.constFind(teamKey);
+    return state == m_teams.cend() || state->listingsCompleted == 0;
+}
+
+bool OperationPoller::isUrgent(const WatchedOperation &op, bool listed, bool neverListed)
+{
+    // First sightings go out at once, one by one, unless the team's first list will bring them;
+    // so do retries after a failure and operations a list left out.
+    const bool firstSighting = op.polls == 0 && !(listed && neverListed);
+    return firstSighting || op.consecutiveFailures > 0 || op.missingFromList;
+}
+
 bool OperationPoller::usesTeamList(const QString &teamKey) const
 {
     if (!m_teamListsEnabled)
@@ -46,10 +60,11 @@ bool OperationPoller::usesTeamList(const QString &teamKey) const
     const auto state = m_teams.constFind(teamKey);
     if (state != m_teams.cend() && state->listUnsupported)
         return false;
+    const bool neverListed = teamNeverListed(teamKey);
     int listed = 0;
     for (const qsizetype index : m_operationsByTeam.value(teamKey)) {
         const WatchedOperation &op = m_operations.at(index);
-        if (op.isPolled() && op.polls > 0 && !op.missingFromList)
+        if (op.isPolled() && (op.polls > 0 || neverListed) && !op.missingFromList)
             ++listed;
     }
     const int pages = state == m_teams.cend() ? 1 : state->pagesLastTime;
@@ -94,6 +109,7 @@ QList<OperationPoller::Work> OperationPoller::dueWork(const QDateTime &now) cons
         if (state && state->retryAt.isValid() && state->retryAt > now)
             continue;
         const bool listed = usesTeamList(teamKey);
+        const bool neverListed = teamNeverListed(teamKey);
         bool lively = false;
         QDateTime membersDue; // the list waits until every member may be polled again
         for (const qsizetype index : it.value()) {
@@ -101,7 +117,7 @@ QList<OperationPoller::Work> OperationPoller::dueWork(const QDateTime &now) cons
             if (!op.isPolled() || op.inFlight)
                 continue;
             lively = lively || isLively(op, now);
-            const bool urgent = op.polls == 0 || op.consecutiveFailures > 0 || op.missingFromList;
+            const bool urgent = isUrgent(op, listed, neverListed);
             // In a listed team only first sightings and stragglers are fetched one by one.
             if (listed && !urgent) {
                 membersDue = later(membersDue, op.nextPollAt);
@@ -252,13 +268,14 @@ QDateTime OperationPoller::nextPollAt() const
         const auto state = m_teams.constFind(it.key());
         const QDateTime teamRetry = state == m_teams.cend() ? QDateTime() : state->retryAt;
         const bool listed = usesTeamList(it.key());
+        const bool neverListed = teamNeverListed(it.key());
         bool listPending = false;
         QDateTime membersDue;
         for (const qsizetype index : it.value()) {
             const WatchedOperation &op = m_operations.at(index);
             if (!op.isPolled() || op.inFlight)
                 continue;
-            const bool urgent = op.polls == 0 || op.consecutiveFailures > 0 || op.missingFromList;
+            const bool urgent = isUrgent(op, listed, neverListed);
             if (listed && !urgent) {
                 listPending = true;
                 membersDue = later(membersDue, op.nextPollAt);

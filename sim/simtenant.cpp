@@ -117,6 +117,9 @@ QString SimTenant::loadScenario(const QByteArray &json)
         return faultProblem;
     m_teams.clear();
     m_operations.clear();
+    m_operationIndex.clear();
+    m_operationsByTeam.clear();
+    m_pendingEffects.clear();
     const QJsonArray teams = root.value(QLatin1String("teams")).toArray();
     for (const QJsonValue &value : teams)
         addTeam(teamFromJson(value.toObject()));
@@ -163,22 +166,16 @@ SimTeam &SimTenant::addTeam(const SimTeam &team)
 
 SimOperation *SimTenant::operation(const QString &teamId, const QString &operationId)
 {
-    for (SimOperation &op : m_operations) {
-        if (op.id.compare(operationId, Qt::CaseInsensitive) == 0 &&
-            op.teamId.compare(teamId, Qt::CaseInsensitive) == 0) {
-            return &op;
-        }
-    }
-    return nullptr;
+    const auto it =
+        m_operationIndex.constFind(teamId.toLower() + QLatin1Char('/') + operationId.toLower());
+    return it == m_operationIndex.cend() ? nullptr : &m_operations[*it];
 }
 
 QList<const SimOperation *> SimTenant::operationsOf(const QString &teamId) const
 {
     QList<const SimOperation *> found;
-    for (const SimOperation &op : m_operations) {
-        if (op.teamId.compare(teamId, Qt::CaseInsensitive) == 0)
-            found.append(&op);
-    }
+    for (const qsizetype index : m_operationsByTeam.value(teamId.toLower()))
+        found.append(&m_operations.at(index));
     return found;
 }
 
@@ -186,6 +183,14 @@ SimOperation &SimTenant::addOperation(SimOperation operation)
 {
     if (operation.id.isEmpty())
         operation.id = newId();
+    const qsizetype index = m_operations.size();
+    m_operationIndex.insert(operation.teamId.toLower() + QLatin1Char('/') + operation.id.toLower(),
+                            index);
+    m_operationsByTeam[operation.teamId.toLower()].append(index);
+    if (!operation.stored) {
+        m_pendingEffects.insert(
+            {operation.createdAt + operation.startAfter + operation.duration, index});
+    }
     m_operations.append(std::move(operation));
     return m_operations.last();
 }
@@ -200,11 +205,11 @@ QStringList SimTenant::operationLocations() const
 
 void SimTenant::settle()
 {
+    // Operations in order of finishing, so a request costs only what finished since the last.
     const double now = secondsSinceStart();
-    for (SimOperation &op : m_operations) {
-        const bool finished = now >= op.createdAt + op.startAfter + op.duration;
-        if (op.stored || op.sideEffectsApplied || !finished)
-            continue;
+    while (!m_pendingEffects.empty() && m_pendingEffects.begin()->first <= now) {
+        SimOperation &op = m_operations[m_pendingEffects.begin()->second];
+        m_pendingEffects.erase(m_pendingEffects.begin());
         op.sideEffectsApplied = true;
         if (op.outcome != QLatin1String("succeeded"))
             continue;

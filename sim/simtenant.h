@@ -11,6 +11,7 @@
 #include <QStringList>
 
 #include <functional>
+#include <map>
 #include <optional>
 
 // A simulated Microsoft 365 tenant: teams and their asynchronous operations, moving over simulated
@@ -106,8 +107,11 @@ private:
     double m_timeScale;
     QDateTime m_wallStart;
     QString m_tenantId;
-    QHash<QString, SimTeam> m_teams;  // by lower-cased id
-    QList<SimOperation> m_operations; // in creation order
+    QHash<QString, SimTeam> m_teams;                     // by lower-cased id
+    QList<SimOperation> m_operations;                    // in creation order
+    QHash<QString, qsizetype> m_operationIndex;          // "team/operation", lower-cased
+    QHash<QString, QList<qsizetype>> m_operationsByTeam; // by lower-cased team id
+    std::multimap<double, qsizetype> m_pendingEffects;   // by finishing time
     SimThrottle m_throttle;
     int m_maxPageSize = 999;
     SimFaults m_faults;

@@ -279,15 +279,15 @@ void TestPollScheduler::readsATeamWithOneListAndPagesThroughIt()
     // Five operations on one team; the service serves two per page.
     Rig rig(scenario(1, 5, 1e6, QJsonObject{{"maxPageSize", 2}}));
     rig.watchAll(1, 5);
-    rig.run(seconds(1));
-    QCOMPARE(rig.gets().size(), 5); // first sightings, one each
     rig.run(seconds(61));
-    // Then, every 30 s, a list of three pages, and no single GETs.
-    const QList<SimRequestRecord> later = rig.gets().mid(5);
-    QCOMPARE(later.size(), 6);
-    for (const SimRequestRecord &r : later)
+    // At 0, 30 and 60 s a list of three pages (the team's budget of three a second allows it),
+    // and never a single GET: the first sightings came from the first list too.
+    const QList<SimRequestRecord> gets = rig.gets();
+    QCOMPARE(gets.size(), 9);
+    for (const SimRequestRecord &r : gets)
         QVERIFY2(r.path.endsWith(teamId(0) + "/operations"), qPrintable(r.path));
-    QCOMPARE(later.at(3).at, later.at(0).at.addSecs(30));
+    QCOMPARE(gets.at(3).at, gets.at(0).at.addSecs(30));
+    QCOMPARE(gets.at(6).at, gets.at(0).at.addSecs(60));
     for (const WatchedOperation &op : rig.poller.operations())
         QCOMPARE(op.polls, 3);
     QCOMPARE(rig.sim.server.throttled(), 0);
@@ -310,8 +310,8 @@ void TestPollScheduler::fallsBackToSingleGetsWhenTheListFails()
         else
             ++singles;
     }
-    QCOMPARE(lists, 1); // tried once, remembered
-    QCOMPARE(singles, 4 + 4 * 3);
+    QCOMPARE(lists, 2);       // the first list worked; the second was refused, and remembered
+    QCOMPARE(singles, 4 * 3); // at 30, 60 and 90 s, one GET each
 }
 
 void TestPollScheduler::stopsOnAccessDeniedAndKeepsTheOthers()
