@@ -2,7 +2,12 @@
 #include "retryafter.h"
 #include "simfixture.h"
 
+#include <QFile>
 #include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
 #include <QTcpServer>
 #include <QtTest>
 
@@ -39,6 +44,7 @@ private slots:
     void capsTheReplySize();
     void reportsConnectionRefused();
     void timesOutOnASilentServer();
+    void refusesAnUntrustedCertificate();
     void readsRetryAfterOnThrottling();
     void parsesRetryAfter();
 };
@@ -163,6 +169,37 @@ void TestGraphClient::timesOutOnASilentServer()
     client.setTransferTimeout(std::chrono::milliseconds(300));
     const GraphReply reply = fetch(client, client.resolve(QStringLiteral("/teams/x")));
     QCOMPARE(reply.failure, GraphFailure::Timeout);
+}
+
+void TestGraphClient::refusesAnUntrustedCertificate()
+{
+    // An HTTPS server with a self-signed certificate (made for this test): the handshake must
+    // fail, and no HTTP request (with its bearer token) may reach it.
+    QFile certFile(QStringLiteral(TEST_CERT_DIR "/selfsigned-cert.pem"));
+    QFile keyFile(QStringLiteral(TEST_CERT_DIR "/selfsigned-key.pem"));
+    QVERIFY(certFile.open(QIODevice::ReadOnly) && keyFile.open(QIODevice::ReadOnly));
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificate(QSslCertificate(certFile.readAll()));
+    tls.setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Rsa));
+    QSslServer server;
+    server.setSslConfiguration(tls);
+    QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+    QByteArray received;
+    connect(&server, &QSslServer::pendingConnectionAvailable, &server, [&] {
+        QTcpSocket *socket = server.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket,
+                [&, socket] { received += socket->readAll(); });
+    });
+
+    GraphClient client(QUrl(QStringLiteral("https://127.0.0.1:%1/v1.0").arg(server.serverPort())),
+                       [] { return QStringLiteral("secret-token"); });
+    const GraphReply reply = fetch(client, client.resolve(QStringLiteral("/teams/x")));
+    QCOMPARE(reply.failure, GraphFailure::Network);
+    QCOMPARE(reply.httpStatus, 0);
+    QVERIFY2(reply.errorMessage.contains(QStringLiteral("SSL"), Qt::CaseInsensitive) ||
+                 reply.errorMessage.contains(QStringLiteral("certificate"), Qt::CaseInsensitive),
+             qPrintable(reply.errorMessage));
+    QVERIFY(!received.contains("secret-token"));
 }
 
 void TestGraphClient::readsRetryAfterOnThrottling()

@@ -222,18 +222,20 @@ void TestOperationPoller::backsOffWithoutRetryAfter()
 {
     PollerRig rig;
     rig.poller.setInterval(seconds(1));
-    rig.sim.server.injectFault(SimFault::answer(kOp, 503, QByteArray(), 5));
+    rig.sim.server.injectFault(SimFault::answer(kOp, 503, QByteArray(), 8));
     rig.poller.watch(rig.ref(kOp));
     milliseconds previousWait{0};
-    for (int failure = 1; failure <= 5; ++failure) {
+    for (int failure = 1; failure <= 8; ++failure) {
         QVERIFY(rig.waitForReply());
         const WatchedOperation &op = rig.watched(kOp);
         QCOMPARE(op.consecutiveFailures, failure);
         const milliseconds wait(op.lastPolledAt.msecsTo(op.nextPollAt));
-        // 3 s doubling, up to 20 % jitter on top, never shorter than the time before.
-        const milliseconds base = seconds(3) * (1 << (failure - 1));
-        QVERIFY2(wait >= base && wait <= base * 6 / 5, qPrintable(QString::number(wait.count())));
-        QVERIFY(wait > previousWait);
+        // 3 s doubling, up to 20 % jitter on top, never more than 180 s.
+        const milliseconds base =
+            std::min<milliseconds>(seconds(3) * (1 << (failure - 1)), OperationPoller::kMaxBackoff);
+        QVERIFY2(wait >= base && wait <= std::min(base * 6 / 5, OperationPoller::kMaxBackoff),
+                 qPrintable(QString::number(wait.count())));
+        QVERIFY(wait > previousWait || wait == OperationPoller::kMaxBackoff);
         previousWait = wait;
         rig.sim.clock.advance(wait);
     }

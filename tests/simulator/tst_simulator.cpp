@@ -80,6 +80,9 @@ private slots:
     void startsClonesArchivesAndCreates();
     void refusesTabsWithoutApps();
     void listsOperationsWithPaging();
+    void answersBatchesOutOfOrderAndThrottlesEachRequest();
+    void enforcesTheTenantAndTeamLimits();
+    void injectsFaultsFromTheScenario();
 };
 
 void TestSimulator::requiresABearerToken()
@@ -316,6 +319,98 @@ void TestSimulator::listsOperationsWithPaging()
     QCOMPARE(seen.size(), 5);
     QVERIFY(seen.contains(kClone));
     QCOMPARE(call("GET", at(sim, "/teams/unknown/operations")).status, 404);
+}
+
+void TestSimulator::answersBatchesOutOfOrderAndThrottlesEachRequest()
+{
+    SimFixture sim(scenario());
+    QJsonArray requests;
+    for (int i = 0; i < 6; ++i) {
+        requests.append(QJsonObject{
+            {"id", QString::number(i)},
+            {"method", "GET"},
+            {"url", i == 5 ? QStringLiteral("/teams/%1/operations/nope").arg(kArchived)
+                           : QStringLiteral("/teams/%1/operations/%2").arg(kTemplate, kClone)}});
+    }
+    const RawReply reply = call("POST", at(sim, "/$batch"),
+                                QJsonDocument(QJsonObject{{"requests", requests}}).toJson());
+    QCOMPARE(reply.status, 200);
+    const QJsonArray responses = reply.json()["responses"].toArray();
+    QCOMPARE(responses.size(), 6);
+    QStringList order;
+    QMap<QString, int> statuses;
+    for (const QJsonValue &r : responses) {
+        order.append(r["id"].toString());
+        statuses[r["id"].toString()] = r["status"].toInt();
+    }
+    QVERIFY(order != QStringList({"0", "1", "2", "3", "4", "5"}));
+    // The team allows 4 GETs a second: the fifth is throttled on its own; the sixth, on another
+    // team, is answered (404: no such operation).
+    QCOMPARE(statuses.values().count(200), 4);
+    QCOMPARE(statuses.values().count(429), 1);
+    QCOMPARE(statuses.value("5"), 404);
+    QCOMPARE(sim.server.roundTrips(), 1);
+    QCOMPARE(sim.server.subRequests(), 6);
+    QCOMPARE(sim.server.throttled(), 1);
+
+    QJsonArray tooMany;
+    for (int i = 0; i < 21; ++i)
+        tooMany.append(requests.at(0));
+    QCOMPARE(
+        call("POST", at(sim, "/$batch"), QJsonDocument(QJsonObject{{"requests", tooMany}}).toJson())
+            .status,
+        400);
+}
+
+void TestSimulator::enforcesTheTenantAndTeamLimits()
+{
+    SimFixture sim(scenario());
+    const QUrl one = at(sim, QStringLiteral("/teams/%1/operations/%2").arg(kTemplate, kClone));
+    QList<int> statuses;
+    for (int i = 0; i < 5; ++i)
+        statuses.append(call("GET", one).status);
+    QCOMPARE(statuses, QList<int>({200, 200, 200, 200, 429}));
+    QNetworkAccessManager network;
+    QNetworkRequest throttled(one);
+    throttled.setRawHeader("Authorization", "Bearer test-token");
+    QNetworkReply *reply = network.get(throttled);
+    QSignalSpy done(reply, &QNetworkReply::finished);
+    QVERIFY(done.wait());
+    QCOMPARE(reply->rawHeader("Retry-After"), QByteArray("1"));
+    delete reply;
+    sim.clock.advance(seconds(1));
+    QCOMPARE(call("GET", one).status, 200); // a second later the window has room again
+
+    // 30 a second across the tenant, whatever the teams.
+    sim.clock.advance(seconds(1));
+    int ok = 0;
+    for (int i = 0; i < 40; ++i)
+        ok += call("GET", at(sim, QStringLiteral("/teams/team-%1").arg(i))).status != 429 ? 1 : 0;
+    QCOMPARE(ok, 30);
+}
+
+void TestSimulator::injectsFaultsFromTheScenario()
+{
+    QJsonObject world = scenario();
+    world.insert(
+        "faults",
+        QJsonArray{
+            QJsonObject{{"path", kClone}, {"rate", 1.0}, {"status", 503}, {"retryAfter", "7"}},
+            QJsonObject{{"path", kTeamify}, {"rate", 0.0}, {"status", 500}},
+            QJsonObject{{"path", kTeamify}, {"latencyMs", 50}},
+        });
+    world.insert("seed", 7);
+    SimFixture sim(world);
+    const RawReply failed =
+        call("GET", at(sim, QStringLiteral("/teams/%1/operations/%2").arg(kTemplate, kClone)));
+    QCOMPARE(failed.status, 503);
+    const RawReply slow =
+        call("GET", at(sim, QStringLiteral("/teams/%1/operations/%2").arg(kTemplate, kTeamify)));
+    QCOMPARE(slow.status, 200); // rate 0 never fires; the latency only delays
+    QJsonObject bad = scenario();
+    bad.insert("faults", QJsonArray{QJsonObject{{"path", "x"}, {"kind", "explode"}}});
+    SimTenant tenant;
+    QVERIFY(tenant.loadScenario(QJsonDocument(bad).toJson()).contains("explode"));
 }
 
 QTEST_GUILESS_MAIN(TestSimulator)
