@@ -88,9 +88,67 @@ void OperationPoller::retry(const OperationRef &ref)
     op->watch = WatchedOperation::Watch::Active;
     op->consecutiveNotFound = 0;
     op->firstNotFoundAt = QDateTime();
-    op->nextPollAt = m_clock.now();
+    // Not sooner than the interval allows after the last poll.
+    op->nextPollAt = std::max(m_clock.now(), op->lastSentAt.isValid()
+                                                 ? op->lastSentAt.addMSecs(m_interval.count())
+                                                 : m_clock.now());
+    op->pollRequested = true;
     m_reportedAllTerminal = false;
+    emit operationStateChanged(*op);
     pollDue();
+}
+
+bool OperationPoller::unwatch(const OperationRef &ref)
+{
+    const auto it = m_indexByKey.constFind(ref.key());
+    if (it == m_indexByKey.cend())
+        return false;
+    const QString key = ref.key();
+    m_operations.removeAt(*it);
+    // Indices after the removed one moved down: rebuild both indexes.
+    m_indexByKey.clear();
+    m_operationsByTeam.clear();
+    for (qsizetype i = 0; i < m_operations.size(); ++i) {
+        m_indexByKey.insert(m_operations.at(i).ref.key(), i);
+        m_operationsByTeam[m_operations.at(i).ref.teamId.toLower()].append(i);
+    }
+    emit operationRemoved(key);
+    return true;
+}
+
+void OperationPoller::setWatching(const OperationRef &ref, bool watching)
+{
+    WatchedOperation *op = operation(ref.key());
+    if (!op)
+        return;
+    if (!watching && op->watch == WatchedOperation::Watch::Active) {
+        op->watch = WatchedOperation::Watch::Paused;
+    } else if (watching && op->watch == WatchedOperation::Watch::Paused) {
+        op->watch = WatchedOperation::Watch::Active;
+        op->nextPollAt = std::min(op->nextPollAt, m_clock.now());
+        op->pollRequested = op->nextPollAt <= m_clock.now(); // overdue: catch up at once
+        m_reportedAllTerminal = false;
+    } else {
+        return;
+    }
+    emit operationStateChanged(*op);
+    pollDue();
+}
+
+QDateTime OperationPoller::pollNow(const OperationRef &ref)
+{
+    WatchedOperation *op = operation(ref.key());
+    if (!op || !op->isPolled())
+        return QDateTime();
+    // The service's floor (30 s, not the chosen interval) still holds for a poll on request.
+    const QDateTime now = m_clock.now();
+    const QDateTime floor =
+        op->lastSentAt.isValid() ? op->lastSentAt.addMSecs(minimumInterval().count()) : now;
+    op->nextPollAt = std::max(now, floor);
+    op->pollRequested = true; // skips the slot queue, not the floor or the budget
+    emit operationStateChanged(*op);
+    pollDue();
+    return op->inFlight ? now : op->nextPollAt;
 }
 
 const WatchedOperation *OperationPoller::find(const OperationRef &ref) const
@@ -149,6 +207,7 @@ void OperationPoller::handleAnswer(const Work &work, const QDateTime &sentAt,
     const OperationParseResult parsed =
         reply.ok() ? parseOperation(reply.body) : OperationParseResult();
     if (parsed.operation) {
+        op->lastReply = reply.body;
         round.changed += recordSuccess(*op, *parsed.operation, sentAt) ? 1 : 0;
         return;
     }
@@ -237,6 +296,7 @@ void OperationPoller::handleListPage(const Work &work, const QDateTime &, const 
         if (!op || !op->isPolled() || op->inFlight)
             continue;
         op->lastPolledAt = now;
+        op->lastReply = QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
         ++op->polls;
         ++round.polled;
         round.changed += recordSuccess(*op, *parsed.operation, state.listStartedAt) ? 1 : 0;
@@ -281,6 +341,12 @@ bool OperationPoller::recordSuccess(WatchedOperation &operation, const Operation
     // A first sighting is not a change: it says nothing about whether the operation is moving.
     if (changed && previous)
         operation.lastChangedAt = operation.lastPolledAt;
+    if (changed) {
+        operation.history.append(StatusChange{operation.lastPolledAt, snapshot.statusRaw,
+                                              snapshot.status, snapshot.attemptsCount,
+                                              snapshot.error});
+    }
+    operation.pollRequested = false;
     operation.latest = snapshot;
     operation.consecutiveFailures = 0;
     operation.consecutiveNotFound = 0;
@@ -296,6 +362,7 @@ bool OperationPoller::recordSuccess(WatchedOperation &operation, const Operation
 void OperationPoller::recordFailure(WatchedOperation &operation, const GraphReply &reply)
 {
     ++operation.consecutiveFailures;
+    operation.pollRequested = false;
     operation.lastFailure = reply.failure;
     operation.lastFailureMessage = reply.describe();
     // Retry-After is a floor set by the service; without one, back off exponentially.

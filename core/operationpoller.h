@@ -18,15 +18,27 @@
 
 class Clock;
 
+// One observed change of an operation, for its history.
+struct StatusChange
+{
+    QDateTime seenAt;
+    QString statusRaw;
+    OperationStatus status = OperationStatus::Unrecognized;
+    int attemptsCount = 0;
+    std::optional<OperationError> error;
+};
+
 // What the poller knows of one watched operation.
 struct WatchedOperation
 {
-    // Whether the operation is still polled. AccessDenied and NotFound stop it until retry().
+    // Whether the operation is still polled. AccessDenied and NotFound stop it until retry();
+    // Paused is the admin's choice (stop watching), undone by setWatching(true).
     enum class Watch
     {
         Active,
         AccessDenied,
-        NotFound
+        NotFound,
+        Paused
     };
 
     OperationRef ref;
@@ -45,6 +57,9 @@ struct WatchedOperation
     QDateTime firstNotFoundAt;
     GraphFailure lastFailure = GraphFailure::None;
     QString lastFailureMessage;
+    bool pollRequested = false;  // "Poll now": goes out as soon as the floor allows
+    QByteArray lastReply;        // the operation's JSON as last received
+    QList<StatusChange> history; // every observed change, oldest first
 
     bool isTerminal() const { return latest && latest->isTerminal(); }
     bool isPolled() const { return watch == Watch::Active && !isTerminal(); }
@@ -105,6 +120,13 @@ public:
     bool watch(const OperationRef &ref, const QString &locationText = QString());
     // Polls again an operation that was stopped as access denied or not found.
     void retry(const OperationRef &ref);
+    // Forgets an operation. False when it was not watched.
+    bool unwatch(const OperationRef &ref);
+    // Stops or resumes polling one operation, keeping all that is known of it.
+    void setWatching(const OperationRef &ref, bool watching);
+    // Asks for a poll as soon as the interval floor and the budget allow; returns when that is
+    // (invalid when the operation is not polled).
+    QDateTime pollNow(const OperationRef &ref);
     const QList<WatchedOperation> &operations() const { return m_operations; }
     const WatchedOperation *find(const OperationRef &ref) const;
     bool allTerminal() const;
@@ -127,6 +149,9 @@ public slots:
 
 signals:
     void operationAdded(const WatchedOperation &operation);
+    void operationRemoved(const QString &key);
+    // Watching was stopped, resumed or retried by the admin.
+    void operationStateChanged(const WatchedOperation &operation);
     void operationObserved(const WatchedOperation &operation, bool changed);
     void pollFailed(const WatchedOperation &operation, const GraphReply &reply);
     void authenticationRequired(const QString &reason);

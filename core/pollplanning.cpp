@@ -50,7 +50,7 @@ bool OperationPoller::isUrgent(const WatchedOperation &op, bool listed, bool nev
     // First sightings go out at once, one by one, unless the team's first list will bring them;
     // so do retries after a failure and operations a list left out.
     const bool firstSighting = op.polls == 0 && !(listed && neverListed);
-    return firstSighting || op.consecutiveFailures > 0 || op.missingFromList;
+    return firstSighting || op.consecutiveFailures > 0 || op.missingFromList || op.pollRequested;
 }
 
 bool OperationPoller::usesTeamList(const QString &teamKey) const

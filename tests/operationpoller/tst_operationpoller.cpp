@@ -71,6 +71,9 @@ private slots:
     void classifiesMalformedReplies_data();
     void classifiesMalformedReplies();
     void summarisesEachRound();
+    void keepsHistoryAndTheLastReply();
+    void pausesResumesAndForgets();
+    void pollNowRespectsTheFloor();
 };
 
 void TestOperationPoller::floorsTheIntervalAgainstTheRealService()
@@ -351,6 +354,95 @@ void TestOperationPoller::summarisesEachRound()
     QCOMPARE(round.changed, 1); // kFailing went inProgress
     QVERIFY(round.lastFailure.contains(QStringLiteral("503")));
     QCOMPARE(round.finishedAt, rig.sim.clock.now());
+}
+
+void TestOperationPoller::keepsHistoryAndTheLastReply()
+{
+    PollerRig rig;
+    rig.poller.setInterval(seconds(30));
+    rig.poller.watch(rig.ref(kFailing));
+    QVERIFY(rig.waitForReply());
+    for (int i = 0; i < 4; ++i) { // t = 30, 60, 90, 120
+        rig.sim.clock.advance(seconds(30));
+        QVERIFY(rig.waitForReply());
+    }
+    const WatchedOperation &op = rig.watched(kFailing);
+    QStringList seen;
+    for (const StatusChange &change : op.history)
+        seen.append(QStringLiteral("%1/%2").arg(change.statusRaw).arg(change.attemptsCount));
+    QCOMPARE(seen, QStringList({"notStarted/0", "inProgress/1", "inProgress/2", "inProgress/3",
+                                "failed/3"}));
+    QCOMPARE(op.history.last().error->code, QStringLiteral("Conflict"));
+    QCOMPARE(op.history.at(1).seenAt, op.history.at(0).seenAt.addSecs(30));
+    QVERIFY(op.lastReply.contains(kFailing.toUtf8()));
+    QVERIFY(op.lastReply.contains("\"failed\""));
+}
+
+void TestOperationPoller::pausesResumesAndForgets()
+{
+    PollerRig rig;
+    QSignalSpy removed(&rig.poller, &OperationPoller::operationRemoved);
+    rig.poller.setInterval(seconds(30));
+    rig.poller.watch(rig.ref(kOp));
+    rig.poller.watch(rig.ref(kFailing));
+    QVERIFY(QTest::qWaitFor([&] { return rig.observed.size() == 2; }));
+
+    rig.poller.setWatching(rig.ref(kOp), false);
+    QCOMPARE(rig.watched(kOp).watch, WatchedOperation::Watch::Paused);
+    rig.sim.clock.advance(seconds(30));
+    QVERIFY(!rig.watched(kOp).inFlight);
+    QVERIFY(rig.watched(kFailing).inFlight);
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.requestsFor(kOp), 1);
+    QVERIFY(rig.watched(kOp).latest); // what was known stays
+
+    rig.poller.setWatching(rig.ref(kOp), true);
+    QVERIFY(rig.watched(kOp).inFlight); // overdue: goes at once
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.requestsFor(kOp), 2);
+
+    QVERIFY(rig.poller.unwatch(rig.ref(kFailing)));
+    QVERIFY(!rig.poller.unwatch(rig.ref(kFailing)));
+    QCOMPARE(removed.size(), 1);
+    QVERIFY(!rig.poller.find(rig.ref(kFailing)));
+    QCOMPARE(rig.poller.operations().size(), 1);
+    const int asked = rig.requestsFor(kFailing);
+    rig.sim.clock.advance(seconds(60));
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.requestsFor(kFailing), asked);
+    QCOMPARE(rig.watched(kOp).ref.operationId, kOp); // the index still finds the others
+}
+
+void TestOperationPoller::pollNowRespectsTheFloor()
+{
+    PollerRig rig;
+    rig.poller.setInterval(seconds(60));
+    rig.poller.watch(rig.ref(kOp));
+    QVERIFY(rig.waitForReply());
+    const QDateTime polledAt = rig.sim.clock.now();
+
+    // Right after a poll, not before the floor (100 ms against the loopback simulator).
+    const QDateTime when = rig.poller.pollNow(rig.ref(kOp));
+    QCOMPARE(when, polledAt.addMSecs(OperationPoller::kLoopbackFloor.count()));
+    QVERIFY(!rig.watched(kOp).inFlight);
+    rig.sim.clock.advance(milliseconds(100));
+    QVERIFY(rig.watched(kOp).inFlight);
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.requestsFor(kOp), 2);
+    QVERIFY(!rig.watched(kOp).pollRequested);
+
+    // Later than the floor: at once.
+    rig.sim.clock.advance(seconds(10));
+    QCOMPARE(rig.poller.pollNow(rig.ref(kOp)), rig.sim.clock.now());
+    QVERIFY(rig.watched(kOp).inFlight);
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.requestsFor(kOp), 3);
+
+    // Against the real service the floor is 30 s whatever the interval.
+    ManualClock clock(QDateTime::currentDateTimeUtc());
+    GraphClient graph(GraphClient::defaultBaseUrl(), [] { return QString(); });
+    OperationPoller real(graph, clock);
+    QCOMPARE(real.minimumInterval(), seconds(30));
 }
 
 QTEST_GUILESS_MAIN(TestOperationPoller)
