@@ -3,6 +3,8 @@
 //
 //   poll_bench [--quick] [--span SECONDS]
 //
+//   poll_bench --n N          one N only
+//
 // For N watched operations, in two layouts (all on one template team; one operation per team),
 // it prints round trips, sub-requests, 429s received, and the delay between a status change in
 // the simulator and its sighting by the client (mean, 95th percentile, and mean divided by the
@@ -227,6 +229,7 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(QStringLiteral("TeamsOps polling benchmark."));
     parser.addHelpOption();
     parser.addOptions({{QStringLiteral("quick"), QStringLiteral("Only N = 1000.")},
+                       {QStringLiteral("n"), QStringLiteral("Only this N."), QStringLiteral("N")},
                        {QStringLiteral("span"), QStringLiteral("Simulated seconds (default 600)."),
                         QStringLiteral("SECONDS"), QStringLiteral("600")}});
     parser.process(app);

@@ -75,8 +75,15 @@ bool OperationPoller::watch(const OperationRef &ref, const QString &locationText
     m_operations.append(operation);
     m_reportedAllTerminal = false;
     emit operationAdded(m_operations.constLast());
-    // Send from the event loop, so a caller adding many operations sees them go out together.
-    QTimer::singleShot(0, this, &OperationPoller::pollDue);
+    // Send from the event loop, so a caller adding many operations sees them go out together
+    // (and thousands of watch() calls cost one planning pass, not one each).
+    if (!m_planningQueued) {
+        m_planningQueued = true;
+        QTimer::singleShot(0, this, [this] {
+            m_planningQueued = false;
+            pollDue();
+        });
+    }
     return true;
 }
 

@@ -236,6 +236,7 @@ private:
     bool m_pausedForSignIn = false;
     bool m_online = true;
     bool m_reportedAllTerminal = false;
+    bool m_planningQueued = false;
 };
 
 Q_DECLARE_METATYPE(PollRound)

@@ -1,16 +1,29 @@
 #include "mainwindow.h"
 
+#include "adddialog.h"
 #include "clock.h"
+#include "detailspane.h"
+#include "filtersidebar.h"
+#include "graphclient.h"
+#include "notifier.h"
+#include "operationactions.h"
 #include "operationpoller.h"
 #include "operationpresentation.h"
 #include "operationsortproxy.h"
 #include "operationtablemodel.h"
 
+#include <QCloseEvent>
 #include <QDesktopServices>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
+#include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
+#include <QToolBar>
 #include <QVBoxLayout>
 
 using namespace std::chrono;
@@ -23,6 +36,13 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     , m_model(new OperationTableModel(clock, this))
     , m_proxy(new OperationSortProxy(this))
     , m_table(new QTableView(this))
+    , m_sidebar(new FilterSidebar(this))
+    , m_details(new DetailsPane(this))
+    , m_notifier(new Notifier(poller, this))
+    , m_search(new QLineEdit(this))
+    , m_mainSplitter(new QSplitter(Qt::Horizontal, this))
+    , m_rightSplitter(new QSplitter(Qt::Vertical, this))
+    , m_notification(new QLabel(this))
     , m_banner(new QLabel(this))
     , m_notice(new QLabel(this))
     , m_scheduleLabel(new QLabel(this))
@@ -32,7 +52,7 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
 {
     setWindowTitle(tr("TeamsOps"));
     setWindowIcon(OperationPresentation::appIcon());
-    resize(1360, 760);
+    resize(1400, 880);
 
     m_model->bindTo(poller);
     m_proxy->setSourceModel(m_model);
@@ -42,6 +62,8 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(OperationTableModel::Created, Qt::DescendingOrder);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
     m_table->setMouseTracking(true);
@@ -61,6 +83,7 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     fit(OperationTableModel::Created, "2026-11-23 07:31:15");
     fit(OperationTableModel::LastAction, "2026-11-23 07:31:15");
     fit(OperationTableModel::Elapsed, "10 min 02 s");
+    fit(OperationTableModel::NextPoll, "in 10 min 02 s");
     // Double-click and Enter both arrive as activated(); a click on a target cell opens it too.
     connect(m_table, &QAbstractItemView::activated, this,
             [this](const QModelIndex &index) { openTarget(index); });
@@ -84,13 +107,79 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
                        " border-radius: 4px; background: palette(alternate-base); }"));
     m_notice->hide();
 
+    m_notification->setObjectName(QStringLiteral("notification"));
+    m_notification->setWordWrap(true);
+    m_notification->setMargin(6);
+    m_notification->setTextFormat(Qt::RichText);
+    m_notification->setStyleSheet(QStringLiteral("QLabel#notification { border: 1px solid "
+                                                 "palette(highlight); border-radius: 4px; "
+                                                 "background: palette(alternate-base); }"));
+    m_notification->hide();
+    connect(m_notification, &QLabel::linkActivated, this, [this] {
+        selectOperation(m_notificationKey);
+        m_notification->hide();
+    });
+
+    m_rightSplitter->setObjectName(QStringLiteral("rightSplitter"));
+    m_rightSplitter->addWidget(m_table);
+    m_rightSplitter->addWidget(m_details);
+    m_rightSplitter->setStretchFactor(0, 1);
+    m_rightSplitter->setStretchFactor(1, 1);
+    m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
+    m_mainSplitter->addWidget(m_sidebar);
+    m_mainSplitter->addWidget(m_rightSplitter);
+    m_mainSplitter->setStretchFactor(1, 1);
+    m_mainSplitter->setSizes(
+        {fontMetrics().horizontalAdvance(QStringLiteral("Needs attention (0000)")) + 40, 1000});
+
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(6, 6, 6, 0);
     layout->addWidget(m_banner);
     layout->addWidget(m_notice);
-    layout->addWidget(m_table);
+    layout->addWidget(m_notification);
+    layout->addWidget(m_mainSplitter, 1);
     setCentralWidget(central);
+
+    m_actions = new OperationActions(poller, *m_model, *m_proxy, *m_table, this);
+    connect(m_actions->add(), &QAction::triggered, this, &MainWindow::openAddDialog);
+    connect(m_actions, &OperationActions::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    buildMenus();
+
+    // Filters: the sidebar's category or type, and the search box.
+    connect(m_sidebar, &FilterSidebar::filterChanged, this,
+            [this](OperationCategory category, const QString &type) {
+                m_proxy->setCategory(category);
+                m_proxy->setType(type);
+            });
+    connect(m_search, &QLineEdit::textChanged, m_proxy, &OperationSortProxy::setSearchText);
+    // Counting walks every row: bursts of changes make one recount.
+    m_countsTimer.setSingleShot(true);
+    m_countsTimer.setInterval(200);
+    connect(&m_countsTimer, &QTimer::timeout, this, [this] { m_sidebar->refreshCounts(*m_model); });
+    const auto recount = [this] { m_countsTimer.start(); };
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, recount);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, recount);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, recount);
+
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MainWindow::refreshDetails);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::refreshDetails);
+    connect(m_details, &DetailsPane::openTargetRequested, this, [this](const QString &key) {
+        const int row = m_model->rowOf(key);
+        if (row >= 0)
+            openTarget(m_proxy->mapFromSource(m_model->index(row, 0)));
+    });
+    connect(m_table, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+        QMenu menu(this);
+        menu.addActions(m_actions->selectionActions());
+        menu.addSeparator();
+        menu.addAction(m_actions->add());
+        menu.exec(m_table->viewport()->mapToGlobal(at));
+    });
+    connect(m_notifier, &Notifier::inWindowNotice, this, &MainWindow::showNotice);
+    connect(m_notifier, &Notifier::activated, this, &MainWindow::selectOperation);
 
     m_scheduleLabel->setObjectName(QStringLiteral("scheduleLabel"));
     m_lastPollLabel->setObjectName(QStringLiteral("lastPollLabel"));
@@ -118,9 +207,137 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     connect(&m_tick, &QTimer::timeout, this, [this] {
         refreshStatusBar();
         m_table->viewport()->update();
+        refreshDetails(); // its timeline grows while the operation runs
     });
     m_tick.start();
     refreshStatusBar();
+    restoreLayout();
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_actions->add());
+    file->addSeparator();
+    file->addAction(m_actions->exportCsv());
+    file->addAction(m_actions->exportJson());
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    QMenu *operations = menuBar()->addMenu(tr("&Operation"));
+    operations->addActions(m_actions->selectionActions());
+    QMenu *settings = menuBar()->addMenu(tr("&Settings"));
+    QAction *notify = settings->addAction(tr("Desktop &notifications"));
+    notify->setObjectName(QStringLiteral("notificationsSetting"));
+    notify->setCheckable(true);
+    notify->setChecked(m_notifier->isEnabled());
+    connect(notify, &QAction::toggled, m_notifier, &Notifier::setEnabled);
+
+    QToolBar *toolbar = addToolBar(tr("Operations"));
+    toolbar->setObjectName(QStringLiteral("toolbar"));
+    toolbar->setMovable(false);
+    toolbar->addAction(m_actions->add());
+    toolbar->addAction(m_actions->pollNow());
+    toolbar->addAction(m_actions->toggleWatching());
+    toolbar->addAction(m_actions->remove());
+    toolbar->addSeparator();
+    m_search->setObjectName(QStringLiteral("search"));
+    m_search->setPlaceholderText(tr("Search id, team, target or error (Ctrl+F)"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setMaximumWidth(fontMetrics().horizontalAdvance(QLatin1Char('x')) * 48);
+    auto *find = new QAction(this);
+    find->setShortcut(QKeySequence::Find);
+    connect(find, &QAction::triggered, m_search, [this] { m_search->setFocus(); });
+    addAction(find);
+    toolbar->addWidget(m_search);
+}
+
+void MainWindow::refreshDetails()
+{
+    const QModelIndex current = m_table->currentIndex();
+    const WatchedOperation *op =
+        current.isValid() ? m_model->operationAt(m_proxy->mapToSource(current).row()) : nullptr;
+    if (op)
+        m_details->showOperation(*op, m_clock.now());
+    else
+        m_details->clear();
+}
+
+bool MainWindow::selectOperation(const QString &key)
+{
+    const int row = m_model->rowOf(key);
+    if (row < 0)
+        return false;
+    QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+    if (!index.isValid()) { // filtered out: show everything rather than hide what was asked for
+        m_sidebar->select(OperationCategory::All);
+        m_search->clear();
+        index = m_proxy->mapFromSource(m_model->index(row, 0));
+    }
+    m_table->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                          QItemSelectionModel::Rows);
+    m_table->scrollTo(index);
+    raise();
+    activateWindow();
+    return index.isValid();
+}
+
+AddDialog *MainWindow::openAddDialog()
+{
+    auto *dialog = new AddDialog(m_client.baseUrl(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &AddDialog::addRequested, this,
+            [this](const QList<LocationList::Good> &locations) {
+                int added = 0;
+                for (const LocationList::Good &good : locations)
+                    added += m_poller.watch(good.ref, good.text) ? 1 : 0;
+                statusBar()->showMessage(tr("Added %1 operation(s); %2 were watched already")
+                                             .arg(added)
+                                             .arg(locations.size() - added),
+                                         8000);
+            });
+    dialog->show();
+    return dialog;
+}
+
+void MainWindow::showNotice(const QString &key, const QString &text)
+{
+    m_notificationKey = key;
+    m_notification->setText(
+        QStringLiteral("%1 &nbsp; <a href='show'>%2</a>").arg(text.toHtmlEscaped(), tr("Show")));
+    m_notification->show();
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("table/header"), m_table->horizontalHeader()->saveState());
+    settings.setValue(QStringLiteral("splitter/main"), m_mainSplitter->saveState());
+    settings.setValue(QStringLiteral("splitter/right"), m_rightSplitter->saveState());
+    settings.setValue(QStringLiteral("notifications/enabled"), m_notifier->isEnabled());
+}
+
+void MainWindow::restoreLayout()
+{
+    QSettings settings;
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_table->horizontalHeader()->restoreState(
+        settings.value(QStringLiteral("table/header")).toByteArray());
+    m_mainSplitter->restoreState(settings.value(QStringLiteral("splitter/main")).toByteArray());
+    m_rightSplitter->restoreState(settings.value(QStringLiteral("splitter/right")).toByteArray());
+    const bool notify = settings.value(QStringLiteral("notifications/enabled"), true).toBool();
+    m_notifier->setEnabled(notify);
+    if (auto *action = findChild<QAction *>(QStringLiteral("notificationsSetting")))
+        action->setChecked(notify);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveLayout();
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::showBanner(const QString &text, BannerKind kind)

@@ -7,12 +7,19 @@
 #include <QPointer>
 #include <QTimer>
 
+class AddDialog;
 class Clock;
+class DetailsPane;
+class FilterSidebar;
 class GraphClient;
+class Notifier;
+class OperationActions;
 class OperationPoller;
 class OperationSortProxy;
 class OperationTableModel;
 class QLabel;
+class QLineEdit;
+class QSplitter;
 class QTableView;
 struct PollRound;
 
@@ -39,16 +46,33 @@ public:
     OperationTableModel *model() const { return m_model; }
     OperationSortProxy *proxy() const { return m_proxy; }
     QTableView *table() const { return m_table; }
+    FilterSidebar *sidebar() const { return m_sidebar; }
+    DetailsPane *details() const { return m_details; }
+    OperationActions *actions() const { return m_actions; }
+    Notifier *notifier() const { return m_notifier; }
 
     // Opens (or raises) the target card of the operation at a row of the table's model.
     TeamCardDialog *openTarget(const QModelIndex &proxyIndex);
+    // Selects and shows an operation (from a notification, say); false when it is not there.
+    bool selectOperation(const QString &key);
+    // Opens "Add operations"; the dialog adds what it can and stays open on bad lines.
+    AddDialog *openAddDialog();
+    // Header (order, sizes, sort, hidden columns), window geometry, splitters and settings.
+    void saveLayout() const;
+    void restoreLayout();
 
 signals:
     void teamCardOpened(TeamCardDialog *card);
 
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
+    void buildMenus();
     void refreshStatusBar();
+    void refreshDetails();
     void showRound(const PollRound &round);
+    void showNotice(const QString &key, const QString &text);
 
     GraphClient &m_client;
     OperationPoller &m_poller;
@@ -56,6 +80,16 @@ private:
     OperationTableModel *m_model;
     OperationSortProxy *m_proxy;
     QTableView *m_table;
+    FilterSidebar *m_sidebar;
+    DetailsPane *m_details;
+    OperationActions *m_actions = nullptr;
+    Notifier *m_notifier;
+    QLineEdit *m_search;
+    QSplitter *m_mainSplitter;
+    QSplitter *m_rightSplitter;
+    QTimer m_countsTimer;
+    QLabel *m_notification; // in-window notice when there is no system tray
+    QString m_notificationKey;
     QLabel *m_banner;
     QLabel *m_notice; // offline, or throttled: shown only while it lasts
     QLabel *m_scheduleLabel;

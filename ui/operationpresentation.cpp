@@ -177,6 +177,24 @@ QString reasonForNoTarget(const WatchedOperation &operation)
     }
 }
 
+QColor statusColour(const WatchedOperation &operation, const QPalette &palette)
+{
+    QColor colour = palette.color(QPalette::Text);
+    if (operation.watch != WatchedOperation::Watch::Active)
+        colour = QColor(0xd9, 0x86, 0x1c);
+    else if (operation.latest && operation.latest->status == OperationStatus::Succeeded)
+        colour = QColor(0x2e, 0x9e, 0x4f);
+    else if (operation.latest && operation.latest->status == OperationStatus::Failed)
+        colour = QColor(0xd6, 0x45, 0x41);
+    else if (operation.latest && operation.latest->status == OperationStatus::InProgress)
+        colour = QColor(0x2f, 0x7e, 0xd8);
+    else
+        return colour; // waiting states keep the ordinary text colour
+    // Darken on light backgrounds, lighten on dark ones, for contrast with the base.
+    const bool darkBase = palette.color(QPalette::Base).lightness() < 128;
+    return darkBase ? colour.lighter(135) : colour.darker(125);
+}
+
 QIcon appIcon()
 {
     return QIcon(QStringLiteral(":/icons/teamsops.svg"));

@@ -2,7 +2,9 @@
 
 #include "operation.h"
 
+#include <QColor>
 #include <QIcon>
+#include <QPalette>
 #include <QString>
 
 struct WatchedOperation;
@@ -24,5 +26,9 @@ QString durationText(qint64 milliseconds);
 QString reasonForNoTarget(const WatchedOperation &operation);
 
 QIcon appIcon();
+
+// The status colour, adjusted to stay readable on the palette's base colour (light or dark).
+// Always shown beside the status icon and word.
+QColor statusColour(const WatchedOperation &operation, const QPalette &palette);
 
 } // namespace OperationPresentation

@@ -21,3 +21,35 @@ bool OperationSortProxy::lessThan(const QModelIndex &left, const QModelIndex &ri
     return left.data(OperationTableModel::KeyRole).toString() <
            right.data(OperationTableModel::KeyRole).toString();
 }
+
+void OperationSortProxy::setCategory(OperationCategory category)
+{
+    m_category = category;
+    invalidateRowsFilter();
+}
+
+void OperationSortProxy::setType(const QString &operationTypeRaw)
+{
+    m_type = operationTypeRaw;
+    invalidateRowsFilter();
+}
+
+void OperationSortProxy::setSearchText(const QString &text)
+{
+    m_search = text.trimmed().toLower();
+    invalidateRowsFilter();
+}
+
+bool OperationSortProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
+{
+    const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
+    if (m_category != OperationCategory::All) {
+        const OperationCategories categories(index.data(OperationTableModel::CategoryRole).toInt());
+        if (!categories.testFlag(m_category))
+            return false;
+    }
+    if (!m_type.isEmpty() && index.data(OperationTableModel::TypeRole).toString() != m_type)
+        return false;
+    return m_search.isEmpty() ||
+           index.data(OperationTableModel::SearchTextRole).toString().contains(m_search);
+}

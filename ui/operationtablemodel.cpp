@@ -1,12 +1,15 @@
 #include "operationtablemodel.h"
 
 #include "clock.h"
+#include "operationfilter.h"
 #include "operationpresentation.h"
 
 #include <QFont>
 #include <QGuiApplication>
 #include <QLocale>
 #include <QPalette>
+
+#include <limits>
 
 namespace P = OperationPresentation;
 
@@ -51,6 +54,8 @@ void OperationTableModel::bindTo(OperationPoller &poller)
             [this](const WatchedOperation &operation) { upsert(operation); });
     connect(&poller, &OperationPoller::pollFailed, this,
             [this](const WatchedOperation &operation) { upsert(operation); });
+    connect(&poller, &OperationPoller::operationStateChanged, this, &OperationTableModel::upsert);
+    connect(&poller, &OperationPoller::operationRemoved, this, &OperationTableModel::remove);
 }
 
 void OperationTableModel::upsert(const WatchedOperation &operation)
@@ -70,6 +75,22 @@ void OperationTableModel::upsert(const WatchedOperation &operation)
     stored = operation;
     if (changed)
         emit dataChanged(index(*found, 0), index(*found, ColumnCount - 1));
+}
+
+void OperationTableModel::remove(const QString &key)
+{
+    const auto found = m_rowByKey.constFind(key);
+    if (found == m_rowByKey.cend())
+        return;
+    const int row = *found;
+    beginRemoveRows(QModelIndex(), row, row);
+    m_rows.removeAt(row);
+    m_rowByKey.remove(key);
+    for (auto it = m_rowByKey.begin(); it != m_rowByKey.end(); ++it) {
+        if (*it > row)
+            --*it;
+    }
+    endRemoveRows();
 }
 
 const WatchedOperation *OperationTableModel::operationAt(int row) const
@@ -98,6 +119,13 @@ qint64 OperationTableModel::elapsedMs(const WatchedOperation &operation) const
     return op.createdDateTime.msecsTo(end);
 }
 
+qint64 OperationTableModel::msUntilNextPoll(const WatchedOperation &operation) const
+{
+    if (!operation.isPolled())
+        return -1;
+    return std::max<qint64>(0, m_clock.now().msecsTo(operation.nextPollAt));
+}
+
 QVariant OperationTableModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
@@ -112,6 +140,16 @@ QVariant OperationTableModel::data(const QModelIndex &index, int role) const
         return sortData(operation, column);
     case KeyRole:
         return operation.ref.key();
+    case CategoryRole:
+        return int(categoriesOf(operation));
+    case TypeRole:
+        return operation.latest ? operation.latest->operationTypeRaw : QString();
+    case SearchTextRole:
+        return QStringList{operation.ref.operationId, operation.ref.teamId, operation.locationText,
+                           hasTarget ? operation.latest->targetResourceLocation : QString(),
+                           P::errorText(operation)}
+            .join(QLatin1Char(' '))
+            .toLower();
     case TargetLocationRole:
         return hasTarget ? operation.latest->targetResourceLocation : QString();
     case Qt::DecorationRole:
@@ -128,6 +166,8 @@ QVariant OperationTableModel::data(const QModelIndex &index, int role) const
     case Qt::ForegroundRole:
         if (column == Target && hasTarget)
             return QGuiApplication::palette().brush(QPalette::Link);
+        if (column == Status)
+            return P::statusColour(operation, QGuiApplication::palette());
         return QVariant();
     case Qt::FontRole:
         if (column == Target && hasTarget) {
@@ -174,6 +214,13 @@ QVariant OperationTableModel::displayData(const WatchedOperation &operation, int
     case Elapsed:
         return op && op->createdDateTime.isValid() ? P::durationText(elapsedMs(operation))
                                                    : QString();
+    case NextPoll: {
+        const qint64 ms = msUntilNextPoll(operation);
+        if (ms < 0)
+            return QStringLiteral("—");
+        return operation.inFlight || ms == 0 ? tr("now")
+                                             : tr("in %1").arg(P::durationText(ms + 999));
+    }
     default:
         return QVariant();
     }
@@ -201,6 +248,10 @@ QVariant OperationTableModel::sortData(const WatchedOperation &operation, int co
                                                       : qint64(0);
     case Elapsed:
         return elapsedMs(operation);
+    case NextPoll: {
+        const qint64 ms = msUntilNextPoll(operation);
+        return ms < 0 ? std::numeric_limits<qint64>::max() : ms; // finished ones last
+    }
     default:
         return QVariant();
     }
@@ -227,6 +278,8 @@ QVariant OperationTableModel::headerData(int section, Qt::Orientation orientatio
         return tr("Last action");
     case Elapsed:
         return tr("Elapsed");
+    case NextPoll:
+        return tr("Next poll");
     default:
         return QVariant();
     }

@@ -26,6 +26,7 @@ public:
         Created,
         LastAction,
         Elapsed,
+        NextPoll,
         ColumnCount
     };
     enum Role
@@ -33,6 +34,9 @@ public:
         SortRole = Qt::UserRole + 1, // the raw, typed value of a cell (sorting, scripts)
         KeyRole,                     // the operation's stable key
         TargetLocationRole,          // targetResourceLocation, empty when there is none
+        CategoryRole,                // OperationCategories, as an int
+        TypeRole,                    // operationType as sent ("" before the first reply)
+        SearchTextRole,              // id, team, target and error, lower-cased, for the search box
     };
 
     explicit OperationTableModel(Clock &clock, QObject *parent = nullptr);
@@ -42,6 +46,7 @@ public:
     // Inserts a row for a new key, or updates the row in place. Emits dataChanged only when
     // something shown in the row changed.
     void upsert(const WatchedOperation &operation);
+    void remove(const QString &key);
 
     const WatchedOperation *operationAt(int row) const;
     int rowOf(const QString &key) const { return m_rowByKey.value(key, -1); }
@@ -56,6 +61,7 @@ private:
     QVariant displayData(const WatchedOperation &operation, int column) const;
     QVariant sortData(const WatchedOperation &operation, int column) const;
     qint64 elapsedMs(const WatchedOperation &operation) const;
+    qint64 msUntilNextPoll(const WatchedOperation &operation) const;
 
     Clock &m_clock;
     QList<WatchedOperation> m_rows;

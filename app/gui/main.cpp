@@ -24,12 +24,18 @@ void saveScreenshotAfterFirstChange(MainWindow &window, OperationPoller &poller,
                                     const QString &file)
 {
     QObject::connect(&poller, &OperationPoller::operationObserved, &window,
-                     [&window, file](const WatchedOperation &operation, bool changed) {
+                     [&window, &poller, file](const WatchedOperation &operation, bool changed) {
                          static bool armed = false;
                          if (armed || !changed || operation.polls < 2)
                              return;
                          armed = true;
-                         // Let the table repaint the change before grabbing it.
+                         // Show a failed clone's details, then let the window repaint.
+                         for (const WatchedOperation &op : poller.operations()) {
+                             if (op.latest && op.latest->status == OperationStatus::Failed) {
+                                 window.selectOperation(op.ref.key());
+                                 break;
+                             }
+                         }
                          QTimer::singleShot(500, &window, [&window, file] {
                              const bool saved = window.grab().save(file);
                              qInfo("%s %s", saved ? "saved" : "could not save", qPrintable(file));

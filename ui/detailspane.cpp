@@ -1,0 +1,176 @@
+#include "detailspane.h"
+
+#include "errorhints.h"
+#include "operationpresentation.h"
+#include "timelinewidget.h"
+
+#include <QApplication>
+#include <QClipboard>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+namespace P = OperationPresentation;
+
+namespace {
+
+QString timeText(const QDateTime &time)
+{
+    return time.isValid() ? time.toLocalTime().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"))
+                          : QStringLiteral("—");
+}
+
+} // namespace
+
+DetailsPane::DetailsPane(QWidget *parent)
+    : QWidget(parent)
+    , m_title(new QLabel(this))
+    , m_timeline(new TimelineWidget(this))
+    , m_json(new QPlainTextEdit(this))
+    , m_copyJson(new QPushButton(tr("Copy JSON"), this))
+    , m_openTarget(new QPushButton(tr("Open target…"), this))
+    , m_body(new QWidget(this))
+{
+    setObjectName(QStringLiteral("detailsPane"));
+    m_title->setObjectName(QStringLiteral("detailsTitle"));
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.15);
+    m_title->setFont(titleFont);
+    m_title->setTextFormat(Qt::RichText);
+
+    auto *form = new QFormLayout();
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_id = addRow(form, tr("Operation id:"), QStringLiteral("detailId"));
+    m_team = addRow(form, tr("Team id:"), QStringLiteral("detailTeam"));
+    // The Location has no spaces to wrap at: a read-only line edit keeps it whole and copyable.
+    m_location = new QLineEdit(this);
+    m_location->setObjectName(QStringLiteral("detailLocation"));
+    m_location->setReadOnly(true);
+    m_location->setFrame(false);
+    m_location->setStyleSheet(QStringLiteral("QLineEdit { background: transparent; }"));
+    form->addRow(tr("Location:"), m_location);
+    m_type = addRow(form, tr("Type:"), QStringLiteral("detailType"));
+    m_status = addRow(form, tr("Status:"), QStringLiteral("detailStatus"));
+    m_attempts = addRow(form, tr("Attempts:"), QStringLiteral("detailAttempts"));
+    m_created = addRow(form, tr("Created:"), QStringLiteral("detailCreated"));
+    m_lastAction = addRow(form, tr("Last action:"), QStringLiteral("detailLastAction"));
+    m_target = addRow(form, tr("Target:"), QStringLiteral("detailTarget"));
+    m_error = addRow(form, tr("Error:"), QStringLiteral("detailError"));
+    m_hint = addRow(form, tr("What to do:"), QStringLiteral("detailHint"));
+    m_polling = addRow(form, tr("Polling:"), QStringLiteral("detailPolling"));
+
+    m_json->setObjectName(QStringLiteral("detailJson"));
+    m_json->setReadOnly(true);
+    m_json->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_json->setPlaceholderText(tr("No reply yet"));
+    m_copyJson->setObjectName(QStringLiteral("copyJson"));
+    m_openTarget->setObjectName(QStringLiteral("openTarget"));
+    connect(m_copyJson, &QPushButton::clicked, this,
+            [this] { QApplication::clipboard()->setText(m_json->toPlainText()); });
+    connect(m_openTarget, &QPushButton::clicked, this, [this] { emit openTargetRequested(m_key); });
+
+    auto *buttons = new QHBoxLayout();
+    buttons->addWidget(m_openTarget);
+    buttons->addStretch();
+    buttons->addWidget(m_copyJson);
+
+    // The properties scroll when the pane is short; the timeline stays in view below them.
+    auto *properties = new QWidget();
+    properties->setLayout(form);
+    auto *scroll = new QScrollArea(m_body);
+    scroll->setWidget(properties);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto *left = new QVBoxLayout();
+    left->addWidget(scroll, 1);
+    left->addWidget(m_timeline);
+    auto *right = new QVBoxLayout();
+    right->addWidget(new QLabel(tr("Last reply from Graph:"), m_body));
+    right->addWidget(m_json, 1);
+    right->addLayout(buttons);
+    auto *columns = new QHBoxLayout(m_body);
+    columns->setContentsMargins(0, 0, 0, 0);
+    columns->addLayout(left, 3);
+    columns->addLayout(right, 2);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_title);
+    layout->addWidget(m_body, 1);
+    clear();
+}
+
+QLabel *DetailsPane::addRow(QFormLayout *form, const QString &label, const QString &objectName)
+{
+    auto *value = new QLabel(this);
+    value->setObjectName(objectName);
+    // Long prose wraps; ids and times stay on one line.
+    value->setWordWrap(objectName == QLatin1String("detailError") ||
+                       objectName == QLatin1String("detailHint") ||
+                       objectName == QLatin1String("detailTarget") ||
+                       objectName == QLatin1String("detailPolling"));
+    value->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    form->addRow(label, value);
+    return value;
+}
+
+void DetailsPane::clear()
+{
+    m_key.clear();
+    m_title->setText(tr("Select an operation to see its details"));
+    m_body->setEnabled(false);
+    m_timeline->clear();
+    m_json->clear();
+    for (QLabel *label : {m_id, m_team, m_type, m_status, m_attempts, m_created, m_lastAction,
+                          m_target, m_error, m_hint, m_polling})
+        label->clear();
+    m_location->clear();
+}
+
+void DetailsPane::showOperation(const WatchedOperation &operation, const QDateTime &now)
+{
+    m_key = operation.ref.key();
+    m_body->setEnabled(true);
+    const Operation op = operation.latest.value_or(Operation());
+    m_title->setText(QStringLiteral("%1 — %2").arg(
+        P::statusText(operation).toHtmlEscaped(),
+        (op.operationTypeRaw.isEmpty() ? tr("operation") : P::typeText(op)).toHtmlEscaped()));
+    m_id->setText(operation.ref.operationId);
+    m_team->setText(operation.ref.teamId);
+    if (m_location->text() != operation.locationText) {
+        m_location->setText(operation.locationText);
+        m_location->setCursorPosition(0);
+    }
+    m_type->setText(op.operationTypeRaw.isEmpty() ? QStringLiteral("—") : op.operationTypeRaw);
+    m_status->setText(op.statusRaw.isEmpty() ? QStringLiteral("—") : op.statusRaw);
+    m_attempts->setText(QString::number(op.attemptsCount));
+    m_created->setText(timeText(op.createdDateTime));
+    m_lastAction->setText(timeText(op.lastActionDateTime));
+    const QString reason = P::reasonForNoTarget(operation);
+    m_target->setText(reason.isEmpty() ? op.targetResourceLocation : reason);
+    m_openTarget->setEnabled(reason.isEmpty());
+    m_openTarget->setToolTip(reason);
+    m_error->setText(P::errorText(operation).isEmpty() ? tr("none") : P::errorText(operation));
+    const QString hint = errorHint(operation);
+    m_hint->setText(hint.isEmpty() ? QStringLiteral("—") : hint);
+    m_polling->setText(
+        operation.isPolled()
+            ? tr("%1 polls; last %2; next not before %3")
+                  .arg(operation.polls)
+                  .arg(timeText(operation.lastPolledAt), timeText(operation.nextPollAt))
+            : tr("%1 polls; no longer polled").arg(operation.polls));
+    m_timeline->setOperation(operation, now);
+    const QJsonDocument json = QJsonDocument::fromJson(operation.lastReply);
+    const QString pretty = json.isNull() ? QString::fromUtf8(operation.lastReply)
+                                         : QString::fromUtf8(json.toJson(QJsonDocument::Indented));
+    if (m_json->toPlainText() != pretty)
+        m_json->setPlainText(pretty);
+}

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "operationpoller.h"
+
+#include <QWidget>
+
+class QFormLayout;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QPushButton;
+class TimelineWidget;
+
+// Everything about the selected operation: each property, the error with a hint in plain words,
+// the timeline of its status changes, and the raw JSON of the last reply, ready to copy.
+class DetailsPane final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DetailsPane)
+public:
+    explicit DetailsPane(QWidget *parent = nullptr);
+
+    void showOperation(const WatchedOperation &operation, const QDateTime &now);
+    void clear();
+    QString shownKey() const { return m_key; }
+
+signals:
+    void openTargetRequested(const QString &key);
+
+private:
+    QLabel *addRow(QFormLayout *form, const QString &label, const QString &objectName);
+
+    QString m_key;
+    QLabel *m_title;
+    QLabel *m_id;
+    QLabel *m_team;
+    QLineEdit *m_location;
+    QLabel *m_type;
+    QLabel *m_status;
+    QLabel *m_attempts;
+    QLabel *m_created;
+    QLabel *m_lastAction;
+    QLabel *m_target;
+    QLabel *m_error;
+    QLabel *m_hint;
+    QLabel *m_polling;
+    TimelineWidget *m_timeline;
+    QPlainTextEdit *m_json;
+    QPushButton *m_copyJson;
+    QPushButton *m_openTarget;
+    QWidget *m_body;
+};

@@ -1,0 +1,40 @@
+#include "notifier.h"
+
+#include "operationpoller.h"
+#include "operationpresentation.h"
+
+#include <QSystemTrayIcon>
+
+Notifier::Notifier(OperationPoller &poller, QObject *parent)
+    : QObject(parent)
+{
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(OperationPresentation::appIcon(), this);
+        m_tray->setToolTip(tr("TeamsOps"));
+        m_tray->show();
+        connect(m_tray, &QSystemTrayIcon::messageClicked, this,
+                [this] { emit activated(m_lastKey); });
+    }
+    connect(&poller, &OperationPoller::operationObserved, this, &Notifier::onObserved);
+}
+
+void Notifier::onObserved(const WatchedOperation &operation, bool changed)
+{
+    // history holds the first sighting too: more than one entry means we saw it change.
+    if (!m_enabled || !changed || !operation.isTerminal() || operation.history.size() < 2)
+        return;
+    const Operation &op = *operation.latest;
+    const bool succeeded = op.status == OperationStatus::Succeeded;
+    const QString what = OperationPresentation::typeText(op);
+    const QString title = succeeded ? tr("%1 succeeded").arg(what) : tr("%1 failed").arg(what);
+    const QString text =
+        succeeded ? operation.locationText : OperationPresentation::errorText(operation);
+    m_lastKey = operation.ref.key();
+    emit notified(m_lastKey, title, text);
+    if (m_tray) {
+        m_tray->showMessage(title, text,
+                            succeeded ? QSystemTrayIcon::Information : QSystemTrayIcon::Warning);
+    } else {
+        emit inWindowNotice(m_lastKey, title + QStringLiteral(": ") + text);
+    }
+}

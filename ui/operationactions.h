@@ -1,0 +1,66 @@
+#pragma once
+
+#include <QList>
+#include <QObject>
+#include <QString>
+
+class OperationPoller;
+class OperationSortProxy;
+class OperationTableModel;
+class QAction;
+class QTableView;
+class QWidget;
+struct WatchedOperation;
+
+// What the admin can do to the selected operations (several at once): forget them, stop or
+// resume watching, poll now, copy their Locations or JSON, and export the visible rows.
+// Each is a QAction with a shortcut, shared by the toolbar, the menus and the context menu.
+class OperationActions final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(OperationActions)
+public:
+    OperationActions(OperationPoller &poller, OperationTableModel &model, OperationSortProxy &proxy,
+                     QTableView &table, QWidget *window);
+
+    QAction *add() const { return m_add; }
+    QAction *remove() const { return m_remove; }
+    QAction *toggleWatching() const { return m_toggleWatching; }
+    QAction *pollNow() const { return m_pollNow; }
+    QAction *copyLocation() const { return m_copyLocation; }
+    QAction *copyJson() const { return m_copyJson; }
+    QAction *exportCsv() const { return m_exportCsv; }
+    QAction *exportJson() const { return m_exportJson; }
+    QList<QAction *> selectionActions() const;
+
+    QList<const WatchedOperation *> selected() const;
+    QList<const WatchedOperation *> visible() const; // in the table's order
+
+    void removeSelected();
+    void toggleWatchingSelected();
+    QString pollSelectedNow(); // says when the polls will run
+    void copySelectedLocations();
+    void copySelectedJson();
+    bool exportVisible(const QString &path, bool asJson, QString *error = nullptr);
+
+signals:
+    void message(const QString &text); // for the status bar
+
+private:
+    void updateEnabled();
+    void exportWithDialog(bool asJson);
+
+    OperationPoller &m_poller;
+    OperationTableModel &m_model;
+    OperationSortProxy &m_proxy;
+    QTableView &m_table;
+    QWidget *m_window;
+    QAction *m_add;
+    QAction *m_remove;
+    QAction *m_toggleWatching;
+    QAction *m_pollNow;
+    QAction *m_copyLocation;
+    QAction *m_copyJson;
+    QAction *m_exportCsv;
+    QAction *m_exportJson;
+};

@@ -1,0 +1,133 @@
+#include "timelinewidget.h"
+
+#include "operationpresentation.h"
+
+#include <QPainter>
+#include <QPainterPath>
+
+namespace {
+
+QColor statusColour(OperationStatus status)
+{
+    // Mid-tone hues that read on light and dark backgrounds alike; text inside stays the
+    // palette's, so contrast does not depend on them.
+    switch (status) {
+    case OperationStatus::NotStarted:
+        return QColor(0x8a, 0x8f, 0x98);
+    case OperationStatus::InProgress:
+        return QColor(0x2f, 0x7e, 0xd8);
+    case OperationStatus::Succeeded:
+        return QColor(0x2e, 0x9e, 0x4f);
+    case OperationStatus::Failed:
+        return QColor(0xd6, 0x45, 0x41);
+    default:
+        return QColor(0x8e, 0x6b, 0xbf);
+    }
+}
+
+} // namespace
+
+TimelineWidget::TimelineWidget(QWidget *parent)
+    : QWidget(parent)
+{
+    setObjectName(QStringLiteral("timeline"));
+    setMinimumHeight(64);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+}
+
+QSize TimelineWidget::sizeHint() const
+{
+    return {480, fontMetrics().height() * 4 + 16};
+}
+
+void TimelineWidget::clear()
+{
+    m_segments.clear();
+    update();
+}
+
+void TimelineWidget::setOperation(const WatchedOperation &operation, const QDateTime &now)
+{
+    m_segments.clear();
+    const QList<StatusChange> &history = operation.history;
+    if (history.isEmpty() || !operation.latest) {
+        update();
+        return;
+    }
+    const Operation &op = *operation.latest;
+    const QDateTime start =
+        op.createdDateTime.isValid() ? op.createdDateTime : history.first().seenAt;
+    const QDateTime end =
+        op.isTerminal() ? std::max(history.last().seenAt, op.lastActionDateTime) : now;
+    QString previousRaw;
+    for (qsizetype i = 0; i < history.size(); ++i) {
+        const StatusChange &change = history.at(i);
+        // A segment per status, not per attempt.
+        if (!m_segments.isEmpty() && change.statusRaw == previousRaw)
+            continue;
+        previousRaw = change.statusRaw;
+        const QDateTime from = m_segments.isEmpty() ? start : change.seenAt;
+        if (!m_segments.isEmpty())
+            m_segments.last().to = from;
+        WatchedOperation snapshot = operation;
+        snapshot.latest->status = change.status;
+        snapshot.latest->statusRaw = change.statusRaw;
+        snapshot.watch = WatchedOperation::Watch::Active;
+        m_segments.append(
+            Segment{OperationPresentation::statusText(snapshot), from, end, change.status});
+    }
+    update();
+}
+
+void TimelineWidget::paintEvent(QPaintEvent *)
+{
+    QPainter painter(this);
+    painter.setRenderHint(QPainter::Antialiasing);
+    const QPalette &pal = palette();
+    const QFontMetrics metrics = fontMetrics();
+    const QRectF bar(8, metrics.height() + 8, width() - 16, metrics.height() * 1.6);
+    if (m_segments.isEmpty()) {
+        painter.setPen(pal.color(QPalette::PlaceholderText));
+        painter.drawText(rect(), Qt::AlignCenter, tr("No history yet"));
+        return;
+    }
+    const QDateTime start = m_segments.first().from;
+    const QDateTime end = m_segments.last().to;
+    const double span = std::max<qint64>(1, start.msecsTo(end));
+    // Every segment gets at least room for its icon, so short ones stay visible.
+    const double minimum = bar.height() + 4;
+    double x = bar.left();
+    for (qsizetype i = 0; i < m_segments.size(); ++i) {
+        const Segment &segment = m_segments.at(i);
+        const double share = double(segment.from.msecsTo(segment.to)) / span;
+        const double remaining = bar.right() - x - minimum * double(m_segments.size() - i - 1);
+        const double w = i + 1 == m_segments.size()
+                             ? bar.right() - x
+                             : std::clamp(share * bar.width(), minimum, remaining);
+        const QRectF part(x, bar.top(), w, bar.height());
+        QColor fill = statusColour(segment.status);
+        fill.setAlpha(pal.color(QPalette::Base).lightness() > 128 ? 70 : 110);
+        painter.setPen(QPen(statusColour(segment.status), 1.5));
+        painter.setBrush(fill);
+        painter.drawRoundedRect(part.adjusted(1, 0, -1, 0), 4, 4);
+        WatchedOperation iconFor;
+        Operation op;
+        op.status = segment.status;
+        iconFor.latest = op;
+        const QRectF icon(part.left() + 4, part.center().y() - 8, 16, 16);
+        OperationPresentation::statusIcon(iconFor).paint(&painter, icon.toRect());
+        painter.setPen(pal.color(QPalette::Text));
+        const QRectF label = part.adjusted(24, 0, -4, 0);
+        painter.drawText(label, Qt::AlignVCenter | Qt::AlignLeft,
+                         metrics.elidedText(segment.label, Qt::ElideRight, int(label.width())));
+        // When it began, under the bar.
+        painter.setPen(pal.color(QPalette::PlaceholderText));
+        painter.drawText(QRectF(part.left(), bar.bottom() + 2, 120, metrics.height()),
+                         Qt::AlignLeft,
+                         segment.from.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
+        x += w;
+    }
+    painter.setPen(pal.color(QPalette::PlaceholderText));
+    painter.drawText(QRectF(bar.left(), 2, bar.width(), metrics.height()), Qt::AlignRight,
+                     tr("%1 in all").arg(OperationPresentation::durationText(start.msecsTo(end))));
+}
