@@ -141,7 +141,7 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     layout->addWidget(m_mainSplitter, 1);
     setCentralWidget(central);
 
-    m_actions = new OperationActions(poller, *m_model, *m_proxy, *m_table, this);
+    m_actions = new OperationActions(poller, clock, *m_model, *m_proxy, *m_table, this);
     connect(m_actions->add(), &QAction::triggered, this, &MainWindow::openAddDialog);
     connect(m_actions, &OperationActions::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });

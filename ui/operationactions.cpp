@@ -1,5 +1,6 @@
 #include "operationactions.h"
 
+#include "clock.h"
 #include "operationexport.h"
 #include "operationpoller.h"
 #include "operationsortproxy.h"
@@ -16,10 +17,11 @@
 #include <QSaveFile>
 #include <QTableView>
 
-OperationActions::OperationActions(OperationPoller &poller, OperationTableModel &model,
+OperationActions::OperationActions(OperationPoller &poller, Clock &clock, OperationTableModel &model,
                                    OperationSortProxy &proxy, QTableView &table, QWidget *window)
     : QObject(window)
     , m_poller(poller)
+    , m_clock(clock)
     , m_model(model)
     , m_proxy(proxy)
     , m_table(table)
@@ -133,7 +135,7 @@ QString OperationActions::pollSelectedNow()
     }
     if (asked == 0)
         return tr("Nothing to poll: the selected operations are finished or not watched.");
-    const qint64 wait = std::max<qint64>(0, QDateTime::currentDateTimeUtc().msecsTo(latest));
+    const qint64 wait = std::max<qint64>(0, m_clock.now().msecsTo(latest));
     return wait < 1000 ? tr("Polling %1 operation(s) now").arg(asked)
                        : tr("Polling %1 operation(s) within %2 s (Graph asks for 30 s between "
                             "polls)")

@@ -4,6 +4,7 @@
 #include <QObject>
 #include <QString>
 
+class Clock;
 class OperationPoller;
 class OperationSortProxy;
 class OperationTableModel;
@@ -20,8 +21,8 @@ class OperationActions final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(OperationActions)
 public:
-    OperationActions(OperationPoller &poller, OperationTableModel &model, OperationSortProxy &proxy,
-                     QTableView &table, QWidget *window);
+    OperationActions(OperationPoller &poller, Clock &clock, OperationTableModel &model,
+                     OperationSortProxy &proxy, QTableView &table, QWidget *window);
 
     QAction *add() const { return m_add; }
     QAction *remove() const { return m_remove; }
@@ -51,6 +52,7 @@ private:
     void exportWithDialog(bool asJson);
 
     OperationPoller &m_poller;
+    Clock &m_clock;
     OperationTableModel &m_model;
     OperationSortProxy &m_proxy;
     QTableView &m_table;

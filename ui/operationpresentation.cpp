@@ -34,6 +34,11 @@ namespace OperationPresentation {
 
 QString statusText(const WatchedOperation &operation)
 {
+    if (operation.watch == WatchedOperation::Watch::Paused) {
+        WatchedOperation watched = operation;
+        watched.watch = WatchedOperation::Watch::Active;
+        return tr("%1 · paused").arg(statusText(watched));
+    }
     if (operation.watch == WatchedOperation::Watch::AccessDenied)
         return tr("Access denied");
     if (operation.watch == WatchedOperation::Watch::NotFound)

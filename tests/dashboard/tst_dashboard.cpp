@@ -1,0 +1,361 @@
+// The admin's dashboard features, offscreen, against the simulator on a manual clock: filters and
+// their counts, search, details, actions, paste, export, notifications and remembered layout.
+#include "adddialog.h"
+#include "detailspane.h"
+#include "filtersidebar.h"
+#include "graphclient.h"
+#include "mainwindow.h"
+#include "notifier.h"
+#include "operationactions.h"
+#include "operationpoller.h"
+#include "operationsortproxy.h"
+#include "operationtablemodel.h"
+#include "simfixture.h"
+#include "timelinewidget.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QClipboard>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace std::chrono;
+
+static const QString kTeam = QStringLiteral("6d3f1a2b-8c4e-4f5a-9b0c-1d2e3f4a5b6c");
+static const QString kOther = QStringLiteral("0b7e9c1d-2a3f-4e5b-8c6d-7e8f9a0b1c2d");
+static const QString kClone = QStringLiteral("1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0");
+static const QString kFails = QStringLiteral("3b2c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e");
+static const QString kArchive = QStringLiteral("4c3d5e6f-7a8b-4c9d-0e1f-2a3b4c5d6e7f");
+
+// kClone: in progress at 10 s, succeeds at 50 s. kFails: fails at 25 s with a known error.
+// kArchive (another team): in progress from 1 s on, for a long time.
+static QJsonObject scenario()
+{
+    QJsonObject fails = operation(kFails, kTeam, 5, 20, "failed");
+    fails.insert("error", QJsonObject{{"code", "InvalidRequest"},
+                                      {"message", "Tabs cannot be cloned without cloning Apps as well."}});
+    QJsonObject archive = operation(kArchive, kOther, 1, 100000);
+    archive.insert("operationType", "archiveTeam");
+    return QJsonObject{{"teams", QJsonArray{team(kTeam, "Template"), team(kOther, "Other")}},
+                       {"operations", QJsonArray{operation(kClone, kTeam, 10, 40), fails, archive}}};
+}
+
+struct Dashboard
+{
+    SimFixture sim{scenario()};
+    GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
+    OperationPoller poller{client, sim.clock};
+    MainWindow window{client, poller, sim.clock};
+
+    Dashboard()
+    {
+        poller.setInterval(seconds(30));
+        window.show();
+    }
+    void watch(const QString &team, const QString &op)
+    {
+        poller.watch(*resolveLocation(QStringLiteral("/teams('%1')/operations('%2')").arg(team, op),
+                                      sim.base())
+                          .ref);
+    }
+    void watchAll()
+    {
+        watch(kTeam, kClone);
+        watch(kTeam, kFails);
+        watch(kOther, kArchive);
+        settle();
+    }
+    void settle()
+    {
+        QVERIFY(QTest::qWaitFor([this] {
+            const auto &ops = poller.operations();
+            return poller.inFlightRequests() == 0
+                   && std::all_of(ops.cbegin(), ops.cend(), [](const auto &o) { return o.polls > 0; });
+        }));
+    }
+    void advance(seconds by)
+    {
+        sim.clock.advance(by);
+        settle();
+    }
+    QString key(const QString &team, const QString &op) const { return (team + '/' + op).toLower(); }
+    QStringList visibleKeys() const
+    {
+        QStringList keys;
+        for (int row = 0; row < window.proxy()->rowCount(); ++row)
+            keys.append(window.proxy()->index(row, 0).data(OperationTableModel::KeyRole).toString());
+        keys.sort();
+        return keys;
+    }
+    void recount() { window.sidebar()->refreshCounts(*window.model()); }
+};
+
+class TestDashboard : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void filterCountsFollowStatusChanges();
+    void filtersBySidebarAndSearch();
+    void detailsShowPropertiesHintJsonAndTimeline();
+    void pasteAddsGoodLinesAndKeepsBadOnes();
+    void actionsRemovePauseAndPollNow();
+    void exportsTheVisibleRows();
+    void notifiesOncePerTerminalTransition();
+    void remembersTheHeaderAndSplitters();
+};
+
+void TestDashboard::initTestCase()
+{
+    // Settings go to a throw-away place, never the developer's own.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("TeamsOpsTests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_dashboard"));
+}
+
+void TestDashboard::init()
+{
+    QSettings().clear();
+}
+
+void TestDashboard::filterCountsFollowStatusChanges()
+{
+    Dashboard d;
+    QAbstractItemModelTester tester(d.window.proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    d.watchAll();
+    d.recount();
+    FilterSidebar *sidebar = d.window.sidebar();
+    QCOMPARE(sidebar->countOf(OperationCategory::All), 3);
+    QCOMPARE(sidebar->countOf(OperationCategory::NotStarted), 3);
+    QCOMPARE(sidebar->countOf(OperationCategory::InProgress), 0);
+    QCOMPARE(sidebar->countOfType("archiveTeam"), 1);
+    QCOMPARE(sidebar->countOfType("cloneTeam"), 2);
+
+    d.advance(seconds(30)); // kClone in progress, kFails failed
+    QTRY_COMPARE(sidebar->countOf(OperationCategory::Failed), 1); // the window recounts by itself
+    QCOMPARE(sidebar->countOf(OperationCategory::InProgress), 2);
+    QCOMPARE(sidebar->countOf(OperationCategory::NotStarted), 0);
+
+    d.sim.server.injectFault(SimFault::answer(kArchive, 503, "60"));
+    d.advance(seconds(30)); // kClone succeeded; kArchive's poll throttled
+    QTRY_COMPARE(sidebar->countOf(OperationCategory::Succeeded), 1);
+    QCOMPARE(sidebar->countOf(OperationCategory::NeedsAttention), 1);
+    QCOMPARE(sidebar->countOf(OperationCategory::InProgress), 1);
+}
+
+void TestDashboard::filtersBySidebarAndSearch()
+{
+    Dashboard d;
+    QAbstractItemModelTester tester(d.window.proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    d.watchAll();
+    d.advance(seconds(30));
+    d.window.sidebar()->select(OperationCategory::Failed);
+    QCOMPARE(d.visibleKeys(), QStringList({d.key(kTeam, kFails)}));
+    d.window.sidebar()->select(OperationCategory::InProgress);
+    QCOMPARE(d.visibleKeys().size(), 2);
+    // The filter follows changes: kClone succeeds and leaves "In progress".
+    d.advance(seconds(30));
+    QCOMPARE(d.visibleKeys(), QStringList({d.key(kOther, kArchive)}));
+
+    d.window.sidebar()->select(OperationCategory::All);
+    auto *search = d.window.findChild<QLineEdit *>("search");
+    search->setText("tabs cannot"); // error text
+    QCOMPARE(d.visibleKeys(), QStringList({d.key(kTeam, kFails)}));
+    search->setText(kOther.left(8).toUpper()); // team id, any case
+    QCOMPARE(d.visibleKeys(), QStringList({d.key(kOther, kArchive)}));
+    search->clear();
+    QCOMPARE(d.visibleKeys().size(), 3);
+}
+
+void TestDashboard::detailsShowPropertiesHintJsonAndTimeline()
+{
+    Dashboard d;
+    d.watchAll();
+    d.advance(seconds(30));
+    QVERIFY(d.window.selectOperation(d.key(kTeam, kFails)));
+    DetailsPane *details = d.window.details();
+    QCOMPARE(details->shownKey(), d.key(kTeam, kFails));
+    QCOMPARE(details->findChild<QLabel *>("detailStatus")->text(), QStringLiteral("failed"));
+    QVERIFY(details->findChild<QLabel *>("detailError")->text().contains("InvalidRequest: Tabs"));
+    QVERIFY(details->findChild<QLabel *>("detailHint")->text().contains("partsToClone including apps"));
+    const QString json = details->findChild<QPlainTextEdit *>("detailJson")->toPlainText();
+    QVERIFY(QJsonDocument::fromJson(json.toUtf8()).object().value("status") == "failed");
+
+    const auto *timeline = details->findChild<TimelineWidget *>("timeline");
+    QStringList labels;
+    for (const auto &segment : timeline->segments())
+        labels.append(segment.label);
+    QCOMPARE(labels, QStringList({"Not started", "Failed"}));
+    QCOMPARE(timeline->segments().last().from, timeline->segments().first().from.addSecs(30));
+
+    // A clone that has not produced anything yet cannot be opened, and says why.
+    QVERIFY(d.window.selectOperation(d.key(kTeam, kClone)));
+    QVERIFY(!details->findChild<QPushButton *>("openTarget")->isEnabled());
+    QVERIFY(details->findChild<QLabel *>("detailTarget")->text().contains("in progress"));
+}
+
+void TestDashboard::pasteAddsGoodLinesAndKeepsBadOnes()
+{
+    Dashboard d;
+    AddDialog *dialog = d.window.openAddDialog();
+    dialog->setText(QStringLiteral("# clones from this morning\n"
+                                   "/teams('%1')/operations('%2')\n"
+                                   "not a location\n"
+                                   "\n"
+                                   "%3/teams/%4/operations/%5\n"
+                                   "https://evil.example.com/v1.0/teams/a/operations/b\n"
+                                   "/teams(%1)/operations(%2)\n")
+                        .arg(kTeam, kClone, d.sim.base().toString(), kOther, kArchive));
+    dialog->submit();
+    QCOMPARE(d.poller.operations().size(), 2); // the duplicate counts once
+    QVERIFY(dialog->isVisible());              // stays open on the bad lines...
+    QCOMPARE(dialog->text(), QStringLiteral("not a location\nhttps://evil.example.com/v1.0/teams/a/operations/b"));
+    const QString errors = dialog->errorsText();
+    QVERIFY2(errors.contains("Line 3") && errors.contains("Line 6"), qPrintable(errors));
+    QVERIFY(errors.contains("not on the configured Graph host"));
+
+    // ...and imports a file's lines too.
+    QTemporaryDir dir;
+    QFile file(dir.filePath("ops.txt"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(QStringLiteral("/teams/%1/operations/%2\n").arg(kTeam, kFails).toUtf8());
+    file.close();
+    dialog->setText(QString());
+    QVERIFY(dialog->importFile(file.fileName()));
+    QVERIFY(!dialog->importFile(dir.filePath("missing.txt")));
+    dialog->submit();
+    QCOMPARE(d.poller.operations().size(), 3);
+}
+
+void TestDashboard::actionsRemovePauseAndPollNow()
+{
+    Dashboard d;
+    d.watchAll();
+    OperationActions *actions = d.window.actions();
+    QVERIFY(!actions->remove()->isEnabled()); // nothing selected yet
+
+    QVERIFY(d.window.selectOperation(d.key(kTeam, kClone)));
+    QVERIFY(actions->remove()->isEnabled());
+    // Just polled: against the simulator the floor is 100 ms, so "now" (the real service would
+    // say "within 30 s").
+    QCOMPARE(actions->pollSelectedNow(), QStringLiteral("Polling 1 operation(s) now"));
+    QVERIFY(d.poller.operations().at(0).pollRequested);
+    actions->toggleWatchingSelected();
+    QCOMPARE(d.poller.operations().at(0).watch, WatchedOperation::Watch::Paused);
+    QCOMPARE(d.window.model()->index(0, OperationTableModel::Status).data().toString(),
+             QStringLiteral("Not started · paused"));
+    actions->toggleWatchingSelected();
+    QCOMPARE(d.poller.operations().at(0).watch, WatchedOperation::Watch::Active);
+
+    actions->copySelectedLocations();
+    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("/teams('%1')/operations('%2')").arg(kTeam, kClone));
+    actions->copySelectedJson();
+    QCOMPARE(QJsonDocument::fromJson(QApplication::clipboard()->text().toUtf8()).object().value("id").toString(), kClone);
+
+    // Several at once.
+    d.window.table()->selectAll();
+    QCOMPARE(actions->selected().size(), 3);
+    actions->removeSelected();
+    QCOMPARE(d.poller.operations().size(), 0);
+    QCOMPARE(d.window.model()->rowCount(), 0);
+}
+
+void TestDashboard::exportsTheVisibleRows()
+{
+    Dashboard d;
+    d.watchAll();
+    d.advance(seconds(30));
+    d.window.sidebar()->select(OperationCategory::Failed);
+    QTemporaryDir dir;
+    const QString csvPath = dir.filePath("failed.csv");
+    QVERIFY(d.window.actions()->exportVisible(csvPath, false));
+    QFile csv(csvPath);
+    QVERIFY(csv.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = csv.readAll().split('\n');
+    QCOMPARE(lines.at(0).trimmed(), QByteArray("location,id,teamId,operationType,status,attemptsCount,"
+                                               "errorCode,errorMessage,createdDateTime,"
+                                               "lastActionDateTime,targetResourceLocation"));
+    QVERIFY(lines.at(1).contains("InvalidRequest,Tabs cannot be cloned without cloning Apps as well."));
+    QVERIFY(lines.at(1).startsWith("/teams('" + kTeam.toUtf8()));
+    QCOMPARE(lines.size(), 3); // header, one row, final line break
+
+    d.window.sidebar()->select(OperationCategory::All);
+    const QString jsonPath = dir.filePath("all.json");
+    QVERIFY(d.window.actions()->exportVisible(jsonPath, true));
+    QFile json(jsonPath);
+    QVERIFY(json.open(QIODevice::ReadOnly));
+    const QJsonArray rows = QJsonDocument::fromJson(json.readAll()).array();
+    QCOMPARE(rows.size(), 3);
+    QSet<QString> statuses;
+    for (const QJsonValue &row : rows)
+        statuses.insert(row["status"].toString());
+    QCOMPARE(statuses, QSet<QString>({"failed", "inProgress"}));
+    QVERIFY(!d.window.actions()->exportVisible(dir.filePath("no/such/dir/x.csv"), false));
+}
+
+void TestDashboard::notifiesOncePerTerminalTransition()
+{
+    Dashboard d;
+    QSignalSpy notified(d.window.notifier(), &Notifier::notified);
+    d.watchAll();
+    QCOMPARE(notified.size(), 0);
+    d.advance(seconds(30)); // kFails fails
+    QCOMPARE(notified.size(), 1);
+    QCOMPARE(notified.at(0).at(0).toString(), d.key(kTeam, kFails));
+    QVERIFY(notified.at(0).at(1).toString().contains("failed"));
+    // Offscreen there is no tray: the notice shows in the window, and its link selects the row.
+    QVERIFY(!d.window.notifier()->usesTray());
+    auto *notice = d.window.findChild<QLabel *>("notification");
+    QVERIFY(notice->isVisible());
+    d.window.sidebar()->select(OperationCategory::Succeeded); // hides the failed row...
+    emit notice->linkActivated("show");
+    QCOMPARE(d.window.details()->shownKey(), d.key(kTeam, kFails)); // ...which is shown anyway
+    QVERIFY(!notice->isVisible());
+
+    d.advance(seconds(30)); // kClone succeeds
+    QCOMPARE(notified.size(), 2);
+    d.advance(seconds(60)); // nothing new finishes
+    QCOMPARE(notified.size(), 2);
+
+    // Turned off, it stays quiet; a first sighting of a finished operation is never news.
+    d.window.notifier()->setEnabled(false);
+    d.watch(kTeam, kFails); // already watched: no-op
+    QCOMPARE(notified.size(), 2);
+}
+
+void TestDashboard::remembersTheHeaderAndSplitters()
+{
+    QByteArray header;
+    {
+        Dashboard d;
+        QHeaderView *h = d.window.table()->horizontalHeader();
+        h->moveSection(h->visualIndex(OperationTableModel::Error), 0);
+        h->resizeSection(OperationTableModel::Type, 222);
+        h->setSectionHidden(OperationTableModel::LastAction, true);
+        d.window.table()->sortByColumn(OperationTableModel::Attempts, Qt::AscendingOrder);
+        header = h->saveState();
+        d.window.close(); // saves
+    }
+    Dashboard again;
+    QHeaderView *h = again.window.table()->horizontalHeader();
+    QCOMPARE(h->visualIndex(OperationTableModel::Error), 0);
+    QCOMPARE(h->sectionSize(OperationTableModel::Type), 222);
+    QVERIFY(h->isSectionHidden(OperationTableModel::LastAction));
+    QCOMPARE(h->sortIndicatorSection(), int(OperationTableModel::Attempts));
+    QCOMPARE(h->sortIndicatorOrder(), Qt::AscendingOrder);
+    QCOMPARE(h->saveState(), header);
+}
+
+QTEST_MAIN(TestDashboard)
+#include "tst_dashboard.moc"
