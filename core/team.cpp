@@ -2,6 +2,7 @@
 
 #include "graphclient.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -41,5 +42,28 @@ void fetchTeam(GraphClient &client, const QString &targetResourceLocation, QObje
                        return;
                    }
                    done(parseTeam(reply.body));
+               });
+}
+
+void fetchMemberCount(GraphClient &client, const QString &teamLocation, QObject *receiver,
+                      std::function<void(const MemberCount &)> done)
+{
+    client.get(client.resolve(teamLocation.trimmed() + QStringLiteral("/members")), receiver,
+               [done](const GraphReply &reply) {
+                   if (reply.failure == GraphFailure::Forbidden) {
+                       done({std::nullopt, QStringLiteral("not allowed for this account")});
+                       return;
+                   }
+                   const QJsonObject page = QJsonDocument::fromJson(reply.body).object();
+                   if (!reply.ok() || !page.value(QLatin1String("value")).isArray()) {
+                       done({std::nullopt,
+                             reply.ok() ? QStringLiteral("unreadable reply") : reply.describe()});
+                       return;
+                   }
+                   const QJsonValue counted = page.value(QLatin1String("@odata.count"));
+                   done({counted.isDouble()
+                             ? counted.toInt()
+                             : int(page.value(QLatin1String("value")).toArray().size()),
+                         QString()});
                });
 }

@@ -34,3 +34,13 @@ TeamResult parseTeam(const QByteArray &json);
 // parsed for meaning) under the client's origin rule, and parses the team.
 void fetchTeam(GraphClient &client, const QString &targetResourceLocation, QObject *receiver,
                std::function<void(const TeamResult &)> done);
+
+// How many members a team has (GET {team}/members), or why that cannot be known (most often: the
+// account may not read members).
+struct MemberCount
+{
+    std::optional<int> count;
+    QString unavailable;
+};
+void fetchMemberCount(GraphClient &client, const QString &teamLocation, QObject *receiver,
+                      std::function<void(const MemberCount &)> done);

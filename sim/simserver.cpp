@@ -219,6 +219,8 @@ SimReply SimServer::route(const QByteArray &method, const QStringList &s, bool b
             return storeOperation(s[1], body);
         if (n == 4 && is(s[2], "operations") && get)
             return getOperation(s[1], s[3], beta, withUnknownEnums);
+        if (n == 3 && is(s[2], "members") && get)
+            return listMembers(s[1]);
         if (n == 3 && is(s[2], "clone") && post)
             return startClone(s[1], body);
         if (n == 3 && (is(s[2], "archive") || is(s[2], "unarchive")) && post)
@@ -317,6 +319,30 @@ SimReply SimServer::getTeam(const QString &teamId)
     json.insert(QStringLiteral("@odata.context"),
                 QStringLiteral("https://graph.microsoft.com/v1.0/$metadata#teams/$entity"));
     return SimReply::json(200, json);
+}
+
+SimReply SimServer::listMembers(const QString &teamId)
+{
+    const SimTeam *team = m_tenant.team(teamId);
+    if (!team) {
+        return SimReply::graphError(404, QStringLiteral("NotFound"),
+                                    QStringLiteral("No team found with Group Id %1").arg(teamId));
+    }
+    if (team->membersHidden) {
+        return SimReply::graphError(403, QStringLiteral("Forbidden"),
+                                    QStringLiteral("Missing scope permissions on the request."));
+    }
+    QJsonArray members;
+    for (int i = 0; i < team->memberCount; ++i) {
+        members.append(QJsonObject{
+            {QStringLiteral("@odata.type"),
+             QStringLiteral("#microsoft.graph.aadUserConversationMember")},
+            {QStringLiteral("id"), QStringLiteral("member-%1").arg(i)},
+            {QStringLiteral("roles"), i == 0 ? QJsonArray{QStringLiteral("owner")} : QJsonArray()},
+            {QStringLiteral("displayName"), QStringLiteral("Member %1").arg(i + 1)}});
+    }
+    return SimReply::json(200, QJsonObject{{QStringLiteral("@odata.count"), team->memberCount},
+                                           {QStringLiteral("value"), members}});
 }
 
 SimReply SimServer::startClone(const QString &teamId, const QByteArray &body)

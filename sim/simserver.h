@@ -99,6 +99,7 @@ private:
                             const QUrlQuery &query);
     SimReply storeOperation(const QString &teamId, const QByteArray &body);
     SimReply getTeam(const QString &teamId);
+    SimReply listMembers(const QString &teamId);
     SimReply startClone(const QString &teamId, const QByteArray &body);
     SimReply startArchive(const QString &teamId, bool archive);
     SimReply createTeam(const QByteArray &body);

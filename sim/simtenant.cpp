@@ -27,6 +27,8 @@ SimTeam teamFromJson(const QJsonObject &json)
     team.visibility = json.value(QLatin1String("visibility")).toString(QStringLiteral("private"));
     team.isArchived = json.value(QLatin1String("isArchived")).toBool();
     team.isOrgWide = json.value(QLatin1String("isOrgWide")).toBool();
+    team.memberCount = json.value(QLatin1String("memberCount")).toInt(team.memberCount);
+    team.membersHidden = json.value(QLatin1String("membersHidden")).toBool();
     return team;
 }
 

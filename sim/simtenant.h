@@ -25,7 +25,9 @@ struct SimTeam
     QString description;
     QString visibility = QStringLiteral("private");
     bool isArchived = false;
-    bool isOrgWide = false; // org-wide teams cannot be cloned
+    bool isOrgWide = false;     // org-wide teams cannot be cloned
+    int memberCount = 1;        // the owner at least
+    bool membersHidden = false; // GET members answers 403, as for an account without the scope
 
     QString webUrl(const QString &tenantId) const;
     QJsonObject toJson(const QString &tenantId) const;

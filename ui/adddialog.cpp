@@ -1,9 +1,13 @@
 #include "adddialog.h"
 
+#include "teamoperations.h"
+
 #include <QDialogButtonBox>
 #include <QFile>
 #include <QFileDialog>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QVBoxLayout>
@@ -13,6 +17,7 @@ AddDialog::AddDialog(const QUrl &graphBase, QWidget *parent)
     , m_graphBase(graphBase)
     , m_edit(new QPlainTextEdit(this))
     , m_errors(new QLabel(this))
+    , m_team(new QLineEdit(this))
 {
     setWindowTitle(tr("Add operations"));
     resize(640, 420);
@@ -42,11 +47,39 @@ AddDialog::AddDialog(const QUrl &graphBase, QWidget *parent)
             importFile(path);
     });
 
+    m_team->setObjectName(QStringLiteral("team"));
+    m_team->setPlaceholderText(tr("Team id, /teams('…') or a Graph URL of the team"));
+    auto *watchTeam = new QPushButton(tr("Watch all its operations"), this);
+    connect(watchTeam, &QPushButton::clicked, this, &AddDialog::submitTeam);
+    connect(m_team, &QLineEdit::returnPressed, this, &AddDialog::submitTeam);
+    auto *teamRow = new QHBoxLayout();
+    teamRow->addWidget(new QLabel(tr("Or a whole team:"), this));
+    teamRow->addWidget(m_team, 1);
+    teamRow->addWidget(watchTeam);
+
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(intro);
     layout->addWidget(m_edit, 1);
     layout->addWidget(m_errors);
+    layout->addLayout(teamRow);
     layout->addWidget(buttons);
+}
+
+void AddDialog::setTeamText(const QString &text)
+{
+    m_team->setText(text);
+}
+
+void AddDialog::submitTeam()
+{
+    const QString teamId = teamIdFromText(m_team->text());
+    if (teamId.isEmpty()) {
+        m_errors->setText(tr("No team id in \"%1\".").arg(m_team->text().toHtmlEscaped()));
+        m_errors->show();
+        return;
+    }
+    emit watchTeamRequested(teamId);
+    accept();
 }
 
 void AddDialog::setText(const QString &text)

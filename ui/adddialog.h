@@ -6,6 +6,7 @@
 #include <QUrl>
 
 class QLabel;
+class QLineEdit;
 class QPlainTextEdit;
 
 // "Add operations": paste Locations or Graph URLs, one per line, or import a text file. The good
@@ -25,11 +26,17 @@ public:
     QString text() const;
     QString errorsText() const;
 
+    // "Watch a whole team": asks for every operation of the team named in the team box.
+    void submitTeam();
+    void setTeamText(const QString &text);
+
 signals:
     void addRequested(const QList<LocationList::Good> &locations);
+    void watchTeamRequested(const QString &teamId);
 
 private:
     QUrl m_graphBase;
     QPlainTextEdit *m_edit;
     QLabel *m_errors;
+    QLineEdit *m_team;
 };

@@ -11,6 +11,7 @@
 #include "operationpresentation.h"
 #include "operationsortproxy.h"
 #include "operationtablemodel.h"
+#include "teamoperations.h"
 
 #include <QCloseEvent>
 #include <QDesktopServices>
@@ -48,6 +49,7 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     , m_scheduleLabel(new QLabel(this))
     , m_lastPollLabel(new QLabel(this))
     , m_countsLabel(new QLabel(this))
+    , m_accountLabel(new QLabel(this))
     , m_urlOpener([](const QUrl &url) { return QDesktopServices::openUrl(url); })
 {
     setWindowTitle(tr("TeamsOps"));
@@ -187,6 +189,9 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     statusBar()->addWidget(m_scheduleLabel);
     statusBar()->addWidget(m_lastPollLabel, 1);
     statusBar()->addPermanentWidget(m_countsLabel);
+    m_accountLabel->setObjectName(QStringLiteral("accountLabel"));
+    statusBar()->addPermanentWidget(m_accountLabel);
+    setAccount(QString());
     m_lastPollLabel->setText(tr("Waiting for the first poll…"));
 
     connect(&poller, &OperationPoller::roundFinished, this, &MainWindow::showRound);
@@ -214,8 +219,30 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     restoreLayout();
 }
 
+void MainWindow::setAccount(const QString &account)
+{
+    m_accountLabel->setText(account.isEmpty() ? tr("Not signed in") : account);
+}
+
 void MainWindow::buildMenus()
 {
+    // Columns can be hidden from the header's context menu (and stay hidden: see saveLayout).
+    QHeaderView *header = m_table->horizontalHeader();
+    header->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(header, &QWidget::customContextMenuRequested, this, [this, header](const QPoint &at) {
+        QMenu menu(this);
+        for (int column = 0; column < OperationTableModel::ColumnCount; ++column) {
+            QAction *toggle =
+                menu.addAction(m_model->headerData(column, Qt::Horizontal).toString());
+            toggle->setCheckable(true);
+            toggle->setChecked(!header->isSectionHidden(column));
+            toggle->setEnabled(column != OperationTableModel::Status); // status always shows
+            connect(toggle, &QAction::toggled, header,
+                    [header, column](bool shown) { header->setSectionHidden(column, !shown); });
+        }
+        menu.exec(header->mapToGlobal(at));
+    });
+
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_actions->add());
     file->addSeparator();
@@ -296,6 +323,23 @@ AddDialog *MainWindow::openAddDialog()
                                              .arg(locations.size() - added),
                                          8000);
             });
+    connect(dialog, &AddDialog::watchTeamRequested, this, [this](const QString &teamId) {
+        statusBar()->showMessage(tr("Listing the operations of team %1…").arg(teamId));
+        listTeamOperations(
+            m_client, teamId, this, [this, teamId](const TeamOperationsResult &result) {
+                int added = 0;
+                for (const OperationRef &ref : result.operations)
+                    added += m_poller.watch(ref) ? 1 : 0;
+                statusBar()->showMessage(
+                    result.error.isEmpty()
+                        ? tr("Team %1: %2 operation(s), %3 new")
+                              .arg(teamId)
+                              .arg(result.operations.size())
+                              .arg(added)
+                        : tr("Could not list team %1's operations: %2").arg(teamId, result.error),
+                    12000);
+            });
+    });
     dialog->show();
     return dialog;
 }

@@ -40,6 +40,8 @@ public:
                QWidget *parent = nullptr);
 
     void showBanner(const QString &text, BannerKind kind);
+    // Who the app talks to Graph as, for the status bar ("Not signed in" when empty).
+    void setAccount(const QString &account);
     // How "Open in Teams" opens links; QDesktopServices::openUrl unless a test replaces it.
     void setUrlOpener(TeamCardDialog::UrlOpener opener) { m_urlOpener = std::move(opener); }
 
@@ -95,6 +97,7 @@ private:
     QLabel *m_scheduleLabel;
     QLabel *m_lastPollLabel;
     QLabel *m_countsLabel;
+    QLabel *m_accountLabel;
     QTimer m_tick;
     TeamCardDialog::UrlOpener m_urlOpener;
     QHash<QString, QPointer<TeamCardDialog>> m_openCards;

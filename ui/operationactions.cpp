@@ -17,8 +17,9 @@
 #include <QSaveFile>
 #include <QTableView>
 
-OperationActions::OperationActions(OperationPoller &poller, Clock &clock, OperationTableModel &model,
-                                   OperationSortProxy &proxy, QTableView &table, QWidget *window)
+OperationActions::OperationActions(OperationPoller &poller, Clock &clock,
+                                   OperationTableModel &model, OperationSortProxy &proxy,
+                                   QTableView &table, QWidget *window)
     : QObject(window)
     , m_poller(poller)
     , m_clock(clock)

@@ -28,6 +28,7 @@ QLabel *valueLabel(const QString &objectName, QWidget *parent)
 TeamCardDialog::TeamCardDialog(GraphClient &client, const WatchedOperation &operation,
                                UrlOpener openUrl, QWidget *parent)
     : QDialog(parent)
+    , m_client(client)
     , m_openUrl(std::move(openUrl))
     , m_message(new QLabel(this))
     , m_details(new QWidget(this))
@@ -35,6 +36,7 @@ TeamCardDialog::TeamCardDialog(GraphClient &client, const WatchedOperation &oper
     , m_description(valueLabel(QStringLiteral("teamDescription"), m_details))
     , m_visibility(valueLabel(QStringLiteral("teamVisibility"), m_details))
     , m_archived(valueLabel(QStringLiteral("teamArchived"), m_details))
+    , m_members(valueLabel(QStringLiteral("teamMembers"), m_details))
     , m_openButton(new QPushButton(tr("Open in Teams"), this))
     , m_copyButton(new QPushButton(tr("Copy link"), this))
     , m_linkBox(new QWidget(this))
@@ -58,6 +60,7 @@ TeamCardDialog::TeamCardDialog(GraphClient &client, const WatchedOperation &oper
     form->addRow(tr("Description:"), m_description);
     form->addRow(tr("Visibility:"), m_visibility);
     form->addRow(tr("Archived:"), m_archived);
+    form->addRow(tr("Members:"), m_members);
     m_details->hide();
 
     // Shown only when no browser could be opened: the link, selected, ready to copy.
@@ -102,12 +105,21 @@ TeamCardDialog::TeamCardDialog(GraphClient &client, const WatchedOperation &oper
     const QString target = operation.latest->targetResourceLocation;
     m_message->setText(tr("Loading %1 from Microsoft Graph…").arg(target));
     fetchTeam(client, target, this, [this, target](const TeamResult &result) {
-        m_loading = false;
-        if (result.team)
-            showTeam(*result.team);
-        else
+        if (!result.team) {
+            m_loading = false;
             showProblem(tr("Could not load %1: %2").arg(target, result.error));
-        emit loaded();
+            emit loaded();
+            return;
+        }
+        showTeam(*result.team);
+        // The member count needs a scope the account may lack; the card says so if it does.
+        m_members->setText(tr("counting…"));
+        fetchMemberCount(m_client, target, this, [this](const MemberCount &members) {
+            m_members->setText(members.count ? QString::number(*members.count)
+                                             : tr("unknown (%1)").arg(members.unavailable));
+            m_loading = false;
+            emit loaded();
+        });
     });
 }
 

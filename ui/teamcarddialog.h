@@ -39,6 +39,7 @@ private:
     void showProblem(const QString &text);
     void openInTeams();
 
+    GraphClient &m_client;
     UrlOpener m_openUrl;
     QLabel *m_message;
     QWidget *m_details;
@@ -46,6 +47,7 @@ private:
     QLabel *m_description;
     QLabel *m_visibility;
     QLabel *m_archived;
+    QLabel *m_members;
     QPushButton *m_openButton;
     QPushButton *m_copyButton;
     QWidget *m_linkBox;

@@ -12,6 +12,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFile>
+#include <QPalette>
 #include <QTimer>
 
 #include <memory>
@@ -48,6 +49,31 @@ void saveScreenshotAfterFirstChange(MainWindow &window, OperationPoller &poller,
     });
 }
 
+// A dark Fusion palette, for admins who work in the dark and for the README's screenshots.
+void useDarkPalette(QApplication &app)
+{
+    app.setStyle(QStringLiteral("Fusion"));
+    QPalette dark;
+    const QColor window(0x2b, 0x2d, 0x31), base(0x1e, 0x1f, 0x22), text(0xe6, 0xe6, 0xe6);
+    dark.setColor(QPalette::Window, window);
+    dark.setColor(QPalette::WindowText, text);
+    dark.setColor(QPalette::Base, base);
+    dark.setColor(QPalette::AlternateBase, window);
+    dark.setColor(QPalette::ToolTipBase, window);
+    dark.setColor(QPalette::ToolTipText, text);
+    dark.setColor(QPalette::Text, text);
+    dark.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9d, 0xa3));
+    dark.setColor(QPalette::Button, window);
+    dark.setColor(QPalette::ButtonText, text);
+    dark.setColor(QPalette::Highlight, QColor(0x3d, 0x6f, 0xb6));
+    dark.setColor(QPalette::HighlightedText, Qt::white);
+    dark.setColor(QPalette::Link, QColor(0x7a, 0xb7, 0xff));
+    dark.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
+    dark.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
+    dark.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
+    app.setPalette(dark);
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -77,6 +103,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("team-budget"),
          QStringLiteral("Most requests per second on any one team (default 3; Graph allows 4)."),
          QStringLiteral("N"), QString::number(OperationPoller::kDefaultTeamBudget)},
+        {QStringLiteral("dark"), QStringLiteral("Use a dark palette (Fusion style).")},
         {QStringLiteral("screenshot"),
          QStringLiteral("Save a PNG of the window after the first status change, then quit."),
          QStringLiteral("FILE")},
@@ -85,6 +112,8 @@ int main(int argc, char *argv[])
                                  QStringLiteral("Operations to watch (Location header or URL)."),
                                  QStringLiteral("[LOCATION...]"));
     parser.process(app);
+    if (parser.isSet(QStringLiteral("dark")))
+        useDarkPalette(app);
 
     const bool demo = parser.isSet(QStringLiteral("demo"));
     QStringList locations = parser.positionalArguments();
@@ -130,6 +159,9 @@ int main(int argc, char *argv[])
     MainWindow window(client, poller, clock);
 
     QStringList problems;
+    window.setAccount(demo              ? QObject::tr("Demo tenant (simulated)")
+                      : token.isEmpty() ? QString()
+                                        : QObject::tr("Token from TEAMSOPS_TOKEN"));
     if (demo) {
         window.showBanner(
             QObject::tr("<b>Demo tenant</b> — a simulated Microsoft Graph on 127.0.0.1 where time "

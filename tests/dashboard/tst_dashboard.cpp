@@ -11,6 +11,7 @@
 #include "operationsortproxy.h"
 #include "operationtablemodel.h"
 #include "simfixture.h"
+#include "teamoperations.h"
 #include "timelinewidget.h"
 
 #include <QAbstractItemModelTester>
@@ -24,6 +25,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -41,12 +43,14 @@ static const QString kArchive = QStringLiteral("4c3d5e6f-7a8b-4c9d-0e1f-2a3b4c5d
 static QJsonObject scenario()
 {
     QJsonObject fails = operation(kFails, kTeam, 5, 20, "failed");
-    fails.insert("error", QJsonObject{{"code", "InvalidRequest"},
-                                      {"message", "Tabs cannot be cloned without cloning Apps as well."}});
+    fails.insert("error",
+                 QJsonObject{{"code", "InvalidRequest"},
+                             {"message", "Tabs cannot be cloned without cloning Apps as well."}});
     QJsonObject archive = operation(kArchive, kOther, 1, 100000);
     archive.insert("operationType", "archiveTeam");
-    return QJsonObject{{"teams", QJsonArray{team(kTeam, "Template"), team(kOther, "Other")}},
-                       {"operations", QJsonArray{operation(kClone, kTeam, 10, 40), fails, archive}}};
+    return QJsonObject{
+        {"teams", QJsonArray{team(kTeam, "Template"), team(kOther, "Other")}},
+        {"operations", QJsonArray{operation(kClone, kTeam, 10, 40), fails, archive}}};
 }
 
 struct Dashboard
@@ -78,8 +82,8 @@ struct Dashboard
     {
         QVERIFY(QTest::qWaitFor([this] {
             const auto &ops = poller.operations();
-            return poller.inFlightRequests() == 0
-                   && std::all_of(ops.cbegin(), ops.cend(), [](const auto &o) { return o.polls > 0; });
+            return poller.inFlightRequests() == 0 &&
+                   std::all_of(ops.cbegin(), ops.cend(), [](const auto &o) { return o.polls > 0; });
         }));
     }
     void advance(seconds by)
@@ -87,12 +91,16 @@ struct Dashboard
         sim.clock.advance(by);
         settle();
     }
-    QString key(const QString &team, const QString &op) const { return (team + '/' + op).toLower(); }
+    QString key(const QString &team, const QString &op) const
+    {
+        return (team + '/' + op).toLower();
+    }
     QStringList visibleKeys() const
     {
         QStringList keys;
         for (int row = 0; row < window.proxy()->rowCount(); ++row)
-            keys.append(window.proxy()->index(row, 0).data(OperationTableModel::KeyRole).toString());
+            keys.append(
+                window.proxy()->index(row, 0).data(OperationTableModel::KeyRole).toString());
         keys.sort();
         return keys;
     }
@@ -110,6 +118,7 @@ private slots:
     void filtersBySidebarAndSearch();
     void detailsShowPropertiesHintJsonAndTimeline();
     void pasteAddsGoodLinesAndKeepsBadOnes();
+    void watchesAWholeTeam();
     void actionsRemovePauseAndPollNow();
     void exportsTheVisibleRows();
     void notifiesOncePerTerminalTransition();
@@ -132,7 +141,8 @@ void TestDashboard::init()
 void TestDashboard::filterCountsFollowStatusChanges()
 {
     Dashboard d;
-    QAbstractItemModelTester tester(d.window.proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester tester(d.window.proxy(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
     d.watchAll();
     d.recount();
     FilterSidebar *sidebar = d.window.sidebar();
@@ -157,7 +167,8 @@ void TestDashboard::filterCountsFollowStatusChanges()
 void TestDashboard::filtersBySidebarAndSearch()
 {
     Dashboard d;
-    QAbstractItemModelTester tester(d.window.proxy(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester tester(d.window.proxy(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
     d.watchAll();
     d.advance(seconds(30));
     d.window.sidebar()->select(OperationCategory::Failed);
@@ -188,7 +199,8 @@ void TestDashboard::detailsShowPropertiesHintJsonAndTimeline()
     QCOMPARE(details->shownKey(), d.key(kTeam, kFails));
     QCOMPARE(details->findChild<QLabel *>("detailStatus")->text(), QStringLiteral("failed"));
     QVERIFY(details->findChild<QLabel *>("detailError")->text().contains("InvalidRequest: Tabs"));
-    QVERIFY(details->findChild<QLabel *>("detailHint")->text().contains("partsToClone including apps"));
+    QVERIFY(
+        details->findChild<QLabel *>("detailHint")->text().contains("partsToClone including apps"));
     const QString json = details->findChild<QPlainTextEdit *>("detailJson")->toPlainText();
     QVERIFY(QJsonDocument::fromJson(json.toUtf8()).object().value("status") == "failed");
 
@@ -220,7 +232,8 @@ void TestDashboard::pasteAddsGoodLinesAndKeepsBadOnes()
     dialog->submit();
     QCOMPARE(d.poller.operations().size(), 2); // the duplicate counts once
     QVERIFY(dialog->isVisible());              // stays open on the bad lines...
-    QCOMPARE(dialog->text(), QStringLiteral("not a location\nhttps://evil.example.com/v1.0/teams/a/operations/b"));
+    QCOMPARE(dialog->text(),
+             QStringLiteral("not a location\nhttps://evil.example.com/v1.0/teams/a/operations/b"));
     const QString errors = dialog->errorsText();
     QVERIFY2(errors.contains("Line 3") && errors.contains("Line 6"), qPrintable(errors));
     QVERIFY(errors.contains("not on the configured Graph host"));
@@ -236,6 +249,24 @@ void TestDashboard::pasteAddsGoodLinesAndKeepsBadOnes()
     QVERIFY(!dialog->importFile(dir.filePath("missing.txt")));
     dialog->submit();
     QCOMPARE(d.poller.operations().size(), 3);
+}
+
+void TestDashboard::watchesAWholeTeam()
+{
+    Dashboard d;
+    QCOMPARE(
+        teamIdFromText(QStringLiteral("https://graph.microsoft.com/v1.0/teams('%1')").arg(kTeam)),
+        kTeam);
+    QCOMPARE(teamIdFromText(QStringLiteral("/teams/%1/operations").arg(kTeam)), kTeam);
+    QCOMPARE(teamIdFromText(kTeam), kTeam);
+    QCOMPARE(teamIdFromText(QStringLiteral("hello world")), QString());
+
+    AddDialog *dialog = d.window.openAddDialog();
+    dialog->setTeamText(QStringLiteral("/teams('%1')").arg(kTeam));
+    dialog->submitTeam();
+    QTRY_COMPARE(d.poller.operations().size(), 2); // kClone and kFails, from a real list call
+    QVERIFY(d.sim.server.requestCount(kTeam + "/operations") >= 1);
+    QVERIFY(d.window.statusBar()->currentMessage().contains("2 operation(s), 2 new"));
 }
 
 void TestDashboard::actionsRemovePauseAndPollNow()
@@ -259,9 +290,14 @@ void TestDashboard::actionsRemovePauseAndPollNow()
     QCOMPARE(d.poller.operations().at(0).watch, WatchedOperation::Watch::Active);
 
     actions->copySelectedLocations();
-    QCOMPARE(QApplication::clipboard()->text(), QStringLiteral("/teams('%1')/operations('%2')").arg(kTeam, kClone));
+    QCOMPARE(QApplication::clipboard()->text(),
+             QStringLiteral("/teams('%1')/operations('%2')").arg(kTeam, kClone));
     actions->copySelectedJson();
-    QCOMPARE(QJsonDocument::fromJson(QApplication::clipboard()->text().toUtf8()).object().value("id").toString(), kClone);
+    QCOMPARE(QJsonDocument::fromJson(QApplication::clipboard()->text().toUtf8())
+                 .object()
+                 .value("id")
+                 .toString(),
+             kClone);
 
     // Several at once.
     d.window.table()->selectAll();
@@ -283,10 +319,12 @@ void TestDashboard::exportsTheVisibleRows()
     QFile csv(csvPath);
     QVERIFY(csv.open(QIODevice::ReadOnly));
     const QList<QByteArray> lines = csv.readAll().split('\n');
-    QCOMPARE(lines.at(0).trimmed(), QByteArray("location,id,teamId,operationType,status,attemptsCount,"
-                                               "errorCode,errorMessage,createdDateTime,"
-                                               "lastActionDateTime,targetResourceLocation"));
-    QVERIFY(lines.at(1).contains("InvalidRequest,Tabs cannot be cloned without cloning Apps as well."));
+    QCOMPARE(lines.at(0).trimmed(),
+             QByteArray("location,id,teamId,operationType,status,attemptsCount,"
+                        "errorCode,errorMessage,createdDateTime,"
+                        "lastActionDateTime,targetResourceLocation"));
+    QVERIFY(
+        lines.at(1).contains("InvalidRequest,Tabs cannot be cloned without cloning Apps as well."));
     QVERIFY(lines.at(1).startsWith("/teams('" + kTeam.toUtf8()));
     QCOMPARE(lines.size(), 3); // header, one row, final line break
 

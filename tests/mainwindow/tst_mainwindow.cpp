@@ -27,7 +27,8 @@ static QJsonObject scenario()
     clone.insert("produces", QJsonObject{{"id", kProduced},
                                          {"displayName", "Project Fabrikam"},
                                          {"description", "Customer project for Fabrikam"},
-                                         {"visibility", "private"}});
+                                         {"visibility", "private"},
+                                         {"memberCount", 7}});
     QJsonObject fails = operation(kFails, kTeam, 5, 20, "failed");
     fails.insert("error", QJsonObject{{"code", "Conflict"}, {"message", "Name taken."}});
     return QJsonObject{
@@ -105,6 +106,7 @@ private slots:
     void enterAndTargetCellOpenTheCardToo();
     void anOperationWithoutTargetSaysWhy();
     void aFailedOpenUrlLeavesACopyableLink();
+    void membersMayBeHidden();
     void statusBarShowsTheSchedule();
 };
 
@@ -146,6 +148,7 @@ void TestMainWindow::doubleClickShowsTheTeamFromGraph()
              QStringLiteral("Customer project for Fabrikam"));
     QCOMPARE(card->findChild<QLabel *>("teamVisibility")->text(), QStringLiteral("private"));
     QCOMPARE(card->findChild<QLabel *>("teamArchived")->text(), QStringLiteral("No"));
+    QCOMPARE(card->findChild<QLabel *>("teamMembers")->text(), QStringLiteral("7"));
     QCOMPARE(d.sim.server.requestCount(QStringLiteral("/teams('%1')").arg(kProduced)), 1);
     QVERIFY(card->findChild<QPushButton *>("openInTeams")->isEnabled());
 
@@ -227,6 +230,27 @@ void TestMainWindow::aFailedOpenUrlLeavesACopyableLink()
     QVERIFY(link->isReadOnly());
     QCOMPARE(link->selectedText(), link->text()); // selected, ready to copy
     QVERIFY(card->findChild<QPushButton *>("copyLink")->isEnabled());
+}
+
+void TestMainWindow::membersMayBeHidden()
+{
+    SimFixture sim(QJsonObject{
+        {"teams", QJsonArray{QJsonObject{
+                      {"id", kTeam}, {"displayName", "Secret"}, {"membersHidden", true}}}},
+        {"operations", QJsonArray{}}});
+    GraphClient client(sim.base(), [] { return QStringLiteral("test-token"); });
+    WatchedOperation op;
+    Operation snapshot;
+    snapshot.status = OperationStatus::Succeeded;
+    snapshot.statusRaw = QStringLiteral("succeeded");
+    snapshot.targetResourceLocation = QStringLiteral("/teams('%1')").arg(kTeam);
+    op.latest = snapshot;
+    TeamCardDialog card(client, op, [](const QUrl &) { return true; });
+    QSignalSpy loaded(&card, &TeamCardDialog::loaded);
+    QVERIFY(loaded.wait());
+    QCOMPARE(card.findChild<QLabel *>("teamName")->text(), QStringLiteral("Secret"));
+    QCOMPARE(card.findChild<QLabel *>("teamMembers")->text(),
+             QStringLiteral("unknown (not allowed for this account)"));
 }
 
 void TestMainWindow::statusBarShowsTheSchedule()

@@ -134,6 +134,7 @@ private slots:
     void aThrottledBatchHoldsBackTheWholeTenant();
     void readsATeamWithOneListAndPagesThroughIt();
     void fallsBackToSingleGetsWhenTheListFails();
+    void aThrottledListHoldsBackOnlyItsTeam();
     void stopsOnAccessDeniedAndKeepsTheOthers();
     void givesUpOnALastingNotFoundAndCanRetry();
     void pausesWhileOffline();
@@ -312,6 +313,33 @@ void TestPollScheduler::fallsBackToSingleGetsWhenTheListFails()
     }
     QCOMPARE(lists, 2);       // the first list worked; the second was refused, and remembered
     QCOMPARE(singles, 4 * 3); // at 30, 60 and 90 s, one GET each
+}
+
+void TestPollScheduler::aThrottledListHoldsBackOnlyItsTeam()
+{
+    // Team 0 is read with a list; team 1's operation alone.
+    QJsonObject world = scenario(2, 3);
+    Rig rig(world);
+    rig.watchAll(1, 3);
+    rig.poller.watch(rig.ref(1, 0));
+    rig.run(seconds(1));
+    rig.sim.server.injectFault(SimFault::answer(teamId(0) + "/operations", 429, "75"));
+    rig.run(seconds(30)); // the list at 30 s is throttled for 75 s
+    const auto listsOf = [&](int t) {
+        int lists = 0;
+        for (const SimRequestRecord &r : rig.gets())
+            lists += r.path.endsWith(teamId(t) + "/operations") ? 1 : 0;
+        return lists;
+    };
+    QCOMPARE(listsOf(0), 2);
+    const int otherBefore = rig.sim.server.requestCount(operationId(1, 0));
+    const int teamBefore = rig.sim.server.requestCount(teamId(0));
+    rig.run(seconds(70));
+    QCOMPARE(rig.sim.server.requestCount(teamId(0)), teamBefore);          // held back...
+    QVERIFY(rig.sim.server.requestCount(operationId(1, 0)) > otherBefore); // ...the other team not
+    QVERIFY(rig.poller.find(rig.ref(0, 0))->lastFailureMessage.contains("429"));
+    rig.run(seconds(10));
+    QCOMPARE(listsOf(0), 3); // after 75 s, the listing resumes
 }
 
 void TestPollScheduler::stopsOnAccessDeniedAndKeepsTheOthers()
