@@ -41,6 +41,23 @@ bool is(const QString &segment, const char *name)
     return segment.compare(QLatin1String(name), Qt::CaseInsensitive) == 0;
 }
 
+SimReply noSuchTeam(const QString &teamId)
+{
+    return SimReply::graphError(404, QStringLiteral("NotFound"),
+                                QStringLiteral("No team found with Group Id %1").arg(teamId));
+}
+
+// The team a clone or a create will produce, from the request's body.
+SimTeam teamToProduce(const QJsonObject &request, const QString &defaultVisibility)
+{
+    SimTeam produced;
+    produced.id = SimTenant::newId();
+    produced.displayName = request.value(QLatin1String("displayName")).toString();
+    produced.description = request.value(QLatin1String("description")).toString();
+    produced.visibility = request.value(QLatin1String("visibility")).toString(defaultVisibility);
+    return produced;
+}
+
 } // namespace
 
 SimServer::SimServer(SimTenant &tenant, const QString &token, QObject *parent)
@@ -254,8 +271,7 @@ SimReply SimServer::listOperations(const QString &teamId, bool beta, bool withUn
                                    const QUrlQuery &query)
 {
     if (!m_tenant.team(teamId)) {
-        return SimReply::graphError(404, QStringLiteral("NotFound"),
-                                    QStringLiteral("No team found with Group Id %1").arg(teamId));
+        return noSuchTeam(teamId);
     }
     const QList<const SimOperation *> all = m_tenant.operationsOf(teamId);
     const int top = query.queryItemValue(QStringLiteral("$top")).toInt();
@@ -290,8 +306,7 @@ SimReply SimServer::storeOperation(const QString &teamId, const QByteArray &body
                                     QStringLiteral("The request body is not a JSON object."));
     }
     if (!m_tenant.team(teamId)) {
-        return SimReply::graphError(404, QStringLiteral("NotFound"),
-                                    QStringLiteral("No team found with Group Id %1").arg(teamId));
+        return noSuchTeam(teamId);
     }
     QJsonObject stored = document.object();
     SimOperation op;
@@ -312,8 +327,7 @@ SimReply SimServer::getTeam(const QString &teamId)
 {
     const SimTeam *team = m_tenant.team(teamId);
     if (!team) {
-        return SimReply::graphError(404, QStringLiteral("NotFound"),
-                                    QStringLiteral("No team found with Group Id %1").arg(teamId));
+        return noSuchTeam(teamId);
     }
     QJsonObject json = team->toJson(m_tenant.tenantId());
     json.insert(QStringLiteral("@odata.context"),
@@ -325,8 +339,7 @@ SimReply SimServer::listMembers(const QString &teamId)
 {
     const SimTeam *team = m_tenant.team(teamId);
     if (!team) {
-        return SimReply::graphError(404, QStringLiteral("NotFound"),
-                                    QStringLiteral("No team found with Group Id %1").arg(teamId));
+        return noSuchTeam(teamId);
     }
     if (team->membersHidden) {
         return SimReply::graphError(403, QStringLiteral("Forbidden"),
@@ -349,8 +362,7 @@ SimReply SimServer::startClone(const QString &teamId, const QByteArray &body)
 {
     const SimTeam *source = m_tenant.team(teamId);
     if (!source) {
-        return SimReply::graphError(404, QStringLiteral("NotFound"),
-                                    QStringLiteral("No team found with Group Id %1").arg(teamId));
+        return noSuchTeam(teamId);
     }
     const QJsonObject request = QJsonDocument::fromJson(body).object();
     const QString displayName = request.value(QLatin1String("displayName")).toString();
@@ -376,11 +388,7 @@ SimReply SimServer::startClone(const QString &teamId, const QByteArray &body)
         return SimReply::graphError(400, QStringLiteral("BadRequest"),
                                     QStringLiteral("Org-wide teams cannot be cloned."));
     }
-    SimTeam produced;
-    produced.id = SimTenant::newId();
-    produced.displayName = displayName;
-    produced.description = request.value(QLatin1String("description")).toString();
-    produced.visibility = request.value(QLatin1String("visibility")).toString(source->visibility);
+    const SimTeam produced = teamToProduce(request, source->visibility);
 
     SimOperation op;
     op.teamId = source->id;
@@ -396,8 +404,7 @@ SimReply SimServer::startArchive(const QString &teamId, bool archive)
 {
     const SimTeam *team = m_tenant.team(teamId);
     if (!team) {
-        return SimReply::graphError(404, QStringLiteral("NotFound"),
-                                    QStringLiteral("No team found with Group Id %1").arg(teamId));
+        return noSuchTeam(teamId);
     }
     SimOperation op;
     op.teamId = team->id;
@@ -421,12 +428,7 @@ SimReply SimServer::createTeam(const QByteArray &body)
         return SimReply::graphError(400, QStringLiteral("BadRequest"),
                                     QStringLiteral("displayName is required."));
     }
-    SimTeam produced;
-    produced.id = SimTenant::newId();
-    produced.displayName = displayName;
-    produced.description = request.value(QLatin1String("description")).toString();
-    produced.visibility =
-        request.value(QLatin1String("visibility")).toString(QStringLiteral("private"));
+    const SimTeam produced = teamToProduce(request, QStringLiteral("private"));
     // The operation lives under the new team's id before the team itself can be read.
     SimOperation op;
     op.teamId = produced.id;

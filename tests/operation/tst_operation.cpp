@@ -1,4 +1,5 @@
 #include "operation.h"
+#include "specexamples.h"
 
 #include <QtTest>
 
@@ -21,27 +22,9 @@ private slots:
     void refusesPayloadsThatAreNotObjects();
 };
 
-// The response of "Create teamsAsyncOperation" in shared/spec, verbatim.
-static const QByteArray kSpecExample = R"({
-  "@odata.type": "#microsoft.graph.teamsAsyncOperation",
-  "id": "477a99c1-99c1-477a-c199-7a47c1997a47",
-  "operationType": "String",
-  "createdDateTime": "2017-01-01T00:01:25.3917672+03:00",
-  "status": "String",
-  "lastActionDateTime": "2017-01-01T00:01:48.1123264+03:00",
-  "attemptsCount": 13,
-  "targetResourceId": "Target Resource Id value",
-  "targetResourceLocation": "Target Resource Location value",
-  "error": {
-    "@odata.type": "microsoft.graph.operationError",
-    "code": "Code value",
-    "message": "Message value"
-  }
-})";
-
 void TestOperation::parsesEveryFieldOfTheSpecExample()
 {
-    const OperationParseResult result = parseOperation(kSpecExample);
+    const OperationParseResult result = parseOperation(kSpecResponseBody);
     QVERIFY2(result.operation, qPrintable(result.error));
     const Operation &op = *result.operation;
     QCOMPARE(op.id, QStringLiteral("477a99c1-99c1-477a-c199-7a47c1997a47"));

@@ -2,6 +2,7 @@
 #include "operation.h"
 #include "operationref.h"
 #include "simfixture.h"
+#include "specexamples.h"
 
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -190,26 +191,11 @@ void TestSimulator::hidesEvolvableEnumsWithoutPrefer()
 void TestSimulator::createsOperationsThroughTheDocumentedApi()
 {
     SimFixture sim(scenario());
-    // The request body of "Create teamsAsyncOperation" in shared/spec, verbatim.
-    const QByteArray body = R"({
-      "@odata.type": "#microsoft.graph.teamsAsyncOperation",
-      "operationType": "String",
-      "status": "String",
-      "lastActionDateTime": "2017-01-01T00:01:48.1123264+03:00",
-      "attemptsCount": 13,
-      "targetResourceId": "Target Resource Id value",
-      "targetResourceLocation": "Target Resource Location value",
-      "error": {
-        "@odata.type": "microsoft.graph.operationError",
-        "code": "Code value",
-        "message": "Message value"
-      }
-    })";
     GraphClient client(sim.base(), [] { return QStringLiteral("test-token"); });
     std::optional<GraphReply> created;
     QObject receiver;
     client.post(client.resolve(QStringLiteral("/teams/%1/operations").arg(kTemplate)),
-                QJsonDocument::fromJson(body).object(), &receiver,
+                QJsonDocument::fromJson(kSpecRequestBody).object(), &receiver,
                 [&](const GraphReply &reply) { created = reply; });
     QVERIFY(QTest::qWaitFor([&] { return created.has_value(); }));
     QCOMPARE(created->httpStatus, 201);
