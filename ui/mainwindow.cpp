@@ -160,7 +160,11 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     m_countsTimer.setSingleShot(true);
     m_countsTimer.setInterval(200);
     connect(&m_countsTimer, &QTimer::timeout, this, [this] { m_sidebar->refreshCounts(*m_model); });
-    const auto recount = [this] { m_countsTimer.start(); };
+    // Not restarted while pending, so a steady stream of changes still gets counted.
+    const auto recount = [this] {
+        if (!m_countsTimer.isActive())
+            m_countsTimer.start();
+    };
     connect(m_model, &QAbstractItemModel::rowsInserted, this, recount);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, recount);
     connect(m_model, &QAbstractItemModel::dataChanged, this, recount);

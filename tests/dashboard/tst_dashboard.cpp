@@ -121,6 +121,7 @@ private slots:
     void watchesAWholeTeam();
     void actionsRemovePauseAndPollNow();
     void exportsTheVisibleRows();
+    void shortcutsAndTheDetailsPaneWork();
     void notifiesOncePerTerminalTransition();
     void remembersTheHeaderAndSplitters();
 };
@@ -340,6 +341,35 @@ void TestDashboard::exportsTheVisibleRows()
         statuses.insert(row["status"].toString());
     QCOMPARE(statuses, QSet<QString>({"failed", "inProgress"}));
     QVERIFY(!d.window.actions()->exportVisible(dir.filePath("no/such/dir/x.csv"), false));
+}
+
+void TestDashboard::shortcutsAndTheDetailsPaneWork()
+{
+    Dashboard d;
+    d.watchAll();
+    d.advance(seconds(60)); // kClone succeeded
+    QVERIFY(d.window.selectOperation(d.key(kTeam, kClone)));
+
+    // "Open target…" in the details pane opens the team card, like a double-click.
+    QSignalSpy cards(&d.window, &MainWindow::teamCardOpened);
+    auto *openTarget = d.window.details()->findChild<QPushButton *>("openTarget");
+    QVERIFY(openTarget->isEnabled());
+    openTarget->click();
+    QCOMPARE(cards.size(), 1);
+    cards.first().at(0).value<TeamCardDialog *>()->close();
+
+    // Ctrl+T stops watching, Delete forgets: through the window's shortcuts.
+    d.window.table()->setFocus();
+    QTest::keyClick(d.window.table(), Qt::Key_T, Qt::ControlModifier);
+    QTRY_COMPARE(
+        d.poller
+            .find(*resolveLocation(QStringLiteral("/teams/%1/operations/%2").arg(kTeam, kClone),
+                                   d.sim.base())
+                       .ref)
+            ->watch,
+        WatchedOperation::Watch::Paused);
+    QTest::keyClick(d.window.table(), Qt::Key_Delete);
+    QTRY_COMPARE(d.poller.operations().size(), 2);
 }
 
 void TestDashboard::notifiesOncePerTerminalTransition()

@@ -1,4 +1,5 @@
 #include "clock.h"
+#include "operationpresentation.h"
 #include "operationsortproxy.h"
 #include "operationtablemodel.h"
 
@@ -42,6 +43,7 @@ private slots:
     void sortsByRawValues();
     void breaksTiesByKey();
     void elapsedStopsAtTheLastActionOfFinishedOperations();
+    void statusColoursFollowThePalette();
 
 private:
     ManualClock m_clock{QDateTime(QDate(2026, 11, 23), QTime(12, 0), Qt::UTC)};
@@ -205,6 +207,27 @@ void TestOperationTableModel::elapsedStopsAtTheLastActionOfFinishedOperations()
              QStringLiteral("1 h 05 min"));
     QCOMPARE(model.index(1, OperationTableModel::Elapsed).data().toString(),
              QStringLiteral("2 min 05 s"));
+}
+
+void TestOperationTableModel::statusColoursFollowThePalette()
+{
+    // Darker than the status hue on a light base, lighter on a dark one: contrast either way.
+    QPalette light;
+    light.setColor(QPalette::Base, Qt::white);
+    light.setColor(QPalette::Text, Qt::black);
+    QPalette dark;
+    dark.setColor(QPalette::Base, QColor(0x1e, 0x1f, 0x22));
+    dark.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
+    for (const char *status : {"succeeded", "failed", "inProgress"}) {
+        const WatchedOperation op = watched("x", QString::fromLatin1(status), 1, m_clock.now());
+        const QColor onLight = OperationPresentation::statusColour(op, light);
+        const QColor onDark = OperationPresentation::statusColour(op, dark);
+        QVERIFY2(onLight.lightness() < 128, status);
+        QVERIFY2(onDark.lightness() > onLight.lightness() + 40, status);
+    }
+    // Waiting states use the palette's own text colour.
+    const WatchedOperation waiting = watched("w", "notStarted", 0, m_clock.now());
+    QCOMPARE(OperationPresentation::statusColour(waiting, dark), dark.color(QPalette::Text));
 }
 
 QTEST_MAIN(TestOperationTableModel)
