@@ -11,6 +11,8 @@ OperationSortProxy::OperationSortProxy(QObject *parent)
 
 bool OperationSortProxy::lessThan(const QModelIndex &left, const QModelIndex &right) const
 {
+    if (const auto *model = qobject_cast<const OperationTableModel *>(sourceModel()))
+        return model->rowLessThan(left.row(), right.row(), left.column());
     const QVariant a = left.data(OperationTableModel::SortRole);
     const QVariant b = right.data(OperationTableModel::SortRole);
     const QPartialOrdering order = QVariant::compare(a, b);

@@ -43,12 +43,17 @@ QString shortDateTime(const QDateTime &time)
 OperationTableModel::OperationTableModel(Clock &clock, QObject *parent)
     : QAbstractTableModel(parent)
     , m_clock(clock)
-{}
+{
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(0);
+    connect(&m_flushTimer, &QTimer::timeout, this, &OperationTableModel::flushPending);
+}
 
 void OperationTableModel::bindTo(OperationPoller &poller)
 {
     for (const WatchedOperation &operation : poller.operations())
         upsert(operation);
+    flushPending();
     connect(&poller, &OperationPoller::operationAdded, this, &OperationTableModel::upsert);
     connect(&poller, &OperationPoller::operationObserved, this,
             [this](const WatchedOperation &operation) { upsert(operation); });
@@ -62,35 +67,104 @@ void OperationTableModel::upsert(const WatchedOperation &operation)
 {
     const QString key = operation.ref.key();
     const auto found = m_rowByKey.constFind(key);
-    if (found == m_rowByKey.cend()) {
-        const int row = static_cast<int>(m_rows.size());
-        beginInsertRows(QModelIndex(), row, row);
-        m_rows.append(operation);
-        m_rowByKey.insert(key, row);
+    if (found != m_rowByKey.cend()) {
+        WatchedOperation &stored = m_rows[*found];
+        if (!sameOnScreen(stored, operation))
+            m_changedRows.insert(*found);
+        stored = operation;
+    } else if (const auto pending = m_pendingIndex.constFind(key);
+               pending != m_pendingIndex.cend()) {
+        m_pendingInserts[*pending] = operation;
+    } else {
+        m_pendingIndex.insert(key, m_pendingInserts.size());
+        m_pendingInserts.append(operation);
+    }
+    if (!m_flushTimer.isActive() && (!m_changedRows.isEmpty() || !m_pendingInserts.isEmpty()))
+        m_flushTimer.start();
+}
+
+void OperationTableModel::flushPending()
+{
+    m_flushTimer.stop();
+    if (!m_pendingInserts.isEmpty()) {
+        // One insertion for everything added since the last turn of the event loop.
+        const int first = static_cast<int>(m_rows.size());
+        beginInsertRows(QModelIndex(), first, first + int(m_pendingInserts.size()) - 1);
+        for (const WatchedOperation &operation : std::as_const(m_pendingInserts)) {
+            m_rowByKey.insert(operation.ref.key(), int(m_rows.size()));
+            m_keys.append(operation.ref.key());
+            m_rows.append(operation);
+        }
+        m_pendingInserts.clear();
+        m_pendingIndex.clear();
         endInsertRows();
+    }
+    if (m_changedRows.isEmpty())
+        return;
+    QList<int> rows(m_changedRows.cbegin(), m_changedRows.cend());
+    m_changedRows.clear();
+    // When much of the table changed, one layout change (rows stay where they are, so persistent
+    // indexes and the selection hold) costs less than thousands of dataChanged re-sorts.
+    if (rows.size() > std::max<qsizetype>(kBulkChangeMinimum, m_rows.size() / 100)) {
+        emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+        emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
         return;
     }
-    WatchedOperation &stored = m_rows[*found];
-    const bool changed = !sameOnScreen(stored, operation);
-    stored = operation;
-    if (changed)
-        emit dataChanged(index(*found, 0), index(*found, ColumnCount - 1));
+    // Otherwise contiguous runs of changed rows, one signal each.
+    std::sort(rows.begin(), rows.end());
+    qsizetype start = 0;
+    for (qsizetype i = 1; i <= rows.size(); ++i) {
+        if (i == rows.size() || rows[i] != rows[i - 1] + 1) {
+            emit dataChanged(index(rows[start], 0), index(rows[i - 1], ColumnCount - 1));
+            start = i;
+        }
+    }
 }
 
 void OperationTableModel::remove(const QString &key)
 {
+    flushPending();
     const auto found = m_rowByKey.constFind(key);
     if (found == m_rowByKey.cend())
         return;
     const int row = *found;
     beginRemoveRows(QModelIndex(), row, row);
     m_rows.removeAt(row);
+    m_keys.removeAt(row);
     m_rowByKey.remove(key);
     for (auto it = m_rowByKey.begin(); it != m_rowByKey.end(); ++it) {
         if (*it > row)
             --*it;
     }
     endRemoveRows();
+    m_changedRows.clear(); // flushed above; nothing pending refers to the old row numbers
+}
+
+bool OperationTableModel::rowLessThan(int left, int right, int column) const
+{
+    const WatchedOperation &a = m_rows.at(left);
+    const WatchedOperation &b = m_rows.at(right);
+    const auto three = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
+    int order = 0;
+    switch (column) {
+    case Status:
+        order = three(P::statusRank(a), P::statusRank(b));
+        break;
+    case Attempts:
+        order =
+            three(a.latest ? a.latest->attemptsCount : -1, b.latest ? b.latest->attemptsCount : -1);
+        break;
+    case Created:
+    case LastAction:
+    case Elapsed:
+    case NextPoll:
+        order = three(sortData(a, column).toLongLong(), sortData(b, column).toLongLong());
+        break;
+    default: // text columns
+        order = QString::compare(sortData(a, column).toString(), sortData(b, column).toString());
+        break;
+    }
+    return order != 0 ? order < 0 : m_keys.at(left) < m_keys.at(right);
 }
 
 const WatchedOperation *OperationTableModel::operationAt(int row) const
@@ -139,7 +213,7 @@ QVariant OperationTableModel::data(const QModelIndex &index, int role) const
     case SortRole:
         return sortData(operation, column);
     case KeyRole:
-        return operation.ref.key();
+        return m_keys.at(index.row()); // cached: the sort's tie-breaker asks for it constantly
     case CategoryRole:
         return int(categoriesOf(operation));
     case TypeRole:

@@ -5,12 +5,16 @@
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QList>
+#include <QSet>
+#include <QTimer>
 
 class Clock;
 
 // The watched operations as table rows, addressed by OperationRef::key(). Rows are inserted once
-// and then updated in place with dataChanged for the rows that changed; the model is never reset
-// on a poll, so selection and scroll position survive.
+// and then updated in place; the model is never reset on a poll, so selection and scroll position
+// survive. What arrives during one turn of the event loop is signalled together: one insertion
+// for the new rows, and dataChanged for contiguous runs of changed rows (or one layout change
+// when a large share of the table changed at once, which a sorted proxy handles far faster).
 class OperationTableModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -43,12 +47,17 @@ public:
 
     // Follows a poller: rows for operations it adds, updates for what it observes.
     void bindTo(OperationPoller &poller);
-    // Inserts a row for a new key, or updates the row in place. Emits dataChanged only when
-    // something shown in the row changed.
+    // Inserts a row for a new key, or updates the row in place. Signals go out from the event
+    // loop, or at flushPending(); only rows whose shown content changed are signalled.
     void upsert(const WatchedOperation &operation);
+    void flushPending();
+    static constexpr qsizetype kBulkChangeMinimum = 200;
     void remove(const QString &key);
 
     const WatchedOperation *operationAt(int row) const;
+    // The sort order of two rows by one column's raw values, the key breaking ties. What SortRole
+    // gives, without building a QVariant per comparison (a sort makes millions of them).
+    bool rowLessThan(int left, int right, int column) const;
     int rowOf(const QString &key) const { return m_rowByKey.value(key, -1); }
 
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
@@ -65,5 +74,10 @@ private:
 
     Clock &m_clock;
     QList<WatchedOperation> m_rows;
+    QStringList m_keys; // m_rows[i].ref.key(), computed once
     QHash<QString, int> m_rowByKey;
+    QList<WatchedOperation> m_pendingInserts;
+    QHash<QString, qsizetype> m_pendingIndex;
+    QSet<int> m_changedRows;
+    QTimer m_flushTimer;
 };

@@ -85,6 +85,7 @@ struct Dashboard
             return poller.inFlightRequests() == 0 &&
                    std::all_of(ops.cbegin(), ops.cend(), [](const auto &o) { return o.polls > 0; });
         }));
+        window.model()->flushPending(); // what the event loop does next
     }
     void advance(seconds by)
     {

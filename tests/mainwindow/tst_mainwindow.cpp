@@ -84,6 +84,7 @@ struct Dashboard
         sim.clock.advance(by);
         QVERIFY(poller.inFlightRequests() > 0);                 // something went out...
         QVERIFY(QTest::qWaitFor([this] { return allRead(); })); // ...and came back
+        window.model()->flushPending();
     }
     TeamCardDialog *doubleClick(const QString &op)
     {
