@@ -7,7 +7,7 @@ BUILD_DIR="${TEAMSOPS_BUILD_DIR:-$ROOT/build}"
 
 # Debian bookworm packages. qt6-websockets-dev is needed by HttpServer's CMake config.
 PACKAGES=(cmake g++ ninja-build qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
-          qt6-svg-dev libqt6svg6 qt6-qpa-plugins xvfb xauth)
+          qt6-svg-dev libqt6svg6 qt6-qpa-plugins libssl3 xvfb xauth)
 
 install_missing_packages() {
     local missing=()
