@@ -271,7 +271,9 @@ void OperationPoller::handleListPage(const Work &work, const QDateTime &, const 
             const milliseconds wait = failure.retryAfter ? milliseconds(*failure.retryAfter)
                                                          : backoff(state.consecutiveFailures);
             state.retryAt = now.addMSecs(wait.count());
-            state.pendingPage = work.url; // carry on where the listing stopped
+            // Carry on where a listing stopped; a refused first page starts a new listing later
+            // (so the interval counts from when that one goes out).
+            state.pendingPage = state.pagesInListing > 0 ? work.url : QUrl();
         } else if (failure.httpStatus >= 400 && failure.httpStatus < 500) {
             // The list call is an optimisation Graph does not document; without it, GET each.
             state.listUnsupported = true;

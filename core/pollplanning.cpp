@@ -138,7 +138,9 @@ QList<OperationPoller::Work> OperationPoller::dueWork(const QDateTime &now) cons
             const QDateTime due = later(state ? state->nextListAt : QDateTime(), membersDue);
             const QUrl first = m_client.resolve(
                 QStringLiteral("/teams/%1/operations?$top=%2").arg(teamKey).arg(kListPageSize));
-            work.append(Work{Work::Kind::TeamList, teamKey, first, false,
+            // After a failed listing it is a retry: it goes when allowed, not at the next slot.
+            const bool retry = state && state->consecutiveFailures > 0;
+            work.append(Work{Work::Kind::TeamList, teamKey, first, retry,
                              lively ? due.addMSecs(-headStart.count()) : due});
         }
     }
