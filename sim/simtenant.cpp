@@ -212,7 +212,6 @@ void SimTenant::settle()
     while (!m_pendingEffects.empty() && m_pendingEffects.begin()->first <= now) {
         SimOperation &op = m_operations[m_pendingEffects.begin()->second];
         m_pendingEffects.erase(m_pendingEffects.begin());
-        op.sideEffectsApplied = true;
         if (op.outcome != QLatin1String("succeeded"))
             continue;
         if (op.producesTeam)

@@ -52,7 +52,6 @@ struct SimOperation
     std::optional<bool> setsArchived;    // archive / unarchive
     // Operations placed through "Create teamsAsyncOperation" are served as stored.
     std::optional<QJsonObject> stored;
-    bool sideEffectsApplied = false;
 };
 
 class SimTenant

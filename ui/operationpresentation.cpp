@@ -47,7 +47,12 @@ QString statusText(const WatchedOperation &operation)
         return operation.lastFailure == GraphFailure::None ? tr("Waiting for first poll")
                                                            : tr("Cannot read");
     }
-    switch (operation.latest->status) {
+    return statusWord(operation.latest->status, operation.latest->statusRaw);
+}
+
+QString statusWord(OperationStatus status, const QString &raw)
+{
+    switch (status) {
     case OperationStatus::NotStarted:
         return tr("Not started");
     case OperationStatus::InProgress:
@@ -63,7 +68,7 @@ QString statusText(const WatchedOperation &operation)
         break;
     }
     // Shown exactly as Graph sent it: the admin may recognise a value this build does not.
-    return operation.latest->statusRaw.isEmpty() ? tr("(no status)") : operation.latest->statusRaw;
+    return raw.isEmpty() ? tr("(no status)") : raw;
 }
 
 QIcon statusIcon(const WatchedOperation &operation)
@@ -72,7 +77,12 @@ QIcon statusIcon(const WatchedOperation &operation)
         return look().attention;
     if (!operation.latest)
         return operation.lastFailure == GraphFailure::None ? look().notStarted : look().attention;
-    switch (operation.latest->status) {
+    return statusIcon(operation.latest->status);
+}
+
+QIcon statusIcon(OperationStatus status)
+{
+    switch (status) {
     case OperationStatus::NotStarted:
         return look().notStarted;
     case OperationStatus::InProgress:
@@ -83,6 +93,23 @@ QIcon statusIcon(const WatchedOperation &operation)
         return look().failed;
     default:
         return look().unknown;
+    }
+}
+
+QColor statusHue(OperationStatus status)
+{
+    // Mid-tone hues that read on light and dark backgrounds alike.
+    switch (status) {
+    case OperationStatus::NotStarted:
+        return QColor(0x8a, 0x8f, 0x98);
+    case OperationStatus::InProgress:
+        return QColor(0x2f, 0x7e, 0xd8);
+    case OperationStatus::Succeeded:
+        return QColor(0x2e, 0x9e, 0x4f);
+    case OperationStatus::Failed:
+        return QColor(0xd6, 0x45, 0x41);
+    default:
+        return QColor(0x8e, 0x6b, 0xbf);
     }
 }
 
@@ -184,17 +211,15 @@ QString reasonForNoTarget(const WatchedOperation &operation)
 
 QColor statusColour(const WatchedOperation &operation, const QPalette &palette)
 {
-    QColor colour = palette.color(QPalette::Text);
+    QColor colour;
     if (operation.watch != WatchedOperation::Watch::Active)
-        colour = QColor(0xd9, 0x86, 0x1c);
-    else if (operation.latest && operation.latest->status == OperationStatus::Succeeded)
-        colour = QColor(0x2e, 0x9e, 0x4f);
-    else if (operation.latest && operation.latest->status == OperationStatus::Failed)
-        colour = QColor(0xd6, 0x45, 0x41);
-    else if (operation.latest && operation.latest->status == OperationStatus::InProgress)
-        colour = QColor(0x2f, 0x7e, 0xd8);
+        colour = QColor(0xd9, 0x86, 0x1c); // the attention icon's orange
+    else if (operation.latest && (operation.latest->status == OperationStatus::Succeeded ||
+                                  operation.latest->status == OperationStatus::Failed ||
+                                  operation.latest->status == OperationStatus::InProgress))
+        colour = statusHue(operation.latest->status);
     else
-        return colour; // waiting states keep the ordinary text colour
+        return palette.color(QPalette::Text); // waiting states keep the ordinary text colour
     // Darken on light backgrounds, lighten on dark ones, for contrast with the base.
     const bool darkBase = palette.color(QPalette::Base).lightness() < 128;
     return darkBase ? colour.lighter(135) : colour.darker(125);

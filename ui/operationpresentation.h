@@ -15,6 +15,10 @@ namespace OperationPresentation {
 
 QString statusText(const WatchedOperation &operation);
 QIcon statusIcon(const WatchedOperation &operation);
+// The same for a bare status (a timeline segment, say).
+QString statusWord(OperationStatus status, const QString &raw);
+QIcon statusIcon(OperationStatus status);
+QColor statusHue(OperationStatus status);
 // Order for sorting by status: what needs eyes first sorts last in ascending order.
 int statusRank(const WatchedOperation &operation);
 

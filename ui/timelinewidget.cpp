@@ -5,27 +5,7 @@
 #include <QPainter>
 #include <QPainterPath>
 
-namespace {
-
-QColor statusColour(OperationStatus status)
-{
-    // Mid-tone hues that read on light and dark backgrounds alike; text inside stays the
-    // palette's, so contrast does not depend on them.
-    switch (status) {
-    case OperationStatus::NotStarted:
-        return QColor(0x8a, 0x8f, 0x98);
-    case OperationStatus::InProgress:
-        return QColor(0x2f, 0x7e, 0xd8);
-    case OperationStatus::Succeeded:
-        return QColor(0x2e, 0x9e, 0x4f);
-    case OperationStatus::Failed:
-        return QColor(0xd6, 0x45, 0x41);
-    default:
-        return QColor(0x8e, 0x6b, 0xbf);
-    }
-}
-
-} // namespace
+namespace P = OperationPresentation;
 
 TimelineWidget::TimelineWidget(QWidget *parent)
     : QWidget(parent)
@@ -69,12 +49,8 @@ void TimelineWidget::setOperation(const WatchedOperation &operation, const QDate
         const QDateTime from = m_segments.isEmpty() ? start : change.seenAt;
         if (!m_segments.isEmpty())
             m_segments.last().to = from;
-        WatchedOperation snapshot = operation;
-        snapshot.latest->status = change.status;
-        snapshot.latest->statusRaw = change.statusRaw;
-        snapshot.watch = WatchedOperation::Watch::Active;
         m_segments.append(
-            Segment{OperationPresentation::statusText(snapshot), from, end, change.status});
+            Segment{P::statusWord(change.status, change.statusRaw), from, end, change.status});
     }
     update();
 }
@@ -105,17 +81,14 @@ void TimelineWidget::paintEvent(QPaintEvent *)
                              ? bar.right() - x
                              : std::clamp(share * bar.width(), minimum, remaining);
         const QRectF part(x, bar.top(), w, bar.height());
-        QColor fill = statusColour(segment.status);
+        // The fill is a tint; the label on it keeps the palette's text colour for contrast.
+        QColor fill = P::statusHue(segment.status);
         fill.setAlpha(pal.color(QPalette::Base).lightness() > 128 ? 70 : 110);
-        painter.setPen(QPen(statusColour(segment.status), 1.5));
+        painter.setPen(QPen(P::statusHue(segment.status), 1.5));
         painter.setBrush(fill);
         painter.drawRoundedRect(part.adjusted(1, 0, -1, 0), 4, 4);
-        WatchedOperation iconFor;
-        Operation op;
-        op.status = segment.status;
-        iconFor.latest = op;
         const QRectF icon(part.left() + 4, part.center().y() - 8, 16, 16);
-        OperationPresentation::statusIcon(iconFor).paint(&painter, icon.toRect());
+        P::statusIcon(segment.status).paint(&painter, icon.toRect());
         painter.setPen(pal.color(QPalette::Text));
         const QRectF label = part.adjusted(24, 0, -4, 0);
         painter.drawText(label, Qt::AlignVCenter | Qt::AlignLeft,
@@ -129,5 +102,5 @@ void TimelineWidget::paintEvent(QPaintEvent *)
     }
     painter.setPen(pal.color(QPalette::PlaceholderText));
     painter.drawText(QRectF(bar.left(), 2, bar.width(), metrics.height()), Qt::AlignRight,
-                     tr("%1 in all").arg(OperationPresentation::durationText(start.msecsTo(end))));
+                     tr("%1 in all").arg(P::durationText(start.msecsTo(end))));
 }
