@@ -95,14 +95,19 @@ void OperationPoller::retry(const OperationRef &ref)
     op->watch = WatchedOperation::Watch::Active;
     op->consecutiveNotFound = 0;
     op->firstNotFoundAt = QDateTime();
-    // Not sooner than the interval allows after the last poll.
-    op->nextPollAt = std::max(m_clock.now(), op->lastSentAt.isValid()
-                                                 ? op->lastSentAt.addMSecs(m_interval.count())
-                                                 : m_clock.now());
-    op->pollRequested = true;
     m_reportedAllTerminal = false;
-    emit operationStateChanged(*op);
+    requestPoll(*op, m_interval); // not sooner than the interval after the last poll
+}
+
+QDateTime OperationPoller::requestPoll(WatchedOperation &op, milliseconds floor)
+{
+    const QDateTime now = m_clock.now();
+    op.nextPollAt =
+        op.lastSentAt.isValid() ? std::max(now, op.lastSentAt.addMSecs(floor.count())) : now;
+    op.pollRequested = true; // skips the slot queue, not the floor or the budget
+    emit operationStateChanged(op);
     pollDue();
+    return op.inFlight ? now : op.nextPollAt;
 }
 
 bool OperationPoller::unwatch(const OperationRef &ref)
@@ -148,14 +153,7 @@ QDateTime OperationPoller::pollNow(const OperationRef &ref)
     if (!op || !op->isPolled())
         return QDateTime();
     // The service's floor (30 s, not the chosen interval) still holds for a poll on request.
-    const QDateTime now = m_clock.now();
-    const QDateTime floor =
-        op->lastSentAt.isValid() ? op->lastSentAt.addMSecs(minimumInterval().count()) : now;
-    op->nextPollAt = std::max(now, floor);
-    op->pollRequested = true; // skips the slot queue, not the floor or the budget
-    emit operationStateChanged(*op);
-    pollDue();
-    return op->inFlight ? now : op->nextPollAt;
+    return requestPoll(*op, minimumInterval());
 }
 
 const WatchedOperation *OperationPoller::find(const OperationRef &ref) const

@@ -211,6 +211,8 @@ private:
                        const QDateTime &sentAt);
     void recordFailure(WatchedOperation &operation, const GraphReply &reply);
     void pauseForSignIn(const GraphReply &reply);
+    // An admin asked for a poll: as soon as `floor` after the last one allows, outside the slots.
+    QDateTime requestPoll(WatchedOperation &op, std::chrono::milliseconds floor);
     std::chrono::milliseconds backoff(int consecutiveFailures) const;
     TeamState &team(const QString &teamKey);
     WatchedOperation *operation(const QString &key);

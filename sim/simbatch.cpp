@@ -19,22 +19,23 @@ SimReply SimServer::handleBatch(const QUrl &url, const QHash<QByteArray, QByteAr
 
     const QJsonArray requests =
         QJsonDocument::fromJson(body).object().value(QLatin1String("requests")).toArray();
-    SimReply reply;
+    // The batch itself may be refused before any of its requests is looked at.
+    std::optional<SimReply> refused;
     if (!envelope.authorized) {
-        reply = SimReply::graphError(401, QStringLiteral("InvalidAuthenticationToken"),
-                                     QStringLiteral("Access token is empty."));
+        refused = SimReply::graphError(401, QStringLiteral("InvalidAuthenticationToken"),
+                                       QStringLiteral("Access token is empty."));
     } else if (std::optional<SimReply> fault = takeFault(envelope.path)) {
-        reply = *fault;
+        refused = fault;
     } else if (requests.isEmpty() || requests.size() > 20) {
-        reply = SimReply::graphError(
+        refused = SimReply::graphError(
             400, QStringLiteral("BadRequest"),
             requests.isEmpty() ? QStringLiteral("The batch request has no requests.")
                                : QStringLiteral("The number of batch requests exceeds 20."));
     }
-    if (reply.status != 200 || !reply.body.isEmpty()) {
-        envelope.status = reply.status;
+    if (refused) {
+        envelope.status = refused->status;
         m_requests.append(envelope);
-        return reply;
+        return *refused;
     }
     envelope.status = 200;
     m_requests.append(envelope);
