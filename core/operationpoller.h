@@ -199,7 +199,7 @@ private:
     QList<Work> takeWithinBudget(QList<Work> &candidates, int max, const QDateTime &now);
     QDateTime budgetFreeAt(const QList<Work> &waiting, const QDateTime &now);
     void dispatch(const QList<Work> &batch, const QDateTime &now);
-    void rearm(const QDateTime &wakeAt);
+    void rearm(const QDateTime &wakeAt, const QDateTime &nextDue);
 
     // Answers (operationpoller.cpp)
     void handleAnswer(const Work &work, const QDateTime &sentAt, const GraphReply &reply,

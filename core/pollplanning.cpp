@@ -192,7 +192,7 @@ void OperationPoller::pollDue()
     }
     const QDateTime now = m_clock.now();
     if (m_tenantRetryAt.isValid() && m_tenantRetryAt > now) {
-        rearm(m_tenantRetryAt);
+        rearm(m_tenantRetryAt, nextPollAt());
         return;
     }
     updateCycle(now);
@@ -247,10 +247,10 @@ void OperationPoller::pollDue()
     const QDateTime next = nextPollAt();
     if (next.isValid() && next > now)
         wake = earlier(wake, next);
-    rearm(wake);
+    rearm(wake, next);
 }
 
-void OperationPoller::rearm(const QDateTime &wakeAt)
+void OperationPoller::rearm(const QDateTime &wakeAt, const QDateTime &nextDue)
 {
     if (!wakeAt.isValid()) {
         m_timer.stop();
@@ -258,7 +258,7 @@ void OperationPoller::rearm(const QDateTime &wakeAt)
         const qint64 delay = std::max<qint64>(0, m_clock.now().msecsTo(wakeAt));
         m_timer.start(static_cast<int>(std::min<qint64>(delay, std::numeric_limits<int>::max())));
     }
-    emit scheduleChanged(nextPollAt());
+    emit scheduleChanged(nextDue); // computed by the caller: it walks every operation
 }
 
 QDateTime OperationPoller::nextPollAt() const
