@@ -120,9 +120,23 @@ int main(int argc, char *argv[])
     QUrl graphUrl(parser.value(QStringLiteral("graph-url")), QUrl::StrictMode);
     QString token = qEnvironmentVariable("TEAMSOPS_TOKEN").trimmed();
     std::chrono::milliseconds interval = demo ? std::chrono::seconds(2) : std::chrono::seconds(30);
-    if (parser.isSet(QStringLiteral("interval")))
-        interval = std::chrono::milliseconds(
-            static_cast<qint64>(parser.value(QStringLiteral("interval")).toDouble() * 1000));
+    // Numbers that do not parse are refused, as teamsops-cli does, not silently clamped.
+    bool ok = true;
+    if (parser.isSet(QStringLiteral("interval"))) {
+        const double seconds = parser.value(QStringLiteral("interval")).toDouble(&ok);
+        if (!ok || seconds <= 0) {
+            qCritical("--interval takes a positive number of seconds");
+            return 1;
+        }
+        interval = std::chrono::milliseconds(static_cast<qint64>(seconds * 1000));
+    }
+    const int tenantBudget = parser.value(QStringLiteral("tenant-budget")).toInt(&ok);
+    const bool tenantOk = ok && tenantBudget > 0;
+    const int teamBudget = parser.value(QStringLiteral("team-budget")).toInt(&ok);
+    if (!tenantOk || !ok || teamBudget <= 0) {
+        qCritical("--tenant-budget and --team-budget take a whole number of requests per second");
+        return 1;
+    }
 
     SystemClock clock;
     std::unique_ptr<SimTenant> tenant;
@@ -150,8 +164,7 @@ int main(int argc, char *argv[])
     GraphClient client(graphUrl, [&token] { return token; });
     OperationPoller poller(client, clock);
     poller.setInterval(interval);
-    poller.setBudget(parser.value(QStringLiteral("tenant-budget")).toInt(),
-                     parser.value(QStringLiteral("team-budget")).toInt());
+    poller.setBudget(tenantBudget, teamBudget);
     // Offline detection matters for the real service; the loopback simulator is always there.
     std::unique_ptr<NetworkMonitor> network;
     if (!client.talksToLoopback())
