@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "graphclient.h"
 #include "operationpoller.h"
+#include "operationstore.h"
 #include "simserver.h"
 #include "simtenant.h"
 
@@ -166,7 +167,8 @@ Result runTeamsOps(const World &world, double span)
 {
     Harness h(world);
     GraphClient client(h.server.baseUrl(), [] { return QStringLiteral("bench-token"); });
-    OperationPoller poller(client, h.clock);
+    OperationStore store;
+    OperationPoller poller(client, h.clock, store);
     poller.setInterval(kInterval);
     const QDateTime start = h.clock.now();
     Sightings seen;

@@ -13,10 +13,12 @@
 
 using namespace std::chrono;
 
-OperationPoller::OperationPoller(GraphClient &client, Clock &clock, QObject *parent)
+OperationPoller::OperationPoller(GraphClient &client, Clock &clock, OperationStore &store,
+                                 QObject *parent)
     : QObject(parent)
     , m_client(client)
     , m_clock(clock)
+    , m_store(store)
     , m_interval(kServiceFloor)
     , m_effectiveInterval(kServiceFloor)
     , m_slotSpacing(kServiceFloor)
@@ -56,35 +58,28 @@ OperationPoller::TeamState &OperationPoller::team(const QString &teamKey)
     return *it;
 }
 
-WatchedOperation *OperationPoller::operation(const QString &key)
-{
-    const auto it = m_indexByKey.constFind(key);
-    return it == m_indexByKey.cend() ? nullptr : &m_operations[*it];
-}
-
 bool OperationPoller::watch(const OperationRef &ref, const QString &locationText)
 {
-    if (m_indexByKey.contains(ref.key()))
-        return false;
     WatchedOperation operation;
     operation.ref = ref;
     operation.locationText = locationText.isEmpty() ? ref.location() : locationText.trimmed();
     operation.nextPollAt = m_clock.now();
-    m_indexByKey.insert(ref.key(), m_operations.size());
-    m_operationsByTeam[ref.teamId.toLower()].append(m_operations.size());
-    m_operations.append(operation);
+    if (!m_store.add(std::move(operation)))
+        return false;
     m_reportedAllTerminal = false;
-    emit operationAdded(m_operations.constLast());
-    // Send from the event loop, so a caller adding many operations sees them go out together
-    // (and thousands of watch() calls cost one planning pass, not one each).
-    if (!m_planningQueued) {
-        m_planningQueued = true;
-        QTimer::singleShot(0, this, [this] {
-            m_planningQueued = false;
-            pollDue();
-        });
-    }
+    schedulePlanning(); // so a caller adding many operations sees them go out together
     return true;
+}
+
+void OperationPoller::schedulePlanning()
+{
+    if (m_planningQueued)
+        return;
+    m_planningQueued = true;
+    QTimer::singleShot(0, this, [this] {
+        m_planningQueued = false;
+        pollDue();
+    });
 }
 
 void OperationPoller::retry(const OperationRef &ref)
@@ -105,27 +100,23 @@ QDateTime OperationPoller::requestPoll(WatchedOperation &op, milliseconds floor)
     op.nextPollAt =
         op.lastSentAt.isValid() ? std::max(now, op.lastSentAt.addMSecs(floor.count())) : now;
     op.pollRequested = true; // skips the slot queue, not the floor or the budget
-    emit operationStateChanged(op);
-    pollDue();
+    schedulePlanning();
     return op.inFlight ? now : op.nextPollAt;
 }
 
 bool OperationPoller::unwatch(const OperationRef &ref)
 {
-    const auto it = m_indexByKey.constFind(ref.key());
-    if (it == m_indexByKey.cend())
-        return false;
-    const QString key = ref.key();
-    m_operations.removeAt(*it);
-    // Indices after the removed one moved down: rebuild both indexes.
-    m_indexByKey.clear();
-    m_operationsByTeam.clear();
-    for (qsizetype i = 0; i < m_operations.size(); ++i) {
-        m_indexByKey.insert(m_operations.at(i).ref.key(), i);
-        m_operationsByTeam[m_operations.at(i).ref.teamId.toLower()].append(i);
-    }
-    emit operationRemoved(key);
-    return true;
+    return unwatch(QList<OperationRef>{ref}) == 1;
+}
+
+qsizetype OperationPoller::unwatch(const QList<OperationRef> &refs)
+{
+    QStringList keys;
+    keys.reserve(refs.size());
+    for (const OperationRef &ref : refs)
+        keys.append(ref.key());
+    // A reply still in flight for a removed operation finds no record and is dropped.
+    return m_store.remove(keys);
 }
 
 void OperationPoller::setWatching(const OperationRef &ref, bool watching)
@@ -143,8 +134,7 @@ void OperationPoller::setWatching(const OperationRef &ref, bool watching)
     } else {
         return;
     }
-    emit operationStateChanged(*op);
-    pollDue();
+    schedulePlanning();
 }
 
 QDateTime OperationPoller::pollNow(const OperationRef &ref)
@@ -156,15 +146,10 @@ QDateTime OperationPoller::pollNow(const OperationRef &ref)
     return requestPoll(*op, minimumInterval());
 }
 
-const WatchedOperation *OperationPoller::find(const OperationRef &ref) const
-{
-    const auto it = m_indexByKey.constFind(ref.key());
-    return it == m_indexByKey.cend() ? nullptr : &m_operations.at(*it);
-}
-
 bool OperationPoller::allTerminal() const
 {
-    return std::none_of(m_operations.cbegin(), m_operations.cend(),
+    const QList<WatchedOperation> &records = m_store.records();
+    return std::none_of(records.cbegin(), records.cend(),
                         [](const WatchedOperation &op) { return op.isPolled(); });
 }
 
@@ -172,9 +157,10 @@ void OperationPoller::resume()
 {
     m_pausedForSignIn = false;
     const QDateTime now = m_clock.now();
-    for (WatchedOperation &operation : m_operations) {
-        if (operation.isPolled())
-            operation.nextPollAt = std::min(operation.nextPollAt, now);
+    for (qsizetype i = 0; i < m_store.size(); ++i) {
+        const WatchedOperation &operation = m_store.at(i);
+        if (operation.isPolled() && operation.nextPollAt > now)
+            m_store.edit(i).nextPollAt = now;
     }
     pollDue();
 }
@@ -246,7 +232,7 @@ void OperationPoller::handleListPage(const Work &work, const QDateTime &, const 
     TeamState &state = team(work.key);
     state.listInFlight = false;
     const QDateTime now = m_clock.now();
-    const QList<qsizetype> members = m_operationsByTeam.value(work.key);
+    const QList<qsizetype> members = m_store.indexesOfTeam(work.key);
 
     const QJsonObject page = QJsonDocument::fromJson(reply.body).object();
     const bool readable = reply.ok() && page.value(QLatin1String("value")).isArray();
@@ -280,8 +266,8 @@ void OperationPoller::handleListPage(const Work &work, const QDateTime &, const 
                 now.addMSecs(std::max(backoff(state.consecutiveFailures), m_interval).count());
         }
         for (const qsizetype index : members) {
-            WatchedOperation &op = m_operations[index];
-            if (op.isPolled() && !op.inFlight) {
+            if (m_store.at(index).isPolled() && !m_store.at(index).inFlight) {
+                WatchedOperation &op = m_store.edit(index);
                 op.missingFromList = state.listUnsupported; // owed a poll of its own, now
                 op.lastFailure = failure.failure;
                 op.lastFailureMessage = failure.describe();
@@ -298,10 +284,11 @@ void OperationPoller::handleListPage(const Work &work, const QDateTime &, const 
         const OperationParseResult parsed = parseOperation(value.toObject());
         if (!parsed.operation)
             continue;
-        WatchedOperation *op =
-            operation(work.key + QLatin1Char('/') + parsed.operation->id.toLower());
-        if (!op || !op->isPolled() || op->inFlight)
+        const QString key = work.key + QLatin1Char('/') + parsed.operation->id.toLower();
+        const WatchedOperation *member = m_store.find(key);
+        if (!member || !member->isPolled() || member->inFlight)
             continue;
+        WatchedOperation *op = operation(key);
         op->lastPolledAt = now;
         op->lastReply = QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
         ++op->polls;
@@ -318,8 +305,9 @@ void OperationPoller::handleListPage(const Work &work, const QDateTime &, const 
     ++state.listingsCompleted;
     // Operations the list left out (too new, or listed elsewhere) are asked for directly.
     for (const qsizetype index : members) {
-        WatchedOperation &op = m_operations[index];
-        if (op.isPolled() && !op.inFlight && !state.seenInListing.contains(op.ref.key())) {
+        const WatchedOperation &member = m_store.at(index);
+        if (member.isPolled() && !member.inFlight && !state.seenInListing.contains(member.key)) {
+            WatchedOperation &op = m_store.edit(index);
             op.missingFromList = true;
             op.nextPollAt = std::min(op.nextPollAt, now);
         }
@@ -332,7 +320,7 @@ void OperationPoller::finishRound(PollRound &round)
         round.finishedAt = m_clock.now();
         emit roundFinished(round);
     }
-    if (!m_reportedAllTerminal && !m_operations.isEmpty() && allTerminal()) {
+    if (!m_reportedAllTerminal && !m_store.isEmpty() && allTerminal()) {
         m_reportedAllTerminal = true;
         emit allOperationsTerminal();
     }

@@ -4,7 +4,9 @@
 #include "graphreply.h"
 #include "operation.h"
 #include "operationref.h"
+#include "operationstore.h"
 #include "ratewindow.h"
+#include "watchedoperation.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -17,53 +19,6 @@
 #include <optional>
 
 class Clock;
-
-// One observed change of an operation, for its history.
-struct StatusChange
-{
-    QDateTime seenAt;
-    QString statusRaw;
-    OperationStatus status = OperationStatus::Unrecognized;
-    int attemptsCount = 0;
-    std::optional<OperationError> error;
-};
-
-// What the poller knows of one watched operation.
-struct WatchedOperation
-{
-    // Whether the operation is still polled. AccessDenied and NotFound stop it until retry();
-    // Paused is the admin's choice (stop watching), undone by setWatching(true).
-    enum class Watch
-    {
-        Active,
-        AccessDenied,
-        NotFound,
-        Paused
-    };
-
-    OperationRef ref;
-    QString locationText; // as the user gave it
-    std::optional<Operation> latest;
-    Watch watch = Watch::Active;
-    QDateTime nextPollAt;    // not polled before this
-    QDateTime lastSentAt;    // when the last poll went out
-    QDateTime lastPolledAt;  // when the last answer arrived
-    QDateTime lastChangedAt; // when status, attempts or error last changed
-    bool inFlight = false;
-    bool missingFromList = false; // the team's list did not include it: ask for it directly
-    int polls = 0;
-    int consecutiveFailures = 0;
-    int consecutiveNotFound = 0;
-    QDateTime firstNotFoundAt;
-    GraphFailure lastFailure = GraphFailure::None;
-    QString lastFailureMessage;
-    bool pollRequested = false;  // "Poll now": goes out as soon as the floor allows
-    QByteArray lastReply;        // the operation's JSON as last received
-    QList<StatusChange> history; // every observed change, oldest first
-
-    bool isTerminal() const { return latest && latest->isTerminal(); }
-    bool isPolled() const { return watch == Watch::Active && !isTerminal(); }
-};
 
 // What one round of polls (one batch or request and its answers) found.
 struct PollRound
@@ -85,7 +40,8 @@ struct PollRound
 //   operations, falling back to single GETs for a team whose list call fails;
 // - Retry-After is honoured for its scope (operation, team, or whole tenant), failures back off
 //   exponentially, 401 pauses everything until resume(), 403 and lasting 404 stop one operation.
-// Time comes from an injectable Clock, so tests move it by hand.
+// Time comes from an injectable Clock, so tests move it by hand. The records live in an
+// OperationStore; the poller changes them only through it.
 class OperationPoller final : public QObject
 {
     Q_OBJECT
@@ -101,7 +57,10 @@ public:
     static constexpr int kNotFoundLimit = 5;
     static constexpr std::chrono::minutes kNotFoundPatience{2};
 
-    OperationPoller(GraphClient &client, Clock &clock, QObject *parent = nullptr);
+    OperationPoller(GraphClient &client, Clock &clock, OperationStore &store,
+                    QObject *parent = nullptr);
+
+    OperationStore &store() const { return m_store; }
 
     std::chrono::milliseconds minimumInterval() const;
     // Clamped to minimumInterval(); returns the interval in force.
@@ -122,13 +81,14 @@ public:
     void retry(const OperationRef &ref);
     // Forgets an operation. False when it was not watched.
     bool unwatch(const OperationRef &ref);
+    // Forgets many at once, in one pass over the store; returns how many were watched.
+    qsizetype unwatch(const QList<OperationRef> &refs);
     // Stops or resumes polling one operation, keeping all that is known of it.
     void setWatching(const OperationRef &ref, bool watching);
     // Asks for a poll as soon as the interval floor and the budget allow; returns when that is
     // (invalid when the operation is not polled).
     QDateTime pollNow(const OperationRef &ref);
-    const QList<WatchedOperation> &operations() const { return m_operations; }
-    const WatchedOperation *find(const OperationRef &ref) const;
+    const WatchedOperation *find(const OperationRef &ref) const { return m_store.find(ref.key()); }
     bool allTerminal() const;
     int inFlightRequests() const { return m_inFlightRequests; }
 
@@ -148,10 +108,8 @@ public slots:
     void pollDue();
 
 signals:
-    void operationAdded(const WatchedOperation &operation);
-    void operationRemoved(const QString &key);
-    // Watching was stopped, resumed or retried by the admin.
-    void operationStateChanged(const WatchedOperation &operation);
+    // An answer about one operation arrived; changed when its status, attempts or error did
+    // (its record in the store has been updated already).
     void operationObserved(const WatchedOperation &operation, bool changed);
     void pollFailed(const WatchedOperation &operation, const GraphReply &reply);
     void authenticationRequired(const QString &reason);
@@ -200,6 +158,9 @@ private:
     QDateTime budgetFreeAt(const QList<Work> &waiting, const QDateTime &now);
     void dispatch(const QList<Work> &batch, const QDateTime &now);
     void rearm(const QDateTime &wakeAt, const QDateTime &nextDue);
+    // Plans from the event loop: many calls in one turn (watching thousands, stopping a
+    // selection) cost one planning pass, not one each.
+    void schedulePlanning();
 
     // Answers (operationpoller.cpp)
     void handleAnswer(const Work &work, const QDateTime &sentAt, const GraphReply &reply,
@@ -215,10 +176,12 @@ private:
     QDateTime requestPoll(WatchedOperation &op, std::chrono::milliseconds floor);
     std::chrono::milliseconds backoff(int consecutiveFailures) const;
     TeamState &team(const QString &teamKey);
-    WatchedOperation *operation(const QString &key);
+    // The record to change (marked changed in the store), or nullptr.
+    WatchedOperation *operation(const QString &key) { return m_store.edit(key); }
 
     GraphClient &m_client;
     Clock &m_clock;
+    OperationStore &m_store;
     QTimer m_timer;
     std::chrono::milliseconds m_interval;
     std::chrono::milliseconds m_effectiveInterval;
@@ -229,10 +192,7 @@ private:
     bool m_teamListsEnabled = true;
     QDateTime m_tenantRetryAt;
     int m_tenantFailures = 0;
-    QList<WatchedOperation> m_operations;
-    QHash<QString, qsizetype> m_indexByKey;
     QHash<QString, TeamState> m_teams;
-    QHash<QString, QList<qsizetype>> m_operationsByTeam;
     int m_inFlightRequests = 0;
     int m_nextBatchId = 0;
     bool m_pausedForSignIn = false;

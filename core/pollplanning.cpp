@@ -62,8 +62,8 @@ bool OperationPoller::usesTeamList(const QString &teamKey) const
         return false;
     const bool neverListed = teamNeverListed(teamKey);
     int listed = 0;
-    for (const qsizetype index : m_operationsByTeam.value(teamKey)) {
-        const WatchedOperation &op = m_operations.at(index);
+    for (const qsizetype index : m_store.indexesOfTeam(teamKey)) {
+        const WatchedOperation &op = m_store.at(index);
         if (op.isPolled() && (op.polls > 0 || neverListed) && !op.missingFromList)
             ++listed;
     }
@@ -76,10 +76,10 @@ void OperationPoller::updateCycle(const QDateTime &)
 {
     int cost = 0;
     int busiestTeam = 0;
-    for (auto it = m_operationsByTeam.cbegin(); it != m_operationsByTeam.cend(); ++it) {
+    for (auto it = m_store.teams().cbegin(); it != m_store.teams().cend(); ++it) {
         int active = 0;
         for (const qsizetype index : it.value())
-            active += m_operations.at(index).isPolled() ? 1 : 0;
+            active += m_store.at(index).isPolled() ? 1 : 0;
         if (active == 0)
             continue;
         const int teamCost =
@@ -102,7 +102,7 @@ QList<OperationPoller::Work> OperationPoller::dueWork(const QDateTime &now) cons
 {
     const milliseconds headStart = m_effectiveInterval / 2;
     QList<Work> work;
-    for (auto it = m_operationsByTeam.cbegin(); it != m_operationsByTeam.cend(); ++it) {
+    for (auto it = m_store.teams().cbegin(); it != m_store.teams().cend(); ++it) {
         const QString &teamKey = it.key();
         const TeamState *state =
             m_teams.contains(teamKey) ? &m_teams.find(teamKey).value() : nullptr;
@@ -113,7 +113,7 @@ QList<OperationPoller::Work> OperationPoller::dueWork(const QDateTime &now) cons
         bool lively = false;
         QDateTime membersDue; // the list waits until every member may be polled again
         for (const qsizetype index : it.value()) {
-            const WatchedOperation &op = m_operations.at(index);
+            const WatchedOperation &op = m_store.at(index);
             if (!op.isPolled() || op.inFlight)
                 continue;
             lively = lively || isLively(op, now);
@@ -266,7 +266,7 @@ QDateTime OperationPoller::nextPollAt() const
     if (m_pausedForSignIn || !m_online)
         return QDateTime();
     QDateTime next;
-    for (auto it = m_operationsByTeam.cbegin(); it != m_operationsByTeam.cend(); ++it) {
+    for (auto it = m_store.teams().cbegin(); it != m_store.teams().cend(); ++it) {
         const auto state = m_teams.constFind(it.key());
         const QDateTime teamRetry = state == m_teams.cend() ? QDateTime() : state->retryAt;
         const bool listed = usesTeamList(it.key());
@@ -274,7 +274,7 @@ QDateTime OperationPoller::nextPollAt() const
         bool listPending = false;
         QDateTime membersDue;
         for (const qsizetype index : it.value()) {
-            const WatchedOperation &op = m_operations.at(index);
+            const WatchedOperation &op = m_store.at(index);
             if (!op.isPolled() || op.inFlight)
                 continue;
             const bool urgent = isUrgent(op, listed, neverListed);
@@ -317,7 +317,7 @@ void OperationPoller::dispatch(const QList<Work> &batch, const QDateTime &sentAt
             state.pendingPage = QUrl();
         } else {
             WatchedOperation *op = operation(work.key);
-            team(op->ref.teamId.toLower()).window.record(sentAt);
+            team(work.key.section(QLatin1Char('/'), 0, 0)).window.record(sentAt);
             op->inFlight = true;
             op->lastSentAt = sentAt;
         }

@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "graphclient.h"
 #include "networkmonitor.h"
+#include "operationcategory.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -109,7 +110,7 @@ bool WatchSession::start()
     const QString token = m_options.token;
     m_client = new GraphClient(
         m_options.graphUrl, [token] { return token; }, this);
-    m_poller = new OperationPoller(*m_client, m_clock, this);
+    m_poller = new OperationPoller(*m_client, m_clock, m_store, this);
     m_poller->setBudget(m_options.tenantBudget, m_options.teamBudget);
     if (!m_client->talksToLoopback())
         new NetworkMonitor(*m_poller, this);
@@ -126,9 +127,9 @@ bool WatchSession::start()
         if (effective == m_announcedInterval || effective <= m_poller->interval())
             return;
         m_announcedInterval = effective;
-        m_err << "note: " << m_poller->operations().size() << " operations at "
-              << m_poller->tenantBudget() << " requests/s: each is polled every "
-              << duration<double>(effective).count() << " s" << Qt::endl;
+        m_err << "note: " << m_store.size() << " operations at " << m_poller->tenantBudget()
+              << " requests/s: each is polled every " << duration<double>(effective).count() << " s"
+              << Qt::endl;
     });
     connect(m_poller, &OperationPoller::onlineChanged, this, [this](bool online) {
         m_err << (online ? "note: back online, polling again" : "note: offline, polling paused")
@@ -142,9 +143,9 @@ bool WatchSession::start()
     });
     connect(m_poller, &OperationPoller::allOperationsTerminal, this, [this] {
         // Failed, access denied and not found all mean "not done as asked".
-        const auto &ops = m_poller->operations();
+        const auto &ops = m_store.records();
         const bool allSucceeded = std::all_of(ops.cbegin(), ops.cend(), [](const auto &op) {
-            return op.latest && op.latest->status == OperationStatus::Succeeded;
+            return outcomeOf(op) == OperationOutcome::Succeeded;
         });
         finish(allSucceeded ? AllSucceeded : SomeFailed);
     });

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "operationpoller.h"
+#include "operationstore.h"
 
 #include <QObject>
 #include <QStringList>
@@ -62,6 +63,7 @@ private:
     QTextStream &m_out;
     QTextStream &m_err;
     GraphClient *m_client = nullptr;
+    OperationStore m_store;
     OperationPoller *m_poller = nullptr;
     QTimer m_timeout;
     QHash<QString, QString> m_lastWarning;

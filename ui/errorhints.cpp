@@ -1,6 +1,6 @@
 #include "errorhints.h"
 
-#include "operationpoller.h"
+#include "watchedoperation.h"
 
 #include <QCoreApplication>
 

@@ -1,7 +1,7 @@
 #include "filtersidebar.h"
 
+#include "operationcounts.h"
 #include "operationpresentation.h"
-#include "operationtablemodel.h"
 
 namespace {
 
@@ -63,21 +63,12 @@ void FilterSidebar::select(OperationCategory category)
     }
 }
 
-void FilterSidebar::refreshCounts(const OperationTableModel &model)
+void FilterSidebar::showCounts(const OperationCounts &counts)
 {
     m_categoryCounts.clear();
-    m_typeCounts.clear();
-    for (int row = 0; row < model.rowCount(); ++row) {
-        const QModelIndex index = model.index(row, 0);
-        const int categories = index.data(OperationTableModel::CategoryRole).toInt();
-        for (const OperationCategory category : kCategories) {
-            if (category == OperationCategory::All || (categories & int(category)))
-                ++m_categoryCounts[int(category)];
-        }
-        const QString type = index.data(OperationTableModel::TypeRole).toString();
-        if (!type.isEmpty())
-            ++m_typeCounts[type];
-    }
+    for (const OperationCategory category : kCategories)
+        m_categoryCounts.insert(int(category), counts.count(category));
+    m_typeCounts = counts.types();
 
     for (int row = 0; row < count(); ++row) {
         QListWidgetItem *entry = item(row);

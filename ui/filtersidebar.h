@@ -1,10 +1,10 @@
 #pragma once
 
-#include "operationfilter.h"
+#include "operationcategory.h"
 
 #include <QListWidget>
 
-class OperationTableModel;
+class OperationCounts;
 
 // The left-hand filters, as in qBittorrent's transfer list: by status (with "Needs attention")
 // and by operation type, each with a live count.
@@ -15,8 +15,8 @@ class FilterSidebar final : public QListWidget
 public:
     explicit FilterSidebar(QWidget *parent = nullptr);
 
-    // Recounts from the model (the caller decides how often; it walks every row).
-    void refreshCounts(const OperationTableModel &model);
+    // Shows the counts (kept up to date by OperationCounts, so this walks no rows).
+    void showCounts(const OperationCounts &counts);
     // The count shown beside a filter, for tests and tooltips.
     int countOf(OperationCategory category) const { return m_categoryCounts.value(int(category)); }
     int countOfType(const QString &operationTypeRaw) const

@@ -7,9 +7,11 @@
 #include "graphclient.h"
 #include "notifier.h"
 #include "operationactions.h"
+#include "operationcounts.h"
 #include "operationpoller.h"
 #include "operationpresentation.h"
 #include "operationsortproxy.h"
+#include "operationstore.h"
 #include "operationtablemodel.h"
 #include "teamoperations.h"
 
@@ -33,8 +35,10 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     : QMainWindow(parent)
     , m_client(client)
     , m_poller(poller)
+    , m_store(poller.store())
     , m_clock(clock)
-    , m_model(new OperationTableModel(clock, this))
+    , m_counts(new OperationCounts(poller.store(), this))
+    , m_model(new OperationTableModel(poller.store(), clock, this))
     , m_proxy(new OperationSortProxy(this))
     , m_table(new QTableView(this))
     , m_sidebar(new FilterSidebar(this))
@@ -56,7 +60,6 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     setWindowIcon(OperationPresentation::appIcon());
     resize(1400, 880);
 
-    m_model->bindTo(poller);
     m_proxy->setSourceModel(m_model);
 
     m_table->setObjectName(QStringLiteral("operationsTable"));
@@ -156,18 +159,12 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
                 m_proxy->setType(type);
             });
     connect(m_search, &QLineEdit::textChanged, m_proxy, &OperationSortProxy::setSearchText);
-    // Counting walks every row: bursts of changes make one recount.
-    m_countsTimer.setSingleShot(true);
-    m_countsTimer.setInterval(200);
-    connect(&m_countsTimer, &QTimer::timeout, this, [this] { m_sidebar->refreshCounts(*m_model); });
-    // Not restarted while pending, so a steady stream of changes still gets counted.
-    const auto recount = [this] {
-        if (!m_countsTimer.isActive())
-            m_countsTimer.start();
-    };
-    connect(m_model, &QAbstractItemModel::rowsInserted, this, recount);
-    connect(m_model, &QAbstractItemModel::rowsRemoved, this, recount);
-    connect(m_model, &QAbstractItemModel::dataChanged, this, recount);
+    // The counts follow the store once per turn of the event loop; showing them walks no rows.
+    connect(m_counts, &OperationCounts::countsChanged, this, [this] {
+        m_sidebar->showCounts(*m_counts);
+        refreshCounts();
+    });
+    m_sidebar->showCounts(*m_counts);
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::refreshDetails);
@@ -199,7 +196,10 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     m_lastPollLabel->setText(tr("Waiting for the first poll…"));
 
     connect(&poller, &OperationPoller::roundFinished, this, &MainWindow::showRound);
-    connect(&poller, &OperationPoller::scheduleChanged, this, &MainWindow::refreshStatusBar);
+    connect(&poller, &OperationPoller::scheduleChanged, this, [this](const QDateTime &next) {
+        m_nextPollAt = next;
+        refreshStatusBar();
+    });
     connect(&poller, &OperationPoller::onlineChanged, this, &MainWindow::refreshStatusBar);
     connect(&poller, &OperationPoller::authenticationRequired, this, [this](const QString &why) {
         showBanner(tr("<b>Microsoft Graph refused the access token</b> (%1). Polling is paused and "
@@ -219,6 +219,7 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
         refreshDetails(); // its timeline grows while the operation runs
     });
     m_tick.start();
+    m_nextPollAt = poller.nextPollAt();
     refreshStatusBar();
     restoreLayout();
 }
@@ -448,7 +449,7 @@ void MainWindow::showRound(const PollRound &round)
 void MainWindow::refreshStatusBar()
 {
     const QDateTime now = m_clock.now();
-    const QDateTime next = m_poller.nextPollAt();
+    const QDateTime next = m_nextPollAt; // as the poller last said: asking walks every record
     const qint64 every = duration_cast<seconds>(m_poller.effectiveInterval()).count();
     // Say when the budget, not the chosen interval, sets the pace.
     const QString cadence = m_poller.effectiveInterval() > m_poller.interval()
@@ -462,7 +463,7 @@ void MainWindow::refreshStatusBar()
         const qint64 in = std::max<qint64>(0, (now.msecsTo(next) + 999) / 1000);
         m_scheduleLabel->setText(in == 0 ? tr("Polling now (%1)").arg(cadence)
                                          : tr("Next poll in %1 s (%2)").arg(in).arg(cadence));
-    } else if (m_model->rowCount() > 0 && m_poller.allTerminal()) {
+    } else if (m_counts->total() > 0 && m_counts->count(OperationOutcome::Pending) == 0) {
         m_scheduleLabel->setText(tr("All operations finished"));
     } else {
         m_scheduleLabel->setText(m_model->rowCount() > 0 ? tr("Polling now…")
@@ -480,18 +481,14 @@ void MainWindow::refreshStatusBar()
     }
     m_notice->setVisible(!m_poller.isOnline() || throttledUntil.isValid());
 
-    int running = 0, succeeded = 0, failed = 0;
-    for (const WatchedOperation &operation : m_poller.operations()) {
-        if (operation.isPolled())
-            ++running;
-        else if (operation.latest->status == OperationStatus::Succeeded)
-            ++succeeded;
-        else
-            ++failed;
-    }
+    refreshCounts();
+}
+
+void MainWindow::refreshCounts()
+{
     m_countsLabel->setText(tr("%1 operations: %2 watched, %3 succeeded, %4 failed or stopped")
-                               .arg(m_poller.operations().size())
-                               .arg(running)
-                               .arg(succeeded)
-                               .arg(failed));
+                               .arg(m_counts->total())
+                               .arg(m_counts->count(OperationOutcome::Pending))
+                               .arg(m_counts->count(OperationOutcome::Succeeded))
+                               .arg(m_counts->count(OperationOutcome::NotSucceeded)));
 }

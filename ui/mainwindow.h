@@ -14,8 +14,10 @@ class FilterSidebar;
 class GraphClient;
 class Notifier;
 class OperationActions;
+class OperationCounts;
 class OperationPoller;
 class OperationSortProxy;
+class OperationStore;
 class OperationTableModel;
 class QLabel;
 class QLineEdit;
@@ -49,6 +51,7 @@ public:
     OperationSortProxy *proxy() const { return m_proxy; }
     QTableView *table() const { return m_table; }
     FilterSidebar *sidebar() const { return m_sidebar; }
+    OperationCounts *counts() const { return m_counts; }
     DetailsPane *details() const { return m_details; }
     OperationActions *actions() const { return m_actions; }
     Notifier *notifier() const { return m_notifier; }
@@ -72,13 +75,16 @@ protected:
 private:
     void buildMenus();
     void refreshStatusBar();
+    void refreshCounts();
     void refreshDetails();
     void showRound(const PollRound &round);
     void showNotice(const QString &key, const QString &text);
 
     GraphClient &m_client;
     OperationPoller &m_poller;
+    OperationStore &m_store;
     Clock &m_clock;
+    OperationCounts *m_counts;
     OperationTableModel *m_model;
     OperationSortProxy *m_proxy;
     QTableView *m_table;
@@ -89,7 +95,6 @@ private:
     QLineEdit *m_search;
     QSplitter *m_mainSplitter;
     QSplitter *m_rightSplitter;
-    QTimer m_countsTimer;
     QLabel *m_notification; // in-window notice when there is no system tray
     QString m_notificationKey;
     QLabel *m_banner;
@@ -99,6 +104,7 @@ private:
     QLabel *m_countsLabel;
     QLabel *m_accountLabel;
     QTimer m_tick;
+    QDateTime m_nextPollAt;
     TeamCardDialog::UrlOpener m_urlOpener;
     QHash<QString, QPointer<TeamCardDialog>> m_openCards;
 };

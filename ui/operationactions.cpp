@@ -99,8 +99,7 @@ void OperationActions::removeSelected()
     QList<OperationRef> refs;
     for (const WatchedOperation *op : selected())
         refs.append(op->ref);
-    for (const OperationRef &ref : std::as_const(refs))
-        m_poller.unwatch(ref);
+    m_poller.unwatch(refs); // one pass, however many
     if (!refs.isEmpty())
         emit message(tr("Forgot %1 operation(s)").arg(refs.size()));
 }

@@ -1,7 +1,7 @@
 #include "operationpresentation.h"
 
 #include "graphreply.h"
-#include "operationpoller.h"
+#include "watchedoperation.h"
 
 #include <QCoreApplication>
 

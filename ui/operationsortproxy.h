@@ -1,6 +1,6 @@
 #pragma once
 
-#include "operationfilter.h"
+#include "operationcategory.h"
 
 #include <QSortFilterProxyModel>
 

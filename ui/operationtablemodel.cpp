@@ -1,8 +1,9 @@
 #include "operationtablemodel.h"
 
 #include "clock.h"
-#include "operationfilter.h"
+#include "operationcategory.h"
 #include "operationpresentation.h"
+#include "operationstore.h"
 
 #include <QFont>
 #include <QGuiApplication>
@@ -15,22 +16,6 @@ namespace P = OperationPresentation;
 
 namespace {
 
-// Everything a row shows, to tell whether an update changes what people see.
-bool sameOnScreen(const WatchedOperation &a, const WatchedOperation &b)
-{
-    if (a.lastFailureMessage != b.lastFailureMessage ||
-        a.latest.has_value() != b.latest.has_value())
-        return false;
-    if (!a.latest)
-        return true;
-    const Operation &x = *a.latest;
-    const Operation &y = *b.latest;
-    return x.statusRaw == y.statusRaw && x.operationTypeRaw == y.operationTypeRaw &&
-           x.attemptsCount == y.attemptsCount && x.error == y.error &&
-           x.targetResourceLocation == y.targetResourceLocation &&
-           x.createdDateTime == y.createdDateTime && x.lastActionDateTime == y.lastActionDateTime;
-}
-
 QString shortDateTime(const QDateTime &time)
 {
     if (!time.isValid())
@@ -40,110 +25,62 @@ QString shortDateTime(const QDateTime &time)
 
 } // namespace
 
-OperationTableModel::OperationTableModel(Clock &clock, QObject *parent)
+OperationTableModel::OperationTableModel(const OperationStore &store, Clock &clock, QObject *parent)
     : QAbstractTableModel(parent)
+    , m_store(store)
     , m_clock(clock)
+    , m_rowCount(int(store.announcedCount()))
 {
-    m_flushTimer.setSingleShot(true);
-    m_flushTimer.setInterval(0);
-    connect(&m_flushTimer, &QTimer::timeout, this, &OperationTableModel::flushPending);
-}
-
-void OperationTableModel::bindTo(OperationPoller &poller)
-{
-    for (const WatchedOperation &operation : poller.operations())
-        upsert(operation);
-    flushPending();
-    connect(&poller, &OperationPoller::operationAdded, this, &OperationTableModel::upsert);
-    connect(&poller, &OperationPoller::operationObserved, this,
-            [this](const WatchedOperation &operation) { upsert(operation); });
-    connect(&poller, &OperationPoller::pollFailed, this,
-            [this](const WatchedOperation &operation) { upsert(operation); });
-    connect(&poller, &OperationPoller::operationStateChanged, this, &OperationTableModel::upsert);
-    connect(&poller, &OperationPoller::operationRemoved, this, &OperationTableModel::remove);
-}
-
-void OperationTableModel::upsert(const WatchedOperation &operation)
-{
-    const QString key = operation.ref.key();
-    const auto found = m_rowByKey.constFind(key);
-    if (found != m_rowByKey.cend()) {
-        WatchedOperation &stored = m_rows[*found];
-        if (!sameOnScreen(stored, operation))
-            m_changedRows.insert(*found);
-        stored = operation;
-    } else if (const auto pending = m_pendingIndex.constFind(key);
-               pending != m_pendingIndex.cend()) {
-        m_pendingInserts[*pending] = operation;
-    } else {
-        m_pendingIndex.insert(key, m_pendingInserts.size());
-        m_pendingInserts.append(operation);
-    }
-    if (!m_flushTimer.isActive() && (!m_changedRows.isEmpty() || !m_pendingInserts.isEmpty()))
-        m_flushTimer.start();
-}
-
-void OperationTableModel::flushPending()
-{
-    m_flushTimer.stop();
-    if (!m_pendingInserts.isEmpty()) {
-        // One insertion for everything added since the last turn of the event loop.
-        const int first = static_cast<int>(m_rows.size());
-        beginInsertRows(QModelIndex(), first, first + int(m_pendingInserts.size()) - 1);
-        for (const WatchedOperation &operation : std::as_const(m_pendingInserts)) {
-            m_rowByKey.insert(operation.ref.key(), int(m_rows.size()));
-            m_keys.append(operation.ref.key());
-            m_rows.append(operation);
-        }
-        m_pendingInserts.clear();
-        m_pendingIndex.clear();
+    connect(&store, &OperationStore::added, this, [this](qsizetype first, qsizetype last) {
+        beginInsertRows(QModelIndex(), int(first), int(last));
+        m_rowCount = int(last) + 1;
         endInsertRows();
-    }
-    if (m_changedRows.isEmpty())
-        return;
-    QList<int> rows(m_changedRows.cbegin(), m_changedRows.cend());
-    m_changedRows.clear();
+    });
+    connect(&store, &OperationStore::changed, this, &OperationTableModel::forwardChanges);
+    connect(&store, &OperationStore::aboutToBeRemoved, this,
+            [this](qsizetype first, qsizetype last) {
+                beginRemoveRows(QModelIndex(), int(first), int(last));
+            });
+    connect(&store, &OperationStore::removed, this, [this](qsizetype first, qsizetype last) {
+        m_rowCount -= int(last - first + 1);
+        endRemoveRows();
+    });
+    connect(&store, &OperationStore::aboutToBeReset, this, [this] { beginResetModel(); });
+    connect(&store, &OperationStore::wasReset, this, [this] {
+        m_rowCount = int(m_store.announcedCount());
+        endResetModel();
+    });
+}
+
+void OperationTableModel::forwardChanges(const QList<qsizetype> &rows)
+{
     // When much of the table changed, one layout change (rows stay where they are, so persistent
     // indexes and the selection hold) costs less than thousands of dataChanged re-sorts.
-    if (rows.size() > std::max<qsizetype>(kBulkChangeMinimum, m_rows.size() / 100)) {
+    if (rows.size() > std::max<qsizetype>(kBulkChangeMinimum, m_rowCount / 100)) {
         emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
         emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
         return;
     }
-    // Otherwise contiguous runs of changed rows, one signal each.
-    std::sort(rows.begin(), rows.end());
+    // Otherwise contiguous runs of changed rows (they come in ascending order), one signal each.
     qsizetype start = 0;
     for (qsizetype i = 1; i <= rows.size(); ++i) {
         if (i == rows.size() || rows[i] != rows[i - 1] + 1) {
-            emit dataChanged(index(rows[start], 0), index(rows[i - 1], ColumnCount - 1));
+            emit dataChanged(index(int(rows[start]), 0), index(int(rows[i - 1]), ColumnCount - 1));
             start = i;
         }
     }
 }
 
-void OperationTableModel::remove(const QString &key)
+int OperationTableModel::rowOf(const QString &key) const
 {
-    flushPending();
-    const auto found = m_rowByKey.constFind(key);
-    if (found == m_rowByKey.cend())
-        return;
-    const int row = *found;
-    beginRemoveRows(QModelIndex(), row, row);
-    m_rows.removeAt(row);
-    m_keys.removeAt(row);
-    m_rowByKey.remove(key);
-    for (auto it = m_rowByKey.begin(); it != m_rowByKey.end(); ++it) {
-        if (*it > row)
-            --*it;
-    }
-    endRemoveRows();
-    m_changedRows.clear(); // flushed above; nothing pending refers to the old row numbers
+    const qsizetype index = m_store.indexOf(key);
+    return index < m_rowCount ? int(index) : -1;
 }
 
 bool OperationTableModel::rowLessThan(int left, int right, int column) const
 {
-    const WatchedOperation &a = m_rows.at(left);
-    const WatchedOperation &b = m_rows.at(right);
+    const WatchedOperation &a = m_store.at(left);
+    const WatchedOperation &b = m_store.at(right);
     const auto three = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
     int order = 0;
     switch (column) {
@@ -164,17 +101,17 @@ bool OperationTableModel::rowLessThan(int left, int right, int column) const
         order = QString::compare(sortData(a, column).toString(), sortData(b, column).toString());
         break;
     }
-    return order != 0 ? order < 0 : m_keys.at(left) < m_keys.at(right);
+    return order != 0 ? order < 0 : a.key < b.key;
 }
 
 const WatchedOperation *OperationTableModel::operationAt(int row) const
 {
-    return row >= 0 && row < m_rows.size() ? &m_rows.at(row) : nullptr;
+    return row >= 0 && row < m_rowCount ? &m_store.at(row) : nullptr;
 }
 
 int OperationTableModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : static_cast<int>(m_rows.size());
+    return parent.isValid() ? 0 : m_rowCount;
 }
 
 int OperationTableModel::columnCount(const QModelIndex &parent) const
@@ -204,7 +141,7 @@ QVariant OperationTableModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return QVariant();
-    const WatchedOperation &operation = m_rows.at(index.row());
+    const WatchedOperation &operation = m_store.at(index.row());
     const int column = index.column();
     const bool hasTarget = operation.latest && !operation.latest->targetResourceLocation.isEmpty();
     switch (role) {
@@ -213,7 +150,7 @@ QVariant OperationTableModel::data(const QModelIndex &index, int role) const
     case SortRole:
         return sortData(operation, column);
     case KeyRole:
-        return m_keys.at(index.row()); // cached: the sort's tie-breaker asks for it constantly
+        return operation.key;
     case CategoryRole:
         return int(categoriesOf(operation));
     case TypeRole:

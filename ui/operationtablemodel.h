@@ -1,20 +1,18 @@
 #pragma once
 
-#include "operationpoller.h"
+#include "watchedoperation.h"
 
 #include <QAbstractTableModel>
-#include <QHash>
 #include <QList>
-#include <QSet>
-#include <QTimer>
 
 class Clock;
+class OperationStore;
 
-// The watched operations as table rows, addressed by OperationRef::key(). Rows are inserted once
-// and then updated in place; the model is never reset on a poll, so selection and scroll position
-// survive. What arrives during one turn of the event loop is signalled together: one insertion
-// for the new rows, and dataChanged for contiguous runs of changed rows (or one layout change
-// when a large share of the table changed at once, which a sorted proxy handles far faster).
+// The watched operations as table rows: row i is the store's record i. The model keeps no copy
+// of any record; it forwards the store's signals, which come once per turn of the event loop:
+// one insertion for the new rows, and dataChanged for contiguous runs of changed rows (or one
+// layout change when a large share of the table changed at once, which a sorted proxy handles
+// far faster). It is never reset on a poll, so selection and scroll position survive.
 class OperationTableModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -43,22 +41,15 @@ public:
         SearchTextRole,              // id, team, target and error, lower-cased, for the search box
     };
 
-    explicit OperationTableModel(Clock &clock, QObject *parent = nullptr);
+    OperationTableModel(const OperationStore &store, Clock &clock, QObject *parent = nullptr);
 
-    // Follows a poller: rows for operations it adds, updates for what it observes.
-    void bindTo(OperationPoller &poller);
-    // Inserts a row for a new key, or updates the row in place. Signals go out from the event
-    // loop, or at flushPending(); only rows whose shown content changed are signalled.
-    void upsert(const WatchedOperation &operation);
-    void flushPending();
     static constexpr qsizetype kBulkChangeMinimum = 200;
-    void remove(const QString &key);
 
     const WatchedOperation *operationAt(int row) const;
     // The sort order of two rows by one column's raw values, the key breaking ties. What SortRole
     // gives, without building a QVariant per comparison (a sort makes millions of them).
     bool rowLessThan(int left, int right, int column) const;
-    int rowOf(const QString &key) const { return m_rowByKey.value(key, -1); }
+    int rowOf(const QString &key) const;
 
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
     int columnCount(const QModelIndex &parent = QModelIndex()) const override;
@@ -67,17 +58,13 @@ public:
                         int role = Qt::DisplayRole) const override;
 
 private:
+    void forwardChanges(const QList<qsizetype> &rows);
     QVariant displayData(const WatchedOperation &operation, int column) const;
     QVariant sortData(const WatchedOperation &operation, int column) const;
     qint64 elapsedMs(const WatchedOperation &operation) const;
     qint64 msUntilNextPoll(const WatchedOperation &operation) const;
 
+    const OperationStore &m_store;
     Clock &m_clock;
-    QList<WatchedOperation> m_rows;
-    QStringList m_keys; // m_rows[i].ref.key(), computed once
-    QHash<QString, int> m_rowByKey;
-    QList<WatchedOperation> m_pendingInserts;
-    QHash<QString, qsizetype> m_pendingIndex;
-    QSet<int> m_changedRows;
-    QTimer m_flushTimer;
+    int m_rowCount = 0; // the records the store has announced; newer ones are not rows yet
 };

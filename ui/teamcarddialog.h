@@ -1,7 +1,7 @@
 #pragma once
 
-#include "operationpoller.h"
 #include "team.h"
+#include "watchedoperation.h"
 
 #include <QDialog>
 #include <QUrl>

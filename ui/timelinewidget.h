@@ -1,6 +1,6 @@
 #pragma once
 
-#include "operationpoller.h"
+#include "watchedoperation.h"
 
 #include <QDateTime>
 #include <QWidget>

@@ -5,6 +5,7 @@
 #include "mainwindow.h"
 #include "networkmonitor.h"
 #include "operationpoller.h"
+#include "operationstore.h"
 #include "operationtablemodel.h"
 #include "simserver.h"
 #include "simtenant.h"
@@ -31,7 +32,7 @@ void saveScreenshotAfterFirstChange(MainWindow &window, OperationPoller &poller,
                              return;
                          armed = true;
                          // Show a failed clone's details, then let the window repaint.
-                         for (const WatchedOperation &op : poller.operations()) {
+                         for (const WatchedOperation &op : poller.store().records()) {
                              if (op.latest && op.latest->status == OperationStatus::Failed) {
                                  window.selectOperation(op.ref.key());
                                  break;
@@ -162,7 +163,8 @@ int main(int argc, char *argv[])
         return 1;
     }
     GraphClient client(graphUrl, [&token] { return token; });
-    OperationPoller poller(client, clock);
+    OperationStore store;
+    OperationPoller poller(client, clock, store);
     poller.setInterval(interval);
     poller.setBudget(tenantBudget, teamBudget);
     // Offline detection matters for the real service; the loopback simulator is always there.

@@ -9,6 +9,7 @@
 #include "operationactions.h"
 #include "operationpoller.h"
 #include "operationsortproxy.h"
+#include "operationstore.h"
 #include "operationtablemodel.h"
 #include "simfixture.h"
 #include "teamoperations.h"
@@ -57,7 +58,8 @@ struct Dashboard
 {
     SimFixture sim{scenario()};
     GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
-    OperationPoller poller{client, sim.clock};
+    OperationStore store;
+    OperationPoller poller{client, sim.clock, store};
     MainWindow window{client, poller, sim.clock};
 
     Dashboard()
@@ -81,11 +83,11 @@ struct Dashboard
     void settle()
     {
         QVERIFY(QTest::qWaitFor([this] {
-            const auto &ops = poller.operations();
+            const auto &ops = store.records();
             return poller.inFlightRequests() == 0 &&
                    std::all_of(ops.cbegin(), ops.cend(), [](const auto &o) { return o.polls > 0; });
         }));
-        window.model()->flushPending(); // what the event loop does next
+        store.flush(); // what the event loop does next
     }
     void advance(seconds by)
     {
@@ -105,7 +107,7 @@ struct Dashboard
         keys.sort();
         return keys;
     }
-    void recount() { window.sidebar()->refreshCounts(*window.model()); }
+    void recount() { store.flush(); } // the counts follow the store's next signals
 };
 
 class TestDashboard : public QObject
@@ -232,8 +234,8 @@ void TestDashboard::pasteAddsGoodLinesAndKeepsBadOnes()
                                    "/teams(%1)/operations(%2)\n")
                         .arg(kTeam, kClone, d.sim.base().toString(), kOther, kArchive));
     dialog->submit();
-    QCOMPARE(d.poller.operations().size(), 2); // the duplicate counts once
-    QVERIFY(dialog->isVisible());              // stays open on the bad lines...
+    QCOMPARE(d.store.records().size(), 2); // the duplicate counts once
+    QVERIFY(dialog->isVisible());          // stays open on the bad lines...
     QCOMPARE(dialog->text(),
              QStringLiteral("not a location\nhttps://evil.example.com/v1.0/teams/a/operations/b"));
     const QString errors = dialog->errorsText();
@@ -250,7 +252,7 @@ void TestDashboard::pasteAddsGoodLinesAndKeepsBadOnes()
     QVERIFY(dialog->importFile(file.fileName()));
     QVERIFY(!dialog->importFile(dir.filePath("missing.txt")));
     dialog->submit();
-    QCOMPARE(d.poller.operations().size(), 3);
+    QCOMPARE(d.store.records().size(), 3);
 }
 
 void TestDashboard::watchesAWholeTeam()
@@ -266,7 +268,7 @@ void TestDashboard::watchesAWholeTeam()
     AddDialog *dialog = d.window.openAddDialog();
     dialog->setTeamText(QStringLiteral("/teams('%1')").arg(kTeam));
     dialog->submitTeam();
-    QTRY_COMPARE(d.poller.operations().size(), 2); // kClone and kFails, from a real list call
+    QTRY_COMPARE(d.store.records().size(), 2); // kClone and kFails, from a real list call
     QVERIFY(d.sim.server.requestCount(kTeam + "/operations") >= 1);
     QVERIFY(d.window.statusBar()->currentMessage().contains("2 operation(s), 2 new"));
 }
@@ -283,13 +285,22 @@ void TestDashboard::actionsRemovePauseAndPollNow()
     // Just polled: against the simulator the floor is 100 ms, so "now" (the real service would
     // say "within 30 s").
     QCOMPARE(actions->pollSelectedNow(), QStringLiteral("Polling 1 operation(s) now"));
-    QVERIFY(d.poller.operations().at(0).pollRequested);
+    QVERIFY(d.store.records().at(0).pollRequested);
     actions->toggleWatchingSelected();
-    QCOMPARE(d.poller.operations().at(0).watch, WatchedOperation::Watch::Paused);
+    QCOMPARE(d.store.records().at(0).watch, WatchedOperation::Watch::Paused);
     QCOMPARE(d.window.model()->index(0, OperationTableModel::Status).data().toString(),
              QStringLiteral("Not started · paused"));
+    // The row is told it changed: the count and the "Needs attention" filter follow.
+    QSignalSpy rowChanged(d.window.model(), &QAbstractItemModel::dataChanged);
+    QTRY_COMPARE(d.window.sidebar()->countOf(OperationCategory::NeedsAttention), 1);
+    QCOMPARE(rowChanged.size(), 1);
+    QCOMPARE(rowChanged.first().at(0).toModelIndex().row(), 0);
+    d.window.sidebar()->select(OperationCategory::NeedsAttention);
+    QCOMPARE(d.window.proxy()->rowCount(), 1);
+    d.window.sidebar()->select(OperationCategory::All);
     actions->toggleWatchingSelected();
-    QCOMPARE(d.poller.operations().at(0).watch, WatchedOperation::Watch::Active);
+    QCOMPARE(d.store.records().at(0).watch, WatchedOperation::Watch::Active);
+    QTRY_COMPARE(d.window.sidebar()->countOf(OperationCategory::NeedsAttention), 0);
 
     actions->copySelectedLocations();
     QCOMPARE(QApplication::clipboard()->text(),
@@ -305,7 +316,7 @@ void TestDashboard::actionsRemovePauseAndPollNow()
     d.window.table()->selectAll();
     QCOMPARE(actions->selected().size(), 3);
     actions->removeSelected();
-    QCOMPARE(d.poller.operations().size(), 0);
+    QCOMPARE(d.store.records().size(), 0);
     QCOMPARE(d.window.model()->rowCount(), 0);
 }
 
@@ -370,7 +381,7 @@ void TestDashboard::shortcutsAndTheDetailsPaneWork()
             ->watch,
         WatchedOperation::Watch::Paused);
     QTest::keyClick(d.window.table(), Qt::Key_Delete);
-    QTRY_COMPARE(d.poller.operations().size(), 2);
+    QTRY_COMPARE(d.store.records().size(), 2);
 }
 
 void TestDashboard::notifiesOncePerTerminalTransition()

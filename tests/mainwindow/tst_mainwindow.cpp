@@ -3,6 +3,7 @@
 #include "mainwindow.h"
 #include "operationpoller.h"
 #include "operationsortproxy.h"
+#include "operationstore.h"
 #include "operationtablemodel.h"
 #include "simfixture.h"
 
@@ -40,7 +41,8 @@ struct Dashboard
 {
     SimFixture sim{scenario()};
     GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
-    OperationPoller poller{client, sim.clock};
+    OperationStore store;
+    OperationPoller poller{client, sim.clock, store};
     MainWindow window{client, poller, sim.clock};
     QList<QUrl> opened;
     bool browserWorks = true;
@@ -73,7 +75,7 @@ struct Dashboard
     }
     bool allRead() const
     {
-        const auto &ops = poller.operations();
+        const auto &ops = store.records();
         return poller.inFlightRequests() == 0 &&
                std::all_of(ops.cbegin(), ops.cend(),
                            [](const WatchedOperation &o) { return o.latest.has_value(); });
@@ -84,7 +86,7 @@ struct Dashboard
         sim.clock.advance(by);
         QVERIFY(poller.inFlightRequests() > 0);                 // something went out...
         QVERIFY(QTest::qWaitFor([this] { return allRead(); })); // ...and came back
-        window.model()->flushPending();
+        store.flush();
     }
     TeamCardDialog *doubleClick(const QString &op)
     {

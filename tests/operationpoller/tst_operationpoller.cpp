@@ -1,5 +1,6 @@
 #include "graphclient.h"
 #include "operationpoller.h"
+#include "operationstore.h"
 #include "simfixture.h"
 
 #include <QSignalSpy>
@@ -28,7 +29,8 @@ struct PollerRig
     SimFixture sim{scenario()};
     QString token = QStringLiteral("test-token");
     GraphClient client{sim.base(), [this] { return token; }};
-    OperationPoller poller{client, sim.clock};
+    OperationStore store;
+    OperationPoller poller{client, sim.clock, store};
     QSignalSpy observed{&poller, &OperationPoller::operationObserved};
     QSignalSpy failed{&poller, &OperationPoller::pollFailed};
 
@@ -62,6 +64,7 @@ private slots:
     void floorsTheIntervalAgainstTheRealService();
     void pollsAtOnceThenOncePerInterval();
     void reportsChangesOnlyWhenSomethingChanged();
+    void anUnchangedAnswerIsNoChange();
     void stopsPollingTerminalOperations();
     void neverOverlapsPollsOfOneOperation();
     void honoursRetryAfter();
@@ -80,7 +83,8 @@ void TestOperationPoller::floorsTheIntervalAgainstTheRealService()
 {
     ManualClock clock(QDateTime::currentDateTimeUtc());
     GraphClient graph(GraphClient::defaultBaseUrl(), [] { return QString(); });
-    OperationPoller realService(graph, clock);
+    OperationStore store;
+    OperationPoller realService(graph, clock, store);
     QCOMPARE(realService.minimumInterval(), seconds(30));
     QCOMPARE(realService.setInterval(seconds(5)), seconds(30));
     QCOMPARE(realService.setInterval(seconds(45)), seconds(45));
@@ -142,6 +146,25 @@ void TestOperationPoller::reportsChangesOnlyWhenSomethingChanged()
     QVERIFY(done.latest->error);
     QCOMPARE(done.latest->error->code, QStringLiteral("Conflict"));
     QCOMPARE(rig.observed.takeFirst().at(1).toBool(), true);
+}
+
+void TestOperationPoller::anUnchangedAnswerIsNoChange()
+{
+    // kOp stays notStarted for 10 s: answers that repeat it are no change, and add no history.
+    PollerRig rig;
+    rig.poller.setInterval(seconds(1));
+    rig.poller.watch(rig.ref(kOp));
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.observed.takeFirst().at(1).toBool(), true);
+    for (int i = 0; i < 3; ++i) {
+        rig.sim.clock.advance(seconds(1));
+        QVERIFY(rig.waitForReply());
+        const QList<QVariant> answer = rig.observed.takeFirst();
+        QCOMPARE(answer.at(0).value<WatchedOperation>().ref.operationId, kOp);
+        QCOMPARE(answer.at(1).toBool(), false);
+    }
+    QCOMPARE(rig.watched(kOp).history.size(), 1);
+    QCOMPARE(rig.watched(kOp).polls, 4);
 }
 
 void TestOperationPoller::stopsPollingTerminalOperations()
@@ -381,7 +404,7 @@ void TestOperationPoller::keepsHistoryAndTheLastReply()
 void TestOperationPoller::pausesResumesAndForgets()
 {
     PollerRig rig;
-    QSignalSpy removed(&rig.poller, &OperationPoller::operationRemoved);
+    QSignalSpy removed(&rig.store, &OperationStore::removed);
     rig.poller.setInterval(seconds(30));
     rig.poller.watch(rig.ref(kOp));
     rig.poller.watch(rig.ref(kFailing));
@@ -397,7 +420,7 @@ void TestOperationPoller::pausesResumesAndForgets()
     QVERIFY(rig.watched(kOp).latest); // what was known stays
 
     rig.poller.setWatching(rig.ref(kOp), true);
-    QVERIFY(rig.watched(kOp).inFlight); // overdue: goes at once
+    QTRY_VERIFY(rig.watched(kOp).inFlight); // overdue: goes at once
     QVERIFY(rig.waitForReply());
     QCOMPARE(rig.requestsFor(kOp), 2);
 
@@ -405,7 +428,7 @@ void TestOperationPoller::pausesResumesAndForgets()
     QVERIFY(!rig.poller.unwatch(rig.ref(kFailing)));
     QCOMPARE(removed.size(), 1);
     QVERIFY(!rig.poller.find(rig.ref(kFailing)));
-    QCOMPARE(rig.poller.operations().size(), 1);
+    QCOMPARE(rig.store.records().size(), 1);
     const int asked = rig.requestsFor(kFailing);
     rig.sim.clock.advance(seconds(60));
     QVERIFY(rig.waitForReply());
@@ -434,14 +457,15 @@ void TestOperationPoller::pollNowRespectsTheFloor()
     // Later than the floor: at once.
     rig.sim.clock.advance(seconds(10));
     QCOMPARE(rig.poller.pollNow(rig.ref(kOp)), rig.sim.clock.now());
-    QVERIFY(rig.watched(kOp).inFlight);
+    QTRY_VERIFY(rig.watched(kOp).inFlight);
     QVERIFY(rig.waitForReply());
     QCOMPARE(rig.requestsFor(kOp), 3);
 
     // Against the real service the floor is 30 s whatever the interval.
     ManualClock clock(QDateTime::currentDateTimeUtc());
     GraphClient graph(GraphClient::defaultBaseUrl(), [] { return QString(); });
-    OperationPoller real(graph, clock);
+    OperationStore store;
+    OperationPoller real(graph, clock, store);
     QCOMPARE(real.minimumInterval(), seconds(30));
 }
 

@@ -2,6 +2,7 @@
 // failures, against the simulator over real loopback HTTP on a manual clock.
 #include "graphclient.h"
 #include "operationpoller.h"
+#include "operationstore.h"
 #include "simfixture.h"
 
 #include <QSignalSpy>
@@ -43,7 +44,8 @@ struct Rig
 {
     SimFixture sim;
     GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
-    OperationPoller poller{client, sim.clock};
+    OperationStore store;
+    OperationPoller poller{client, sim.clock, store};
 
     explicit Rig(const QJsonObject &scenario)
         : sim(scenario)
@@ -289,7 +291,7 @@ void TestPollScheduler::readsATeamWithOneListAndPagesThroughIt()
         QVERIFY2(r.path.endsWith(teamId(0) + "/operations"), qPrintable(r.path));
     QCOMPARE(gets.at(3).at, gets.at(0).at.addSecs(30));
     QCOMPARE(gets.at(6).at, gets.at(0).at.addSecs(60));
-    for (const WatchedOperation &op : rig.poller.operations())
+    for (const WatchedOperation &op : rig.store.records())
         QCOMPARE(op.polls, 3);
     QCOMPARE(rig.sim.server.throttled(), 0);
 }
@@ -406,7 +408,7 @@ void TestPollScheduler::pausesWhileOffline()
     rig.poller.setOnline(true);
     rig.settle();
     QVERIFY(rig.sim.server.requestCount() > before);
-    for (const WatchedOperation &op : rig.poller.operations())
+    for (const WatchedOperation &op : rig.store.records())
         QVERIFY(op.latest);
 }
 

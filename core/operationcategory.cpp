@@ -1,6 +1,6 @@
-#include "operationfilter.h"
+#include "operationcategory.h"
 
-#include "operationpoller.h"
+#include "watchedoperation.h"
 
 #include <QCoreApplication>
 
@@ -32,26 +32,36 @@ OperationCategories categoriesOf(const WatchedOperation &operation)
     return categories;
 }
 
+OperationOutcome outcomeOf(const WatchedOperation &operation)
+{
+    if (operation.isPolled())
+        return OperationOutcome::Pending;
+    // A paused operation that had already succeeded still succeeded.
+    return operation.latest && operation.latest->status == OperationStatus::Succeeded
+               ? OperationOutcome::Succeeded
+               : OperationOutcome::NotSucceeded;
+}
+
 QString categoryName(OperationCategory category)
 {
-    const char *name = "All";
+    const char *name = QT_TRANSLATE_NOOP("OperationCategory", "All");
     switch (category) {
     case OperationCategory::All:
         break;
     case OperationCategory::NotStarted:
-        name = "Not started";
+        name = QT_TRANSLATE_NOOP("OperationCategory", "Not started");
         break;
     case OperationCategory::InProgress:
-        name = "In progress";
+        name = QT_TRANSLATE_NOOP("OperationCategory", "In progress");
         break;
     case OperationCategory::Succeeded:
-        name = "Succeeded";
+        name = QT_TRANSLATE_NOOP("OperationCategory", "Succeeded");
         break;
     case OperationCategory::Failed:
-        name = "Failed";
+        name = QT_TRANSLATE_NOOP("OperationCategory", "Failed");
         break;
     case OperationCategory::NeedsAttention:
-        name = "Needs attention";
+        name = QT_TRANSLATE_NOOP("OperationCategory", "Needs attention");
         break;
     }
     return QCoreApplication::translate("OperationCategory", name);
