@@ -89,8 +89,14 @@ QString GraphReply::describe() const
         text += QStringLiteral(": ") + errorCode;
     if (!errorMessage.isEmpty())
         text += (errorCode.isEmpty() ? QStringLiteral(": ") : QStringLiteral(" — ")) + errorMessage;
-    if (retryAfter)
+    if (retryAfter && *retryAfter > kRetryAfterCap) {
+        text += QStringLiteral(" (asked to retry after %1 s; waiting %2 s, the most TeamsOps "
+                               "waits)")
+                    .arg(retryAfter->count())
+                    .arg(kRetryAfterCap.count());
+    } else if (retryAfter) {
         text += QStringLiteral(" (retry after %1 s)").arg(retryAfter->count());
+    }
     return text;
 }
 
@@ -219,8 +225,8 @@ GraphReply GraphClient::toGraphReply(QNetworkReply *reply, bool tooLarge) const
     out.httpStatus = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     out.location = reply->rawHeader("Location");
     out.contentLocation = reply->rawHeader("Content-Location");
-    out.retryAfter =
-        parseRetryAfter(reply->rawHeader("Retry-After"), QDateTime::currentDateTimeUtc());
+    out.retryAfterHeader = reply->rawHeader("Retry-After");
+    out.retryAfter = parseRetryAfter(out.retryAfterHeader, QDateTime::currentDateTimeUtc());
     if (tooLarge) {
         out.failure = GraphFailure::TooLarge;
         out.errorMessage = QStringLiteral("the reply was larger than %1 bytes and was dropped")
@@ -296,9 +302,15 @@ void GraphClient::getBatch(const QList<BatchGet> &requests, QObject *receiver, B
                                    : QByteArray::fromBase64(body.toString().toLatin1());
                  const QJsonObject headers = response.value(QLatin1String("headers")).toObject();
                  for (auto it = headers.begin(); it != headers.end(); ++it) {
-                     if (it.key().compare(QLatin1String("Retry-After"), Qt::CaseInsensitive) == 0)
-                         answer.retryAfter = parseRetryAfter(it.value().toString().toLatin1(),
-                                                             QDateTime::currentDateTimeUtc());
+                     if (it.key().compare(QLatin1String("Retry-After"), Qt::CaseInsensitive) != 0)
+                         continue;
+                     // A number in JSON or a string: keep the text either way.
+                     answer.retryAfterHeader =
+                         it.value().isDouble()
+                             ? QByteArray::number(qint64(std::min(it.value().toDouble(), 1e15)))
+                             : it.value().toString().toLatin1();
+                     answer.retryAfter =
+                         parseRetryAfter(answer.retryAfterHeader, QDateTime::currentDateTimeUtc());
                  }
                  classify(answer);
                  answers.insert(id, answer);

@@ -35,7 +35,8 @@ struct GraphReply
     GraphFailure failure = GraphFailure::None;
     QString errorCode;    // Graph's error.code when the body carried one
     QString errorMessage; // for people: Graph's error.message or the transport's reason
-    std::optional<std::chrono::seconds> retryAfter;
+    std::optional<std::chrono::seconds> retryAfter; // read against the wall clock, for people
+    QByteArray retryAfterHeader; // as sent: the poller reads it against its own clock
 
     bool ok() const { return failure == GraphFailure::None; }
     // One line for a status bar or stderr, e.g. "HTTP 404 NotFound: No team found".

@@ -3,6 +3,7 @@
 #include "operationpoller.h"
 
 #include "clock.h"
+#include "retryafter.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -252,8 +253,7 @@ void OperationPoller::handleListPage(const Work &work, const QDateTime &, const 
         ++state.consecutiveFailures;
         if (failure.failure == GraphFailure::Throttled) {
             // Retry-After on a team's list holds back everything of that team.
-            const milliseconds wait = failure.retryAfter ? milliseconds(*failure.retryAfter)
-                                                         : backoff(state.consecutiveFailures);
+            const milliseconds wait = waitAfter(failure, state.consecutiveFailures);
             state.retryAt = now.addMSecs(wait.count());
             // Carry on where a listing stopped; a refused first page starts a new listing later
             // (so the interval counts from when that one goes out).
@@ -361,8 +361,7 @@ void OperationPoller::recordFailure(WatchedOperation &operation, const GraphRepl
     operation.lastFailure = reply.failure;
     operation.lastFailureMessage = reply.describe();
     // Retry-After is a floor set by the service; without one, back off exponentially.
-    const milliseconds wait =
-        reply.retryAfter ? milliseconds(*reply.retryAfter) : backoff(operation.consecutiveFailures);
+    const milliseconds wait = waitAfter(reply, operation.consecutiveFailures);
     operation.nextPollAt = operation.lastPolledAt.addMSecs(std::max(wait, m_interval).count());
     if (m_tenantRetryAt.isValid())
         operation.nextPollAt = std::max(operation.nextPollAt, m_tenantRetryAt);
@@ -376,6 +375,15 @@ void OperationPoller::pauseForSignIn(const GraphReply &reply)
     m_pausedForSignIn = true;
     m_timer.stop();
     emit authenticationRequired(reply.describe());
+}
+
+milliseconds OperationPoller::waitAfter(const GraphReply &reply, int consecutiveFailures) const
+{
+    // Read against our clock (an HTTP date means nothing against the wall clock in a test or a
+    // simulated week), and capped: one answer must not park polling for good.
+    if (const auto asked = parseRetryAfter(reply.retryAfterHeader, m_clock.now()))
+        return std::min<milliseconds>(*asked, kRetryAfterCap);
+    return backoff(consecutiveFailures);
 }
 
 milliseconds OperationPoller::backoff(int consecutiveFailures) const

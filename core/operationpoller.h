@@ -175,6 +175,8 @@ private:
     // An admin asked for a poll: as soon as `floor` after the last one allows, outside the slots.
     QDateTime requestPoll(WatchedOperation &op, std::chrono::milliseconds floor);
     std::chrono::milliseconds backoff(int consecutiveFailures) const;
+    // How long to hold back after a refused reply: its Retry-After (capped), else backoff().
+    std::chrono::milliseconds waitAfter(const GraphReply &reply, int consecutiveFailures) const;
     TeamState &team(const QString &teamKey);
     // The record to change (marked changed in the store), or nullptr.
     WatchedOperation *operation(const QString &key) { return m_store.edit(key); }

@@ -331,8 +331,7 @@ void OperationPoller::dispatch(const QList<Work> &batch, const QDateTime &sentAt
         if (tenantThrottled) {
             // A 429 on the batch itself applies to the whole tenant.
             ++m_tenantFailures;
-            const milliseconds wait = envelope.retryAfter ? milliseconds(*envelope.retryAfter)
-                                                          : backoff(m_tenantFailures);
+            const milliseconds wait = waitAfter(envelope, m_tenantFailures);
             m_tenantRetryAt = m_clock.now().addMSecs(wait.count());
         } else if (envelope.ok()) {
             m_tenantFailures = 0;

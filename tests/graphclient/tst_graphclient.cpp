@@ -236,6 +236,12 @@ void TestGraphClient::parsesRetryAfter()
     QCOMPARE(parseRetryAfter("", now), std::nullopt);
     QCOMPARE(parseRetryAfter("-5", now), std::nullopt);
     QCOMPARE(parseRetryAfter("soon", now), std::nullopt);
+    QCOMPARE(parseRetryAfter("1e16", now), std::nullopt); // not delay-seconds, not a date
+    // Absurd values are read as ten years, so no wait computed from them overflows.
+    const std::chrono::seconds tenYears(10LL * 366 * 24 * 3600);
+    QCOMPARE(parseRetryAfter("9223372036854775807", now), std::optional(tenYears));
+    QCOMPARE(parseRetryAfter("123456789012345678901234567890", now), std::optional(tenYears));
+    QCOMPARE(parseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", now), std::optional(tenYears));
 }
 
 QTEST_GUILESS_MAIN(TestGraphClient)

@@ -3,6 +3,7 @@
 #include "operationstore.h"
 #include "simfixture.h"
 
+#include <QLocale>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -68,6 +69,7 @@ private slots:
     void stopsPollingTerminalOperations();
     void neverOverlapsPollsOfOneOperation();
     void honoursRetryAfter();
+    void readsRetryAfterAgainstItsClockAndCapsIt();
     void backsOffWithoutRetryAfter();
     void stopsEverythingOnUnauthorizedAndResumes();
     void keepsTheLastSnapshotThroughFailures();
@@ -242,6 +244,49 @@ void TestOperationPoller::honoursRetryAfter()
     QCOMPARE(rig.requestsFor(kOp), 3);
     QCOMPARE(rig.watched(kOp).lastFailure, GraphFailure::None);
     QCOMPARE(rig.watched(kOp).latest->status, OperationStatus::Succeeded);
+}
+
+void TestOperationPoller::readsRetryAfterAgainstItsClockAndCapsIt()
+{
+    PollerRig rig;
+    rig.poller.setInterval(seconds(30));
+    // An HTTP date 90 s after the (simulated) now: 90 s, whatever the wall clock says.
+    const QByteArray date =
+        QLocale(QLocale::English)
+            .toString(rig.sim.clock.now().addSecs(90), QStringLiteral("ddd, dd MMM yyyy hh:mm:ss"))
+            .toLatin1() +
+        " GMT";
+    rig.sim.server.injectFault(SimFault::answer(kOp, 429, date, 1));
+    rig.poller.watch(rig.ref(kOp));
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.watched(kOp).nextPollAt, rig.sim.clock.now().addSecs(90));
+
+    // 2^63 - 1 seconds: waits the cap (ten minutes), says so, and then polls again.
+    rig.sim.server.injectFault(SimFault::answer(kOp, 503, "9223372036854775807", 1));
+    rig.sim.clock.advance(seconds(90));
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.watched(kOp).nextPollAt, rig.sim.clock.now().addSecs(600));
+    QVERIFY(rig.watched(kOp).lastFailureMessage.contains(QLatin1String("waiting 600 s")));
+    rig.sim.clock.advance(seconds(599));
+    QCOMPARE(rig.requestsFor(kOp), 2);
+    rig.sim.clock.advance(seconds(1));
+    QVERIFY(rig.waitForReply());
+    QCOMPARE(rig.requestsFor(kOp), 3);
+    QCOMPARE(rig.watched(kOp).lastFailure, GraphFailure::None);
+
+    // A $batch refused for the whole tenant with a year-long wait: held ten minutes, not a year,
+    // and not dropped either (the wait is not lost to an overflowed time).
+    PollerRig tenant;
+    tenant.sim.server.injectFault(SimFault::answer(QStringLiteral("$batch"), 429, "31536000", 1));
+    tenant.poller.watch(tenant.ref(kOp)); // two first sightings: one batch
+    tenant.poller.watch(tenant.ref(kFailing));
+    QTRY_VERIFY(tenant.poller.tenantThrottledUntil().isValid());
+    QCOMPARE(tenant.poller.tenantThrottledUntil(), tenant.sim.clock.now().addSecs(600));
+    const int before = tenant.sim.server.requestCount();
+    tenant.sim.clock.advance(seconds(300));
+    QCOMPARE(tenant.sim.server.requestCount(), before);
+    tenant.sim.clock.advance(seconds(300));
+    QTRY_VERIFY(tenant.sim.server.requestCount() > before);
 }
 
 void TestOperationPoller::backsOffWithoutRetryAfter()
