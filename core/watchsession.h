@@ -1,5 +1,6 @@
 #pragma once
 
+#include "graphclient.h"
 #include "operationpoller.h"
 #include "operationstore.h"
 
@@ -13,7 +14,6 @@
 
 class QTextStream;
 class Clock;
-class GraphClient;
 
 // The logic of `teamsops-cli watch`: resolve the Locations, poll until every operation is terminal
 // (or the timeout passes, or sign-in fails), and print one line per observed change.
@@ -32,7 +32,7 @@ public:
 
     struct Options
     {
-        QUrl graphUrl = QUrl(QStringLiteral("https://graph.microsoft.com/v1.0"));
+        QUrl graphUrl = GraphClient::defaultBaseUrl();
         std::chrono::milliseconds interval{std::chrono::seconds(30)};
         std::optional<std::chrono::milliseconds> timeout;
         bool json = false;

@@ -1,6 +1,7 @@
 // teamsops-cli: the headless twin of the dashboard, for scripts.
 #include "clock.h"
 #include "operationpoller.h"
+#include "watchoptions.h"
 #include "watchsession.h"
 
 #include <QCommandLineParser>
@@ -13,20 +14,6 @@
 namespace {
 
 constexpr int kUsageError = WatchSession::UsageError;
-
-std::optional<std::chrono::milliseconds> secondsOption(const QCommandLineParser &parser,
-                                                       const QString &name, QTextStream &err)
-{
-    if (!parser.isSet(name))
-        return std::nullopt;
-    bool ok = false;
-    const double seconds = parser.value(name).toDouble(&ok);
-    if (!ok || seconds <= 0) {
-        err << "error: --" << name << " takes a positive number of seconds" << Qt::endl;
-        return std::chrono::milliseconds(-1);
-    }
-    return std::chrono::milliseconds(static_cast<qint64>(seconds * 1000));
-}
 
 } // namespace
 
@@ -48,27 +35,8 @@ int main(int argc, char *argv[])
         "3 --timeout passed, 1 usage/Location/sign-in error."));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOptions({
-        {QStringLiteral("graph-url"),
-         QStringLiteral("Graph base URL (default %1).")
-             .arg(QStringLiteral("https://graph.microsoft.com/v1.0")),
-         QStringLiteral("URL"), QStringLiteral("https://graph.microsoft.com/v1.0")},
-        {QStringLiteral("interval"),
-         QStringLiteral("Seconds between polls of one operation (default and minimum 30; "
-                        "shorter only against 127.0.0.1)."),
-         QStringLiteral("SECONDS")},
-        {QStringLiteral("timeout"), QStringLiteral("Give up after this many seconds (exit 3)."),
-         QStringLiteral("SECONDS")},
-        {QStringLiteral("json"), QStringLiteral("Print one JSON object per line.")},
-        {QStringLiteral("tenant-budget"),
-         QStringLiteral("Most requests per second to Graph in all (default %1; Graph allows 30).")
-             .arg(OperationPoller::kDefaultTenantBudget),
-         QStringLiteral("N")},
-        {QStringLiteral("team-budget"),
-         QStringLiteral("Most requests per second on any one team (default %1; Graph allows 4).")
-             .arg(OperationPoller::kDefaultTeamBudget),
-         QStringLiteral("N")},
-    });
+    WatchOptions::addTo(parser, true);
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object per line.")});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("watch"));
     parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("Operations to watch."),
                                  QStringLiteral("LOCATION..."));
@@ -93,31 +61,21 @@ int main(int argc, char *argv[])
     }
     positional.removeFirst();
 
+    WatchOptions shared;
+    const QString problem = shared.readFrom(parser, std::chrono::seconds(30));
+    if (!problem.isEmpty()) {
+        err << "error: " << problem << Qt::endl;
+        return kUsageError;
+    }
     WatchSession::Options options;
-    options.graphUrl = QUrl(parser.value(QStringLiteral("graph-url")), QUrl::StrictMode);
+    options.graphUrl = shared.graphUrl;
+    options.interval = shared.interval;
+    options.timeout = shared.timeout;
+    options.tenantBudget = shared.tenantBudget;
+    options.teamBudget = shared.teamBudget;
     options.json = parser.isSet(QStringLiteral("json"));
     options.locations = positional;
     options.token = qEnvironmentVariable("TEAMSOPS_TOKEN").trimmed();
-    const auto interval = secondsOption(parser, QStringLiteral("interval"), err);
-    const auto timeout = secondsOption(parser, QStringLiteral("timeout"), err);
-    if ((interval && interval->count() < 0) || (timeout && timeout->count() < 0))
-        return kUsageError;
-    if (interval)
-        options.interval = *interval;
-    for (const auto &[name, target] :
-         {std::pair{QStringLiteral("tenant-budget"), &options.tenantBudget},
-          std::pair{QStringLiteral("team-budget"), &options.teamBudget}}) {
-        if (!parser.isSet(name))
-            continue;
-        bool ok = false;
-        *target = parser.value(name).toInt(&ok);
-        if (!ok || *target < 1) {
-            err << "error: --" << name << " takes a whole number of requests per second"
-                << Qt::endl;
-            return kUsageError;
-        }
-    }
-    options.timeout = timeout;
 
     SystemClock clock;
     WatchSession session(options, clock, out, err);

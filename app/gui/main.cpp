@@ -9,6 +9,7 @@
 #include "operationtablemodel.h"
 #include "simserver.h"
 #include "simtenant.h"
+#include "watchoptions.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -93,22 +94,12 @@ int main(int argc, char *argv[])
     parser.addOptions({
         {QStringLiteral("demo"),
          QStringLiteral("Open on a simulated tenant (in-process, on 127.0.0.1).")},
-        {QStringLiteral("graph-url"), QStringLiteral("Graph base URL."), QStringLiteral("URL"),
-         GraphClient::defaultBaseUrl().toString()},
-        {QStringLiteral("interval"),
-         QStringLiteral("Seconds between polls of one operation (minimum 30 against Graph)."),
-         QStringLiteral("SECONDS")},
-        {QStringLiteral("tenant-budget"),
-         QStringLiteral("Most requests per second to Graph in all (default 25; Graph allows 30)."),
-         QStringLiteral("N"), QString::number(OperationPoller::kDefaultTenantBudget)},
-        {QStringLiteral("team-budget"),
-         QStringLiteral("Most requests per second on any one team (default 3; Graph allows 4)."),
-         QStringLiteral("N"), QString::number(OperationPoller::kDefaultTeamBudget)},
         {QStringLiteral("dark"), QStringLiteral("Use a dark palette (Fusion style).")},
         {QStringLiteral("screenshot"),
          QStringLiteral("Save a PNG of the window after the first status change, then quit."),
          QStringLiteral("FILE")},
     });
+    WatchOptions::addTo(parser, false);
     parser.addPositionalArgument(QStringLiteral("LOCATION"),
                                  QStringLiteral("Operations to watch (Location header or URL)."),
                                  QStringLiteral("[LOCATION...]"));
@@ -118,26 +109,16 @@ int main(int argc, char *argv[])
 
     const bool demo = parser.isSet(QStringLiteral("demo"));
     QStringList locations = parser.positionalArguments();
-    QUrl graphUrl(parser.value(QStringLiteral("graph-url")), QUrl::StrictMode);
     QString token = qEnvironmentVariable("TEAMSOPS_TOKEN").trimmed();
-    std::chrono::milliseconds interval = demo ? std::chrono::seconds(2) : std::chrono::seconds(30);
-    // Numbers that do not parse are refused, as teamsops-cli does, not silently clamped.
-    bool ok = true;
-    if (parser.isSet(QStringLiteral("interval"))) {
-        const double seconds = parser.value(QStringLiteral("interval")).toDouble(&ok);
-        if (!ok || seconds <= 0) {
-            qCritical("--interval takes a positive number of seconds");
-            return 1;
-        }
-        interval = std::chrono::milliseconds(static_cast<qint64>(seconds * 1000));
-    }
-    const int tenantBudget = parser.value(QStringLiteral("tenant-budget")).toInt(&ok);
-    const bool tenantOk = ok && tenantBudget > 0;
-    const int teamBudget = parser.value(QStringLiteral("team-budget")).toInt(&ok);
-    if (!tenantOk || !ok || teamBudget <= 0) {
-        qCritical("--tenant-budget and --team-budget take a whole number of requests per second");
+    // Numbers that do not parse or are out of range are refused, as teamsops-cli does.
+    WatchOptions options;
+    const QString problem =
+        options.readFrom(parser, demo ? std::chrono::seconds(2) : std::chrono::seconds(30));
+    if (!problem.isEmpty()) {
+        qCritical("%s", qPrintable(problem));
         return 1;
     }
+    QUrl graphUrl = options.graphUrl;
 
     SystemClock clock;
     std::unique_ptr<SimTenant> tenant;
@@ -157,16 +138,11 @@ int main(int argc, char *argv[])
         locations = tenant->operationLocations() + locations;
     }
 
-    const QString urlProblem = GraphClient::checkBaseUrl(graphUrl);
-    if (!urlProblem.isEmpty()) {
-        qCritical("%s", qPrintable(urlProblem));
-        return 1;
-    }
     GraphClient client(graphUrl, [&token] { return token; });
     OperationStore store;
     OperationPoller poller(client, clock, store);
-    poller.setInterval(interval);
-    poller.setBudget(tenantBudget, teamBudget);
+    poller.setInterval(options.interval);
+    poller.setBudget(options.tenantBudget, options.teamBudget);
     // Offline detection matters for the real service; the loopback simulator is always there.
     std::unique_ptr<NetworkMonitor> network;
     if (!client.talksToLoopback())

@@ -216,7 +216,22 @@ void TestCli::exitsOneOnUsageErrors()
     QCOMPARE(run({}).exitCode, 1);
     QCOMPARE(run({"watch"}).exitCode, 1);
     QCOMPARE(run({"frobnicate", location(kQuick)}).exitCode, 1);
-    QCOMPARE(run({"watch", "--interval", "soon", location(kQuick)}).exitCode, 1);
+    // Every number is range-checked, and the message names the option (nan, inf and 1e16
+    // once overflowed a conversion; a timeout past QTimer's range was cut or never fired).
+    const QList<QStringList> badNumbers{
+        {"--interval", "soon"},   {"--interval", "nan"},        {"--interval", "inf"},
+        {"--interval", "1e16"},   {"--interval", "-1"},         {"--timeout", "inf"},
+        {"--timeout", "2147484"}, {"--timeout", "0"},           {"--tenant-budget", "0"},
+        {"--team-budget", "1e3"}, {"--tenant-budget", "99999"},
+    };
+    for (const QStringList &bad : badNumbers) {
+        const CliRun result = run(QStringList{"watch"} + bad + QStringList{location(kQuick)});
+        QCOMPARE(result.exitCode, 1);
+        QVERIFY2(result.stderrText.startsWith("error: " + bad.first() + " takes "),
+                 qPrintable(result.stderrText));
+        QVERIFY2(result.stderrText.contains('"' + bad.last() + '"'), qPrintable(result.stderrText));
+    }
+    QCOMPARE(m_server->requestCount(), 0);
     const CliRun plainHttp =
         run({"watch", "--graph-url", "http://graph.microsoft.com/v1.0", location(kQuick)});
     QCOMPARE(plainHttp.exitCode, 1);
