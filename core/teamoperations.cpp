@@ -1,6 +1,7 @@
 #include "teamoperations.h"
 
 #include "graphclient.h"
+#include "operationpoller.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -73,4 +74,16 @@ void listTeamOperations(GraphClient &client, const QString &teamId, QObject *rec
     // A cap on pages keeps a runaway nextLink chain from looping forever.
     fetchPage(client, client.resolve(QStringLiteral("/teams/%1/operations?$top=100").arg(teamId)),
               teamId, receiver, result, std::move(done), 1000);
+}
+
+void watchTeamOperations(GraphClient &client, OperationPoller &poller, const QString &teamId,
+                         QObject *receiver, std::function<void(const TeamWatchResult &)> done)
+{
+    listTeamOperations(
+        client, teamId, receiver, [&poller, teamId, done](const TeamOperationsResult &listing) {
+            TeamWatchResult result{teamId, int(listing.operations.size()), 0, listing.error};
+            for (const OperationRef &ref : listing.operations)
+                result.added += poller.watch(ref) ? 1 : 0;
+            done(result);
+        });
 }

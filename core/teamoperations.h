@@ -9,6 +9,7 @@
 #include <functional>
 
 class GraphClient;
+class OperationPoller;
 
 struct TeamOperationsResult
 {
@@ -24,3 +25,16 @@ QString teamIdFromText(const QString &text);
 // can watch all of them at once.
 void listTeamOperations(GraphClient &client, const QString &teamId, QObject *receiver,
                         std::function<void(const TeamOperationsResult &)> done);
+
+struct TeamWatchResult
+{
+    QString teamId;
+    int listed = 0; // operations the team lists
+    int added = 0;  // of which were not watched yet
+    QString error;  // for people; empty on success
+};
+
+// "Watch a whole team": lists its operations and watches every one not watched yet. Shared by
+// the dashboard's Add dialog and `teamsops-cli watch --team`.
+void watchTeamOperations(GraphClient &client, OperationPoller &poller, const QString &teamId,
+                         QObject *receiver, std::function<void(const TeamWatchResult &)> done);

@@ -4,6 +4,7 @@
 #include "graphclient.h"
 #include "networkmonitor.h"
 #include "operationcategory.h"
+#include "teamoperations.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -82,8 +83,8 @@ bool WatchSession::start()
         m_err << "error: " << urlProblem << Qt::endl;
         return false;
     }
-    if (m_options.locations.isEmpty()) {
-        m_err << "error: give at least one LOCATION to watch" << Qt::endl;
+    if (m_options.locations.isEmpty() && m_options.teams.isEmpty()) {
+        m_err << "error: give at least one LOCATION (or --team) to watch" << Qt::endl;
         return false;
     }
     if (m_options.token.isEmpty()) {
@@ -103,6 +104,16 @@ bool WatchSession::start()
             m_err << "error: bad Location \"" << location << "\": " << resolved.error << Qt::endl;
             allResolved = false;
         }
+    }
+    QStringList teamIds;
+    for (const QString &team : std::as_const(m_options.teams)) {
+        const QString id = teamIdFromText(team);
+        if (id.isEmpty()) {
+            m_err << "error: --team \"" << team << "\" is not a team id, /teams('id') or team URL"
+                  << Qt::endl;
+            allResolved = false;
+        }
+        teamIds.append(id);
     }
     if (!allResolved)
         return false;
@@ -142,16 +153,28 @@ bool WatchSession::start()
         finish(UsageError);
     });
     connect(m_poller, &OperationPoller::allOperationsTerminal, this, [this] {
-        // Failed, access denied and not found all mean "not done as asked".
-        const auto &ops = m_store.records();
-        const bool allSucceeded = std::all_of(ops.cbegin(), ops.cend(), [](const auto &op) {
-            return outcomeOf(op) == OperationOutcome::Succeeded;
-        });
-        finish(allSucceeded ? AllSucceeded : SomeFailed);
+        if (m_teamsToList == 0)
+            finishWithOutcome();
     });
 
     for (const auto &[ref, text] : std::as_const(refs))
         m_poller->watch(ref, text);
+    m_teamsToList = int(teamIds.size());
+    for (const QString &teamId : std::as_const(teamIds)) {
+        watchTeamOperations(*m_client, *m_poller, teamId, this, [this](const TeamWatchResult &r) {
+            if (!r.error.isEmpty()) {
+                m_err << "error: could not list the operations of team " << r.teamId << ": "
+                      << r.error << Qt::endl;
+                finish(UsageError);
+                return;
+            }
+            m_err << "note: team " << r.teamId << ": " << r.listed << " operation(s), " << r.added
+                  << " not watched before" << Qt::endl;
+            // Operations may all have finished while other teams were still being listed.
+            if (--m_teamsToList == 0 && m_poller->allTerminal())
+                finishWithOutcome();
+        });
+    }
     if (m_options.timeout)
         m_timeout.start(*m_options.timeout);
     return true;
@@ -179,6 +202,18 @@ void WatchSession::warn(const WatchedOperation &operation, const GraphReply &rep
         return;
     last = message;
     m_err << "warning: " << operation.locationText << ": " << message << Qt::endl;
+}
+
+void WatchSession::finishWithOutcome()
+{
+    const auto &ops = m_store.records();
+    if (ops.isEmpty())
+        m_err << "note: nothing to watch" << Qt::endl;
+    // Failed, access denied and not found all mean "not done as asked".
+    const bool allSucceeded = std::all_of(ops.cbegin(), ops.cend(), [](const auto &op) {
+        return outcomeOf(op) == OperationOutcome::Succeeded;
+    });
+    finish(allSucceeded ? AllSucceeded : SomeFailed);
 }
 
 void WatchSession::finish(int exitCode)

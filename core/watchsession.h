@@ -39,6 +39,7 @@ public:
         int tenantBudget = OperationPoller::kDefaultTenantBudget;
         int teamBudget = OperationPoller::kDefaultTeamBudget;
         QStringList locations;
+        QStringList teams; // watch every operation of these teams too (ids, /teams('id') or URLs)
         QString token;
     };
 
@@ -57,6 +58,7 @@ private:
     void report(const WatchedOperation &operation, bool changed);
     void warn(const WatchedOperation &operation, const GraphReply &reply);
     void finish(int exitCode);
+    void finishWithOutcome(); // every operation is over: 0 if all succeeded, else 2
 
     Options m_options;
     Clock &m_clock;
@@ -68,6 +70,7 @@ private:
     QTimer m_timeout;
     QHash<QString, QString> m_lastWarning;
     std::chrono::milliseconds m_announcedInterval{0};
+    int m_teamsToList = 0; // team listings still under way: no verdict before they are in
     bool m_finished = false;
 };
 

@@ -330,19 +330,16 @@ AddDialog *MainWindow::openAddDialog()
             });
     connect(dialog, &AddDialog::watchTeamRequested, this, [this](const QString &teamId) {
         statusBar()->showMessage(tr("Listing the operations of team %1…").arg(teamId));
-        listTeamOperations(
-            m_client, teamId, this, [this, teamId](const TeamOperationsResult &result) {
-                int added = 0;
-                for (const OperationRef &ref : result.operations)
-                    added += m_poller.watch(ref) ? 1 : 0;
-                statusBar()->showMessage(
-                    result.error.isEmpty()
-                        ? tr("Team %1: %2 operation(s), %3 new")
-                              .arg(teamId)
-                              .arg(result.operations.size())
-                              .arg(added)
-                        : tr("Could not list team %1's operations: %2").arg(teamId, result.error),
-                    12000);
+        watchTeamOperations(
+            m_client, m_poller, teamId, this, [this](const TeamWatchResult &result) {
+                statusBar()->showMessage(result.error.isEmpty()
+                                             ? tr("Team %1: %2 operation(s), %3 new")
+                                                   .arg(result.teamId)
+                                                   .arg(result.listed)
+                                                   .arg(result.added)
+                                             : tr("Could not list team %1's operations: %2")
+                                                   .arg(result.teamId, result.error),
+                                         12000);
             });
     });
     dialog->show();

@@ -28,7 +28,8 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral(
         "Watch Microsoft Teams async operations (clone, archive, create...) until they finish.\n\n"
-        "  teamsops-cli watch [options] LOCATION...\n\n"
+        "  teamsops-cli watch [options] LOCATION...\n"
+        "  teamsops-cli watch [options] --team TEAM [LOCATION...]\n\n"
         "LOCATION is the Location header of a 202 reply, or a Graph URL of the operation.\n"
         "The access token is read from TEAMSOPS_TOKEN.\n"
         "Exit status: 0 all succeeded, 2 some failed (or were stopped: access denied, not found),\n"
@@ -37,6 +38,10 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     WatchOptions::addTo(parser, true);
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print one JSON object per line.")});
+    parser.addOption({QStringLiteral("team"),
+                      QStringLiteral("Also watch every operation of this team (an id, "
+                                     "/teams('id') or a Graph URL of the team); repeatable."),
+                      QStringLiteral("TEAM")});
     parser.addPositionalArgument(QStringLiteral("command"), QStringLiteral("watch"));
     parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("Operations to watch."),
                                  QStringLiteral("LOCATION..."));
@@ -75,6 +80,7 @@ int main(int argc, char *argv[])
     options.teamBudget = shared.teamBudget;
     options.json = parser.isSet(QStringLiteral("json"));
     options.locations = positional;
+    options.teams = parser.values(QStringLiteral("team"));
     options.token = qEnvironmentVariable("TEAMSOPS_TOKEN").trimmed();
 
     SystemClock clock;

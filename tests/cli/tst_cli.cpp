@@ -33,6 +33,7 @@ private slots:
     void exitsTwoWhenAnyFails();
     void exitsThreeOnTimeout();
     void saysWhenTheBudgetSetsThePace();
+    void watchesAWholeTeam();
     void exitsOneOnBadLocation();
     void exitsOneWithoutToken();
     void exitsOneWhenTheTokenIsRefused();
@@ -180,6 +181,32 @@ void TestCli::saysWhenTheBudgetSetsThePace()
     QCOMPARE(m_tenant->throttle().tenantPerSecond, 30);
     QVERIFY(m_server->throttled() == 0);
     QCOMPARE(run({"watch", "--tenant-budget", "0", location(kQuick)}).exitCode, 1);
+}
+
+void TestCli::watchesAWholeTeam()
+{
+    // The team lists three operations (one of them never ends): each is watched, the one also
+    // given as a Location once.
+    const CliRun result =
+        run({"watch", "--json", "--graph-url", m_server->baseUrl().toString(), "--interval", "0.1",
+             "--timeout", "2", "--team", "/teams('" + kTeam + "')", location(kQuick)});
+    QCOMPARE(result.exitCode, 3);
+    QVERIFY2(result.stderrText.contains("note: team " + kTeam +
+                                        ": 3 operation(s), 2 not watched "
+                                        "before"),
+             qPrintable(result.stderrText));
+    QSet<QString> seen;
+    for (const QByteArray &line : result.stdoutLines)
+        seen.insert(QJsonDocument::fromJson(line).object().value("id").toString());
+    QCOMPARE(seen, QSet<QString>({kQuick, kFails, kSlow}));
+    QVERIFY(m_server->requestCount("/teams/" + kTeam + "/operations") >= 1);
+
+    const CliRun unknown = run({"watch", "--graph-url", m_server->baseUrl().toString(), "--team",
+                                "00000000-0000-0000-0000-000000000000"});
+    QCOMPARE(unknown.exitCode, 1);
+    QVERIFY2(unknown.stderrText.contains("could not list the operations of team"),
+             qPrintable(unknown.stderrText));
+    QCOMPARE(run({"watch", "--team", "not a team"}).exitCode, 1);
 }
 
 void TestCli::exitsOneOnBadLocation()
