@@ -86,6 +86,23 @@ private:
     QList<WatchedOperation> m_rows;
 };
 
+// TeamsOps' table as the window builds it: store, model, sorting proxy and view, by status.
+struct SortedTable
+{
+    explicit SortedTable(Clock &clock)
+        : model(store, clock)
+    {
+        proxy.setSourceModel(&model);
+        view.setModel(&proxy);
+        view.setSortingEnabled(true);
+        view.sortByColumn(OperationTableModel::Status, Qt::AscendingOrder);
+    }
+    OperationStore store;
+    OperationTableModel model;
+    OperationSortProxy proxy;
+    QTableView view;
+};
+
 struct Figures
 {
     double loadMs = 0, roundsMs = 0, filterMs = 0;
@@ -96,14 +113,10 @@ Figures runTeamsOps(const QList<WatchedOperation> &initial,
                     const QList<QList<WatchedOperation>> &rounds, ManualClock &clock)
 {
     Figures f;
-    OperationStore store;
-    OperationTableModel model(store, clock);
-    OperationSortProxy proxy;
-    proxy.setSourceModel(&model);
-    QTableView view;
-    view.setModel(&proxy);
-    view.setSortingEnabled(true);
-    view.sortByColumn(OperationTableModel::Status, Qt::AscendingOrder);
+    SortedTable table(clock);
+    OperationStore &store = table.store;
+    OperationSortProxy &proxy = table.proxy;
+    QTableView &view = table.view;
     QElapsedTimer timer;
     timer.start();
     for (const WatchedOperation &op : initial)
@@ -174,14 +187,9 @@ struct Removal
 
 double timeRemoval(const QList<WatchedOperation> &rows, ManualClock &clock, int step, bool oneByOne)
 {
-    OperationStore store;
-    OperationTableModel model(store, clock);
-    OperationSortProxy proxy;
-    proxy.setSourceModel(&model);
-    QTableView view;
-    view.setModel(&proxy);
-    view.setSortingEnabled(true);
-    view.sortByColumn(OperationTableModel::Status, Qt::AscendingOrder);
+    SortedTable table(clock);
+    OperationStore &store = table.store;
+    const OperationSortProxy &proxy = table.proxy;
     for (const WatchedOperation &op : rows)
         store.add(op);
     store.flush();
