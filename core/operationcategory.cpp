@@ -44,25 +44,19 @@ OperationOutcome outcomeOf(const WatchedOperation &operation)
 
 QString categoryName(OperationCategory category)
 {
-    const char *name = QT_TRANSLATE_NOOP("OperationCategory", "All");
     switch (category) {
     case OperationCategory::All:
-        break;
+        return QCoreApplication::translate("OperationCategory", "All");
     case OperationCategory::NotStarted:
-        name = QT_TRANSLATE_NOOP("OperationCategory", "Not started");
-        break;
+        return QCoreApplication::translate("OperationCategory", "Not started");
     case OperationCategory::InProgress:
-        name = QT_TRANSLATE_NOOP("OperationCategory", "In progress");
-        break;
+        return QCoreApplication::translate("OperationCategory", "In progress");
     case OperationCategory::Succeeded:
-        name = QT_TRANSLATE_NOOP("OperationCategory", "Succeeded");
-        break;
+        return QCoreApplication::translate("OperationCategory", "Succeeded");
     case OperationCategory::Failed:
-        name = QT_TRANSLATE_NOOP("OperationCategory", "Failed");
-        break;
+        return QCoreApplication::translate("OperationCategory", "Failed");
     case OperationCategory::NeedsAttention:
-        name = QT_TRANSLATE_NOOP("OperationCategory", "Needs attention");
-        break;
+        return QCoreApplication::translate("OperationCategory", "Needs attention");
     }
-    return QCoreApplication::translate("OperationCategory", name);
+    return QString();
 }

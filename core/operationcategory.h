@@ -20,6 +20,12 @@ enum class OperationCategory
 Q_DECLARE_FLAGS(OperationCategories, OperationCategory)
 Q_DECLARE_OPERATORS_FOR_FLAGS(OperationCategories)
 
+// Every category but All, in the order the sidebar shows them.
+inline constexpr OperationCategory kStatusCategories[] = {
+    OperationCategory::NotStarted, OperationCategory::InProgress,     OperationCategory::Succeeded,
+    OperationCategory::Failed,     OperationCategory::NeedsAttention,
+};
+
 OperationCategories categoriesOf(const WatchedOperation &operation);
 QString categoryName(OperationCategory category);
 

@@ -2,15 +2,6 @@
 
 #include "operationstore.h"
 
-namespace {
-
-const OperationCategory kCounted[] = {
-    OperationCategory::NotStarted, OperationCategory::InProgress,     OperationCategory::Succeeded,
-    OperationCategory::Failed,     OperationCategory::NeedsAttention,
-};
-
-} // namespace
-
 OperationCounts::OperationCounts(const OperationStore &store, QObject *parent)
     : QObject(parent)
     , m_store(store)
@@ -26,8 +17,7 @@ OperationCounts::OperationCounts(const OperationStore &store, QObject *parent)
         for (const qsizetype i : indexes) {
             Counted now = countedOf(m_store.at(i));
             Counted &was = m_counted[i];
-            if (now.categories == was.categories && now.outcome == was.outcome &&
-                now.type == was.type)
+            if (now == was)
                 continue;
             apply(was, -1);
             apply(now, +1);
@@ -62,7 +52,7 @@ OperationCounts::Counted OperationCounts::countedOf(const WatchedOperation &oper
 
 void OperationCounts::apply(const Counted &counted, int sign)
 {
-    for (const OperationCategory category : kCounted) {
+    for (const OperationCategory category : kStatusCategories) {
         if (counted.categories.testFlag(category))
             m_categories[int(category)] += sign;
     }

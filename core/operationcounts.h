@@ -38,6 +38,10 @@ private:
         OperationCategories categories;
         OperationOutcome outcome = OperationOutcome::Pending;
         QString type;
+        friend bool operator==(const Counted &a, const Counted &b)
+        {
+            return a.categories == b.categories && a.outcome == b.outcome && a.type == b.type;
+        }
     };
     static Counted countedOf(const WatchedOperation &operation);
     void apply(const Counted &counted, int sign);

@@ -284,11 +284,11 @@ void OperationPoller::handleListPage(const Work &work, const QDateTime &, const 
         const OperationParseResult parsed = parseOperation(value.toObject());
         if (!parsed.operation)
             continue;
-        const QString key = work.key + QLatin1Char('/') + parsed.operation->id.toLower();
-        const WatchedOperation *member = m_store.find(key);
-        if (!member || !member->isPolled() || member->inFlight)
+        const qsizetype index =
+            m_store.indexOf(work.key + QLatin1Char('/') + parsed.operation->id.toLower());
+        if (index < 0 || !m_store.at(index).isPolled() || m_store.at(index).inFlight)
             continue;
-        WatchedOperation *op = operation(key);
+        WatchedOperation *op = &m_store.edit(index);
         op->lastPolledAt = now;
         op->lastReply = QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
         ++op->polls;

@@ -107,7 +107,8 @@ qsizetype OperationStore::remove(const QStringList &keys)
         i = first;
     }
 
-    if (ranges.size() <= kMaxRemovalRanges) {
+    const bool asReset = ranges.size() > kMaxRemovalRanges;
+    if (!asReset) {
         for (const auto &[first, last] : std::as_const(ranges)) {
             emit aboutToBeRemoved(first, last);
             m_records.remove(first, last - first + 1);
@@ -131,7 +132,7 @@ qsizetype OperationStore::remove(const QStringList &keys)
         m_announced = kept;
     }
     rebuildIndexes();
-    if (ranges.size() > kMaxRemovalRanges)
+    if (asReset)
         emit wasReset();
     return count;
 }

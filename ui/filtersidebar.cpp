@@ -8,10 +8,14 @@ namespace {
 constexpr int kCategoryRole = Qt::UserRole + 1;
 constexpr int kTypeRole = Qt::UserRole + 2;
 
-const OperationCategory kCategories[] = {
-    OperationCategory::All,       OperationCategory::NotStarted, OperationCategory::InProgress,
-    OperationCategory::Succeeded, OperationCategory::Failed,     OperationCategory::NeedsAttention,
-};
+// "All", then every status category.
+QList<OperationCategory> categoriesShown()
+{
+    QList<OperationCategory> shown{OperationCategory::All};
+    for (const OperationCategory category : kStatusCategories)
+        shown.append(category);
+    return shown;
+}
 
 QString typeLabel(const QString &raw)
 {
@@ -34,7 +38,7 @@ FilterSidebar::FilterSidebar(QWidget *parent)
     QFont bold = font();
     bold.setBold(true);
     statusHeader->setFont(bold);
-    for (const OperationCategory category : kCategories) {
+    for (const OperationCategory category : categoriesShown()) {
         auto *item = new QListWidgetItem(categoryName(category), this);
         item->setData(kCategoryRole, int(category));
     }
@@ -66,7 +70,7 @@ void FilterSidebar::select(OperationCategory category)
 void FilterSidebar::showCounts(const OperationCounts &counts)
 {
     m_categoryCounts.clear();
-    for (const OperationCategory category : kCategories)
+    for (const OperationCategory category : categoriesShown())
         m_categoryCounts.insert(int(category), counts.count(category));
     m_typeCounts = counts.types();
 

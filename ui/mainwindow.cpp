@@ -11,7 +11,6 @@
 #include "operationpoller.h"
 #include "operationpresentation.h"
 #include "operationsortproxy.h"
-#include "operationstore.h"
 #include "operationtablemodel.h"
 #include "teamoperations.h"
 
@@ -35,7 +34,6 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     : QMainWindow(parent)
     , m_client(client)
     , m_poller(poller)
-    , m_store(poller.store())
     , m_clock(clock)
     , m_counts(new OperationCounts(poller.store(), this))
     , m_model(new OperationTableModel(poller.store(), clock, this))
@@ -165,6 +163,7 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
         refreshCounts();
     });
     m_sidebar->showCounts(*m_counts);
+    refreshCounts();
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::refreshDetails);
@@ -477,8 +476,6 @@ void MainWindow::refreshStatusBar()
                 .arg(throttledUntil.toLocalTime().toString(QStringLiteral("HH:mm:ss"))));
     }
     m_notice->setVisible(!m_poller.isOnline() || throttledUntil.isValid());
-
-    refreshCounts();
 }
 
 void MainWindow::refreshCounts()

@@ -17,7 +17,6 @@ class OperationActions;
 class OperationCounts;
 class OperationPoller;
 class OperationSortProxy;
-class OperationStore;
 class OperationTableModel;
 class QLabel;
 class QLineEdit;
@@ -82,7 +81,6 @@ private:
 
     GraphClient &m_client;
     OperationPoller &m_poller;
-    OperationStore &m_store;
     Clock &m_clock;
     OperationCounts *m_counts;
     OperationTableModel *m_model;
