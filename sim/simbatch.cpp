@@ -15,16 +15,18 @@ SimReply SimServer::handleBatch(const QUrl &url, const QHash<QByteArray, QByteAr
     envelope.method = "POST";
     envelope.path = url.path(QUrl::FullyDecoded);
     envelope.authorized = headers.value("authorization") == "Bearer " + m_token.toUtf8();
-    envelope.at = m_tenant.wallNow();
+    envelope.at = arrivalTime();
 
     const QJsonArray requests =
         QJsonDocument::fromJson(body).object().value(QLatin1String("requests")).toArray();
     // The batch itself may be refused before any of its requests is looked at.
     std::optional<SimReply> refused;
+    std::optional<SimFault> envelopeFault; // one that alters the batch's own answer
+    int delayMs = 0;
     if (!envelope.authorized) {
         refused = SimReply::graphError(401, QStringLiteral("InvalidAuthenticationToken"),
                                        QStringLiteral("Access token is empty."));
-    } else if (std::optional<SimReply> fault = takeFault(envelope.path)) {
+    } else if (std::optional<SimReply> fault = faultFor(envelope.path, envelopeFault, delayMs)) {
         refused = fault;
     } else if (requests.isEmpty() || requests.size() > 20) {
         refused = SimReply::graphError(
@@ -35,6 +37,7 @@ SimReply SimServer::handleBatch(const QUrl &url, const QHash<QByteArray, QByteAr
     if (refused) {
         envelope.status = refused->status;
         m_requests.append(envelope);
+        refused->delayMs += delayMs;
         return *refused;
     }
     envelope.status = 200;
@@ -81,5 +84,9 @@ SimReply SimServer::handleBatch(const QUrl &url, const QHash<QByteArray, QByteAr
     QJsonArray shuffled;
     for (qsizetype i = responses.size() - 1; i >= 0; --i)
         shuffled.append(responses.at(i));
-    return SimReply::json(200, QJsonObject{{QStringLiteral("responses"), shuffled}});
+    SimReply reply = SimReply::json(200, QJsonObject{{QStringLiteral("responses"), shuffled}});
+    if (envelopeFault)
+        SimFaults::alter(*envelopeFault, reply); // a batch cut short, or never answered
+    reply.delayMs += delayMs;
+    return reply;
 }

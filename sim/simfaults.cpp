@@ -2,61 +2,87 @@
 
 #include <QJsonObject>
 
+bool SimFault::replacesAnswer() const
+{
+    return status != 0 || !body.isEmpty() || kind == QLatin1String("html");
+}
+
 QString SimFaults::load(const QJsonArray &specs, quint32 seed)
 {
     m_random.seed(seed);
-    m_specs.clear();
+    m_faults.clear();
     for (const QJsonValue &value : specs) {
         const QJsonObject object = value.toObject();
-        Spec spec;
-        spec.path = object.value(QLatin1String("path")).toString();
-        spec.rate = object.value(QLatin1String("rate")).toDouble(1.0);
-        spec.status = object.value(QLatin1String("status")).toInt(0);
-        spec.retryAfter = object.value(QLatin1String("retryAfter")).toString().toLatin1();
-        spec.kind = object.value(QLatin1String("kind")).toString();
-        spec.latencyMs = object.value(QLatin1String("latencyMs")).toInt(0);
+        SimFault fault;
+        fault.pathContains = object.value(QLatin1String("path")).toString();
+        fault.rate = object.value(QLatin1String("rate")).toDouble(1.0);
+        fault.times = object.value(QLatin1String("times")).toInt(-1);
+        fault.status = object.value(QLatin1String("status")).toInt(0);
+        fault.retryAfter = object.value(QLatin1String("retryAfter")).toString().toLatin1();
+        fault.kind = object.value(QLatin1String("kind")).toString();
+        fault.latencyMs = object.value(QLatin1String("latencyMs")).toInt(0);
         static const QStringList kinds{QString(), QStringLiteral("truncated"),
                                        QStringLiteral("html"), QStringLiteral("oversize"),
                                        QStringLiteral("hang")};
-        if (!kinds.contains(spec.kind))
-            return QStringLiteral("unknown fault kind \"%1\"").arg(spec.kind);
-        if (spec.rate < 0 || spec.rate > 1)
+        if (!kinds.contains(fault.kind))
+            return QStringLiteral("unknown fault kind \"%1\"").arg(fault.kind);
+        if (fault.rate < 0 || fault.rate > 1)
             return QStringLiteral("fault rate must be between 0 and 1");
-        m_specs.append(spec);
+        m_faults.append(fault);
     }
     return QString();
 }
 
-void SimFaults::apply(const QString &path, SimReply &reply)
+std::optional<SimFault> SimFaults::draw(const QString &path, int &delayMs)
 {
-    for (const Spec &spec : std::as_const(m_specs)) {
-        if (!path.contains(spec.path))
+    std::optional<SimFault> drawn;
+    for (qsizetype i = 0; i < m_faults.size(); ++i) {
+        SimFault &fault = m_faults[i];
+        if (!path.contains(fault.pathContains))
             continue;
-        if (spec.latencyMs > 0)
-            reply.delayMs += spec.latencyMs;
-        if (spec.status == 0 && spec.kind.isEmpty())
+        delayMs += fault.latencyMs;
+        const bool doesSomething = fault.replacesAnswer() || !fault.kind.isEmpty();
+        if (drawn || !doesSomething)
             continue;
-        if (m_random.generateDouble() >= spec.rate)
+        if (fault.rate < 1.0 && m_random.generateDouble() >= fault.rate)
             continue;
-        if (spec.status != 0) {
-            reply = SimReply::graphError(spec.status,
-                                         spec.status == 429 ? QStringLiteral("TooManyRequests")
-                                                            : QStringLiteral("ServiceUnavailable"),
-                                         QStringLiteral("Injected fault."));
-            if (!spec.retryAfter.isEmpty())
-                reply.withHeader("Retry-After", spec.retryAfter);
-        } else if (spec.kind == QLatin1String("truncated")) {
-            reply.body.truncate(reply.body.size() / 2);
-        } else if (spec.kind == QLatin1String("html")) {
-            reply = SimReply::empty(502);
-            reply.body = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>"
-                         "<body><h1>Bad Gateway</h1></body></html>";
-            reply.withHeader("Content-Type", "text/html");
-        } else if (spec.kind == QLatin1String("oversize")) {
-            reply.body = QByteArray(8 * 1024 * 1024, ' ') + reply.body;
-        } else if (spec.kind == QLatin1String("hang")) {
-            reply.hang = true;
-        }
-        return;
+        drawn = fault;
+        if (fault.times > 0 && --fault.times == 0)
+            m_faults.removeAt(i--);
     }
+    return drawn;
+}
+
+SimReply SimFaults::answerOf(const SimFault &fault)
+{
+    if (!fault.body.isEmpty()) {
+        SimReply raw = SimReply::empty(fault.status != 0 ? fault.status : 200);
+        raw.body = fault.body;
+        return raw.withHeader("Content-Type", fault.contentType);
+    }
+    if (fault.kind == QLatin1String("html")) {
+        SimReply reply = SimReply::empty(502);
+        reply.body = "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head>"
+                     "<body><h1>Bad Gateway</h1></body></html>";
+        return reply.withHeader("Content-Type", "text/html");
+    }
+    const bool throttled = fault.status == 429;
+    SimReply reply = SimReply::graphError(
+        fault.status,
+        throttled ? QStringLiteral("TooManyRequests") : QStringLiteral("ServiceUnavailable"),
+        throttled ? QStringLiteral("Too many requests, retry later.")
+                  : QStringLiteral("The service is temporarily unavailable."));
+    if (!fault.retryAfter.isEmpty())
+        reply.withHeader("Retry-After", fault.retryAfter);
+    return reply;
+}
+
+void SimFaults::alter(const SimFault &fault, SimReply &reply)
+{
+    if (fault.kind == QLatin1String("truncated"))
+        reply.body.truncate(reply.body.size() / 2);
+    else if (fault.kind == QLatin1String("oversize"))
+        reply.body.prepend(QByteArray(8 * 1024 * 1024, ' '));
+    else if (fault.kind == QLatin1String("hang"))
+        reply.hang = true;
 }

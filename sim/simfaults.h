@@ -9,33 +9,64 @@
 
 #include <optional>
 
-// Faults a scenario asks for, each on a share of the requests whose path contains `path`:
+// A fault some requests get: a Graph error, a broken body, a slow or missing answer. Tests add
+// them in code (SimServer::injectFault); scenarios list them under "faults":
 //   {"path": "/operations/", "rate": 0.05, "status": 503, "retryAfter": "7"}  a Graph error
 //   {"path": "...", "rate": 0.05, "kind": "truncated"}   200 with a body cut in half
 //   {"path": "...", "rate": 0.05, "kind": "html"}        502 with an HTML error page
 //   {"path": "...", "rate": 0.05, "kind": "oversize"}    200 with an 8 MiB body
 //   {"path": "...", "rate": 0.05, "kind": "hang"}        never answered
 //   {"path": "...", "latencyMs": 300}                    every matching answer delayed
+//   {"path": "...", "times": 2, ...}                     only the next two matching requests
+struct SimFault
+{
+    QString pathContains; // matched against the decoded path
+    double rate = 1.0;    // share of matching requests it answers
+    int times = -1;       // how many requests it answers; -1 for all
+    int status = 0;       // a Graph error with this status (429 and 503 read as throttling)
+    QByteArray retryAfter;
+    QString kind;    // truncated, html, oversize, hang; empty for a status or a body
+    QByteArray body; // when set, sent as is with `status` (truncated JSON, an HTML page...)
+    QByteArray contentType = "application/json";
+    int latencyMs = 0; // added to every matching answer, drawn or not
+
+    // A Graph-style error answer to the next `times` matching requests, e.g. answer(path, 429,
+    // "30").
+    static SimFault answer(const QString &path, int status, const QByteArray &retryAfter = {},
+                           int times = 1)
+    {
+        SimFault fault;
+        fault.pathContains = path;
+        fault.status = status;
+        fault.retryAfter = retryAfter;
+        fault.times = times;
+        return fault;
+    }
+
+    // Whether the fault answers instead of the service (the service is not asked at all).
+    bool replacesAnswer() const;
+};
+
+// The faults in force, in the order they were added: the first matching one that is drawn applies.
 // Draws come from a generator seeded by the scenario, so a run can be repeated.
 class SimFaults
 {
 public:
-    QString load(const QJsonArray &specs, quint32 seed); // returns an error for people, or ""
-    bool isEmpty() const { return m_specs.isEmpty(); }
+    // Replaces every fault with a scenario's list; returns an error for people, or "".
+    QString load(const QJsonArray &specs, quint32 seed);
+    void add(const SimFault &fault) { m_faults.append(fault); }
+    bool isEmpty() const { return m_faults.isEmpty(); }
 
-    // Changes `reply` (the normal answer) when a fault applies to this path.
-    void apply(const QString &path, SimReply &reply);
+    // The fault a request on `path` gets, if any, counted against its `times`. Latency of every
+    // matching fault is added to `delayMs`.
+    std::optional<SimFault> draw(const QString &path, int &delayMs);
+
+    // The answer a replacing fault sends.
+    static SimReply answerOf(const SimFault &fault);
+    // What a non-replacing fault does to the service's own answer.
+    static void alter(const SimFault &fault, SimReply &reply);
 
 private:
-    struct Spec
-    {
-        QString path;
-        double rate = 1.0;
-        int status = 0;
-        QByteArray retryAfter;
-        QString kind;
-        int latencyMs = 0;
-    };
-    QList<Spec> m_specs;
+    QList<SimFault> m_faults;
     QRandomGenerator m_random;
 };

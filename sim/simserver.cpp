@@ -77,8 +77,61 @@ SimServer::SimServer(SimTenant &tenant, const QString &token, QObject *parent)
             QByteArray(
                 QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(int(request.method())))
                 .toUpper();
-        respond(handle(method, request.url(), headers, request.body()), std::move(responder));
+        receive(method, request.url(), headers, request.body(), std::move(responder));
     });
+    m_arrivalTimer.setSingleShot(true);
+    connect(&m_arrivalTimer, &QTimer::timeout, this, &SimServer::serveArrived);
+}
+
+void SimServer::injectFault(const SimFault &fault)
+{
+    m_tenant.faults().add(fault);
+}
+
+void SimServer::receive(const QByteArray &method, const QUrl &url,
+                        const QHash<QByteArray, QByteArray> &headers, const QByteArray &body,
+                        QHttpServerResponder &&responder)
+{
+    const int latencyMs = m_tenant.drawLatencyMs();
+    if (latencyMs <= 0) {
+        respond(handle(method, url, headers, body), std::move(responder));
+        return;
+    }
+    const qint64 arrival = m_tenant.wallNow().toMSecsSinceEpoch() + latencyMs;
+    m_inTransit.emplace(arrival,
+                        InTransit{method, url, headers, body,
+                                  std::make_unique<QHttpServerResponder>(std::move(responder))});
+    serveArrived(); // re-arms the timer for the earliest arrival
+}
+
+QDateTime SimServer::nextArrivalAt() const
+{
+    return m_inTransit.empty()
+               ? QDateTime()
+               : QDateTime::fromMSecsSinceEpoch(m_inTransit.begin()->first, Qt::UTC);
+}
+
+void SimServer::serveArrived()
+{
+    const qint64 now = m_tenant.wallNow().toMSecsSinceEpoch();
+    // In order of arrival, which is not the order of sending: that is what jitter does.
+    while (!m_inTransit.empty() && m_inTransit.begin()->first <= now) {
+        auto node = m_inTransit.extract(m_inTransit.begin());
+        InTransit &request = node.mapped();
+        m_servingArrivedAt = QDateTime::fromMSecsSinceEpoch(node.key(), Qt::UTC);
+        const SimReply reply = handle(request.method, request.url, request.headers, request.body);
+        m_servingArrivedAt = QDateTime();
+        respond(reply, std::move(*request.responder));
+    }
+    if (m_inTransit.empty())
+        m_arrivalTimer.stop();
+    else
+        m_arrivalTimer.start(int(std::clamp<qint64>(m_inTransit.begin()->first - now, 0, 60000)));
+}
+
+QDateTime SimServer::arrivalTime() const
+{
+    return m_servingArrivedAt.isValid() ? m_servingArrivedAt : m_tenant.wallNow();
 }
 
 SimServer::~SimServer() = default;
@@ -152,9 +205,11 @@ SimReply SimServer::handleOne(const QByteArray &method, const QUrl &url,
     record.prefer = headers.value("prefer");
     record.authorized = headers.value("authorization") == "Bearer " + m_token.toUtf8();
     record.viaBatch = viaBatch;
-    record.at = m_tenant.wallNow();
+    record.at = arrivalTime();
 
     SimReply reply;
+    std::optional<SimFault> alteration;
+    int delayMs = 0;
     QStringList segments = pathSegments(record.path);
     const bool beta = !segments.isEmpty() && is(segments.first(), "beta");
     if (!record.authorized) {
@@ -165,17 +220,16 @@ SimReply SimServer::handleOne(const QByteArray &method, const QUrl &url,
     } else if (segments.isEmpty() || !(beta || is(segments.first(), "v1.0"))) {
         reply = SimReply::graphError(400, QStringLiteral("BadRequest"),
                                      QStringLiteral("Invalid version."));
-    } else if (std::optional<SimReply> fault = takeFault(record.path)) {
+    } else if (std::optional<SimReply> fault = faultFor(record.path, alteration, delayMs)) {
         reply = *fault;
     } else {
         segments.removeFirst();
         const bool teamScoped =
             segments.size() >= 2 && (is(segments[0], "teams") || is(segments[0], "groups"));
         const std::optional<std::chrono::seconds> wait =
-            method == "GET"
-                ? m_tenant.throttle().admit(teamScoped ? segments[1].toLower() : QString(),
-                                            m_tenant.wallNow())
-                : std::nullopt;
+            method == "GET" ? m_tenant.throttle().admit(
+                                  teamScoped ? segments[1].toLower() : QString(), record.at)
+                            : std::nullopt;
         if (wait) {
             reply = SimReply::graphError(429, QStringLiteral("TooManyRequests"),
                                          QStringLiteral("Too many requests, retry later."));
@@ -184,38 +238,25 @@ SimReply SimServer::handleOne(const QByteArray &method, const QUrl &url,
             m_tenant.settle();
             const bool withUnknownEnums = record.prefer.contains("include-unknown-enum-members");
             reply = route(method, segments, beta, withUnknownEnums, QUrlQuery(url), body);
-            m_tenant.faults().apply(record.path, reply);
+            if (alteration)
+                SimFaults::alter(*alteration, reply);
         }
     }
+    reply.delayMs += delayMs;
     record.status = reply.status;
     m_requests.append(record);
     return reply;
 }
 
-std::optional<SimReply> SimServer::takeFault(const QString &path)
+std::optional<SimReply> SimServer::faultFor(const QString &path,
+                                            std::optional<SimFault> &alteration, int &delayMs)
 {
-    for (qsizetype i = 0; i < m_faults.size(); ++i) {
-        SimFault &fault = m_faults[i];
-        if (!path.contains(fault.pathContains))
-            continue;
-        const SimFault used = fault;
-        if (--fault.times <= 0)
-            m_faults.removeAt(i);
-        if (!used.body.isEmpty()) {
-            SimReply raw = SimReply::empty(used.status);
-            raw.body = used.body;
-            return raw.withHeader("Content-Type", used.contentType);
-        }
-        const bool throttled = used.status == 429;
-        SimReply reply = SimReply::graphError(
-            used.status,
-            throttled ? QStringLiteral("TooManyRequests") : QStringLiteral("ServiceUnavailable"),
-            throttled ? QStringLiteral("Too many requests, retry later.")
-                      : QStringLiteral("The service is temporarily unavailable."));
-        if (!used.retryAfter.isEmpty())
-            reply.withHeader("Retry-After", used.retryAfter);
-        return reply;
-    }
+    const std::optional<SimFault> fault = m_tenant.faults().draw(path, delayMs);
+    if (!fault)
+        return std::nullopt;
+    if (fault->replacesAnswer())
+        return SimFaults::answerOf(*fault);
+    alteration = fault;
     return std::nullopt;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "simfaults.h"
 #include "simreply.h"
 
 #include <QDateTime>
@@ -10,6 +11,9 @@
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <QTimer>
+
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -30,29 +34,6 @@ struct SimRequestRecord
     int status = 0;
 };
 
-// A fault the next matching requests get instead of their normal answer (tests, scenarios).
-struct SimFault
-{
-    QString pathContains; // matched against the decoded path
-    int status = 429;
-    QByteArray retryAfter; // Retry-After header value; empty for none
-    int times = 1;         // how many requests it answers
-    QByteArray body;       // when set, sent as is (truncated JSON, an HTML error page...)
-    QByteArray contentType = "application/json";
-
-    // A Graph-style error answer, e.g. answer(path, 429, "30").
-    static SimFault answer(const QString &path, int status, const QByteArray &retryAfter = {},
-                           int times = 1)
-    {
-        SimFault fault;
-        fault.pathContains = path;
-        fault.status = status;
-        fault.retryAfter = retryAfter;
-        fault.times = times;
-        return fault;
-    }
-};
-
 // Microsoft Graph, as far as TeamsOps uses it, on Qt HttpServer bound to 127.0.0.1.
 class SimServer final : public QObject
 {
@@ -69,7 +50,15 @@ public:
     QUrl baseUrl(const QString &version = QStringLiteral("v1.0")) const;
     QString token() const { return m_token; }
 
-    void injectFault(const SimFault &fault) { m_faults.append(fault); }
+    // Adds a fault to the tenant's (the same list a scenario's "faults" fill).
+    void injectFault(const SimFault &fault);
+
+    // Requests sent but not yet arrived (see SimTenant::latency()), and when the next arrives.
+    int requestsInTransit() const { return static_cast<int>(m_inTransit.size()); }
+    QDateTime nextArrivalAt() const;
+    // Serves every request whose arrival time has come. A timer calls it against the real
+    // clock; a harness that moves a manual clock calls it after each move.
+    void serveArrived();
 
     // Every request and every sub-request of a batch, in order of arrival.
     const QList<SimRequestRecord> &requests() const { return m_requests; }
@@ -108,10 +97,28 @@ private:
     QHttpServer *m_server;
     QString m_token;
     quint16 m_port = 0;
-    std::optional<SimReply> takeFault(const QString &path);
+    // A fault drawn for this path: its answer when it replaces the service's, else nullopt
+    // (and `alteration` is what to do to the service's answer).
+    std::optional<SimReply> faultFor(const QString &path, std::optional<SimFault> &alteration,
+                                     int &delayMs);
+    void receive(const QByteArray &method, const QUrl &url,
+                 const QHash<QByteArray, QByteArray> &headers, const QByteArray &body,
+                 QHttpServerResponder &&responder);
+    QDateTime arrivalTime() const; // of the request being served
+
+    struct InTransit
+    {
+        QByteArray method;
+        QUrl url;
+        QHash<QByteArray, QByteArray> headers;
+        QByteArray body;
+        std::unique_ptr<QHttpServerResponder> responder;
+    };
 
     QList<SimRequestRecord> m_requests;
-    QList<SimFault> m_faults;
+    std::multimap<qint64, InTransit> m_inTransit; // by arrival, ms since the epoch
+    QTimer m_arrivalTimer;
+    QDateTime m_servingArrivedAt;
     // Requests the scenario chose never to answer, held until the server goes away.
     std::vector<std::unique_ptr<QHttpServerResponder>> m_hanging;
 };

@@ -111,7 +111,18 @@ QString SimTenant::loadScenario(const QByteArray &json)
         limits.value(QLatin1String("tenantPerSecond")).toInt(m_throttle.tenantPerSecond);
     m_throttle.teamPerSecond =
         limits.value(QLatin1String("teamPerSecond")).toInt(m_throttle.teamPerSecond);
+    m_throttle.otherClientPerSecond = std::max(
+        0,
+        limits.value(QLatin1String("otherClientPerSecond")).toInt(m_throttle.otherClientPerSecond));
     m_maxPageSize = std::max(1, limits.value(QLatin1String("maxPageSize")).toInt(m_maxPageSize));
+    const QJsonObject latency = root.value(QLatin1String("latencyMs")).toObject();
+    const int minLatency = latency.value(QLatin1String("min")).toInt(m_latency.minMs);
+    const int maxLatency =
+        latency.value(QLatin1String("max")).toInt(std::max(minLatency, m_latency.maxMs));
+    if (minLatency < 0 || maxLatency < minLatency)
+        return QStringLiteral("scenario's latencyMs needs 0 <= min <= max");
+    setLatency(minLatency, maxLatency);
+    m_latencyRandom.seed(static_cast<quint32>(root.value(QLatin1String("seed")).toInt(1)));
     const QString faultProblem =
         m_faults.load(root.value(QLatin1String("faults")).toArray(),
                       static_cast<quint32>(root.value(QLatin1String("seed")).toInt(1)));
@@ -282,4 +293,17 @@ QJsonObject SimTenant::operationJson(const SimOperation &op, bool includeUnknown
                               .toJson(QJsonDocument::Compact));
     json.insert(beta ? QStringLiteral("values") : QStringLiteral("Value"), extra);
     return json;
+}
+
+void SimTenant::setLatency(int minMs, int maxMs)
+{
+    m_latency.minMs = std::max(0, minMs);
+    m_latency.maxMs = std::max(m_latency.minMs, maxMs);
+}
+
+int SimTenant::drawLatencyMs()
+{
+    if (m_latency.maxMs <= m_latency.minMs)
+        return m_latency.minMs;
+    return m_latency.minMs + m_latencyRandom.bounded(m_latency.maxMs - m_latency.minMs + 1);
 }

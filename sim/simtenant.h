@@ -7,6 +7,7 @@
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
+#include <QRandomGenerator>
 #include <QString>
 #include <QStringList>
 
@@ -73,6 +74,17 @@ public:
     // The service's limits and the scenario's faults ("limits" and "faults" in the scenario).
     SimThrottle &throttle() { return m_throttle; }
     SimFaults &faults() { return m_faults; }
+    // How long a request takes to reach the service: uniform between min and max milliseconds
+    // ("latencyMs": {"min": 50, "max": 400} in a scenario). Limits count arrivals, not sends.
+    struct Latency
+    {
+        int minMs = 0;
+        int maxMs = 0;
+    };
+    Latency latency() const { return m_latency; }
+    void setLatency(int minMs, int maxMs);
+    // Draws one request's latency, from a generator seeded by the scenario.
+    int drawLatencyMs();
     // The largest page GET /teams/{t}/operations serves, whatever $top asks.
     int maxPageSize() const { return m_maxPageSize; }
     double timeScale() const { return m_timeScale; }
@@ -115,5 +127,7 @@ private:
     std::multimap<double, qsizetype> m_pendingEffects;   // by finishing time
     SimThrottle m_throttle;
     int m_maxPageSize = 999;
+    Latency m_latency;
+    QRandomGenerator m_latencyRandom{1};
     SimFaults m_faults;
 };

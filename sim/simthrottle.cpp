@@ -13,8 +13,8 @@ std::optional<std::chrono::seconds> SimThrottle::admit(const QString &teamKey, c
 {
     const qint64 nowMs = now.toMSecsSinceEpoch();
     QList<qint64> *team = teamKey.isEmpty() ? nullptr : &m_teams[teamKey];
-    const bool tenantFull =
-        tenantPerSecond > 0 && countInWindow(m_tenant, nowMs) >= tenantPerSecond;
+    const bool tenantFull = tenantPerSecond > 0 && countInWindow(m_tenant, nowMs) >=
+                                                       tenantPerSecond - otherClientPerSecond;
     const bool teamFull = team && teamPerSecond > 0 && countInWindow(*team, nowMs) >= teamPerSecond;
     if (tenantFull || teamFull) {
         // Graph answers in whole seconds; the window frees within one.

@@ -15,6 +15,9 @@ class SimThrottle
 public:
     int tenantPerSecond = 30;
     int teamPerSecond = 4;
+    // Another client of the same app spending part of the tenant's budget, evenly over time:
+    // any one second holds this many of its requests, so this client gets the rest.
+    int otherClientPerSecond = 0;
 
     // Records the request when it is allowed; otherwise returns how long to wait (Retry-After).
     std::optional<std::chrono::seconds> admit(const QString &teamKey, const QDateTime &now);

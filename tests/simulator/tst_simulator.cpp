@@ -84,6 +84,8 @@ private slots:
     void answersBatchesOutOfOrderAndThrottlesEachRequest();
     void enforcesTheTenantAndTeamLimits();
     void injectsFaultsFromTheScenario();
+    void countsLimitsByArrivalUnderLatency();
+    void leavesRoomForAnotherClient();
 };
 
 void TestSimulator::requiresABearerToken()
@@ -397,6 +399,75 @@ void TestSimulator::injectsFaultsFromTheScenario()
     bad.insert("faults", QJsonArray{QJsonObject{{"path", "x"}, {"kind", "explode"}}});
     SimTenant tenant;
     QVERIFY(tenant.loadScenario(QJsonDocument(bad).toJson()).contains("explode"));
+}
+
+// Sends GETs without waiting for their answers, all at once: Qt opens at most six connections
+// to one host per QNetworkAccessManager, so each six get their own. `owner` keeps them.
+static void sendAll(QObject &owner, const QList<QUrl> &urls)
+{
+    QNetworkAccessManager *network = nullptr;
+    for (qsizetype i = 0; i < urls.size(); ++i) {
+        if (i % 6 == 0)
+            network = new QNetworkAccessManager(&owner);
+        QNetworkRequest request(urls[i]);
+        request.setRawHeader("Authorization", "Bearer test-token");
+        network->get(request);
+    }
+}
+
+void TestSimulator::countsLimitsByArrivalUnderLatency()
+{
+    QJsonObject world = scenario();
+    world.insert("latencyMs", QJsonObject{{"min", 100}, {"max", 400}});
+    SimFixture sim(world);
+    const QDateTime start = sim.clock.now();
+    QList<QUrl> first, second;
+    for (int i = 0; i < 30; ++i) {
+        first.append(at(sim, QStringLiteral("/teams/a-%1").arg(i)));
+        second.append(at(sim, QStringLiteral("/teams/b-%1").arg(i)));
+    }
+    QObject network;
+    // 30 sent now and 30 a second later: within the limit as sent.
+    sendAll(network, first);
+    QTRY_COMPARE(sim.server.requestsInTransit(), 30);
+    sim.clock.advance(milliseconds(99));
+    sim.server.serveArrived();
+    QCOMPARE(sim.server.requestCount(), 0); // none arrives before the shortest latency
+    sim.clock.advance(milliseconds(901));
+    sim.server.serveArrived();
+    QCOMPARE(sim.server.requestCount(), 30);
+    sendAll(network, second);
+    QTRY_COMPARE(sim.server.requestsInTransit(), 30);
+    sim.clock.advance(milliseconds(400));
+    sim.server.serveArrived();
+    QCOMPARE(sim.server.requestsInTransit(), 0);
+
+    // Served in order of arrival, each between 100 and 400 ms after it was sent...
+    const QList<SimRequestRecord> &records = sim.server.requests();
+    for (qsizetype i = 0; i < records.size(); ++i) {
+        const qint64 sentAt = i < 30 ? 0 : 1000;
+        const qint64 arrived = start.msecsTo(records[i].at);
+        QVERIFY2(arrived >= sentAt + 100 && arrived <= sentAt + 400, qPrintable(records[i].path));
+        if (i > 0)
+            QVERIFY(records[i - 1].at <= records[i].at);
+    }
+    // ...so the late ones of the first group and the early ones of the second share a second.
+    QVERIFY(sim.server.throttled() > 0);
+    QCOMPARE(
+        sim.server.throttled(),
+        static_cast<int>(std::count_if(records.cbegin() + 30, records.cend(),
+                                       [](const SimRequestRecord &r) { return r.status == 429; })));
+}
+
+void TestSimulator::leavesRoomForAnotherClient()
+{
+    QJsonObject world = scenario();
+    world.insert("limits", QJsonObject{{"otherClientPerSecond", 12}});
+    SimFixture sim(world);
+    int ok = 0;
+    for (int i = 0; i < 40; ++i)
+        ok += call("GET", at(sim, QStringLiteral("/teams/team-%1").arg(i))).status != 429 ? 1 : 0;
+    QCOMPARE(ok, 30 - 12);
 }
 
 QTEST_GUILESS_MAIN(TestSimulator)
