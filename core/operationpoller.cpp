@@ -1,18 +1,26 @@
-// OperationPoller, part 2: the watch list and what answers do to it. Planning is in
-// pollplanning.cpp.
 #include "operationpoller.h"
 
 #include "clock.h"
-#include "retryafter.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRandomGenerator>
 
 #include <algorithm>
+#include <limits>
 
 using namespace std::chrono;
+
+namespace {
+
+// What Graph says when it wants us slower: a 429, or a 503 that names a time to come back.
+bool asksToSlowDown(const GraphReply &reply)
+{
+    return reply.failure == GraphFailure::Throttled ||
+           (reply.httpStatus == 503 && !reply.retryAfterHeader.isEmpty());
+}
+
+} // namespace
 
 OperationPoller::OperationPoller(GraphClient &client, Clock &clock, OperationStore &store,
                                  QObject *parent)
@@ -20,9 +28,7 @@ OperationPoller::OperationPoller(GraphClient &client, Clock &clock, OperationSto
     , m_client(client)
     , m_clock(clock)
     , m_store(store)
-    , m_interval(kServiceFloor)
-    , m_effectiveInterval(kServiceFloor)
-    , m_slotSpacing(kServiceFloor)
+    , m_planner([&client](const QString &path) { return client.resolve(path); })
 {
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &OperationPoller::pollDue);
@@ -36,27 +42,12 @@ milliseconds OperationPoller::minimumInterval() const
 
 milliseconds OperationPoller::setInterval(milliseconds interval)
 {
-    m_interval = std::max(interval, minimumInterval());
-    m_effectiveInterval = std::max(m_effectiveInterval, m_interval);
-    return m_interval;
+    return m_planner.setInterval(interval, minimumInterval());
 }
 
 void OperationPoller::setBudget(int tenantPerSecond, int teamPerSecond)
 {
-    m_tenantWindow.setLimit(std::max(1, tenantPerSecond));
-    m_teamBudget = std::max(1, teamPerSecond);
-    for (TeamState &state : m_teams)
-        state.window.setLimit(m_teamBudget);
-}
-
-OperationPoller::TeamState &OperationPoller::team(const QString &teamKey)
-{
-    auto it = m_teams.find(teamKey);
-    if (it == m_teams.end()) {
-        it = m_teams.insert(teamKey, TeamState());
-        it->window.setLimit(m_teamBudget);
-    }
-    return *it;
+    m_planner.setBudget(tenantPerSecond, teamPerSecond);
 }
 
 bool OperationPoller::watch(const OperationRef &ref, const QString &locationText)
@@ -92,17 +83,15 @@ void OperationPoller::retry(const OperationRef &ref)
     op->consecutiveNotFound = 0;
     op->firstNotFoundAt = QDateTime();
     m_reportedAllTerminal = false;
-    requestPoll(*op, m_interval); // not sooner than the interval after the last poll
+    requestPoll(*op, interval()); // not sooner than the interval after the last poll
 }
 
 QDateTime OperationPoller::requestPoll(WatchedOperation &op, milliseconds floor)
 {
-    const QDateTime now = m_clock.now();
-    op.nextPollAt =
-        op.lastSentAt.isValid() ? std::max(now, op.lastSentAt.addMSecs(floor.count())) : now;
+    op.nextPollAt = PollPlanner::requestedPollAt(op, floor, m_clock.now());
     op.pollRequested = true; // skips the slot queue, not the floor or the budget
     schedulePlanning();
-    return op.inFlight ? now : op.nextPollAt;
+    return op.inFlight ? m_clock.now() : op.nextPollAt;
 }
 
 bool OperationPoller::unwatch(const OperationRef &ref)
@@ -177,15 +166,98 @@ void OperationPoller::setOnline(bool online)
 
 QDateTime OperationPoller::tenantThrottledUntil() const
 {
-    return m_tenantRetryAt.isValid() && m_tenantRetryAt > m_clock.now() ? m_tenantRetryAt
-                                                                        : QDateTime();
+    return m_planner.tenantRetryAt(m_clock.now());
+}
+
+QDateTime OperationPoller::nextPollAt() const
+{
+    if (m_pausedForSignIn || !m_online)
+        return QDateTime();
+    return m_planner.nextPollAt(m_store, m_clock.now());
+}
+
+void OperationPoller::pollDue()
+{
+    if (m_pausedForSignIn || !m_online) {
+        rearm(QDateTime());
+        emit scheduleChanged(QDateTime());
+        return;
+    }
+    const QDateTime now = m_clock.now();
+    const PollPlanner::Plan plan = m_planner.plan(m_store, now);
+    for (const PollPlanner::Request &request : plan.requests)
+        send(request, now);
+    // Wake for the budget or the next slot, or for whatever falls due later.
+    const QDateTime next = nextPollAt();
+    QDateTime wake = plan.wakeAt;
+    if (next.isValid() && next > now && (!wake.isValid() || next < wake))
+        wake = next;
+    rearm(wake);
+    emit scheduleChanged(next);
+}
+
+void OperationPoller::rearm(const QDateTime &wakeAt)
+{
+    m_wakeAt = wakeAt;
+    if (!wakeAt.isValid()) {
+        m_timer.stop();
+        return;
+    }
+    const qint64 delay = std::max<qint64>(0, m_clock.now().msecsTo(wakeAt));
+    m_timer.start(static_cast<int>(std::min<qint64>(delay, std::numeric_limits<int>::max())));
+}
+
+void OperationPoller::send(const PollPlanner::Request &request, const QDateTime &sentAt)
+{
+    for (const Work &work : request) {
+        if (work.kind != Work::Kind::Operation)
+            continue;
+        WatchedOperation *op = operation(work.key);
+        op->inFlight = true;
+        op->lastSentAt = sentAt;
+    }
+    ++m_inFlightRequests;
+    auto answered = [this, request, sentAt](const GraphReply &envelope,
+                                            const QHash<QString, GraphReply> &answers) {
+        --m_inFlightRequests;
+        const QDateTime now = m_clock.now();
+        m_planner.envelopeAnswered(envelope, now);
+        PollPlanner::Feedback feedback;
+        feedback.sentAt = sentAt;
+        feedback.envelopeThrottled = envelope.failure == GraphFailure::Throttled;
+        PollRound round;
+        for (qsizetype i = 0; i < request.size(); ++i) {
+            const Work &work = request.at(i);
+            const GraphReply &answer = envelope.ok() ? answers.value(QString::number(i)) : envelope;
+            if (envelope.ok() && asksToSlowDown(answer))
+                feedback.throttledTeams.insert(work.teamKey);
+            else if (answer.ok())
+                feedback.cleanTeams.insert(work.teamKey);
+            handleAnswer(work, sentAt, answer, round);
+        }
+        m_planner.learn(feedback, now);
+        finishRound(round);
+        pollDue();
+    };
+    if (request.size() == 1) {
+        // Alone, a request needs no batch: its reply is its own answer (and a 429 on it applies
+        // to that operation or team, not the tenant).
+        m_client.get(request.first().url, this, [answered](const GraphReply &reply) {
+            answered(GraphReply(), QHash<QString, GraphReply>{{QStringLiteral("0"), reply}});
+        });
+        return;
+    }
+    QList<GraphClient::BatchGet> batch;
+    for (qsizetype i = 0; i < request.size(); ++i)
+        batch.append(GraphClient::BatchGet{QString::number(i), request.at(i).url});
+    m_client.getBatch(batch, this, answered);
 }
 
 void OperationPoller::handleAnswer(const Work &work, const QDateTime &sentAt,
                                    const GraphReply &reply, PollRound &round)
 {
     if (work.kind == Work::Kind::TeamList) {
-        handleListPage(work, sentAt, reply, round);
+        handleListPage(work, reply, round);
         return;
     }
     WatchedOperation *op = operation(work.key);
@@ -225,174 +297,4 @@ void OperationPoller::handleAnswer(const Work &work, const QDateTime &sentAt,
     recordFailure(*op, failure);
     if (failure.failure == GraphFailure::Unauthorized)
         pauseForSignIn(failure);
-}
-
-void OperationPoller::handleListPage(const Work &work, const QDateTime &, const GraphReply &reply,
-                                     PollRound &round)
-{
-    TeamState &state = team(work.key);
-    state.listInFlight = false;
-    const QDateTime now = m_clock.now();
-    const QList<qsizetype> members = m_store.indexesOfTeam(work.key);
-
-    const QJsonObject page = QJsonDocument::fromJson(reply.body).object();
-    const bool readable = reply.ok() && page.value(QLatin1String("value")).isArray();
-    if (!readable) {
-        GraphReply failure = reply;
-        if (reply.ok()) {
-            failure.failure = GraphFailure::MalformedReply;
-            failure.errorMessage = QStringLiteral("the team's operation list is not readable");
-        }
-        ++round.polled;
-        ++round.failed;
-        round.lastFailure = failure.describe();
-        if (failure.failure == GraphFailure::Unauthorized) {
-            pauseForSignIn(failure);
-            return;
-        }
-        ++state.consecutiveFailures;
-        if (failure.failure == GraphFailure::Throttled) {
-            // Retry-After on a team's list holds back everything of that team.
-            const milliseconds wait = waitAfter(failure, state.consecutiveFailures);
-            state.retryAt = now.addMSecs(wait.count());
-            // Carry on where a listing stopped; a refused first page starts a new listing later
-            // (so the interval counts from when that one goes out).
-            state.pendingPage = state.pagesInListing > 0 ? work.url : QUrl();
-        } else if (failure.httpStatus >= 400 && failure.httpStatus < 500) {
-            // The list call is an optimisation Graph does not document; without it, GET each.
-            state.listUnsupported = true;
-        } else {
-            state.nextListAt =
-                now.addMSecs(std::max(backoff(state.consecutiveFailures), m_interval).count());
-        }
-        for (const qsizetype index : members) {
-            if (m_store.at(index).isPolled() && !m_store.at(index).inFlight) {
-                WatchedOperation &op = m_store.edit(index);
-                op.missingFromList = state.listUnsupported; // owed a poll of its own, now
-                op.lastFailure = failure.failure;
-                op.lastFailureMessage = failure.describe();
-                emit pollFailed(op, failure);
-            }
-        }
-        return;
-    }
-
-    state.consecutiveFailures = 0;
-    ++state.pagesInListing;
-    const QJsonArray values = page.value(QLatin1String("value")).toArray();
-    for (const QJsonValue &value : values) {
-        const OperationParseResult parsed = parseOperation(value.toObject());
-        if (!parsed.operation)
-            continue;
-        const qsizetype index =
-            m_store.indexOf(work.key + QLatin1Char('/') + parsed.operation->id.toLower());
-        if (index < 0 || !m_store.at(index).isPolled() || m_store.at(index).inFlight)
-            continue;
-        WatchedOperation *op = &m_store.edit(index);
-        op->lastPolledAt = now;
-        op->lastReply = QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
-        ++op->polls;
-        ++round.polled;
-        round.changed += recordSuccess(*op, *parsed.operation, state.listStartedAt) ? 1 : 0;
-        state.seenInListing.insert(op->ref.key());
-    }
-    const QString nextLink = page.value(QLatin1String("@odata.nextLink")).toString();
-    if (!nextLink.isEmpty()) {
-        state.pendingPage = QUrl(nextLink);
-        return;
-    }
-    state.pagesLastTime = std::max(1, state.pagesInListing);
-    ++state.listingsCompleted;
-    // Operations the list left out (too new, or listed elsewhere) are asked for directly.
-    for (const qsizetype index : members) {
-        const WatchedOperation &member = m_store.at(index);
-        if (member.isPolled() && !member.inFlight && !state.seenInListing.contains(member.key)) {
-            WatchedOperation &op = m_store.edit(index);
-            op.missingFromList = true;
-            op.nextPollAt = std::min(op.nextPollAt, now);
-        }
-    }
-}
-
-void OperationPoller::finishRound(PollRound &round)
-{
-    if (round.polled > 0) {
-        round.finishedAt = m_clock.now();
-        emit roundFinished(round);
-    }
-    if (!m_reportedAllTerminal && !m_store.isEmpty() && allTerminal()) {
-        m_reportedAllTerminal = true;
-        emit allOperationsTerminal();
-    }
-}
-
-bool OperationPoller::recordSuccess(WatchedOperation &operation, const Operation &snapshot,
-                                    const QDateTime &sentAt)
-{
-    const std::optional<Operation> &previous = operation.latest;
-    const bool changed = !previous || previous->statusRaw != snapshot.statusRaw ||
-                         previous->attemptsCount != snapshot.attemptsCount ||
-                         previous->error != snapshot.error;
-    // A first sighting is not a change: it says nothing about whether the operation is moving.
-    if (changed && previous)
-        operation.lastChangedAt = operation.lastPolledAt;
-    if (changed) {
-        operation.history.append(StatusChange{operation.lastPolledAt, snapshot.statusRaw,
-                                              snapshot.status, snapshot.attemptsCount,
-                                              snapshot.error});
-    }
-    operation.pollRequested = false;
-    operation.latest = snapshot;
-    operation.consecutiveFailures = 0;
-    operation.consecutiveNotFound = 0;
-    operation.missingFromList = false;
-    operation.lastFailure = GraphFailure::None;
-    operation.lastFailureMessage.clear();
-    // The interval runs from when the poll went out, so polls keep their phase.
-    operation.nextPollAt = sentAt.addMSecs(m_interval.count());
-    emit operationObserved(operation, changed);
-    return changed;
-}
-
-void OperationPoller::recordFailure(WatchedOperation &operation, const GraphReply &reply)
-{
-    ++operation.consecutiveFailures;
-    operation.pollRequested = false;
-    operation.lastFailure = reply.failure;
-    operation.lastFailureMessage = reply.describe();
-    // Retry-After is a floor set by the service; without one, back off exponentially.
-    const milliseconds wait = waitAfter(reply, operation.consecutiveFailures);
-    operation.nextPollAt = operation.lastPolledAt.addMSecs(std::max(wait, m_interval).count());
-    if (m_tenantRetryAt.isValid())
-        operation.nextPollAt = std::max(operation.nextPollAt, m_tenantRetryAt);
-    emit pollFailed(operation, reply);
-}
-
-void OperationPoller::pauseForSignIn(const GraphReply &reply)
-{
-    if (m_pausedForSignIn)
-        return;
-    m_pausedForSignIn = true;
-    m_timer.stop();
-    emit authenticationRequired(reply.describe());
-}
-
-milliseconds OperationPoller::waitAfter(const GraphReply &reply, int consecutiveFailures) const
-{
-    // Read against our clock (an HTTP date means nothing against the wall clock in a test or a
-    // simulated week), and capped: one answer must not park polling for good.
-    if (const auto asked = parseRetryAfter(reply.retryAfterHeader, m_clock.now()))
-        return std::min<milliseconds>(*asked, kRetryAfterCap);
-    return backoff(consecutiveFailures);
-}
-
-milliseconds OperationPoller::backoff(int consecutiveFailures) const
-{
-    // 3 s doubling per failure (as the Graph SDKs do), capped, with up to 20 % jitter upwards so
-    // many operations failing together do not come back in lockstep.
-    const int doublings = std::clamp(consecutiveFailures - 1, 0, 16);
-    const milliseconds base = std::min<milliseconds>(seconds(3) * (1 << doublings), kMaxBackoff);
-    const double jitter = 1.0 + QRandomGenerator::global()->bounded(0.2);
-    return std::min(milliseconds(static_cast<qint64>(static_cast<double>(base.count()) * jitter)),
-                    kMaxBackoff);
 }

@@ -5,18 +5,15 @@
 #include "operation.h"
 #include "operationref.h"
 #include "operationstore.h"
-#include "ratewindow.h"
+#include "pollplanner.h"
 #include "watchedoperation.h"
 
 #include <QDateTime>
-#include <QHash>
 #include <QList>
 #include <QObject>
-#include <QSet>
 #include <QTimer>
 
 #include <chrono>
-#include <optional>
 
 class Clock;
 
@@ -30,29 +27,20 @@ struct PollRound
     QString lastFailure; // describe() of the last failed answer in the round
 };
 
-// Polls watched operations for hundreds or thousands of them at once, within Graph's limits:
-// - each operation no more often than the interval (30 s floor against the real service);
-// - at most tenantBudget requests per second overall and teamBudget per team, counted per
-//   sub-request, in a sliding one-second window;
-// - due polls go out as POST /$batch of up to 20, one batch per slot, with slots spread evenly
-//   over the effective interval (which stretches when the budget cannot cover everything);
-// - two or more watched operations of one team are read with one paged GET of the team's
-//   operations, falling back to single GETs for a team whose list call fails;
-// - Retry-After is honoured for its scope (operation, team, or whole tenant), failures back off
-//   exponentially, 401 pauses everything until resume(), 403 and lasting 404 stop one operation.
-// Time comes from an injectable Clock, so tests move it by hand. The records live in an
-// OperationStore; the poller changes them only through it.
+// Polls watched operations: a timer, the PollPlanner (which decides what to send and when, see
+// pollplanner.h for the rules), the GraphClient, and the OperationStore the answers go to.
+// It reads the answers: 401 pauses everything until resume(), 403 and a lasting 404 stop one
+// operation. Time comes from an injectable Clock, so tests move it by hand.
 class OperationPoller final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(OperationPoller)
 public:
-    static constexpr std::chrono::milliseconds kServiceFloor{std::chrono::seconds(30)};
-    static constexpr std::chrono::milliseconds kLoopbackFloor{100};
-    static constexpr std::chrono::milliseconds kMaxBackoff{std::chrono::seconds(180)};
-    static constexpr int kDefaultTenantBudget = 25; // Graph allows 30 Teams GETs/s per app
-    static constexpr int kDefaultTeamBudget = 3;    // Graph allows 4/s on any one team
-    static constexpr int kListPageSize = 100;
+    static constexpr auto kServiceFloor = PollPlanner::kServiceFloor;
+    static constexpr auto kLoopbackFloor = PollPlanner::kLoopbackFloor;
+    static constexpr auto kMaxBackoff = PollPlanner::kMaxBackoff;
+    static constexpr int kDefaultTenantBudget = PollPlanner::kDefaultTenantBudget;
+    static constexpr int kDefaultTeamBudget = PollPlanner::kDefaultTeamBudget;
     // A new operation may 404 for a while; this many 404s over at least this long mean "gone".
     static constexpr int kNotFoundLimit = 5;
     static constexpr std::chrono::minutes kNotFoundPatience{2};
@@ -61,19 +49,22 @@ public:
                     QObject *parent = nullptr);
 
     OperationStore &store() const { return m_store; }
+    const PollPlanner &planner() const { return m_planner; }
 
     std::chrono::milliseconds minimumInterval() const;
     // Clamped to minimumInterval(); returns the interval in force.
     std::chrono::milliseconds setInterval(std::chrono::milliseconds interval);
-    std::chrono::milliseconds interval() const { return m_interval; }
-    // The interval operations are actually polled at: longer than interval() when the budget
-    // cannot poll every operation every interval.
-    std::chrono::milliseconds effectiveInterval() const { return m_effectiveInterval; }
+    std::chrono::milliseconds interval() const { return m_planner.interval(); }
+    // The interval operations are actually polled at: longer than interval() when the rate in
+    // force cannot poll every operation every interval.
+    std::chrono::milliseconds effectiveInterval() const { return m_planner.effectiveInterval(); }
 
     void setBudget(int tenantPerSecond, int teamPerSecond);
-    int tenantBudget() const { return m_tenantWindow.limit(); }
-    int teamBudget() const { return m_teamBudget; }
-    void setTeamListsEnabled(bool enabled) { m_teamListsEnabled = enabled; }
+    int tenantBudget() const { return m_planner.tenantBudget(); }
+    int teamBudget() const { return m_planner.teamBudget(); }
+    void setTeamListsEnabled(bool enabled) { m_planner.setTeamListsEnabled(enabled); }
+    // The rate in force, below the budget after Graph asked to slow down.
+    PollPlanner::Pace pace() const { return m_planner.pace(); }
 
     // Starts watching; the first poll is due at once. False when already watched.
     bool watch(const OperationRef &ref, const QString &locationText = QString());
@@ -101,6 +92,8 @@ public:
 
     // When the next poll is due; invalid when nothing is left to poll or polling is paused.
     QDateTime nextPollAt() const;
+    // When the poller plans next, on its clock (invalid: only when something changes).
+    QDateTime wakeAt() const { return m_wakeAt; }
 
 public slots:
     // Sends what is due now, then re-arms the timer. Called by the timer and whenever the clock
@@ -119,54 +112,12 @@ signals:
     void onlineChanged(bool online);
 
 private:
-    struct TeamState
-    {
-        RateWindow window;
-        QDateTime retryAt;    // team-scoped Retry-After
-        QDateTime nextListAt; // interval after the last listing started
-        bool listUnsupported = false;
-        bool listInFlight = false;
-        int consecutiveFailures = 0;
-        int pagesLastTime = 1;
-        QUrl pendingPage; // the next page of a listing in progress
-        QDateTime listStartedAt;
-        QSet<QString> seenInListing;
-        int pagesInListing = 0;
-        int listingsCompleted = 0;
-    };
-    // One sub-request to send: an operation's GET or a page of a team's operations.
-    struct Work
-    {
-        enum class Kind
-        {
-            Operation,
-            TeamList
-        } kind = Kind::Operation;
-        QString key; // operation key, or team key for lists
-        QUrl url;
-        bool urgent = false; // first sightings, retries, next pages: not bound to slots
-        QDateTime rank;      // smaller goes first
-    };
+    using Work = PollPlanner::Work;
 
-    // Planning (pollplanning.cpp)
-    void updateCycle(const QDateTime &now);
-    bool usesTeamList(const QString &teamKey) const;
-    bool teamNeverListed(const QString &teamKey) const;
-    static bool isUrgent(const WatchedOperation &op, bool listed, bool neverListed);
-    QList<Work> dueWork(const QDateTime &now) const;
-    QList<Work> takeWithinBudget(QList<Work> &candidates, int max, const QDateTime &now);
-    QDateTime budgetFreeAt(const QList<Work> &waiting, const QDateTime &now);
-    void dispatch(const QList<Work> &batch, const QDateTime &now);
-    void rearm(const QDateTime &wakeAt, const QDateTime &nextDue);
-    // Plans from the event loop: many calls in one turn (watching thousands, stopping a
-    // selection) cost one planning pass, not one each.
-    void schedulePlanning();
-
-    // Answers (operationpoller.cpp)
+    void send(const PollPlanner::Request &request, const QDateTime &sentAt);
     void handleAnswer(const Work &work, const QDateTime &sentAt, const GraphReply &reply,
                       PollRound &round);
-    void handleListPage(const Work &work, const QDateTime &sentAt, const GraphReply &reply,
-                        PollRound &round);
+    void handleListPage(const Work &work, const GraphReply &reply, PollRound &round);
     void finishRound(PollRound &round);
     bool recordSuccess(WatchedOperation &operation, const Operation &snapshot,
                        const QDateTime &sentAt);
@@ -174,29 +125,20 @@ private:
     void pauseForSignIn(const GraphReply &reply);
     // An admin asked for a poll: as soon as `floor` after the last one allows, outside the slots.
     QDateTime requestPoll(WatchedOperation &op, std::chrono::milliseconds floor);
-    std::chrono::milliseconds backoff(int consecutiveFailures) const;
-    // How long to hold back after a refused reply: its Retry-After (capped), else backoff().
-    std::chrono::milliseconds waitAfter(const GraphReply &reply, int consecutiveFailures) const;
-    TeamState &team(const QString &teamKey);
+    // Plans from the event loop: many calls in one turn (watching thousands, stopping a
+    // selection) cost one planning pass, not one each.
+    void schedulePlanning();
+    void rearm(const QDateTime &wakeAt);
     // The record to change (marked changed in the store), or nullptr.
     WatchedOperation *operation(const QString &key) { return m_store.edit(key); }
 
     GraphClient &m_client;
     Clock &m_clock;
     OperationStore &m_store;
+    PollPlanner m_planner;
     QTimer m_timer;
-    std::chrono::milliseconds m_interval;
-    std::chrono::milliseconds m_effectiveInterval;
-    std::chrono::milliseconds m_slotSpacing;
-    QDateTime m_nextSlotAt;
-    RateWindow m_tenantWindow{kDefaultTenantBudget};
-    int m_teamBudget = kDefaultTeamBudget;
-    bool m_teamListsEnabled = true;
-    QDateTime m_tenantRetryAt;
-    int m_tenantFailures = 0;
-    QHash<QString, TeamState> m_teams;
+    QDateTime m_wakeAt;
     int m_inFlightRequests = 0;
-    int m_nextBatchId = 0;
     bool m_pausedForSignIn = false;
     bool m_online = true;
     bool m_reportedAllTerminal = false;

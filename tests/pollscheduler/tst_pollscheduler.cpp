@@ -129,7 +129,7 @@ class TestPollScheduler : public QObject
 
 private slots:
     void staysWithinTheBudgetsAndIsNeverThrottled();
-    void batchesTwentyAtATimeSpreadOverTheInterval();
+    void batchesSpreadEvenlyOverTheInterval();
     void stretchesTheIntervalWhenTheBudgetIsShort();
     void prefersMovingOperationsWhenStretched();
     void aThrottledSubRequestDelaysOnlyItsOperation();
@@ -177,25 +177,26 @@ void TestPollScheduler::staysWithinTheBudgetsAndIsNeverThrottled()
     QCOMPARE(last.size(), 200);
 }
 
-void TestPollScheduler::batchesTwentyAtATimeSpreadOverTheInterval()
+void TestPollScheduler::batchesSpreadEvenlyOverTheInterval()
 {
     Rig rig(scenario(100, 1));
     rig.watchAll(100, 1);
     rig.run(seconds(90));
-    // After the first sightings, a 30 s cycle carries 100 polls in 5 full batches...
+    // After the first sightings, a 30 s cycle carries 100 polls in batches of 10 (the size that
+    // keeps 25/s and Graph's 30 per 1.4 s when batches are evenly spaced)...
     const QDateTime from = rig.sim.clock.now().addSecs(-60);
     const QDateTime to = from.addSecs(30);
     QCOMPARE(rig.gets(from, to).size(), 100);
-    QCOMPARE(rig.roundTrips(from, to), 5);
-    // ...at five different moments, about 6 s apart, not in one burst.
+    QCOMPARE(rig.roundTrips(from, to), 10);
+    // ...at ten different moments, about 3 s apart, not in one burst.
     QSet<qint64> moments;
     for (const SimRequestRecord &r : rig.gets(from, to))
         moments.insert(r.at.toMSecsSinceEpoch() / 1000);
-    QCOMPARE(moments.size(), 5);
+    QCOMPARE(moments.size(), 10);
     QList<qint64> sorted(moments.cbegin(), moments.cend());
     std::sort(sorted.begin(), sorted.end());
     for (qsizetype i = 1; i < sorted.size(); ++i)
-        QVERIFY2(sorted[i] - sorted[i - 1] >= 5,
+        QVERIFY2(sorted[i] - sorted[i - 1] >= 2,
                  qPrintable(QString::number(sorted[i] - sorted[i - 1])));
     QCOMPARE(rig.poller.effectiveInterval(), seconds(30));
 }
@@ -206,12 +207,12 @@ void TestPollScheduler::stretchesTheIntervalWhenTheBudgetIsShort()
     rig.watchAll(1000, 1);
     rig.run(seconds(150), milliseconds(250));
     QCOMPARE(rig.sim.server.throttled(), 0);
-    // 1000 polls at one batch of 20 a second take 50 s: that is the interval now.
+    // 1000 polls at 20 a second (batches of 10 every 0.5 s) take 50 s: that is the interval now.
     QCOMPARE(rig.poller.effectiveInterval(), seconds(50));
     const QDateTime from = rig.sim.clock.now().addSecs(-50);
     const int polls = int(rig.gets(from, rig.sim.clock.now()).size());
     QVERIFY2(polls >= 950 && polls <= 1000, qPrintable(QString::number(polls)));
-    QVERIFY(rig.roundTrips(from, rig.sim.clock.now()) <= 51);
+    QVERIFY(rig.roundTrips(from, rig.sim.clock.now()) <= 101);
 }
 
 void TestPollScheduler::prefersMovingOperationsWhenStretched()

@@ -1,0 +1,41 @@
+#include "adaptiverate.h"
+
+#include <algorithm>
+
+namespace {
+// Never below one request per window: a scope slowed to nothing would never learn it may speed up.
+constexpr double kFloor = 1.0;
+} // namespace
+
+void AdaptiveRate::setCeiling(double ceiling)
+{
+    const bool wasFull = !isSlowed();
+    m_ceiling = std::max(kFloor, ceiling);
+    m_rate = wasFull ? m_ceiling : std::min(m_rate, m_ceiling);
+}
+
+void AdaptiveRate::throttled(const QDateTime &sentAt, const QDateTime &now)
+{
+    if (m_lastCutAt.isValid() && sentAt.isValid() && sentAt < m_lastCutAt)
+        return;
+    m_rate = std::max(kFloor, m_rate * kCut);
+    m_lastCutAt = now;
+    m_lastRaiseAt = now;
+}
+
+void AdaptiveRate::clean(const QDateTime &now)
+{
+    if (!isSlowed()) {
+        m_lastRaiseAt = now;
+        return;
+    }
+    if (!m_lastRaiseAt.isValid())
+        m_lastRaiseAt = now;
+    const qint64 steps = m_lastRaiseAt.msecsTo(now) /
+                         std::chrono::duration_cast<std::chrono::milliseconds>(kRaiseEvery).count();
+    if (steps <= 0)
+        return;
+    m_rate = std::min(m_ceiling, m_rate + double(steps) * kRaiseStep * m_ceiling);
+    m_lastRaiseAt = m_lastRaiseAt.addMSecs(
+        steps * std::chrono::duration_cast<std::chrono::milliseconds>(kRaiseEvery).count());
+}

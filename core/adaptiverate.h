@@ -1,0 +1,43 @@
+#pragma once
+
+#include <QDateTime>
+
+#include <chrono>
+
+// The request rate TeamsOps allows itself for one scope (the tenant, or one team), adapted to
+// what Graph says: cut by a factor on throttling, raised back a little at a time while answers
+// are clean. This is TCP's and the AWS SDKs' adaptive retry: additive increase, multiplicative
+// decrease. Two or three copies of TeamsOps on one tenant, each doing this without talking to
+// the other, settle on about equal shares of Graph's budget.
+class AdaptiveRate
+{
+public:
+    static constexpr double kCut = 0.7; // what is left after a throttled answer
+    // Raised by kRaiseStep of the ceiling every kRaiseEvery without a throttled answer.
+    static constexpr double kRaiseStep = 0.05;
+    static constexpr std::chrono::seconds kRaiseEvery{3};
+
+    explicit AdaptiveRate(double ceiling = 1.0)
+        : m_ceiling(ceiling)
+        , m_rate(ceiling)
+    {}
+
+    double rate() const { return m_rate; }
+    double ceiling() const { return m_ceiling; }
+    // Keeps a cut in force; a rate at the old ceiling moves to the new one.
+    void setCeiling(double ceiling);
+    bool isSlowed() const { return m_rate < m_ceiling; }
+    QDateTime lastCutAt() const { return m_lastCutAt; }
+
+    // A request sent at `sentAt` was throttled. Requests that left before the last cut say
+    // nothing new (they were sent at the old rate), so one burst of refusals is one cut.
+    void throttled(const QDateTime &sentAt, const QDateTime &now);
+    // An answer that was not throttled.
+    void clean(const QDateTime &now);
+
+private:
+    double m_ceiling;
+    double m_rate;
+    QDateTime m_lastCutAt;
+    QDateTime m_lastRaiseAt;
+};
