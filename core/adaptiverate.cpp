@@ -18,6 +18,10 @@ void AdaptiveRate::throttled(const QDateTime &sentAt, const QDateTime &now)
 {
     if (m_lastCutAt.isValid() && sentAt.isValid() && sentAt < m_lastCutAt)
         return;
+    // Refused again below the rate refused last time: others are claiming a share, so give up
+    // more of the plateau too (CUBIC's "fast convergence"), and copies settle on equal shares.
+    const bool belowLastCut = m_rateAtLastCut > 0 && m_rate < m_rateAtLastCut;
+    m_rateAtLastCut = belowLastCut ? m_rate * (1 + kCut) / 2 : m_rate;
     m_rate = std::max(kFloor, m_rate * kCut);
     m_lastCutAt = now;
     m_lastRaiseAt = now;
@@ -35,7 +39,10 @@ void AdaptiveRate::clean(const QDateTime &now)
                          std::chrono::duration_cast<std::chrono::milliseconds>(kRaiseEvery).count();
     if (steps <= 0)
         return;
-    m_rate = std::min(m_ceiling, m_rate + double(steps) * kRaiseStep * m_ceiling);
+    for (qint64 i = 0; i < steps && m_rate < m_ceiling; ++i) {
+        const bool nearLastCut = m_rate >= kNearLastCut * m_rateAtLastCut;
+        m_rate = std::min(m_ceiling, m_rate + kRaiseStep * m_ceiling * (nearLastCut ? 0.25 : 1.0));
+    }
     m_lastRaiseAt = m_lastRaiseAt.addMSecs(
         steps * std::chrono::duration_cast<std::chrono::milliseconds>(kRaiseEvery).count());
 }

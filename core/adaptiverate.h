@@ -13,9 +13,12 @@ class AdaptiveRate
 {
 public:
     static constexpr double kCut = 0.7; // what is left after a throttled answer
-    // Raised by kRaiseStep of the ceiling every kRaiseEvery without a throttled answer.
-    static constexpr double kRaiseStep = 0.05;
+    // Raised by kRaiseStep of the ceiling every kRaiseEvery without a throttled answer, and by a
+    // quarter of that once back near the rate that was refused last (where the next refusal is
+    // likely: probing there slowly keeps refusals rare).
+    static constexpr double kRaiseStep = 0.025;
     static constexpr std::chrono::seconds kRaiseEvery{3};
+    static constexpr double kNearLastCut = 0.9;
 
     explicit AdaptiveRate(double ceiling = 1.0)
         : m_ceiling(ceiling)
@@ -38,6 +41,7 @@ public:
 private:
     double m_ceiling;
     double m_rate;
+    double m_rateAtLastCut = 0;
     QDateTime m_lastCutAt;
     QDateTime m_lastRaiseAt;
 };

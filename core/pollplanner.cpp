@@ -171,8 +171,9 @@ void PollPlanner::updateCycle(const OperationStore &store)
             active += store.at(index).isPolled() ? 1 : 0;
         if (active == 0)
             continue;
-        const int teamCost =
-            usesTeamList(store, it.key()) ? m_teams.value(it.key()).pagesLastTime : active;
+        const auto state = m_teams.constFind(it.key());
+        const int pages = state == m_teams.cend() ? 1 : state->pagesLastTime;
+        const int teamCost = usesTeamList(store, it.key()) ? pages : active;
         cost += teamCost;
         busiestTeam = std::max(busiestTeam, teamCost);
     }

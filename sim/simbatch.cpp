@@ -14,7 +14,8 @@ SimReply SimServer::handleBatch(const QUrl &url, const QHash<QByteArray, QByteAr
     SimRequestRecord envelope;
     envelope.method = "POST";
     envelope.path = url.path(QUrl::FullyDecoded);
-    envelope.authorized = headers.value("authorization") == "Bearer " + m_token.toUtf8();
+    envelope.client = clientOf(headers);
+    envelope.authorized = envelope.client >= 0;
     envelope.at = arrivalTime();
 
     const QJsonArray requests =

@@ -64,7 +64,7 @@ SimServer::SimServer(SimTenant &tenant, const QString &token, QObject *parent)
     : QObject(parent)
     , m_tenant(tenant)
     , m_server(new QHttpServer(this))
-    , m_token(token.isEmpty() ? randomToken() : token)
+    , m_tokens{token.isEmpty() ? randomToken() : token}
 {
     // Graph's paths (teams('id'), $batch, ...) are routed here rather than through QHttpServer's
     // placeholder routes, which cannot express them: every request reaches the missing handler.
@@ -81,6 +81,22 @@ SimServer::SimServer(SimTenant &tenant, const QString &token, QObject *parent)
     });
     m_arrivalTimer.setSingleShot(true);
     connect(&m_arrivalTimer, &QTimer::timeout, this, &SimServer::serveArrived);
+}
+
+int SimServer::addToken(const QString &token)
+{
+    m_tokens.append(token);
+    return int(m_tokens.size()) - 1;
+}
+
+int SimServer::clientOf(const QHash<QByteArray, QByteArray> &headers) const
+{
+    const QByteArray authorization = headers.value("authorization");
+    for (qsizetype i = 0; i < m_tokens.size(); ++i) {
+        if (authorization == "Bearer " + m_tokens[i].toUtf8())
+            return int(i);
+    }
+    return -1;
 }
 
 void SimServer::injectFault(const SimFault &fault)
@@ -203,7 +219,8 @@ SimReply SimServer::handleOne(const QByteArray &method, const QUrl &url,
     record.method = method;
     record.path = url.path(QUrl::FullyDecoded);
     record.prefer = headers.value("prefer");
-    record.authorized = headers.value("authorization") == "Bearer " + m_token.toUtf8();
+    record.client = clientOf(headers);
+    record.authorized = record.client >= 0;
     record.viaBatch = viaBatch;
     record.at = arrivalTime();
 

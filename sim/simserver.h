@@ -29,6 +29,7 @@ struct SimRequestRecord
     QString path; // decoded, as received, version prefix included
     QByteArray prefer;
     bool authorized = false;
+    int client = -1;       // which accepted token it carried: 0 the first, -1 none
     bool viaBatch = false; // a sub-request of a POST /$batch
     QDateTime at;          // the tenant's wall clock when it arrived
     int status = 0;
@@ -48,7 +49,10 @@ public:
     quint16 listen(quint16 port = 0);
     quint16 port() const { return m_port; }
     QUrl baseUrl(const QString &version = QStringLiteral("v1.0")) const;
-    QString token() const { return m_token; }
+    QString token() const { return m_tokens.first(); }
+    // Accepts another token too, as another signed-in user of the same app would hold; requests
+    // carrying it are recorded with its index as `client`. Returns that index.
+    int addToken(const QString &token);
 
     // Adds a fault to the tenant's (the same list a scenario's "faults" fill).
     void injectFault(const SimFault &fault);
@@ -95,7 +99,8 @@ private:
 
     SimTenant &m_tenant;
     QHttpServer *m_server;
-    QString m_token;
+    QStringList m_tokens;
+    int clientOf(const QHash<QByteArray, QByteArray> &headers) const;
     quint16 m_port = 0;
     // A fault drawn for this path: its answer when it replaces the service's, else nullopt
     // (and `alteration` is what to do to the service's answer).
