@@ -88,6 +88,8 @@ public:
         QDateTime slowedAt; // when Graph last asked to slow down (invalid: never)
         int slowedTeams = 0;
         bool isSlowed() const { return rate < budget; }
+        // "polling at 17 of 25 requests/s: Graph asked to slow down 40 s ago", or "" at full pace.
+        QString describe(const QDateTime &now) const;
     };
 
     // What a page of a team's operation list leads to.

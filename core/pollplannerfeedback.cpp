@@ -3,6 +3,7 @@
 
 #include "retryafter.h"
 
+#include <QCoreApplication>
 #include <QRandomGenerator>
 
 #include <algorithm>
@@ -127,6 +128,23 @@ PollPlanner::Pace PollPlanner::pace() const
             pace.slowedAt = state.rate.lastCutAt();
     }
     return pace;
+}
+
+QString PollPlanner::Pace::describe(const QDateTime &now) const
+{
+    if (!isSlowed() && slowedTeams == 0)
+        return QString();
+    const QString slower =
+        isSlowed() ? QCoreApplication::translate("PollPlanner", "polling at %1 of %2 requests/s")
+                         .arg(int(rate))
+                         .arg(budget)
+                   : QCoreApplication::translate("PollPlanner", "%n team(s) polled more slowly",
+                                                 nullptr, slowedTeams);
+    if (!slowedAt.isValid())
+        return slower;
+    return QCoreApplication::translate("PollPlanner", "%1: Graph asked to slow down %2 s ago")
+        .arg(slower)
+        .arg(std::max<qint64>(0, slowedAt.secsTo(now)));
 }
 
 milliseconds PollPlanner::waitAfter(const GraphReply &reply, int consecutiveFailures,

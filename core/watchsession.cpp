@@ -142,6 +142,7 @@ bool WatchSession::start()
               << " requests/s: each is polled every " << duration<double>(effective).count() << " s"
               << Qt::endl;
     });
+    connect(m_poller, &OperationPoller::roundFinished, this, &WatchSession::notePace);
     connect(m_poller, &OperationPoller::onlineChanged, this, [this](bool online) {
         m_err << (online ? "note: back online, polling again" : "note: offline, polling paused")
               << Qt::endl;
@@ -225,4 +226,19 @@ void WatchSession::finish(int exitCode)
     m_out.flush();
     m_err.flush();
     emit finished(exitCode);
+}
+
+void WatchSession::notePace()
+{
+    // Once per slowdown, and once when back at full pace: not at every step of the recovery.
+    const PollPlanner::Pace pace = m_poller->pace();
+    const bool slowed = pace.isSlowed() || pace.slowedTeams > 0;
+    if (slowed && pace.slowedAt.isValid() && pace.slowedAt != m_announcedSlowdown) {
+        m_announcedSlowdown = pace.slowedAt;
+        m_err << "note: " << pace.describe(m_clock.now())
+              << "; speeding up again while answers come back clean" << Qt::endl;
+    } else if (!slowed && m_announcedSlowdown.isValid()) {
+        m_announcedSlowdown = QDateTime();
+        m_err << "note: back at full pace, " << pace.budget << " requests/s" << Qt::endl;
+    }
 }

@@ -70,6 +70,8 @@ private:
     QTimer m_timeout;
     QHash<QString, QString> m_lastWarning;
     std::chrono::milliseconds m_announcedInterval{0};
+    QDateTime m_announcedSlowdown; // the last slowdown told on stderr
+    void notePace();
     int m_teamsToList = 0; // team listings still under way: no verdict before they are in
     bool m_finished = false;
 };

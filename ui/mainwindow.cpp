@@ -49,6 +49,7 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     , m_banner(new QLabel(this))
     , m_notice(new QLabel(this))
     , m_scheduleLabel(new QLabel(this))
+    , m_paceLabel(new QLabel(this))
     , m_lastPollLabel(new QLabel(this))
     , m_countsLabel(new QLabel(this))
     , m_accountLabel(new QLabel(this))
@@ -187,6 +188,11 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     m_lastPollLabel->setObjectName(QStringLiteral("lastPollLabel"));
     m_countsLabel->setObjectName(QStringLiteral("countsLabel"));
     statusBar()->addWidget(m_scheduleLabel);
+    m_paceLabel->setObjectName(QStringLiteral("paceLabel"));
+    m_paceLabel->setToolTip(tr("Graph answered 429 (too many requests). TeamsOps lowered its own "
+                               "rate and raises it back a little every few seconds while answers "
+                               "come back clean."));
+    statusBar()->addWidget(m_paceLabel);
     statusBar()->addWidget(m_lastPollLabel, 1);
     statusBar()->addPermanentWidget(m_countsLabel);
     m_accountLabel->setObjectName(QStringLiteral("accountLabel"));
@@ -465,6 +471,10 @@ void MainWindow::refreshStatusBar()
         m_scheduleLabel->setText(m_model->rowCount() > 0 ? tr("Polling now…")
                                                          : tr("Nothing to watch"));
     }
+
+    const QString pace = m_poller.pace().describe(now);
+    m_paceLabel->setText(pace.isEmpty() ? QString() : tr("⏬ Slower: %1").arg(pace));
+    m_paceLabel->setVisible(!pace.isEmpty());
 
     const QDateTime throttledUntil = m_poller.tenantThrottledUntil();
     if (!m_poller.isOnline()) {

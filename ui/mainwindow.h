@@ -98,6 +98,7 @@ private:
     QLabel *m_banner;
     QLabel *m_notice; // offline, or throttled: shown only while it lasts
     QLabel *m_scheduleLabel;
+    QLabel *m_paceLabel; // only while Graph has asked us to slow down
     QLabel *m_lastPollLabel;
     QLabel *m_countsLabel;
     QLabel *m_accountLabel;

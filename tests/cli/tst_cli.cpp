@@ -34,6 +34,7 @@ private slots:
     void exitsThreeOnTimeout();
     void saysWhenTheBudgetSetsThePace();
     void watchesAWholeTeam();
+    void saysWhenGraphAsksToSlowDown();
     void exitsOneOnBadLocation();
     void exitsOneWithoutToken();
     void exitsOneWhenTheTokenIsRefused();
@@ -207,6 +208,17 @@ void TestCli::watchesAWholeTeam()
     QVERIFY2(unknown.stderrText.contains("could not list the operations of team"),
              qPrintable(unknown.stderrText));
     QCOMPARE(run({"watch", "--team", "not a team"}).exitCode, 1);
+}
+
+void TestCli::saysWhenGraphAsksToSlowDown()
+{
+    m_server->injectFault(SimFault::answer(kQuick, 429, "0", 1));
+    const CliRun result = run({"watch", "--graph-url", m_server->baseUrl().toString(), "--interval",
+                               "0.1", location(kQuick)});
+    QCOMPARE(result.exitCode, 0);
+    QVERIFY2(result.stderrText.contains("Graph asked to slow down"), qPrintable(result.stderrText));
+    QVERIFY(result.stderrText.contains("speeding up again while answers come back clean"));
+    QCOMPARE(result.stderrText.count("Graph asked to slow down"), 1);
 }
 
 void TestCli::exitsOneOnBadLocation()

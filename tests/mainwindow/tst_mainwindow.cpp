@@ -272,12 +272,17 @@ void TestMainWindow::statusBarShowsTheSchedule()
     QCOMPARE(schedule->text(), QStringLiteral("Offline: polling paused"));
     d.poller.setOnline(true);
     QTRY_VERIFY(!notice->isVisible());
+    auto *pace = d.window.findChild<QLabel *>("paceLabel");
+    QVERIFY(!pace->isVisible());
     // The three share a team, so they are read with one list of the team's operations.
     d.sim.server.injectFault(SimFault::answer(QStringLiteral("/operations"), 503, "90"));
     d.advance(seconds(30));
     QTRY_VERIFY2(lastPoll->text().contains("failed") && lastPoll->text().contains("503"),
                  qPrintable(lastPoll->text()));
     QVERIFY(d.cell(kClone, OperationTableModel::Error).data().toString().contains("503"));
+    // A 503 that names a time to come back is Graph asking for less: the window says so.
+    QTRY_VERIFY(pace->isVisible());
+    QVERIFY2(pace->text().contains("Graph asked to slow down"), qPrintable(pace->text()));
 }
 
 QTEST_MAIN(TestMainWindow)
