@@ -307,7 +307,8 @@ void PollPlanner::recordSent(const Request &request, const QDateTime &now)
             state.linksInListing.clear();
             state.pagesInListing = 0;
         }
-        state.linksInListing.insert(work.url.toString(QUrl::FullyEncoded));
+        // Decoded, so "$top" and "%24top" are one link.
+        state.linksInListing.insert(QUrl::fromPercentEncoding(work.url.toEncoded()));
         state.pendingPage = QUrl();
     }
 }
@@ -365,6 +366,10 @@ PollPlanner::Plan PollPlanner::plan(const OperationStore &store, const QDateTime
         const QDateTime next =
             (m_nextSlotAt.isValid() ? m_nextSlotAt : now).addMSecs(m_slotSpacing.count());
         m_nextSlotAt = next > now ? next : now.addMSecs(m_slotSpacing.count());
+        // Work a team's budget kept out of this batch goes when that budget allows, not a
+        // whole slot later.
+        if (batch.size() < want && !regular.isEmpty())
+            m_nextSlotAt = std::min(m_nextSlotAt, budgetFreeAt(regular, now));
         if (!regular.isEmpty())
             plan.wakeAt = earlier(plan.wakeAt, m_nextSlotAt);
     }

@@ -64,7 +64,7 @@ PollPlanner::ListStep PollPlanner::listPageRead(const QString &teamKey, const QS
     state.seenInListing.unite(seen);
     if (nextLink.isValid() && !nextLink.isEmpty()) {
         // A link back to a page already served, or no end in sight: stop listing this team.
-        if (state.linksInListing.contains(nextLink.toString(QUrl::FullyEncoded)) ||
+        if (state.linksInListing.contains(QUrl::fromPercentEncoding(nextLink.toEncoded())) ||
             state.pagesInListing >= kMaxListPages) {
             state.listUnsupported = true;
             return ListStep::Abandoned;

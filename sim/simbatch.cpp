@@ -27,7 +27,7 @@ SimReply SimServer::handleBatch(const QUrl &url, const QHash<QByteArray, QByteAr
     if (!envelope.authorized) {
         refused = SimReply::graphError(401, QStringLiteral("InvalidAuthenticationToken"),
                                        QStringLiteral("Access token is empty."));
-    } else if (std::optional<SimReply> fault = faultFor(envelope.path, envelopeFault, delayMs)) {
+    } else if (std::optional<SimReply> fault = faultFor(url, envelopeFault, delayMs)) {
         refused = fault;
     } else if (requests.isEmpty() || requests.size() > 20) {
         refused = SimReply::graphError(
@@ -87,7 +87,7 @@ SimReply SimServer::handleBatch(const QUrl &url, const QHash<QByteArray, QByteAr
         shuffled.append(responses.at(i));
     SimReply reply = SimReply::json(200, QJsonObject{{QStringLiteral("responses"), shuffled}});
     if (envelopeFault)
-        SimFaults::alter(*envelopeFault, reply); // a batch cut short, or never answered
+        SimFaults::alter(*envelopeFault, url, reply); // a batch cut short, or never answered
     reply.delayMs += delayMs;
     return reply;
 }

@@ -1,6 +1,8 @@
 #include "simfaults.h"
 
+#include <QJsonDocument>
 #include <QJsonObject>
+#include <QUrlQuery>
 
 bool SimFault::replacesAnswer() const
 {
@@ -15,15 +17,21 @@ QString SimFaults::load(const QJsonArray &specs, quint32 seed)
         const QJsonObject object = value.toObject();
         SimFault fault;
         fault.pathContains = object.value(QLatin1String("path")).toString();
+        fault.pathEndsWith = object.value(QLatin1String("pathEndsWith")).toString();
+        fault.queryContains = object.value(QLatin1String("queryContains")).toString();
         fault.rate = object.value(QLatin1String("rate")).toDouble(1.0);
         fault.times = object.value(QLatin1String("times")).toInt(-1);
         fault.status = object.value(QLatin1String("status")).toInt(0);
         fault.retryAfter = object.value(QLatin1String("retryAfter")).toString().toLatin1();
         fault.kind = object.value(QLatin1String("kind")).toString();
         fault.latencyMs = object.value(QLatin1String("latencyMs")).toInt(0);
-        static const QStringList kinds{QString(), QStringLiteral("truncated"),
-                                       QStringLiteral("html"), QStringLiteral("oversize"),
-                                       QStringLiteral("hang")};
+        static const QStringList kinds{QString(),
+                                       QStringLiteral("truncated"),
+                                       QStringLiteral("html"),
+                                       QStringLiteral("oversize"),
+                                       QStringLiteral("hang"),
+                                       QStringLiteral("selfLink"),
+                                       QStringLiteral("endless")};
         if (!kinds.contains(fault.kind))
             return QStringLiteral("unknown fault kind \"%1\"").arg(fault.kind);
         if (fault.rate < 0 || fault.rate > 1)
@@ -33,12 +41,13 @@ QString SimFaults::load(const QJsonArray &specs, quint32 seed)
     return QString();
 }
 
-std::optional<SimFault> SimFaults::draw(const QString &path, int &delayMs)
+std::optional<SimFault> SimFaults::draw(const QString &path, const QString &query, int &delayMs)
 {
     std::optional<SimFault> drawn;
     for (qsizetype i = 0; i < m_faults.size(); ++i) {
         SimFault &fault = m_faults[i];
-        if (!path.contains(fault.pathContains))
+        if (!path.contains(fault.pathContains) || !path.endsWith(fault.pathEndsWith) ||
+            !query.contains(fault.queryContains))
             continue;
         delayMs += fault.latencyMs;
         const bool doesSomething = fault.replacesAnswer() || !fault.kind.isEmpty();
@@ -77,8 +86,24 @@ SimReply SimFaults::answerOf(const SimFault &fault)
     return reply;
 }
 
-void SimFaults::alter(const SimFault &fault, SimReply &reply)
+void SimFaults::alter(const SimFault &fault, const QUrl &url, SimReply &reply)
 {
+    if (fault.kind == QLatin1String("selfLink") || fault.kind == QLatin1String("endless")) {
+        QJsonObject page = QJsonDocument::fromJson(reply.body).object();
+        if (!page.value(QLatin1String("value")).isArray())
+            return; // not a list page
+        QUrl next = url;
+        if (fault.kind == QLatin1String("endless")) {
+            QUrlQuery query(url);
+            const int token = query.queryItemValue(QStringLiteral("$skiptoken")).toInt() + 1;
+            query.removeAllQueryItems(QStringLiteral("$skiptoken"));
+            query.addQueryItem(QStringLiteral("$skiptoken"), QString::number(token));
+            next.setQuery(query);
+        }
+        page.insert(QStringLiteral("@odata.nextLink"), next.toString());
+        reply.body = QJsonDocument(page).toJson(QJsonDocument::Compact);
+        return;
+    }
     if (fault.kind == QLatin1String("truncated"))
         reply.body.truncate(reply.body.size() / 2);
     else if (fault.kind == QLatin1String("oversize"))

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QRandomGenerator>
 #include <QString>
+#include <QUrl>
 
 #include <optional>
 
@@ -16,14 +17,19 @@
 //   {"path": "...", "rate": 0.05, "kind": "html"}        502 with an HTML error page
 //   {"path": "...", "rate": 0.05, "kind": "oversize"}    200 with an 8 MiB body
 //   {"path": "...", "rate": 0.05, "kind": "hang"}        never answered
+//   {"path": "...", "kind": "selfLink"}  a list page whose @odata.nextLink is the page itself
+//   {"path": "...", "kind": "endless"}   a list page that always links to one more page
+//   {"pathEndsWith": "/operations", ...} only paths ending so (a list, not its items)
 //   {"path": "...", "latencyMs": 300}                    every matching answer delayed
 //   {"path": "...", "times": 2, ...}                     only the next two matching requests
 struct SimFault
 {
-    QString pathContains; // matched against the decoded path
-    double rate = 1.0;    // share of matching requests it answers
-    int times = -1;       // how many requests it answers; -1 for all
-    int status = 0;       // a Graph error with this status (429 and 503 read as throttling)
+    QString pathContains;  // matched against the decoded path
+    QString pathEndsWith;  // when set, the decoded path must also end with it
+    QString queryContains; // when set, the query must contain it ("$skiptoken": a next page)
+    double rate = 1.0;     // share of matching requests it answers
+    int times = -1;        // how many requests it answers; -1 for all
+    int status = 0;        // a Graph error with this status (429 and 503 read as throttling)
     QByteArray retryAfter;
     QString kind;    // truncated, html, oversize, hang; empty for a status or a body
     QByteArray body; // when set, sent as is with `status` (truncated JSON, an HTML page...)
@@ -59,12 +65,12 @@ public:
 
     // The fault a request on `path` gets, if any, counted against its `times`. Latency of every
     // matching fault is added to `delayMs`.
-    std::optional<SimFault> draw(const QString &path, int &delayMs);
+    std::optional<SimFault> draw(const QString &path, const QString &query, int &delayMs);
 
     // The answer a replacing fault sends.
     static SimReply answerOf(const SimFault &fault);
-    // What a non-replacing fault does to the service's own answer.
-    static void alter(const SimFault &fault, SimReply &reply);
+    // What a non-replacing fault does to the service's own answer to `url`.
+    static void alter(const SimFault &fault, const QUrl &url, SimReply &reply);
 
 private:
     QList<SimFault> m_faults;

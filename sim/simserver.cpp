@@ -237,7 +237,7 @@ SimReply SimServer::handleOne(const QByteArray &method, const QUrl &url,
     } else if (segments.isEmpty() || !(beta || is(segments.first(), "v1.0"))) {
         reply = SimReply::graphError(400, QStringLiteral("BadRequest"),
                                      QStringLiteral("Invalid version."));
-    } else if (std::optional<SimReply> fault = faultFor(record.path, alteration, delayMs)) {
+    } else if (std::optional<SimReply> fault = faultFor(url, alteration, delayMs)) {
         reply = *fault;
     } else {
         segments.removeFirst();
@@ -256,7 +256,7 @@ SimReply SimServer::handleOne(const QByteArray &method, const QUrl &url,
             const bool withUnknownEnums = record.prefer.contains("include-unknown-enum-members");
             reply = route(method, segments, beta, withUnknownEnums, QUrlQuery(url), body);
             if (alteration)
-                SimFaults::alter(*alteration, reply);
+                SimFaults::alter(*alteration, url, reply);
         }
     }
     reply.delayMs += delayMs;
@@ -265,10 +265,11 @@ SimReply SimServer::handleOne(const QByteArray &method, const QUrl &url,
     return reply;
 }
 
-std::optional<SimReply> SimServer::faultFor(const QString &path,
-                                            std::optional<SimFault> &alteration, int &delayMs)
+std::optional<SimReply> SimServer::faultFor(const QUrl &url, std::optional<SimFault> &alteration,
+                                            int &delayMs)
 {
-    const std::optional<SimFault> fault = m_tenant.faults().draw(path, delayMs);
+    const std::optional<SimFault> fault = m_tenant.faults().draw(
+        url.path(QUrl::FullyDecoded), url.query(QUrl::FullyDecoded), delayMs);
     if (!fault)
         return std::nullopt;
     if (fault->replacesAnswer())

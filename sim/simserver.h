@@ -104,7 +104,7 @@ private:
     quint16 m_port = 0;
     // A fault drawn for this path: its answer when it replaces the service's, else nullopt
     // (and `alteration` is what to do to the service's answer).
-    std::optional<SimReply> faultFor(const QString &path, std::optional<SimFault> &alteration,
+    std::optional<SimReply> faultFor(const QUrl &url, std::optional<SimFault> &alteration,
                                      int &delayMs);
     void receive(const QByteArray &method, const QUrl &url,
                  const QHash<QByteArray, QByteArray> &headers, const QByteArray &body,

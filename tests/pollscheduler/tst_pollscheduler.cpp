@@ -137,6 +137,9 @@ private slots:
     void readsATeamWithOneListAndPagesThroughIt();
     void fallsBackToSingleGetsWhenTheListFails();
     void aThrottledListHoldsBackOnlyItsTeam();
+    void leavesAListThatLinksToItself();
+    void leavesAListThatNeverEnds();
+    void aListPageRefusedWithRetryAfterZeroBacksOff();
     void stopsOnAccessDeniedAndKeepsTheOthers();
     void givesUpOnALastingNotFoundAndCanRetry();
     void pausesWhileOffline();
@@ -343,6 +346,81 @@ void TestPollScheduler::aThrottledListHoldsBackOnlyItsTeam()
     QVERIFY(rig.poller.find(rig.ref(0, 0))->lastFailureMessage.contains("429"));
     rig.run(seconds(10));
     QCOMPARE(listsOf(0), 3); // after 75 s, the listing resumes
+}
+
+// List pages of team 0 only: its operation GETs end with an id, not "/operations".
+static SimFault onTeamLists(const QString &kind)
+{
+    SimFault fault;
+    fault.pathContains = teamId(0);
+    fault.pathEndsWith = QStringLiteral("/operations");
+    fault.kind = kind;
+    return fault;
+}
+
+static int listRequests(const Rig &rig)
+{
+    int lists = 0;
+    for (const SimRequestRecord &r : rig.gets())
+        lists += r.path.endsWith(teamId(0) + "/operations") ? 1 : 0;
+    return lists;
+}
+
+void TestPollScheduler::leavesAListThatLinksToItself()
+{
+    Rig rig(scenario(1, 4));
+    rig.sim.server.injectFault(onTeamLists(QStringLiteral("selfLink")));
+    rig.watchAll(1, 4);
+    QSignalSpy rounds(&rig.poller, &OperationPoller::roundFinished);
+    rig.run(seconds(95));
+    // One page, its link back to itself seen for what it is, then each operation on its own at
+    // the interval: not a page every third of a second for ever.
+    QCOMPARE(listRequests(rig), 1);
+    for (int o = 0; o < 4; ++o) {
+        const int reads = rig.sim.server.requestCount(operationId(0, o));
+        QVERIFY2(reads >= 3 && reads <= 5, qPrintable(QString::number(reads)));
+    }
+    bool said = false;
+    for (const QList<QVariant> &round : std::as_const(rounds))
+        said = said || round.first().value<PollRound>().lastFailure.contains("never ends");
+    QVERIFY(said);
+}
+
+void TestPollScheduler::leavesAListThatNeverEnds()
+{
+    Rig rig(scenario(1, 4));
+    rig.sim.server.injectFault(onTeamLists(QStringLiteral("endless")));
+    rig.watchAll(1, 4);
+    rig.run(seconds(60), milliseconds(250));
+    QCOMPARE(listRequests(rig), PollPlanner::kMaxListPages);
+    rig.run(seconds(60), milliseconds(250));
+    QCOMPARE(listRequests(rig), PollPlanner::kMaxListPages); // and no listing of it again
+    for (int o = 0; o < 4; ++o)
+        QVERIFY(rig.sim.server.requestCount(operationId(0, o)) >= 2);
+}
+
+void TestPollScheduler::aListPageRefusedWithRetryAfterZeroBacksOff()
+{
+    // Two pages of two; the second is refused "retry after 0 s", for ever, from the second
+    // listing on.
+    Rig rig(scenario(1, 4, 1e6, QJsonObject{{"maxPageSize", 2}}));
+    rig.watchAll(1, 4);
+    rig.run(seconds(1));
+    SimFault refused = SimFault::answer(teamId(0), 429, "0", -1);
+    refused.pathEndsWith = QStringLiteral("/operations");
+    refused.queryContains = QStringLiteral("skiptoken");
+    rig.sim.server.injectFault(refused);
+    rig.run(seconds(119));
+    // Its retries still wait 3, 6, 12, 24 s... (plus jitter): at 30, 33, 39, 51, 75 s.
+    QList<QDateTime> lists;
+    for (const SimRequestRecord &r : rig.gets()) {
+        if (r.status == 429)
+            lists.append(r.at);
+    }
+    QVERIFY2(lists.size() >= 4 && lists.size() <= 6, qPrintable(QString::number(lists.size())));
+    QVERIFY(lists.first().msecsTo(lists[1]) >= 3000);
+    for (qsizetype i = 3; i < lists.size(); ++i)
+        QVERIFY(lists[i - 1].msecsTo(lists[i]) > lists[i - 2].msecsTo(lists[i - 1]));
 }
 
 void TestPollScheduler::stopsOnAccessDeniedAndKeepsTheOthers()
