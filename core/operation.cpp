@@ -170,6 +170,13 @@ OperationParseResult parseOperation(const QJsonObject &object)
         readError(object, op.error, error);
     if (!ok)
         return {std::nullopt, error};
+    // Every other property may be missing; without these two it is not an operation at all
+    // (an empty object, or a team served where an operation was asked for).
+    if (op.id.isEmpty() || op.statusRaw.isEmpty()) {
+        return {std::nullopt,
+                QStringLiteral("reply is not a teamsAsyncOperation (no %1)")
+                    .arg(op.id.isEmpty() ? QStringLiteral("id") : QStringLiteral("status"))};
+    }
     op.operationType = operationTypeFromString(op.operationTypeRaw);
     op.status = operationStatusFromString(op.statusRaw);
     return {op, QString()};

@@ -30,7 +30,9 @@ QString keyFrom(const QRegularExpressionMatch &match, int firstGroup)
 bool isPlausibleId(const QString &id)
 {
     static const QRegularExpression allowed(QStringLiteral(R"(^[A-Za-z0-9._:@\-]+$)"));
-    return allowed.match(id).hasMatch();
+    // "." and ".." would change the path they are put in: /teams/../operations/.. is GET /v1.0.
+    static const QRegularExpression dotsOnly(QStringLiteral(R"(^\.+$)"));
+    return allowed.match(id).hasMatch() && !dotsOnly.match(id).hasMatch();
 }
 
 QString stripDecorations(QString text)

@@ -59,7 +59,6 @@ PollPlanner::ListStep PollPlanner::listPageRead(const QString &teamKey, const QS
 {
     TeamState &state = team(teamKey);
     state.listInFlight = false;
-    state.consecutiveFailures = 0;
     ++state.pagesInListing;
     state.seenInListing.unite(seen);
     if (nextLink.isValid() && !nextLink.isEmpty()) {
@@ -72,6 +71,9 @@ PollPlanner::ListStep PollPlanner::listPageRead(const QString &teamKey, const QS
         state.pendingPage = nextLink;
         return ListStep::NextPage;
     }
+    // Only a whole listing clears the failures: a first page that works while the second keeps
+    // failing must not reset the backoff every time.
+    state.consecutiveFailures = 0;
     state.pagesLastTime = std::max(1, state.pagesInListing);
     ++state.listingsCompleted;
     return ListStep::Complete;

@@ -229,6 +229,12 @@ void TestCli::exitsOneOnBadLocation()
     QVERIFY(result.stderrText.contains("bad Location \"/teams('x')/channels('y')\""));
     QCOMPARE(result.stderrText.count('\n'), 1);
     QCOMPARE(m_server->requestCount(), 0);
+    // Ids that would change the path once put in a URL: refused before anything is sent.
+    const CliRun dots = run({"watch", "--graph-url", m_server->baseUrl().toString(),
+                             "/teams/../operations/..", "/teams/%2e%2e/operations/x"});
+    QCOMPARE(dots.exitCode, 1);
+    QVERIFY2(dots.stderrText.contains("team id \"..\""), qPrintable(dots.stderrText));
+    QCOMPARE(m_server->requestCount(), 0);
 }
 
 void TestCli::exitsOneWithoutToken()

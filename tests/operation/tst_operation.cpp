@@ -3,6 +3,16 @@
 
 #include <QtTest>
 
+// An operation with the two properties every operation has, plus the ones a test is about.
+static QJsonObject operationWith(QJsonObject properties)
+{
+    if (!properties.contains("id"))
+        properties.insert("id", "op-1");
+    if (!properties.contains("status"))
+        properties.insert("status", "inProgress");
+    return properties;
+}
+
 class TestOperation : public QObject
 {
     Q_OBJECT
@@ -92,7 +102,7 @@ void TestOperation::readsKnownTypes()
 {
     QFETCH(QString, raw);
     QFETCH(OperationType, expected);
-    const OperationParseResult result = parseOperation(QJsonObject{{"operationType", raw}});
+    const OperationParseResult result = parseOperation(operationWith({{"operationType", raw}}));
     QVERIFY2(result.operation, qPrintable(result.error));
     QCOMPARE(result.operation->operationType, expected);
     QCOMPARE(result.operation->operationTypeRaw, raw);
@@ -126,10 +136,10 @@ void TestOperation::ignoresExtraFieldsAndNulls()
 void TestOperation::readsSevenDigitFractionsAndOffsets()
 {
     // Qt 6.4's ISODateWithMs takes Graph's seven fractional digits and rounds to milliseconds.
-    const OperationParseResult result = parseOperation(QJsonObject{
+    const OperationParseResult result = parseOperation(operationWith({
         {"createdDateTime", "2017-01-01T00:01:48.1123264+03:00"},
         {"lastActionDateTime", "2024-05-06T07:08:09.9999999Z"},
-    });
+    }));
     QVERIFY2(result.operation, qPrintable(result.error));
     QCOMPARE(result.operation->createdDateTime,
              QDateTime(QDate(2016, 12, 31), QTime(21, 1, 48, 112), Qt::UTC));
@@ -142,7 +152,7 @@ void TestOperation::onlySucceededAndFailedAreTerminal()
     const QStringList all{"invalid", "notStarted",         "inProgress", "succeeded",
                           "failed",  "unknownFutureValue", "running"};
     for (const QString &status : all) {
-        const auto op = parseOperation(QJsonObject{{"status", status}}).operation;
+        const auto op = parseOperation(operationWith({{"status", status}})).operation;
         QVERIFY(op);
         const bool terminal =
             status == QLatin1String("succeeded") || status == QLatin1String("failed");
@@ -193,6 +203,10 @@ void TestOperation::refusesPayloadsThatAreNotObjects_data()
     QTest::newRow("truncated") << QByteArray(R"({"id": "a", "status": "inPro)");
     QTest::newRow("html error page") << QByteArray("<html><body>502 Bad Gateway</body></html>");
     QTest::newRow("empty") << QByteArray();
+    QTest::newRow("empty object") << QByteArray("{}");
+    QTest::newRow("a team, not an operation")
+        << QByteArray(R"({"id": "t-1", "displayName": "Template", "isArchived": false})");
+    QTest::newRow("status but no id") << QByteArray(R"({"status": "succeeded"})");
 }
 
 void TestOperation::refusesPayloadsThatAreNotObjects()

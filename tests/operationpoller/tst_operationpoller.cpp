@@ -370,6 +370,11 @@ void TestOperationPoller::classifiesMalformedReplies_data()
     QTest::newRow("wrong field type")
         << 200 << QByteArray(R"({"attemptsCount": "three"})") << QByteArray("application/json")
         << GraphFailure::MalformedReply;
+    QTest::newRow("empty object") << 200 << QByteArray("{}") << QByteArray("application/json")
+                                  << GraphFailure::MalformedReply;
+    QTest::newRow("a team instead")
+        << 200 << QByteArray(R"({"id": "t", "displayName": "Template"})")
+        << QByteArray("application/json") << GraphFailure::MalformedReply;
     QTest::newRow("HTML error page") << 502 << QByteArray("<html><h1>502 Bad Gateway</h1></html>")
                                      << QByteArray("text/html") << GraphFailure::HttpError;
 }

@@ -89,6 +89,13 @@ void TestOperationRef::refuses_data()
     QTest::newRow("empty key") << QStringLiteral("/teams('')/operations('%1')").arg(o) << "team id";
     QTest::newRow("space in id") << QStringLiteral("/teams/%1/operations/a b").arg(t)
                                  << "operation id";
+    QTest::newRow("dot-dot ids") << "/teams/../operations/.."
+                                 << "team id";
+    QTest::newRow("dot operation id")
+        << QStringLiteral("/teams('%1')/operations('.')").arg(t) << "operation id";
+    QTest::newRow("encoded dot-dot")
+        << QStringLiteral("https://graph.microsoft.com/v1.0/teams/%2e%2e/operations/%2E%2E")
+        << "team id";
     QTest::newRow("garbage") << "hello world"
                              << "not a teamsAsyncOperation";
 }

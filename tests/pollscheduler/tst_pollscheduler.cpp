@@ -140,6 +140,7 @@ private slots:
     void leavesAListThatLinksToItself();
     void leavesAListThatNeverEnds();
     void aListPageRefusedWithRetryAfterZeroBacksOff();
+    void aSecondPageThatKeepsFailingBacksOffMore();
     void stopsOnAccessDeniedAndKeepsTheOthers();
     void givesUpOnALastingNotFoundAndCanRetry();
     void pausesWhileOffline();
@@ -421,6 +422,29 @@ void TestPollScheduler::aListPageRefusedWithRetryAfterZeroBacksOff()
     QVERIFY(lists.first().msecsTo(lists[1]) >= 3000);
     for (qsizetype i = 3; i < lists.size(); ++i)
         QVERIFY(lists[i - 1].msecsTo(lists[i]) > lists[i - 2].msecsTo(lists[i - 1]));
+}
+
+void TestPollScheduler::aSecondPageThatKeepsFailingBacksOffMore()
+{
+    Rig rig(scenario(1, 4, 1e6, QJsonObject{{"maxPageSize", 2}}));
+    rig.watchAll(1, 4);
+    rig.run(seconds(1));
+    SimFault broken = SimFault::answer(teamId(0), 500, {}, -1);
+    broken.pathEndsWith = QStringLiteral("/operations");
+    broken.queryContains = QStringLiteral("skiptoken");
+    rig.sim.server.injectFault(broken);
+    rig.run(seconds(300), milliseconds(250));
+    // Page 1 works every time, page 2 never: the listings still come less and less often
+    // (30 s while the backoff is shorter than the interval, then 48 s, 96 s...).
+    QList<QDateTime> failures;
+    for (const SimRequestRecord &r : rig.gets()) {
+        if (r.status == 500)
+            failures.append(r.at);
+    }
+    QVERIFY2(failures.size() >= 5 && failures.size() <= 8,
+             qPrintable(QString::number(failures.size())));
+    QVERIFY2(failures.at(failures.size() - 2).secsTo(failures.last()) > 40,
+             qPrintable(QString::number(failures.at(failures.size() - 2).secsTo(failures.last()))));
 }
 
 void TestPollScheduler::stopsOnAccessDeniedAndKeepsTheOthers()
