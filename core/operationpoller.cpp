@@ -221,6 +221,10 @@ void OperationPoller::send(const PollPlanner::Request &request, const QDateTime 
                                             const QHash<QString, GraphReply> &answers) {
         --m_inFlightRequests;
         const QDateTime now = m_clock.now();
+        if (request.size() > 1 && batchEndpointRefused(envelope)) {
+            fallBackFromBatches(request, envelope);
+            return;
+        }
         m_planner.envelopeAnswered(envelope, now);
         PollPlanner::Feedback feedback;
         feedback.sentAt = sentAt;
@@ -251,6 +255,42 @@ void OperationPoller::send(const PollPlanner::Request &request, const QDateTime 
     for (qsizetype i = 0; i < request.size(); ++i)
         batch.append(GraphClient::BatchGet{QString::number(i), request.at(i).url});
     m_client.getBatch(batch, this, answered);
+}
+
+bool OperationPoller::batchEndpointRefused(const GraphReply &envelope)
+{
+    // Refused, not for the operations in it but for being a batch: a proxy or a policy that
+    // blocks POST /$batch (403, 404, 405, or 400 for a body it would not read). 401 is the
+    // token's, 429 and 5xx are Graph's load, and are handled as such.
+    return envelope.httpStatus == 403 || envelope.httpStatus == 404 || envelope.httpStatus == 405 ||
+           envelope.httpStatus == 400;
+}
+
+void OperationPoller::fallBackFromBatches(const PollPlanner::Request &request,
+                                          const GraphReply &envelope)
+{
+    const bool firstRefusal = m_planner.isBatchingEnabled();
+    m_planner.disableBatching();
+    m_planner.requeue(request);
+    const QDateTime now = m_clock.now();
+    for (const Work &work : request) {
+        WatchedOperation *op = work.kind == Work::Kind::Operation ? operation(work.key) : nullptr;
+        if (!op)
+            continue;
+        op->inFlight = false;
+        op->nextPollAt = now; // asked again at once, on its own: nothing is known against it
+        op->pollRequested = true;
+    }
+    PollRound round;
+    round.failed = int(request.size());
+    round.polled = int(request.size());
+    round.lastFailure = tr("Graph's $batch endpoint refused the request (%1); polling each "
+                           "operation on its own from now on")
+                            .arg(envelope.describe());
+    if (firstRefusal) // batches already on their way may be refused too: say it once
+        emit notice(round.lastFailure);
+    finishRound(round);
+    pollDue();
 }
 
 void OperationPoller::handleAnswer(const Work &work, const QDateTime &sentAt,

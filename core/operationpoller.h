@@ -110,11 +110,16 @@ signals:
     void scheduleChanged(const QDateTime &nextPollAt);
     void roundFinished(const PollRound &round);
     void onlineChanged(bool online);
+    // Something about how polling goes that the admin should know once: the $batch endpoint
+    // is refused, a team's list never ends...
+    void notice(const QString &text);
 
 private:
     using Work = PollPlanner::Work;
 
     void send(const PollPlanner::Request &request, const QDateTime &sentAt);
+    static bool batchEndpointRefused(const GraphReply &envelope);
+    void fallBackFromBatches(const PollPlanner::Request &request, const GraphReply &envelope);
     void handleAnswer(const Work &work, const QDateTime &sentAt, const GraphReply &reply,
                       PollRound &round);
     void handleListPage(const Work &work, const GraphReply &reply, PollRound &round);

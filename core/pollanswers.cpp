@@ -71,6 +71,7 @@ void OperationPoller::handleListPage(const Work &work, const GraphReply &reply, 
                                            "one by one")
                                 .arg(teamKey)
                                 .arg(PollPlanner::kMaxListPages);
+        emit notice(round.lastFailure);
     }
     // Operations the list left out (too new, or listed elsewhere) are asked for directly.
     const QSet<QString> listed = m_planner.seenInListing(teamKey);

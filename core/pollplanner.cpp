@@ -101,6 +101,8 @@ int PollPlanner::batchSize() const
 {
     // The largest batch that carries at least 90 % of the best even rate: fewer round trips
     // for a small loss. With 25/s and 30 per 1.4 s, batches of 10 every 0.5 s: 20/s.
+    if (!m_batchingEnabled)
+        return 1;
     const QList<RateWindow::Limit> &limits = m_tenantWindow.limits();
     double best = 0;
     for (int size = 1; size <= kMaxBatchSize; ++size)

@@ -114,6 +114,12 @@ public:
     int tenantBudget() const { return m_tenantBudget; }
     int teamBudget() const { return m_teamBudget; }
     void setTeamListsEnabled(bool enabled) { m_teamListsEnabled = enabled; }
+    // After the $batch endpoint itself was refused (a proxy or policy blocking it): one GET per
+    // request from now on.
+    void disableBatching() { m_batchingEnabled = false; }
+    bool isBatchingEnabled() const { return m_batchingEnabled; }
+    // A request whose answer never came (or said nothing about its work): plan it again.
+    void requeue(const Request &request);
 
     // What to send now. What it returns counts as sent: the caller sends it and marks the
     // operations in flight before planning again.
@@ -204,6 +210,7 @@ private:
     RateWindow m_tenantWindow;
     AdaptiveRate m_tenantRate{kDefaultTenantBudget};
     bool m_teamListsEnabled = true;
+    bool m_batchingEnabled = true;
     QDateTime m_tenantRetryAt;
     int m_tenantFailures = 0;
     QHash<QString, TeamState> m_teams;

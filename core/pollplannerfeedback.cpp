@@ -49,6 +49,20 @@ void PollPlanner::envelopeAnswered(const GraphReply &envelope, const QDateTime &
     }
 }
 
+void PollPlanner::requeue(const Request &request)
+{
+    for (const Work &work : request) {
+        if (work.kind != Work::Kind::TeamList)
+            continue;
+        TeamState &state = team(work.teamKey);
+        state.listInFlight = false;
+        if (state.pagesInListing > 0)
+            state.pendingPage = work.url; // carry on from the page that was not answered
+        else
+            state.nextListAt = QDateTime(); // the listing had not begun: begin it again
+    }
+}
+
 QDateTime PollPlanner::tenantRetryAt(const QDateTime &now) const
 {
     return m_tenantRetryAt.isValid() && m_tenantRetryAt > now ? m_tenantRetryAt : QDateTime();

@@ -143,6 +143,8 @@ bool WatchSession::start()
               << Qt::endl;
     });
     connect(m_poller, &OperationPoller::roundFinished, this, &WatchSession::notePace);
+    connect(m_poller, &OperationPoller::notice, this,
+            [this](const QString &text) { m_err << "note: " << text << Qt::endl; });
     connect(m_poller, &OperationPoller::onlineChanged, this, [this](bool online) {
         m_err << (online ? "note: back online, polling again" : "note: offline, polling paused")
               << Qt::endl;

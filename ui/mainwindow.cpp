@@ -201,6 +201,8 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     m_lastPollLabel->setText(tr("Waiting for the first poll…"));
 
     connect(&poller, &OperationPoller::roundFinished, this, &MainWindow::showRound);
+    connect(&poller, &OperationPoller::notice, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 15000); });
     connect(&poller, &OperationPoller::scheduleChanged, this, [this](const QDateTime &next) {
         m_nextPollAt = next;
         refreshStatusBar();

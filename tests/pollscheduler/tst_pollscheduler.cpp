@@ -138,6 +138,7 @@ private slots:
     void fallsBackToSingleGetsWhenTheListFails();
     void aThrottledListHoldsBackOnlyItsTeam();
     void leavesAListThatLinksToItself();
+    void fallsBackToSingleGetsWhenBatchesAreRefused();
     void leavesAListThatNeverEnds();
     void aListPageRefusedWithRetryAfterZeroBacksOff();
     void aSecondPageThatKeepsFailingBacksOffMore();
@@ -365,6 +366,26 @@ static int listRequests(const Rig &rig)
     for (const SimRequestRecord &r : rig.gets())
         lists += r.path.endsWith(teamId(0) + "/operations") ? 1 : 0;
     return lists;
+}
+
+void TestPollScheduler::fallsBackToSingleGetsWhenBatchesAreRefused()
+{
+    Rig rig(scenario(20, 1)); // twenty teams: their first sightings go as one batch
+    rig.sim.server.injectFault(SimFault::answer(QStringLiteral("$batch"), 403, {}, -1));
+    QSignalSpy notices(&rig.poller, &OperationPoller::notice);
+    rig.watchAll(20, 1);
+    rig.run(seconds(65));
+    // The first batches refused (two of ten went together), then every operation on its own:
+    // none of them condemned for it.
+    QCOMPARE(rig.sim.server.requestCount(QStringLiteral("/$batch")), 2);
+    for (const WatchedOperation &op : rig.store.records()) {
+        QCOMPARE(op.watch, WatchedOperation::Watch::Active);
+        QVERIFY(op.latest);
+        QVERIFY(op.polls >= 2); // at once, and again within the next interval's slots
+    }
+    QCOMPARE(notices.size(), 1);
+    QVERIFY(notices.first().first().toString().contains("$batch"));
+    QCOMPARE(rig.sim.server.throttled(), 0);
 }
 
 void TestPollScheduler::leavesAListThatLinksToItself()
