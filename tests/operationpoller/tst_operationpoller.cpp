@@ -507,8 +507,7 @@ void TestOperationPoller::pollNowRespectsTheFloor()
     // Later than the floor: at once.
     rig.sim.clock.advance(seconds(10));
     QCOMPARE(rig.poller.pollNow(rig.ref(kOp)), rig.sim.clock.now());
-    QTRY_VERIFY(rig.watched(kOp).inFlight);
-    QVERIFY(rig.waitForReply());
+    QVERIFY(rig.waitForReply()); // without moving the clock
     QCOMPARE(rig.requestsFor(kOp), 3);
 
     // Against the real service the floor is 30 s whatever the interval.
