@@ -15,6 +15,14 @@
 namespace {
 
 const char kTooLargeProperty[] = "teamsops_too_large";
+const char kPastDeadlineProperty[] = "teamsops_past_deadline";
+
+// Errors of the transport (connection refused or dropped, timeouts, TLS, proxies), as opposed to
+// an HTTP status the server sent: when both are there, the transport's is the truth.
+bool isTransportError(QNetworkReply::NetworkError error)
+{
+    return error != QNetworkReply::NoError && error < QNetworkReply::ContentAccessDenied;
+}
 
 // Graph's error body: {"error": {"code": "...", "message": "..."}}.
 void readGraphError(const QByteArray &body, GraphReply &out)
@@ -208,6 +216,13 @@ void GraphClient::track(QNetworkReply *reply, QObject *receiver, ReplyHandler ha
             abortIfTooLarge(0, length.toLongLong());
     });
     connect(reply, &QNetworkReply::downloadProgress, reply, abortIfTooLarge);
+    auto *deadline = new QTimer(reply);
+    deadline->setSingleShot(true);
+    connect(deadline, &QTimer::timeout, reply, [reply] {
+        reply->setProperty(kPastDeadlineProperty, true);
+        reply->abort();
+    });
+    deadline->start(static_cast<int>(m_replyDeadline.count()));
 
     QPointer<QObject> guard(receiver);
     connect(reply, &QNetworkReply::finished, this, [this, reply, guard, handler] {
@@ -233,8 +248,15 @@ GraphReply GraphClient::toGraphReply(QNetworkReply *reply, bool tooLarge) const
                                .arg(m_maxReplyBytes);
         return out;
     }
-    out.body = reply->readAll();
-    if (out.httpStatus == 0) {
+    if (reply->property(kPastDeadlineProperty).toBool()) {
+        out.failure = GraphFailure::Timeout;
+        out.errorMessage = QStringLiteral("no complete reply within %1 s")
+                               .arg(double(m_replyDeadline.count()) / 1000.0);
+        return out;
+    }
+    // A status line followed by a stall or a dropped connection is a transport failure, not a
+    // malformed reply with that status; and an aborted reply has nothing left to read.
+    if (out.httpStatus == 0 || isTransportError(reply->error())) {
         const bool timedOut = reply->error() == QNetworkReply::TimeoutError ||
                               reply->error() == QNetworkReply::OperationCanceledError;
         out.failure = timedOut ? GraphFailure::Timeout : GraphFailure::Network;
@@ -242,8 +264,11 @@ GraphReply GraphClient::toGraphReply(QNetworkReply *reply, bool tooLarge) const
             timedOut
                 ? QStringLiteral("no reply within %1 s").arg(m_transferTimeout.count() / 1000.0)
                 : reply->errorString();
+        if (out.httpStatus != 0)
+            out.errorMessage += QStringLiteral(" (after HTTP %1 had begun)").arg(out.httpStatus);
         return out;
     }
+    out.body = reply->isOpen() ? reply->readAll() : QByteArray();
     classify(out);
     return out;
 }

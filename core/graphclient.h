@@ -40,7 +40,11 @@ public:
     QUrl baseUrl() const { return m_baseUrl; }
     bool talksToLoopback() const { return isLoopback(m_baseUrl); }
 
+    // No byte for this long: the request fails as timed out.
     void setTransferTimeout(std::chrono::milliseconds timeout) { m_transferTimeout = timeout; }
+    // The whole reply must have arrived within this long, however it trickles in: a server
+    // sending a byte every few seconds must not hold a request (and the CLI) for ever.
+    void setReplyDeadline(std::chrono::milliseconds deadline) { m_replyDeadline = deadline; }
     void setMaxReplyBytes(qint64 bytes) { m_maxReplyBytes = bytes; }
     qint64 maxReplyBytes() const { return m_maxReplyBytes; }
 
@@ -78,5 +82,6 @@ private:
     QUrl m_baseUrl;
     TokenProvider m_tokenProvider;
     std::chrono::milliseconds m_transferTimeout{std::chrono::seconds(60)};
+    std::chrono::milliseconds m_replyDeadline{std::chrono::seconds(120)};
     qint64 m_maxReplyBytes = 4 * 1024 * 1024;
 };

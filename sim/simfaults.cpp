@@ -31,7 +31,10 @@ QString SimFaults::load(const QJsonArray &specs, quint32 seed)
                                        QStringLiteral("oversize"),
                                        QStringLiteral("hang"),
                                        QStringLiteral("selfLink"),
-                                       QStringLiteral("endless")};
+                                       QStringLiteral("endless"),
+                                       QStringLiteral("drip"),
+                                       QStringLiteral("stall"),
+                                       QStringLiteral("reset")};
         if (!kinds.contains(fault.kind))
             return QStringLiteral("unknown fault kind \"%1\"").arg(fault.kind);
         if (fault.rate < 0 || fault.rate > 1)
@@ -108,6 +111,9 @@ void SimFaults::alter(const SimFault &fault, const QUrl &url, SimReply &reply)
         reply.body.truncate(reply.body.size() / 2);
     else if (fault.kind == QLatin1String("oversize"))
         reply.body.prepend(QByteArray(8 * 1024 * 1024, ' '));
+    else if (fault.kind == QLatin1String("drip") || fault.kind == QLatin1String("stall") ||
+             fault.kind == QLatin1String("reset"))
+        reply.breakage = fault.kind.toLatin1();
     else if (fault.kind == QLatin1String("hang"))
         reply.hang = true;
 }

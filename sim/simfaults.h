@@ -19,6 +19,9 @@
 //   {"path": "...", "rate": 0.05, "kind": "hang"}        never answered
 //   {"path": "...", "kind": "selfLink"}  a list page whose @odata.nextLink is the page itself
 //   {"path": "...", "kind": "endless"}   a list page that always links to one more page
+//   {"path": "...", "kind": "drip"}      the answer one byte at a time, 200 ms apart
+//   {"path": "...", "kind": "stall"}     headers and half the body, then nothing
+//   {"path": "...", "kind": "reset"}     headers and half the body, then the connection drops
 //   {"pathEndsWith": "/operations", ...} only paths ending so (a list, not its items)
 //   {"path": "...", "latencyMs": 300}                    every matching answer delayed
 //   {"path": "...", "times": 2, ...}                     only the next two matching requests

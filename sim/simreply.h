@@ -17,6 +17,11 @@ struct SimReply
     // For the HTTP layer only: answer after this many milliseconds, or never.
     int delayMs = 0;
     bool hang = false;
+    // How the answer breaks on the wire: "drip" (one byte every dripMs), "stall" (headers and
+    // half the body, then nothing), "reset" (headers and half the body, then the connection is
+    // dropped). Empty: sent whole.
+    QByteArray breakage;
+    int dripMs = 200;
 
     static SimReply json(int status, const QJsonObject &body);
     static SimReply empty(int status);

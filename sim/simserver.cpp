@@ -10,6 +10,7 @@
 #include <QMetaEnum>
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QTcpSocket>
 #include <QTimer>
 
 namespace {
@@ -174,7 +175,11 @@ int SimServer::requestCount(const QString &pathSuffix) const
 void SimServer::respond(const SimReply &reply, QHttpServerResponder &&responder)
 {
     if (reply.hang) {
-        m_hanging.push_back(std::make_unique<QHttpServerResponder>(std::move(responder)));
+        m_hanging.push_back(std::make_shared<QHttpServerResponder>(std::move(responder)));
+        return;
+    }
+    if (!reply.breakage.isEmpty()) {
+        respondBroken(reply, std::move(responder));
         return;
     }
     if (reply.delayMs <= 0) {
@@ -183,6 +188,37 @@ void SimServer::respond(const SimReply &reply, QHttpServerResponder &&responder)
     }
     auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
     QTimer::singleShot(reply.delayMs, this, [reply, held] { reply.write(*held); });
+}
+
+void SimServer::respondBroken(const SimReply &reply, QHttpServerResponder &&responder)
+{
+    auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
+    m_hanging.push_back(held); // its socket stays ours until the server goes away
+    QTcpSocket *socket = held->socket();
+    QByteArray head = "HTTP/1.1 " + QByteArray::number(reply.status) + " Whatever\r\n";
+    for (const auto &[name, value] : reply.headers)
+        head += name + ": " + value + "\r\n";
+    head += "Content-Length: " + QByteArray::number(reply.body.size()) + "\r\n\r\n";
+    const QByteArray half = reply.body.left(reply.body.size() / 2);
+    if (reply.breakage == "drip") {
+        socket->write(head);
+        auto *drip = new QTimer(this);
+        auto sent = std::make_shared<qsizetype>(0);
+        connect(drip, &QTimer::timeout, this, [drip, socket, sent, body = reply.body] {
+            if (*sent >= body.size() || socket->state() != QAbstractSocket::ConnectedState) {
+                drip->deleteLater();
+                return;
+            }
+            socket->write(body.mid((*sent)++, 1));
+        });
+        drip->start(reply.dripMs);
+    } else if (reply.breakage == "stall") {
+        socket->write(head + half);
+    } else { // reset
+        socket->write(head + half);
+        socket->flush();
+        socket->abort();
+    }
 }
 
 int SimServer::roundTrips() const

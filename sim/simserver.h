@@ -84,6 +84,8 @@ private:
     SimReply handleBatch(const QUrl &url, const QHash<QByteArray, QByteArray> &headers,
                          const QByteArray &body);
     void respond(const SimReply &reply, QHttpServerResponder &&responder);
+    // Writes an answer that breaks on the wire (SimReply::breakage) straight to the socket.
+    void respondBroken(const SimReply &reply, QHttpServerResponder &&responder);
     SimReply route(const QByteArray &method, const QStringList &segments, bool beta,
                    bool withUnknownEnums, const QUrlQuery &query, const QByteArray &body);
     SimReply getOperation(const QString &teamId, const QString &operationId, bool beta,
@@ -125,5 +127,5 @@ private:
     QTimer m_arrivalTimer;
     QDateTime m_servingArrivedAt;
     // Requests the scenario chose never to answer, held until the server goes away.
-    std::vector<std::unique_ptr<QHttpServerResponder>> m_hanging;
+    std::vector<std::shared_ptr<QHttpServerResponder>> m_hanging;
 };

@@ -544,6 +544,9 @@ void TestPollScheduler::classifiesTransportFaults_data()
     QTest::newRow("oversize") << "oversize" << GraphFailure::TooLarge;
     QTest::newRow("truncated") << "truncated" << GraphFailure::MalformedReply;
     QTest::newRow("html") << "html" << GraphFailure::HttpError;
+    QTest::newRow("drip") << "drip" << GraphFailure::Timeout;
+    QTest::newRow("stall after headers") << "stall" << GraphFailure::Timeout;
+    QTest::newRow("reset mid-body") << "reset" << GraphFailure::Network;
 }
 
 void TestPollScheduler::classifiesTransportFaults()
@@ -552,13 +555,23 @@ void TestPollScheduler::classifiesTransportFaults()
     QFETCH(GraphFailure, expected);
     QJsonObject world = scenario(1, 1);
     world.insert("faults", QJsonArray{QJsonObject{{"path", operationId(0, 0)}, {"kind", kind}}});
+    QTest::failOnWarning(QRegularExpression(QStringLiteral("device not open")));
     Rig rig(world);
+    // A byte every 200 ms never trips the 300 ms silence timeout; the whole-reply deadline does.
     rig.client.setTransferTimeout(milliseconds(300));
+    rig.client.setReplyDeadline(milliseconds(900));
     rig.watchAll(1, 1);
     rig.settle();
     const WatchedOperation *op = rig.poller.find(rig.ref(0, 0));
     QCOMPARE(op->lastFailure, expected);
     QVERIFY(!op->lastFailureMessage.isEmpty());
+    if (kind == QLatin1String("drip"))
+        QVERIFY2(op->lastFailureMessage.contains("no complete reply within 0.9 s"),
+                 qPrintable(op->lastFailureMessage));
+    // The transport's failure wins over a status line that had arrived.
+    if (expected == GraphFailure::Timeout || expected == GraphFailure::Network)
+        QVERIFY2(!op->lastFailureMessage.contains("malformed", Qt::CaseInsensitive),
+                 qPrintable(op->lastFailureMessage));
     QCOMPARE(op->consecutiveFailures, 1);
     QVERIFY(op->nextPollAt >= rig.sim.clock.now().addSecs(3)); // backing off, not spinning
 }
