@@ -4,6 +4,7 @@
 #include "graphclient.h"
 #include "networkmonitor.h"
 #include "operationcategory.h"
+#include "printable.h"
 #include "teamoperations.h"
 
 #include <QJsonDocument>
@@ -101,7 +102,8 @@ bool WatchSession::start()
         if (resolved.ref) {
             refs.append({*resolved.ref, location});
         } else {
-            m_err << "error: bad Location \"" << location << "\": " << resolved.error << Qt::endl;
+            m_err << "error: bad Location \"" << printable(location)
+                  << "\": " << printable(resolved.error) << Qt::endl;
             allResolved = false;
         }
     }
@@ -109,8 +111,8 @@ bool WatchSession::start()
     for (const QString &team : std::as_const(m_options.teams)) {
         const QString id = teamIdFromText(team);
         if (id.isEmpty()) {
-            m_err << "error: --team \"" << team << "\" is not a team id, /teams('id') or team URL"
-                  << Qt::endl;
+            m_err << "error: --team \"" << printable(team)
+                  << "\" is not a team id, /teams('id') or team URL" << Qt::endl;
             allResolved = false;
         }
         teamIds.append(id);
@@ -144,15 +146,15 @@ bool WatchSession::start()
     });
     connect(m_poller, &OperationPoller::roundFinished, this, &WatchSession::notePace);
     connect(m_poller, &OperationPoller::notice, this,
-            [this](const QString &text) { m_err << "note: " << text << Qt::endl; });
+            [this](const QString &text) { m_err << "note: " << printable(text) << Qt::endl; });
     connect(m_poller, &OperationPoller::onlineChanged, this, [this](bool online) {
         m_err << (online ? "note: back online, polling again" : "note: offline, polling paused")
               << Qt::endl;
     });
     connect(m_poller, &OperationPoller::pollFailed, this, &WatchSession::warn);
     connect(m_poller, &OperationPoller::authenticationRequired, this, [this](const QString &why) {
-        m_err << "error: authentication failed (" << why << "); set a fresh token in TEAMSOPS_TOKEN"
-              << Qt::endl;
+        m_err << "error: authentication failed (" << printable(why)
+              << "); set a fresh token in TEAMSOPS_TOKEN" << Qt::endl;
         finish(UsageError);
     });
     connect(m_poller, &OperationPoller::allOperationsTerminal, this, [this] {
@@ -167,7 +169,7 @@ bool WatchSession::start()
         watchTeamOperations(*m_client, *m_poller, teamId, this, [this](const TeamWatchResult &r) {
             if (!r.error.isEmpty()) {
                 m_err << "error: could not list the operations of team " << r.teamId << ": "
-                      << r.error << Qt::endl;
+                      << printable(r.error) << Qt::endl;
                 finish(UsageError);
                 return;
             }
@@ -192,7 +194,7 @@ void WatchSession::report(const WatchedOperation &operation, bool changed)
     if (m_options.json)
         m_out << observationJsonLine(operation, observedAt) << '\n';
     else
-        m_out << observationTextLine(operation, observedAt) << '\n';
+        m_out << printable(observationTextLine(operation, observedAt)) << '\n';
     m_out.flush();
 }
 
@@ -204,7 +206,8 @@ void WatchSession::warn(const WatchedOperation &operation, const GraphReply &rep
     if (last == message)
         return;
     last = message;
-    m_err << "warning: " << operation.locationText << ": " << message << Qt::endl;
+    m_err << "warning: " << printable(operation.locationText) << ": " << printable(message)
+          << Qt::endl;
 }
 
 void WatchSession::finishWithOutcome()

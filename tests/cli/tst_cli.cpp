@@ -35,6 +35,7 @@ private slots:
     void saysWhenTheBudgetSetsThePace();
     void watchesAWholeTeam();
     void saysWhenGraphAsksToSlowDown();
+    void escapesControlCharactersFromTheServer();
     void exitsOneOnBadLocation();
     void exitsOneWithoutToken();
     void exitsOneWhenTheTokenIsRefused();
@@ -219,6 +220,41 @@ void TestCli::saysWhenGraphAsksToSlowDown()
     QVERIFY2(result.stderrText.contains("Graph asked to slow down"), qPrintable(result.stderrText));
     QVERIFY(result.stderrText.contains("speeding up again while answers come back clean"));
     QCOMPARE(result.stderrText.count("Graph asked to slow down"), 1);
+}
+
+void TestCli::escapesControlCharactersFromTheServer()
+{
+    // A hostile error message: clear the screen, then forge a line of output.
+    const QByteArray forged = "Name taken.\u001b[2J\r\n12:00:00 kQuick succeeded\u202e";
+    SimFault fault = SimFault::answer(kQuick, 500, {}, 1);
+    fault.body = R"({"error": {"code": "Boom\u0007", "message": ")" + forged + R"("}})";
+    m_server->injectFault(fault);
+    const CliRun result = run({"watch", "--graph-url", m_server->baseUrl().toString(), "--interval",
+                               "0.1", location(kQuick)});
+    QCOMPARE(result.exitCode, 0);
+    QVERIFY2(result.stderrText.contains(R"(Name taken.\x1b[2J\r\n12:00:00 kQuick succeeded\u202e)"),
+             qPrintable(result.stderrText));
+    for (const QChar c : result.stderrText)
+        QVERIFY2(c == '\n' || (c >= ' ' && c != QChar(0x7f) && c != QChar(0x202e)),
+                 qPrintable(QString::number(c.unicode())));
+    QCOMPARE(result.stderrText.count("warning:"), 1);
+    for (const QString &line : result.stderrText.split('\n')) // no forged line of its own
+        QVERIFY2(!line.startsWith("12:00:00"), qPrintable(line));
+
+    // The same in an operation's own error, on stdout.
+    SimFault failed = SimFault::answer(kSlow, 200, {}, -1);
+    failed.body = R"({"id": ")" + kSlow.toUtf8() +
+                  R"(", "status": "failed", "operationType": "cloneTeam", "attemptsCount": 1,
+                      "error": {"code": "Conflict", "message": ")" +
+                  forged + R"("}})";
+    m_server->injectFault(failed);
+    const CliRun out = run({"watch", "--graph-url", m_server->baseUrl().toString(), "--interval",
+                            "0.1", location(kSlow)});
+    QCOMPARE(out.exitCode, 2);
+    QCOMPARE(out.stdoutLines.size(), 1);
+    QVERIFY2(out.stdoutLines.first().contains(R"(\x1b[2J\r\n12:00:00)"),
+             out.stdoutLines.first().constData());
+    QVERIFY(!out.stdoutLines.first().contains('\x1b'));
 }
 
 void TestCli::exitsOneOnBadLocation()
