@@ -145,6 +145,8 @@ private slots:
     void stopsOnAccessDeniedAndKeepsTheOthers();
     void givesUpOnALastingNotFoundAndCanRetry();
     void pausesWhileOffline();
+    void neverExceedsTheBudgetUnderAnyFault_data();
+    void neverExceedsTheBudgetUnderAnyFault();
     void classifiesTransportFaults_data();
     void classifiesTransportFaults();
 };
@@ -534,6 +536,56 @@ void TestPollScheduler::pausesWhileOffline()
     QVERIFY(rig.sim.server.requestCount() > before);
     for (const WatchedOperation &op : rig.store.records())
         QVERIFY(op.latest);
+}
+
+void TestPollScheduler::neverExceedsTheBudgetUnderAnyFault_data()
+{
+    QTest::addColumn<QJsonObject>("fault");
+    const auto graphError = [](int status, const char *retryAfter) {
+        return QJsonObject{
+            {"path", "/teams/"}, {"rate", 0.3}, {"status", status}, {"retryAfter", retryAfter}};
+    };
+    const auto kind = [](const char *name) {
+        return QJsonObject{{"path", "/teams/"}, {"rate", 0.3}, {"kind", name}};
+    };
+    QTest::newRow("429, retry after 0") << graphError(429, "0");
+    QTest::newRow("429, retry after 2^63") << graphError(429, "9223372036854775807");
+    QTest::newRow("503, retry after a date") << graphError(503, "Fri, 31 Dec 9999 23:59:59 GMT");
+    QTest::newRow("500") << graphError(500, "");
+    QTest::newRow("batch refused") << QJsonObject{{"path", "$batch"}, {"status", 403}};
+    QTest::newRow("batch throttled, retry after 0")
+        << QJsonObject{{"path", "$batch"}, {"rate", 0.5}, {"status", 429}, {"retryAfter", "0"}};
+    QTest::newRow("self-linking lists") << kind("selfLink");
+    QTest::newRow("endless lists") << kind("endless");
+    QTest::newRow("truncated") << kind("truncated");
+    QTest::newRow("html") << kind("html");
+    QTest::newRow("drip") << kind("drip");
+    QTest::newRow("stall") << kind("stall");
+    QTest::newRow("reset") << kind("reset");
+}
+
+void TestPollScheduler::neverExceedsTheBudgetUnderAnyFault()
+{
+    // 30 teams of three (read with lists) and 20 teams of one, for two minutes, while a fault
+    // hits a share of the requests: whatever the server does, no hammering.
+    QFETCH(QJsonObject, fault);
+    QJsonObject world = scenario(50, 3);
+    world.insert("faults", QJsonArray{fault});
+    Rig rig(world);
+    rig.client.setTransferTimeout(milliseconds(300));
+    rig.client.setReplyDeadline(milliseconds(900));
+    rig.watchAll(30, 3);
+    for (int t = 30; t < 50; ++t)
+        rig.poller.watch(rig.ref(t, 0));
+    rig.run(minutes(2), milliseconds(250));
+    QVERIFY2(rig.busiestSecond() <= OperationPoller::kDefaultTenantBudget,
+             qPrintable(QString::number(rig.busiestSecond())));
+    for (int t = 0; t < 50; ++t)
+        QVERIFY(rig.busiestSecond(teamId(t)) <= OperationPoller::kDefaultTeamBudget);
+    // 110 operations (or 50 listings and 20 GETs) every 30 s is the most that is ever due.
+    const int gets = int(rig.gets().size());
+    QVERIFY2(gets <= 110 * 5, qPrintable(QString::number(gets)));
+    QVERIFY(gets >= 50); // and polling carried on
 }
 
 void TestPollScheduler::classifiesTransportFaults_data()
