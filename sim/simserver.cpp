@@ -48,17 +48,6 @@ SimReply noSuchTeam(const QString &teamId)
                                 QStringLiteral("No team found with Group Id %1").arg(teamId));
 }
 
-// The team a clone or a create will produce, from the request's body.
-SimTeam teamToProduce(const QJsonObject &request, const QString &defaultVisibility)
-{
-    SimTeam produced;
-    produced.id = SimTenant::newId();
-    produced.displayName = request.value(QLatin1String("displayName")).toString();
-    produced.description = request.value(QLatin1String("description")).toString();
-    produced.visibility = request.value(QLatin1String("visibility")).toString(defaultVisibility);
-    return produced;
-}
-
 } // namespace
 
 SimServer::SimServer(SimTenant &tenant, const QString &token, QObject *parent)
@@ -105,52 +94,6 @@ void SimServer::injectFault(const SimFault &fault)
     m_tenant.faults().add(fault);
 }
 
-void SimServer::receive(const QByteArray &method, const QUrl &url,
-                        const QHash<QByteArray, QByteArray> &headers, const QByteArray &body,
-                        QHttpServerResponder &&responder)
-{
-    const int latencyMs = m_tenant.drawLatencyMs();
-    if (latencyMs <= 0) {
-        respond(handle(method, url, headers, body), std::move(responder));
-        return;
-    }
-    const qint64 arrival = m_tenant.wallNow().toMSecsSinceEpoch() + latencyMs;
-    m_inTransit.emplace(arrival,
-                        InTransit{method, url, headers, body,
-                                  std::make_unique<QHttpServerResponder>(std::move(responder))});
-    serveArrived(); // re-arms the timer for the earliest arrival
-}
-
-QDateTime SimServer::nextArrivalAt() const
-{
-    return m_inTransit.empty()
-               ? QDateTime()
-               : QDateTime::fromMSecsSinceEpoch(m_inTransit.begin()->first, Qt::UTC);
-}
-
-void SimServer::serveArrived()
-{
-    const qint64 now = m_tenant.wallNow().toMSecsSinceEpoch();
-    // In order of arrival, which is not the order of sending: that is what jitter does.
-    while (!m_inTransit.empty() && m_inTransit.begin()->first <= now) {
-        auto node = m_inTransit.extract(m_inTransit.begin());
-        InTransit &request = node.mapped();
-        m_servingArrivedAt = QDateTime::fromMSecsSinceEpoch(node.key(), Qt::UTC);
-        const SimReply reply = handle(request.method, request.url, request.headers, request.body);
-        m_servingArrivedAt = QDateTime();
-        respond(reply, std::move(*request.responder));
-    }
-    if (m_inTransit.empty())
-        m_arrivalTimer.stop();
-    else
-        m_arrivalTimer.start(int(std::clamp<qint64>(m_inTransit.begin()->first - now, 0, 60000)));
-}
-
-QDateTime SimServer::arrivalTime() const
-{
-    return m_servingArrivedAt.isValid() ? m_servingArrivedAt : m_tenant.wallNow();
-}
-
 SimServer::~SimServer() = default;
 
 quint16 SimServer::listen(quint16 port)
@@ -170,55 +113,6 @@ int SimServer::requestCount(const QString &pathSuffix) const
         std::count_if(m_requests.cbegin(), m_requests.cend(), [&](const SimRequestRecord &record) {
             return record.path.endsWith(pathSuffix);
         }));
-}
-
-void SimServer::respond(const SimReply &reply, QHttpServerResponder &&responder)
-{
-    if (reply.hang) {
-        m_hanging.push_back(std::make_shared<QHttpServerResponder>(std::move(responder)));
-        return;
-    }
-    if (!reply.breakage.isEmpty()) {
-        respondBroken(reply, std::move(responder));
-        return;
-    }
-    if (reply.delayMs <= 0) {
-        reply.write(responder);
-        return;
-    }
-    auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
-    QTimer::singleShot(reply.delayMs, this, [reply, held] { reply.write(*held); });
-}
-
-void SimServer::respondBroken(const SimReply &reply, QHttpServerResponder &&responder)
-{
-    auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
-    m_hanging.push_back(held); // its socket stays ours until the server goes away
-    QTcpSocket *socket = held->socket();
-    QByteArray head = "HTTP/1.1 " + QByteArray::number(reply.status) + " Whatever\r\n";
-    for (const auto &[name, value] : reply.headers)
-        head += name + ": " + value + "\r\n";
-    head += "Content-Length: " + QByteArray::number(reply.body.size()) + "\r\n\r\n";
-    const QByteArray half = reply.body.left(reply.body.size() / 2);
-    if (reply.breakage == "drip") {
-        socket->write(head);
-        auto *drip = new QTimer(this);
-        auto sent = std::make_shared<qsizetype>(0);
-        connect(drip, &QTimer::timeout, this, [drip, socket, sent, body = reply.body] {
-            if (*sent >= body.size() || socket->state() != QAbstractSocket::ConnectedState) {
-                drip->deleteLater();
-                return;
-            }
-            socket->write(body.mid((*sent)++, 1));
-        });
-        drip->start(reply.dripMs);
-    } else if (reply.breakage == "stall") {
-        socket->write(head + half);
-    } else { // reset
-        socket->write(head + half);
-        socket->flush();
-        socket->abort();
-    }
 }
 
 int SimServer::roundTrips() const
@@ -416,123 +310,4 @@ SimReply SimServer::storeOperation(const QString &teamId, const QByteArray &body
     op.stored = stored;
     m_tenant.addOperation(op);
     return SimReply::json(201, stored).withHeader("Location", keyLocation(teamId, op.id));
-}
-
-SimReply SimServer::getTeam(const QString &teamId)
-{
-    const SimTeam *team = m_tenant.team(teamId);
-    if (!team) {
-        return noSuchTeam(teamId);
-    }
-    QJsonObject json = team->toJson(m_tenant.tenantId());
-    json.insert(QStringLiteral("@odata.context"),
-                QStringLiteral("https://graph.microsoft.com/v1.0/$metadata#teams/$entity"));
-    return SimReply::json(200, json);
-}
-
-SimReply SimServer::listMembers(const QString &teamId)
-{
-    const SimTeam *team = m_tenant.team(teamId);
-    if (!team) {
-        return noSuchTeam(teamId);
-    }
-    if (team->membersHidden) {
-        return SimReply::graphError(403, QStringLiteral("Forbidden"),
-                                    QStringLiteral("Missing scope permissions on the request."));
-    }
-    QJsonArray members;
-    for (int i = 0; i < team->memberCount; ++i) {
-        members.append(QJsonObject{
-            {QStringLiteral("@odata.type"),
-             QStringLiteral("#microsoft.graph.aadUserConversationMember")},
-            {QStringLiteral("id"), QStringLiteral("member-%1").arg(i)},
-            {QStringLiteral("roles"), i == 0 ? QJsonArray{QStringLiteral("owner")} : QJsonArray()},
-            {QStringLiteral("displayName"), QStringLiteral("Member %1").arg(i + 1)}});
-    }
-    return SimReply::json(200, QJsonObject{{QStringLiteral("@odata.count"), team->memberCount},
-                                           {QStringLiteral("value"), members}});
-}
-
-SimReply SimServer::startClone(const QString &teamId, const QByteArray &body)
-{
-    const SimTeam *source = m_tenant.team(teamId);
-    if (!source) {
-        return noSuchTeam(teamId);
-    }
-    const QJsonObject request = QJsonDocument::fromJson(body).object();
-    const QString displayName = request.value(QLatin1String("displayName")).toString();
-    if (displayName.isEmpty()) {
-        return SimReply::graphError(400, QStringLiteral("BadRequest"),
-                                    QStringLiteral("displayName is required."));
-    }
-    const QStringList parts = request.value(QLatin1String("partsToClone"))
-                                  .toString()
-                                  .remove(QLatin1Char(' '))
-                                  .split(QLatin1Char(','), Qt::SkipEmptyParts);
-    if (parts.contains(QLatin1String("tabs")) && !parts.contains(QLatin1String("apps"))) {
-        return SimReply::graphError(
-            400, QStringLiteral("InvalidRequest"),
-            QStringLiteral("Tabs cannot be cloned without cloning Apps as well."));
-    }
-    if (parts.contains(QLatin1String("tabs")) && !parts.contains(QLatin1String("channels"))) {
-        return SimReply::graphError(
-            400, QStringLiteral("InvalidRequest"),
-            QStringLiteral("Tabs cannot be cloned without cloning Channels as well."));
-    }
-    if (source->isOrgWide) {
-        return SimReply::graphError(400, QStringLiteral("BadRequest"),
-                                    QStringLiteral("Org-wide teams cannot be cloned."));
-    }
-    const SimTeam produced = teamToProduce(request, source->visibility);
-
-    SimOperation op;
-    op.teamId = source->id;
-    op.type = QStringLiteral("cloneTeam");
-    op.createdAt = m_tenant.secondsSinceStart();
-    op.producesTeam = produced;
-    op.targetTeamId = produced.id;
-    const SimOperation &added = m_tenant.addOperation(op);
-    return SimReply::empty(202).withHeader("Location", keyLocation(source->id, added.id));
-}
-
-SimReply SimServer::startArchive(const QString &teamId, bool archive)
-{
-    const SimTeam *team = m_tenant.team(teamId);
-    if (!team) {
-        return noSuchTeam(teamId);
-    }
-    SimOperation op;
-    op.teamId = team->id;
-    op.type = archive ? QStringLiteral("archiveTeam") : QStringLiteral("unarchiveTeam");
-    op.createdAt = m_tenant.secondsSinceStart();
-    op.startAfter = 2;
-    op.duration = 20;
-    op.targetTeamId = team->id;
-    op.setsArchived = archive;
-    const SimOperation &added = m_tenant.addOperation(op);
-    // The service sends this older, unquoted shape for archive operations too.
-    return SimReply::empty(202).withHeader(
-        "Location", QStringLiteral("/teams(%1)/operations(%2)").arg(team->id, added.id).toUtf8());
-}
-
-SimReply SimServer::createTeam(const QByteArray &body)
-{
-    const QJsonObject request = QJsonDocument::fromJson(body).object();
-    const QString displayName = request.value(QLatin1String("displayName")).toString();
-    if (displayName.isEmpty()) {
-        return SimReply::graphError(400, QStringLiteral("BadRequest"),
-                                    QStringLiteral("displayName is required."));
-    }
-    const SimTeam produced = teamToProduce(request, QStringLiteral("private"));
-    // The operation lives under the new team's id before the team itself can be read.
-    SimOperation op;
-    op.teamId = produced.id;
-    op.type = QStringLiteral("createTeam");
-    op.createdAt = m_tenant.secondsSinceStart();
-    op.producesTeam = produced;
-    op.targetTeamId = produced.id;
-    const SimOperation &added = m_tenant.addOperation(op);
-    return SimReply::empty(202)
-        .withHeader("Location", keyLocation(produced.id, added.id))
-        .withHeader("Content-Location", QStringLiteral("/teams('%1')").arg(produced.id).toUtf8());
 }

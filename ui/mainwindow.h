@@ -73,6 +73,7 @@ protected:
 
 private:
     void buildMenus();
+    void buildStatusBar(); // mainwindowstatusbar.cpp, with the functions that fill it
     void refreshStatusBar();
     void refreshCounts();
     void refreshDetails();

@@ -1,0 +1,152 @@
+// SimServer, teams: reading a team and its members, and starting clones, archives and creates.
+#include "simserver.h"
+#include "simtenant.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace {
+
+QByteArray keyLocation(const QString &teamId, const QString &operationId)
+{
+    return QStringLiteral("/teams('%1')/operations('%2')").arg(teamId, operationId).toUtf8();
+}
+
+SimReply noSuchTeam(const QString &teamId)
+{
+    return SimReply::graphError(404, QStringLiteral("NotFound"),
+                                QStringLiteral("No team found with Group Id %1").arg(teamId));
+}
+
+// The team a clone or a create will produce, from the request's body.
+SimTeam teamToProduce(const QJsonObject &request, const QString &defaultVisibility)
+{
+    SimTeam produced;
+    produced.id = SimTenant::newId();
+    produced.displayName = request.value(QLatin1String("displayName")).toString();
+    produced.description = request.value(QLatin1String("description")).toString();
+    produced.visibility = request.value(QLatin1String("visibility")).toString(defaultVisibility);
+    return produced;
+}
+
+} // namespace
+
+SimReply SimServer::getTeam(const QString &teamId)
+{
+    const SimTeam *team = m_tenant.team(teamId);
+    if (!team) {
+        return noSuchTeam(teamId);
+    }
+    QJsonObject json = team->toJson(m_tenant.tenantId());
+    json.insert(QStringLiteral("@odata.context"),
+                QStringLiteral("https://graph.microsoft.com/v1.0/$metadata#teams/$entity"));
+    return SimReply::json(200, json);
+}
+
+SimReply SimServer::listMembers(const QString &teamId)
+{
+    const SimTeam *team = m_tenant.team(teamId);
+    if (!team) {
+        return noSuchTeam(teamId);
+    }
+    if (team->membersHidden) {
+        return SimReply::graphError(403, QStringLiteral("Forbidden"),
+                                    QStringLiteral("Missing scope permissions on the request."));
+    }
+    QJsonArray members;
+    for (int i = 0; i < team->memberCount; ++i) {
+        members.append(QJsonObject{
+            {QStringLiteral("@odata.type"),
+             QStringLiteral("#microsoft.graph.aadUserConversationMember")},
+            {QStringLiteral("id"), QStringLiteral("member-%1").arg(i)},
+            {QStringLiteral("roles"), i == 0 ? QJsonArray{QStringLiteral("owner")} : QJsonArray()},
+            {QStringLiteral("displayName"), QStringLiteral("Member %1").arg(i + 1)}});
+    }
+    return SimReply::json(200, QJsonObject{{QStringLiteral("@odata.count"), team->memberCount},
+                                           {QStringLiteral("value"), members}});
+}
+
+SimReply SimServer::startClone(const QString &teamId, const QByteArray &body)
+{
+    const SimTeam *source = m_tenant.team(teamId);
+    if (!source) {
+        return noSuchTeam(teamId);
+    }
+    const QJsonObject request = QJsonDocument::fromJson(body).object();
+    const QString displayName = request.value(QLatin1String("displayName")).toString();
+    if (displayName.isEmpty()) {
+        return SimReply::graphError(400, QStringLiteral("BadRequest"),
+                                    QStringLiteral("displayName is required."));
+    }
+    const QStringList parts = request.value(QLatin1String("partsToClone"))
+                                  .toString()
+                                  .remove(QLatin1Char(' '))
+                                  .split(QLatin1Char(','), Qt::SkipEmptyParts);
+    if (parts.contains(QLatin1String("tabs")) && !parts.contains(QLatin1String("apps"))) {
+        return SimReply::graphError(
+            400, QStringLiteral("InvalidRequest"),
+            QStringLiteral("Tabs cannot be cloned without cloning Apps as well."));
+    }
+    if (parts.contains(QLatin1String("tabs")) && !parts.contains(QLatin1String("channels"))) {
+        return SimReply::graphError(
+            400, QStringLiteral("InvalidRequest"),
+            QStringLiteral("Tabs cannot be cloned without cloning Channels as well."));
+    }
+    if (source->isOrgWide) {
+        return SimReply::graphError(400, QStringLiteral("BadRequest"),
+                                    QStringLiteral("Org-wide teams cannot be cloned."));
+    }
+    const SimTeam produced = teamToProduce(request, source->visibility);
+
+    SimOperation op;
+    op.teamId = source->id;
+    op.type = QStringLiteral("cloneTeam");
+    op.createdAt = m_tenant.secondsSinceStart();
+    op.producesTeam = produced;
+    op.targetTeamId = produced.id;
+    const SimOperation &added = m_tenant.addOperation(op);
+    return SimReply::empty(202).withHeader("Location", keyLocation(source->id, added.id));
+}
+
+SimReply SimServer::startArchive(const QString &teamId, bool archive)
+{
+    const SimTeam *team = m_tenant.team(teamId);
+    if (!team) {
+        return noSuchTeam(teamId);
+    }
+    SimOperation op;
+    op.teamId = team->id;
+    op.type = archive ? QStringLiteral("archiveTeam") : QStringLiteral("unarchiveTeam");
+    op.createdAt = m_tenant.secondsSinceStart();
+    op.startAfter = 2;
+    op.duration = 20;
+    op.targetTeamId = team->id;
+    op.setsArchived = archive;
+    const SimOperation &added = m_tenant.addOperation(op);
+    // The service sends this older, unquoted shape for archive operations too.
+    return SimReply::empty(202).withHeader(
+        "Location", QStringLiteral("/teams(%1)/operations(%2)").arg(team->id, added.id).toUtf8());
+}
+
+SimReply SimServer::createTeam(const QByteArray &body)
+{
+    const QJsonObject request = QJsonDocument::fromJson(body).object();
+    const QString displayName = request.value(QLatin1String("displayName")).toString();
+    if (displayName.isEmpty()) {
+        return SimReply::graphError(400, QStringLiteral("BadRequest"),
+                                    QStringLiteral("displayName is required."));
+    }
+    const SimTeam produced = teamToProduce(request, QStringLiteral("private"));
+    // The operation lives under the new team's id before the team itself can be read.
+    SimOperation op;
+    op.teamId = produced.id;
+    op.type = QStringLiteral("createTeam");
+    op.createdAt = m_tenant.secondsSinceStart();
+    op.producesTeam = produced;
+    op.targetTeamId = produced.id;
+    const SimOperation &added = m_tenant.addOperation(op);
+    return SimReply::empty(202)
+        .withHeader("Location", keyLocation(produced.id, added.id))
+        .withHeader("Content-Location", QStringLiteral("/teams('%1')").arg(produced.id).toUtf8());
+}
