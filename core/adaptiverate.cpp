@@ -14,6 +14,16 @@ void AdaptiveRate::setCeiling(double ceiling)
     m_rate = wasFull ? m_ceiling : std::min(m_rate, m_ceiling);
 }
 
+void AdaptiveRate::restore(const State &state)
+{
+    if (!(state.rate > 0)) // also refuses NaN from a damaged store
+        return;
+    m_rate = std::clamp(state.rate, kFloor, m_ceiling);
+    m_rateAtLastCut = state.rateAtLastCut;
+    m_lastCutAt = state.lastCutAt;
+    m_lastRaiseAt = state.lastCutAt;
+}
+
 void AdaptiveRate::throttled(const QDateTime &sentAt, const QDateTime &now)
 {
     if (m_lastCutAt.isValid() && sentAt.isValid() && sentAt < m_lastCutAt)

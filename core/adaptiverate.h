@@ -32,6 +32,17 @@ public:
     bool isSlowed() const { return m_rate < m_ceiling; }
     QDateTime lastCutAt() const { return m_lastCutAt; }
 
+    // What outlives a restart: the rate in force and the refusal it came from.
+    struct State
+    {
+        double rate = 0;
+        double rateAtLastCut = 0;
+        QDateTime lastCutAt;
+    };
+    State state() const { return {m_rate, m_rateAtLastCut, m_lastCutAt}; }
+    // Keeps the ceiling; a saved rate above it is lowered to it.
+    void restore(const State &state);
+
     // A request sent at `sentAt` was throttled. Requests that left before the last cut say
     // nothing new (they were sent at the old rate), so one burst of refusals is one cut.
     void throttled(const QDateTime &sentAt, const QDateTime &now);

@@ -55,7 +55,8 @@ bool OperationPoller::watch(const OperationRef &ref, const QString &locationText
     WatchedOperation operation;
     operation.ref = ref;
     operation.locationText = locationText.isEmpty() ? ref.location() : locationText.trimmed();
-    operation.nextPollAt = m_clock.now();
+    operation.addedAt = m_clock.now();
+    operation.nextPollAt = operation.addedAt;
     if (!m_store.add(std::move(operation)))
         return false;
     m_reportedAllTerminal = false;

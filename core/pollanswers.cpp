@@ -110,7 +110,7 @@ bool OperationPoller::recordSuccess(WatchedOperation &operation, const Operation
     if (changed) {
         operation.history.append(StatusChange{operation.lastPolledAt, snapshot.statusRaw,
                                               snapshot.status, snapshot.attemptsCount,
-                                              snapshot.error});
+                                              snapshot.error, snapshot.targetResourceLocation});
     }
     operation.pollRequested = false;
     operation.latest = snapshot;

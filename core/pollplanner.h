@@ -6,6 +6,7 @@
 
 #include <QDateTime>
 #include <QHash>
+#include <QJsonObject>
 #include <QList>
 #include <QSet>
 #include <QString>
@@ -149,6 +150,11 @@ public:
                         const QDateTime &now);
     QDateTime tenantRetryAt(const QDateTime &now) const;
     Pace pace() const;
+
+    // What must outlive a restart (pollplannerstate.cpp): any Retry-After still in force and the
+    // rates Graph asked for, tenant-wide and per team. Restoring keeps the budget in force.
+    QJsonObject savedPace() const;
+    void restorePace(const QJsonObject &saved, const QDateTime &now);
 
     // How long to hold back after a refused reply: its Retry-After (capped), else backoff().
     std::chrono::milliseconds waitAfter(const GraphReply &reply, int consecutiveFailures,

@@ -19,6 +19,7 @@ struct StatusChange
     OperationStatus status = OperationStatus::Unrecognized;
     int attemptsCount = 0;
     std::optional<OperationError> error;
+    QString targetResourceLocation;
 };
 
 // Everything known of one watched operation: what it is, what Graph last said of it, its history,
@@ -40,6 +41,7 @@ struct WatchedOperation
     QString key;          // ref.key(), computed once (sorting and lookups ask for it constantly)
     QString locationText; // as the user gave it
     std::optional<Operation> latest;
+    QDateTime addedAt; // when it was first watched
     Watch watch = Watch::Active;
     QDateTime nextPollAt;    // not polled before this
     QDateTime lastSentAt;    // when the last poll went out

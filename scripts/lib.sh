@@ -5,9 +5,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${TEAMSOPS_BUILD_DIR:-$ROOT/build}"
 
-# Debian bookworm packages. qt6-websockets-dev is needed by HttpServer's CMake config.
+# Debian bookworm packages. qt6-websockets-dev is needed by HttpServer's CMake config;
+# libqt6sql6-sqlite is the SQLite driver the store opens at run time.
 PACKAGES=(cmake g++ ninja-build qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
-          qt6-svg-dev libqt6svg6 qt6-qpa-plugins libssl3 xvfb xauth)
+          qt6-svg-dev libqt6svg6 qt6-qpa-plugins libqt6sql6-sqlite libssl3 xvfb xauth)
 
 install_missing_packages() {
     local missing=()

@@ -1,0 +1,612 @@
+// The store on disk: every field survives, the first schema still opens, damaged and newer files
+// are handled without losing anything, two processes share one file, and a process killed at any
+// point leaves every round it reported committed.
+#include "clock.h"
+#include "operationdatabase.h"
+#include "operationstore.h"
+#include "pollplanner.h"
+#include "storesaver.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+const QDateTime kT0 = QDateTime(QDate(2026, 11, 25), QTime(9, 0), Qt::UTC);
+
+// A record with every field set to something other than its default.
+WatchedOperation everyFieldSet(const QString &teamId, const QString &operationId)
+{
+    WatchedOperation op;
+    op.ref.teamId = teamId;
+    op.ref.operationId = operationId;
+    op.ref.url = QUrl(QStringLiteral("https://graph.microsoft.com/v1.0/teams/%1/operations/%2")
+                          .arg(teamId, operationId));
+    op.locationText = QStringLiteral("/teams('%1')/operations('%2')").arg(teamId, operationId);
+    op.addedAt = kT0;
+    op.watch = WatchedOperation::Watch::NotFound;
+    Operation s;
+    s.id = operationId;
+    s.operationTypeRaw = QStringLiteral("cloneTeam");
+    s.operationType = OperationType::CloneTeam;
+    s.statusRaw = QStringLiteral("failed");
+    s.status = OperationStatus::Failed;
+    s.createdDateTime = kT0.addSecs(-60);
+    s.lastActionDateTime = kT0.addSecs(90);
+    s.attemptsCount = 3;
+    s.targetResourceId = QStringLiteral("new-team");
+    s.targetResourceLocation = QStringLiteral("/teams('new-team')");
+    s.error = OperationError{QStringLiteral("InternalServerError"), QStringLiteral("it broke\n")};
+    op.latest = s;
+    op.lastReply = R"({"id":"x","status":"failed"})";
+    op.nextPollAt = kT0.addSecs(300);
+    op.lastSentAt = kT0.addSecs(100);
+    op.lastPolledAt = kT0.addSecs(101);
+    op.lastChangedAt = kT0.addSecs(95);
+    op.polls = 7;
+    op.consecutiveFailures = 2;
+    op.consecutiveNotFound = 4;
+    op.firstNotFoundAt = kT0.addSecs(30);
+    op.lastFailure = GraphFailure::NotFound;
+    op.lastFailureMessage = QStringLiteral("not found (HTTP 404)");
+    op.history = {
+        {kT0, QStringLiteral("notStarted"), OperationStatus::NotStarted, 0, std::nullopt, {}},
+        {kT0.addSecs(30),
+         QStringLiteral("running"),
+         OperationStatus::Unrecognized,
+         1,
+         std::nullopt,
+         {}},
+        {kT0.addSecs(95), QStringLiteral("failed"), OperationStatus::Failed, 3, s.error,
+         QStringLiteral("/teams('new-team')")},
+    };
+    return op;
+}
+
+void compareRecords(const WatchedOperation &a, const WatchedOperation &b)
+{
+    QCOMPARE(a.key, b.key);
+    QCOMPARE(a.ref.teamId, b.ref.teamId);
+    QCOMPARE(a.ref.operationId, b.ref.operationId);
+    QCOMPARE(a.ref.url, b.ref.url);
+    QCOMPARE(a.locationText, b.locationText);
+    QCOMPARE(a.addedAt, b.addedAt);
+    QCOMPARE(a.watch, b.watch);
+    QCOMPARE(a.latest.has_value(), b.latest.has_value());
+    if (a.latest) {
+        const Operation &x = *a.latest;
+        const Operation &y = *b.latest;
+        QCOMPARE(x.id, y.id);
+        QCOMPARE(x.operationTypeRaw, y.operationTypeRaw);
+        QCOMPARE(x.operationType, y.operationType);
+        QCOMPARE(x.statusRaw, y.statusRaw);
+        QCOMPARE(x.status, y.status);
+        QCOMPARE(x.createdDateTime, y.createdDateTime);
+        QCOMPARE(x.lastActionDateTime, y.lastActionDateTime);
+        QCOMPARE(x.attemptsCount, y.attemptsCount);
+        QCOMPARE(x.targetResourceId, y.targetResourceId);
+        QCOMPARE(x.targetResourceLocation, y.targetResourceLocation);
+        QCOMPARE(x.error, y.error);
+    }
+    QCOMPARE(a.lastReply, b.lastReply);
+    QCOMPARE(a.nextPollAt, b.nextPollAt);
+    QCOMPARE(a.lastSentAt, b.lastSentAt);
+    QCOMPARE(a.lastPolledAt, b.lastPolledAt);
+    QCOMPARE(a.lastChangedAt, b.lastChangedAt);
+    QCOMPARE(a.polls, b.polls);
+    QCOMPARE(a.consecutiveFailures, b.consecutiveFailures);
+    QCOMPARE(a.consecutiveNotFound, b.consecutiveNotFound);
+    QCOMPARE(a.firstNotFoundAt, b.firstNotFoundAt);
+    QCOMPARE(a.lastFailure, b.lastFailure);
+    QCOMPARE(a.lastFailureMessage, b.lastFailureMessage);
+    QCOMPARE(a.history.size(), b.history.size());
+    for (qsizetype i = 0; i < a.history.size(); ++i) {
+        QCOMPARE(a.history[i].seenAt, b.history[i].seenAt);
+        QCOMPARE(a.history[i].statusRaw, b.history[i].statusRaw);
+        QCOMPARE(a.history[i].status, b.history[i].status);
+        QCOMPARE(a.history[i].attemptsCount, b.history[i].attemptsCount);
+        QCOMPARE(a.history[i].error, b.history[i].error);
+        QCOMPARE(a.history[i].targetResourceLocation, b.history[i].targetResourceLocation);
+    }
+}
+
+QByteArray fileHash(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256);
+}
+
+// Runs statements on a file through a connection of the test's own, outside the code under test.
+QString runSql(const QString &path, const QStringList &statements)
+{
+    QString error;
+    {
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+        db.setDatabaseName(path);
+        if (!db.open())
+            return QStringLiteral("cannot open");
+        for (const QString &statement : statements) {
+            QSqlQuery query(db);
+            if (!query.exec(statement))
+                error += statement + QStringLiteral(": ") + query.lastError().text();
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+    return error;
+}
+
+// The first column of the first row a query gives, read outside the code under test.
+QVariant valueOf(const QString &path, const QString &statement)
+{
+    QVariant value;
+    {
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("value"));
+        db.setDatabaseName(path);
+        if (db.open()) {
+            QSqlQuery query(db);
+            if (query.exec(statement) && query.next())
+                value = query.value(0);
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("value"));
+    return value;
+}
+
+// Whether SQLite finds the file sound, page by page and index by index.
+QString integrityOf(const QString &path)
+{
+    return valueOf(path, QStringLiteral("PRAGMA integrity_check")).toString();
+}
+
+QString storeWriter()
+{
+    return QStringLiteral(STOREWRITER_PATH);
+}
+
+} // namespace
+
+class TestOperationDatabase : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void roundTripsEveryField();
+    void savesOneTransactionPerTurnWithOnlyNewHistory();
+    void keepsThePaceAndRestoresIt();
+    void opensTheFirstSchema();
+    void movesAnUnreadableFileAside_data();
+    void movesAnUnreadableFileAside();
+    void refusesAStoreFromANewerVersion();
+    void keepsEverythingInMemoryWhileSavingFails();
+    void readOnlyStoreReportsEverySaveAsFailing();
+    void forgetsFinishedOperationsPastRetention();
+    void twoProcessesShareOneFile();
+    void everyReportedRoundSurvivesAKill();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_path;
+    ManualClock m_clock{kT0};
+};
+
+void TestOperationDatabase::init()
+{
+    QVERIFY(m_dir.isValid());
+    m_path = m_dir.filePath(QStringLiteral("%1.sqlite").arg(QTest::currentTestFunction()));
+    QFile::remove(m_path);
+}
+
+void TestOperationDatabase::roundTripsEveryField()
+{
+    const WatchedOperation full = everyFieldSet(QStringLiteral("Team-A"), QStringLiteral("Op-1"));
+    WatchedOperation bare; // never answered: no snapshot, no history, invalid times
+    bare.ref.teamId = QStringLiteral("team-b");
+    bare.ref.operationId = QStringLiteral("op-2");
+    bare.ref.url =
+        QUrl(QStringLiteral("https://graph.microsoft.com/v1.0/teams/team-b/operations/op-2"));
+    bare.locationText = bare.ref.location();
+    {
+        OperationDatabase database;
+        QVERIFY(database.open(m_path).ok);
+        OperationStore store;
+        StoreSaver saver(database, store, m_clock);
+        QVERIFY(store.add(full));
+        QVERIFY(store.add(bare));
+        QVERIFY2(saver.saveNow(), qPrintable(saver.lastError()));
+    }
+    OperationDatabase database;
+    QVERIFY(database.open(m_path).ok);
+    const auto loaded = database.loadAll();
+    QVERIFY(loaded);
+    QCOMPARE(loaded->size(), 2);
+    WatchedOperation expected = full;
+    expected.key = full.ref.key();
+    compareRecords(loaded->at(0).operation, expected);
+    expected = bare;
+    expected.key = bare.ref.key();
+    compareRecords(loaded->at(1).operation, expected);
+}
+
+void TestOperationDatabase::savesOneTransactionPerTurnWithOnlyNewHistory()
+{
+    OperationDatabase database;
+    QVERIFY(database.open(m_path).ok);
+    OperationStore store;
+    StoreSaver saver(database, store, m_clock);
+    QSignalSpy committed(&saver, &StoreSaver::committed);
+    for (int i = 0; i < 50; ++i)
+        store.add(everyFieldSet(QStringLiteral("t"), QStringLiteral("op-%1").arg(i)));
+    QVERIFY(committed.wait());
+    QCOMPARE(committed.size(), 1); // fifty records, one transaction
+    QCOMPARE(committed.at(0).at(0).toStringList().size(), 50);
+
+    // One record gains a change; the next turn writes it alone, with its one new history entry.
+    WatchedOperation *op = store.edit(QStringLiteral("t/op-7"));
+    op->history.append({kT0.addSecs(200), QStringLiteral("succeeded"), OperationStatus::Succeeded,
+                        4, std::nullopt, QStringLiteral("/teams('x')")});
+    QVERIFY(committed.wait());
+    QCOMPARE(committed.size(), 2);
+    QCOMPARE(committed.at(1).at(0).toStringList(), QStringList{QStringLiteral("t/op-7")});
+    const auto stored = database.load(QStringLiteral("t/op-7"));
+    QVERIFY(stored);
+    QCOMPARE(stored->operation.history.size(), 4);
+    QCOMPARE(stored->operation.history.last().statusRaw, QStringLiteral("succeeded"));
+
+    // The same change seen by a second process (its own history, its own "new" entry) is the
+    // same change: not stored twice.
+    OperationDatabase other;
+    QVERIFY(other.open(m_path).ok);
+    WatchedOperation seenTwice = store.at(store.indexOf(QStringLiteral("t/op-7")));
+    QVERIFY(other.commit({{{&seenTwice, 3}}, {}, std::nullopt}));
+    QCOMPARE(database.load(QStringLiteral("t/op-7"))->operation.history.size(), 4);
+
+    // Removal reaches the file in the next turn too.
+    QCOMPARE(store.remove({QStringLiteral("t/op-7"), QStringLiteral("t/op-8")}), 2);
+    QVERIFY(committed.wait());
+    QCOMPARE(database.count().value_or(-1), 48);
+    QVERIFY(!database.load(QStringLiteral("t/op-7")));
+}
+
+void TestOperationDatabase::keepsThePaceAndRestoresIt()
+{
+    // Graph asked the tenant to slow down and to wait: a restart must not forget either.
+    PollPlanner planner(
+        [](const QString &path) { return QUrl(QStringLiteral("https://g") + path); });
+    planner.learn({kT0, true, {}, {}}, kT0);
+    GraphReply throttled;
+    throttled.failure = GraphFailure::Throttled;
+    throttled.httpStatus = 429;
+    throttled.retryAfterHeader = "120";
+    planner.envelopeAnswered(throttled, kT0);
+    const PollPlanner::Pace before = planner.pace();
+    QVERIFY(before.isSlowed());
+    QVERIFY(planner.tenantRetryAt(kT0) > kT0);
+    {
+        OperationDatabase database;
+        QVERIFY(database.open(m_path).ok);
+        OperationStore store;
+        StoreSaver saver(database, store, m_clock);
+        saver.setPaceSource([&planner] { return planner.savedPace(); });
+        store.add(everyFieldSet(QStringLiteral("t"), QStringLiteral("o")));
+        QVERIFY(saver.saveNow());
+    }
+    OperationDatabase database;
+    QVERIFY(database.open(m_path).ok);
+    OperationStore store;
+    StoreSaver saver(database, store, m_clock);
+    PollPlanner restored(
+        [](const QString &path) { return QUrl(QStringLiteral("https://g") + path); });
+    restored.restorePace(saver.savedPace(), kT0.addSecs(10));
+    QCOMPARE(restored.pace().rate, before.rate);
+    QCOMPARE(restored.tenantRetryAt(kT0.addSecs(10)), planner.tenantRetryAt(kT0));
+    // Read after the wait ended, the wait is gone.
+    PollPlanner late([](const QString &path) { return QUrl(QStringLiteral("https://g") + path); });
+    late.restorePace(saver.savedPace(), kT0.addSecs(600));
+    QVERIFY(!late.tenantRetryAt(kT0.addSecs(600)).isValid() ||
+            late.tenantRetryAt(kT0.addSecs(600)) <= kT0.addSecs(600));
+}
+
+void TestOperationDatabase::opensTheFirstSchema()
+{
+    // The first schema as it shipped, with one operation in it (tests/operationdatabase/
+    // schema-v1.sql): every later version must still open it and read the operation.
+    QFile fixture(QStringLiteral(FIXTURE_DIR "/schema-v1.sql"));
+    QVERIFY(fixture.open(QIODevice::ReadOnly));
+    QStringList statements;
+    for (const QString &statement :
+         QString::fromUtf8(fixture.readAll()).split(QStringLiteral(";\n"))) {
+        if (!statement.trimmed().isEmpty())
+            statements.append(statement);
+    }
+    QCOMPARE(runSql(m_path, statements), QString());
+
+    OperationDatabase database;
+    const OperationDatabase::OpenResult opened = database.open(m_path);
+    QVERIFY2(opened.ok, qPrintable(opened.error));
+    const auto loaded = database.loadAll();
+    QVERIFY(loaded);
+    QCOMPARE(loaded->size(), 1);
+    const WatchedOperation &op = loaded->first().operation;
+    QCOMPARE(op.key, QStringLiteral("team-a/op-1"));
+    QCOMPARE(op.latest->statusRaw, QStringLiteral("failed"));
+    QCOMPARE(op.latest->error->code, QStringLiteral("InternalServerError"));
+    QCOMPARE(op.history.size(), 2);
+    QCOMPARE(op.history.last().status, OperationStatus::Failed);
+    // And it takes new writes.
+    OperationStore store;
+    StoreSaver saver(database, store, m_clock);
+    QCOMPARE(saver.restore(), 1);
+    store.edit(QStringLiteral("team-a/op-1"))->polls = 99;
+    QVERIFY(saver.saveNow());
+    QCOMPARE(database.load(QStringLiteral("team-a/op-1"))->operation.polls, 99);
+}
+
+void TestOperationDatabase::movesAnUnreadableFileAside_data()
+{
+    QTest::addColumn<QByteArray>("damage");
+    QTest::newRow("not a database") << QByteArray("this is not SQLite, it is a text file\n");
+    QTest::newRow("damaged pages") << QByteArray("pages");
+    QTest::newRow("another program's database") << QByteArray("foreign");
+}
+
+void TestOperationDatabase::movesAnUnreadableFileAside()
+{
+    QFETCH(QByteArray, damage);
+    if (damage == "pages") {
+        // A real store, then garbage written over its second half.
+        {
+            OperationDatabase database;
+            QVERIFY(database.open(m_path).ok);
+            OperationStore store;
+            StoreSaver saver(database, store, m_clock);
+            for (int i = 0; i < 200; ++i)
+                store.add(everyFieldSet(QStringLiteral("t"), QStringLiteral("op-%1").arg(i)));
+            QVERIFY(saver.saveNow());
+            QCOMPARE(runSql(m_path, {QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")}),
+                     QString());
+        }
+        QFile file(m_path);
+        QVERIFY(file.open(QIODevice::ReadWrite));
+        const qint64 size = file.size();
+        file.seek(size / 2);
+        file.write(QByteArray(int(size / 4), '\x5a'));
+    } else if (damage == "foreign") {
+        QCOMPARE(runSql(m_path, {QStringLiteral("CREATE TABLE invoices (id INTEGER)")}), QString());
+    } else {
+        QFile file(m_path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(damage);
+    }
+    const QByteArray original = fileHash(m_path);
+
+    OperationDatabase database;
+    const OperationDatabase::OpenResult opened = database.open(m_path);
+    QVERIFY2(opened.ok, qPrintable(opened.error));
+    QVERIFY(!opened.movedTo.isEmpty());
+    QVERIFY(opened.error.contains(QStringLiteral("moved to")));
+    QVERIFY(opened.error.contains(opened.movedTo));
+    QCOMPARE(fileHash(opened.movedTo), original); // kept as it was, for whoever looks into it
+    QCOMPARE(database.count().value_or(-1), 0);   // and a fresh store in its place
+}
+
+void TestOperationDatabase::refusesAStoreFromANewerVersion()
+{
+    {
+        OperationDatabase database;
+        QVERIFY(database.open(m_path).ok);
+    }
+    QCOMPARE(runSql(m_path, {QStringLiteral("PRAGMA user_version=99")}), QString());
+    const QByteArray original = fileHash(m_path);
+    OperationDatabase database;
+    const OperationDatabase::OpenResult opened = database.open(m_path);
+    QVERIFY(!opened.ok);
+    QVERIFY(opened.movedTo.isEmpty());
+    QVERIFY2(opened.error.contains(QStringLiteral("newer TeamsOps")), qPrintable(opened.error));
+    QVERIFY(!database.isOpen());
+    QCOMPARE(fileHash(m_path), original);
+}
+
+void TestOperationDatabase::keepsEverythingInMemoryWhileSavingFails()
+{
+    OperationDatabase database;
+    QVERIFY(database.open(m_path, OperationDatabase::Access::ReadWrite, 50ms).ok);
+    OperationStore store;
+    StoreSaver saver(database, store, m_clock);
+    saver.setRetryInterval(20ms);
+    QSignalSpy failed(&saver, &StoreSaver::savingFailed);
+    QSignalSpy resumed(&saver, &StoreSaver::savingResumed);
+
+    // Another process holds the write lock for longer than the busy timeout.
+    QSqlDatabase blocker =
+        QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("blocker"));
+    blocker.setDatabaseName(m_path);
+    QVERIFY(blocker.open());
+    QVERIFY(QSqlQuery(blocker).exec(QStringLiteral("BEGIN EXCLUSIVE")));
+
+    store.add(everyFieldSet(QStringLiteral("t"), QStringLiteral("a")));
+    QVERIFY(failed.wait());
+    QVERIFY(failed.at(0).at(0).toString().contains(QStringLiteral("locked")));
+    QVERIFY(saver.isFailing());
+    // Polling goes on in memory: more changes pile up, and the failure is said once.
+    store.add(everyFieldSet(QStringLiteral("t"), QStringLiteral("b")));
+    store.edit(QStringLiteral("t/a"))->polls = 42;
+    QTRY_VERIFY(failed.size() == 1 && store.size() == 2);
+
+    QVERIFY(QSqlQuery(blocker).exec(QStringLiteral("COMMIT")));
+    blocker.close();
+    blocker = QSqlDatabase();
+    QSqlDatabase::removeDatabase(QStringLiteral("blocker"));
+    QVERIFY(resumed.wait());
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(database.count().value_or(-1), 2);
+    QCOMPARE(database.load(QStringLiteral("t/a"))->operation.polls, 42);
+}
+
+void TestOperationDatabase::readOnlyStoreReportsEverySaveAsFailing()
+{
+    {
+        OperationDatabase database;
+        QVERIFY(database.open(m_path).ok);
+    }
+    OperationDatabase database;
+    QVERIFY(database.open(m_path, OperationDatabase::Access::ReadOnly).ok);
+    OperationStore store;
+    StoreSaver saver(database, store, m_clock);
+    QSignalSpy failed(&saver, &StoreSaver::savingFailed);
+    store.add(everyFieldSet(QStringLiteral("t"), QStringLiteral("a")));
+    QVERIFY(failed.wait());
+    QVERIFY2(failed.at(0).at(0).toString().contains(QStringLiteral("readonly")),
+             qPrintable(failed.at(0).at(0).toString()));
+    QCOMPARE(store.size(), 1);
+
+    // And a store that does not exist is not created by a reader.
+    OperationDatabase missing;
+    const QString nowhere = m_dir.filePath(QStringLiteral("missing.sqlite"));
+    QVERIFY(!missing.open(nowhere, OperationDatabase::Access::ReadOnly).ok);
+    QVERIFY(!QFile::exists(nowhere));
+}
+
+void TestOperationDatabase::forgetsFinishedOperationsPastRetention()
+{
+    OperationDatabase database;
+    QVERIFY(database.open(m_path).ok);
+    OperationStore store;
+    StoreSaver saver(database, store, m_clock);
+    WatchedOperation old = everyFieldSet(QStringLiteral("t"), QStringLiteral("old"));
+    old.lastChangedAt = kT0.addDays(-31);
+    WatchedOperation recent = everyFieldSet(QStringLiteral("t"), QStringLiteral("recent"));
+    recent.lastChangedAt = kT0.addDays(-29);
+    WatchedOperation running = everyFieldSet(QStringLiteral("t"), QStringLiteral("running"));
+    running.lastChangedAt = kT0.addDays(-90);
+    running.latest->statusRaw = QStringLiteral("inProgress");
+    running.latest->status = OperationStatus::InProgress;
+    for (const WatchedOperation &op : {old, recent, running})
+        store.add(op);
+    QVERIFY(saver.saveNow());
+
+    QCOMPARE(saver.pruneFinishedOlderThan(std::chrono::hours(24 * 30)), 1);
+    QVERIFY(saver.saveNow());
+    QCOMPARE(database.keys().value_or(QStringList()),
+             (QStringList{QStringLiteral("t/recent"), QStringLiteral("t/running")}));
+
+    // The CLI's way, straight on the file.
+    const auto forgotten = database.forgetTerminalBefore(kT0.addDays(-28));
+    QCOMPARE(forgotten.value_or(QStringList()), QStringList{QStringLiteral("t/recent")});
+    QCOMPARE(database.keys().value_or(QStringList()), QStringList{QStringLiteral("t/running")});
+    // Their history went with them: only the running operation's three changes are left.
+    QCOMPARE(valueOf(m_path, QStringLiteral("SELECT count(*) FROM history")).toInt(), 3);
+    QCOMPARE(database.load(QStringLiteral("t/running"))->operation.history.size(), 3);
+}
+
+void TestOperationDatabase::twoProcessesShareOneFile()
+{
+    OperationDatabase database;
+    QVERIFY(database.open(m_path).ok);
+    OperationStore store;
+    StoreSaver saver(database, store, m_clock);
+    saver.followOthers(20ms);
+    QSignalSpy pickedUp(&saver, &StoreSaver::pickedUp);
+
+    // Both write at once: this process its own operations every turn, the other its rounds.
+    QProcess other;
+    other.start(storeWriter(), {m_path, QStringLiteral("other"), QStringLiteral("20")});
+    QVERIFY(other.waitForStarted());
+    int mine = 0;
+    while (other.state() != QProcess::NotRunning) {
+        store.add(everyFieldSet(QStringLiteral("mine"), QStringLiteral("op-%1").arg(mine++)));
+        QVERIFY(saver.saveNow() || saver.isFailing());
+        QCoreApplication::processEvents();
+    }
+    QCOMPARE(other.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(other.exitCode(), 0);
+    QVERIFY(other.readAllStandardOutput().contains("committed 20"));
+    QTRY_VERIFY(saver.saveNow());
+
+    // This process picked up the other's 60 operations without being told.
+    QTRY_COMPARE(store.size(), mine + 60);
+    QVERIFY(!pickedUp.isEmpty());
+    // The last round, written once: read as the other process wrote it.
+    const WatchedOperation *last = store.find(QStringLiteral("other/20-1"));
+    QVERIFY(last);
+    QCOMPARE(last->latest->statusRaw, QStringLiteral("inProgress"));
+    QCOMPARE(last->history.size(), 1);
+
+    // The file holds everything both wrote, and is sound.
+    QCOMPARE(database.count().value_or(-1), mine + 60);
+    QCOMPARE(integrityOf(m_path), QStringLiteral("ok"));
+
+    // Forgotten by the other process (the CLI's forget): gone from this one too.
+    OperationDatabase cli;
+    QVERIFY(cli.open(m_path).ok);
+    QCOMPARE(cli.forget({QStringLiteral("other/1-0"), QStringLiteral("mine/op-0")}).value_or(-1),
+             2);
+    QTRY_VERIFY(!store.find(QStringLiteral("other/1-0")) &&
+                !store.find(QStringLiteral("mine/op-0")));
+}
+
+void TestOperationDatabase::everyReportedRoundSurvivesAKill()
+{
+    // A writer is killed with SIGKILL at random points; whatever it said was committed is there.
+    QRandomGenerator random(20261125);
+    for (int attempt = 0; attempt < 8; ++attempt) {
+        const QString path = m_dir.filePath(QStringLiteral("crash-%1.sqlite").arg(attempt));
+        QProcess writer;
+        writer.start(storeWriter(), {path, QStringLiteral("w"), QStringLiteral("0")});
+        QVERIFY(writer.waitForStarted());
+        const int killAfter = random.bounded(1, 40);
+        int reported = 0;
+        QByteArray pending;
+        while (reported < killAfter) {
+            QVERIFY(writer.waitForReadyRead(10000));
+            pending += writer.readAllStandardOutput();
+            while (pending.contains('\n')) {
+                const qsizetype end = pending.indexOf('\n');
+                const QByteArray line = pending.left(end);
+                pending.remove(0, end + 1);
+                if (line.startsWith("committed "))
+                    reported = line.mid(10).toInt();
+            }
+        }
+        writer.kill(); // SIGKILL, somewhere in the middle of the next round
+        QVERIFY(writer.waitForFinished());
+
+        OperationDatabase database;
+        const OperationDatabase::OpenResult opened = database.open(path);
+        QVERIFY2(opened.ok && opened.movedTo.isEmpty(), qPrintable(opened.error));
+        QCOMPARE(integrityOf(path), QStringLiteral("ok"));
+        for (int round = 1; round <= reported; ++round) {
+            for (int i = 0; i < 3; ++i) {
+                const auto stored = database.load(QStringLiteral("w/%1-%2").arg(round).arg(i));
+                QVERIFY2(stored, qPrintable(QStringLiteral("round %1 lost").arg(round)));
+                // Later rounds may have made it to disk before the kill too; none of these
+                // may be missing or half-written.
+                if (round < reported) {
+                    QCOMPARE(stored->operation.history.size(), 2);
+                    QCOMPARE(stored->operation.latest->statusRaw, QStringLiteral("succeeded"));
+                } else {
+                    QVERIFY(!stored->operation.history.isEmpty());
+                }
+            }
+        }
+    }
+}
+
+QTEST_GUILESS_MAIN(TestOperationDatabase)
+#include "tst_operationdatabase.moc"
