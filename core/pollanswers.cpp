@@ -66,11 +66,12 @@ void OperationPoller::handleListPage(const Work &work, const GraphReply &reply, 
     if (step == PollPlanner::ListStep::NextPage)
         return;
     if (step == PollPlanner::ListStep::Abandoned) {
-        round.lastFailure = QStringLiteral("the operation list of team %1 never ends (a page links "
-                                           "back, or more than %2 pages); reading its operations "
-                                           "one by one")
-                                .arg(teamKey)
-                                .arg(PollPlanner::kMaxListPages);
+        round.lastFailure =
+            QStringLiteral("the operation list of team %1 never ends (a page links "
+                           "back, or more than %2 pages); reading its operations "
+                           "one by one")
+                .arg(teamKey)
+                .arg(PollPlanner::maxListPages(m_store.indexesOfTeam(teamKey).size()));
         emit notice(round.lastFailure);
     }
     // Operations the list left out (too new, or listed elsewhere) are asked for directly.

@@ -293,7 +293,8 @@ QDateTime PollPlanner::budgetFreeAt(const QList<Work> &waiting, const QDateTime 
     return later(wake, m_tenantWindow.freeAt(now, 1));
 }
 
-void PollPlanner::recordSent(const Request &request, const QDateTime &now)
+void PollPlanner::recordSent(const OperationStore &store, const Request &request,
+                             const QDateTime &now)
 {
     m_tenantWindow.record(now, int(request.size()));
     for (const Work &work : request) {
@@ -308,6 +309,7 @@ void PollPlanner::recordSent(const Request &request, const QDateTime &now)
             state.seenInListing.clear();
             state.linksInListing.clear();
             state.pagesInListing = 0;
+            state.pageLimit = maxListPages(store.indexesOfTeam(work.teamKey).size());
         }
         // Decoded, so "$top" and "%24top" are one link.
         state.linksInListing.insert(QUrl::fromPercentEncoding(work.url.toEncoded()));
@@ -336,7 +338,7 @@ PollPlanner::Plan PollPlanner::plan(const OperationStore &store, const QDateTime
 
     const int size = batchSize();
     const auto send = [&](const QList<Work> &request) {
-        recordSent(request, now);
+        recordSent(store, request, now);
         plan.requests.append(request);
     };
     // First sightings, retries and next pages go as soon as the budget allows, in full batches.

@@ -46,8 +46,9 @@ public:
     static constexpr std::chrono::milliseconds kJitterAllowance{400};
     static constexpr int kMaxBatchSize = 20; // Graph's $batch limit
     static constexpr int kListPageSize = 100;
-    // A listing longer than this (or one that links back to a page it served) is abandoned, and
-    // its operations are read one by one: a server must not keep us paging for ever.
+    // A listing longer than the pages its watched operations need plus this many (or one that
+    // links back to a page it served) is abandoned, and its operations are read one by one: a
+    // server must not keep us paging for ever. See maxListPages().
     static constexpr int kMaxListPages = 50;
 
     // One sub-request: an operation's GET or a page of a team's operations.
@@ -142,6 +143,10 @@ public:
     // A page of a team's listing arrived and was read: `seen` holds the keys it listed.
     ListStep listPageRead(const QString &teamKey, const QSet<QString> &seen, const QUrl &nextLink,
                           const QDateTime &now);
+    // How many pages a listing of a team with this many watched operations may take: twice what
+    // they fill (Graph may send short pages; the team may have operations nobody watches), plus
+    // kMaxListPages. 52 pages for a few operations, 250 for 10 000 clones of one template.
+    static int maxListPages(qsizetype watchedInTeam);
     // The keys the team's listing saw, and when it started (its members' polls count from then).
     QSet<QString> seenInListing(const QString &teamKey) const;
     QDateTime listStartedAt(const QString &teamKey) const;
@@ -178,6 +183,7 @@ private:
         QSet<QString> seenInListing;
         QSet<QString> linksInListing;
         int pagesInListing = 0;
+        int pageLimit = kMaxListPages; // maxListPages() when the listing started
         int listingsCompleted = 0;
     };
 
@@ -197,7 +203,7 @@ private:
     static bool isUrgent(const WatchedOperation &op, bool listed, bool neverListed);
     QList<Work> takeWithinBudget(QList<Work> &candidates, int max, const QDateTime &now);
     QDateTime budgetFreeAt(const QList<Work> &waiting, const QDateTime &now);
-    void recordSent(const Request &request, const QDateTime &now);
+    void recordSent(const OperationStore &store, const Request &request, const QDateTime &now);
     TeamState &team(const QString &teamKey);
     // The windows' limits for a rate: the rate per second, and Graph's limit per 1.4 s.
     static QList<RateWindow::Limit> limitsFor(double rate, int serviceLimit, int budget);

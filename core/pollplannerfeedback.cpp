@@ -68,6 +68,12 @@ QDateTime PollPlanner::tenantRetryAt(const QDateTime &now) const
     return m_tenantRetryAt.isValid() && m_tenantRetryAt > now ? m_tenantRetryAt : QDateTime();
 }
 
+int PollPlanner::maxListPages(qsizetype watchedInTeam)
+{
+    const qsizetype filled = (watchedInTeam + kListPageSize - 1) / kListPageSize;
+    return int(std::min<qsizetype>(kMaxListPages + 2 * filled, 100000));
+}
+
 PollPlanner::ListStep PollPlanner::listPageRead(const QString &teamKey, const QSet<QString> &seen,
                                                 const QUrl &nextLink, const QDateTime &)
 {
@@ -78,7 +84,7 @@ PollPlanner::ListStep PollPlanner::listPageRead(const QString &teamKey, const QS
     if (nextLink.isValid() && !nextLink.isEmpty()) {
         // A link back to a page already served, or no end in sight: stop listing this team.
         if (state.linksInListing.contains(QUrl::fromPercentEncoding(nextLink.toEncoded())) ||
-            state.pagesInListing >= kMaxListPages) {
+            state.pagesInListing >= state.pageLimit) {
             state.listUnsupported = true;
             return ListStep::Abandoned;
         }

@@ -201,6 +201,7 @@ private slots:
     void twoOrThreeCopiesShareTheTenantFairly_data();
     void twoOrThreeCopiesShareTheTenantFairly();
     void answersTheSameDueTimeItPlansBy();
+    void pagesThroughTheListOfTenThousandClones();
 };
 
 void TestPollPlanner::keepsEveryLimitUnderJitter()
@@ -333,6 +334,37 @@ void TestPollPlanner::answersTheSameDueTimeItPlansBy()
     // One list of the team's operations, not three GETs.
     QCOMPARE(plan.requests.first().size(), 1);
     QCOMPARE(plan.requests.first().first().kind, PollPlanner::Work::Kind::TeamList);
+}
+
+void TestPollPlanner::pagesThroughTheListOfTenThousandClones()
+{
+    // 10 000 clones of one template fill 100 pages of the team's list: a long listing, not an
+    // endless one. (A cap of 50 pages once sent them all to single GETs at 3/s.)
+    auto pagesReadBeforeGivingUp = [](int watched) {
+        OperationStore store;
+        PollPlanner planner(resolve);
+        for (int i = 0; i < watched; ++i) {
+            WatchedOperation op;
+            op.ref = refOf(0, 0, i);
+            op.nextPollAt = kStart;
+            store.add(op);
+        }
+        const PollPlanner::Plan plan = planner.plan(store, kStart);
+        if (plan.requests.isEmpty() ||
+            plan.requests.first().first().kind != PollPlanner::Work::Kind::TeamList)
+            return -1;
+        for (int page = 1; page <= 1000; ++page) {
+            const QUrl next =
+                resolve(QStringLiteral("/teams/team-0/operations?$skiptoken=%1").arg(page));
+            if (planner.listPageRead(QStringLiteral("team-0"), {}, next, kStart) !=
+                PollPlanner::ListStep::NextPage)
+                return page;
+        }
+        return 1000;
+    };
+    QCOMPARE(pagesReadBeforeGivingUp(10000), PollPlanner::maxListPages(10000));
+    QVERIFY(PollPlanner::maxListPages(10000) >= 2 * 10000 / PollPlanner::kListPageSize);
+    QCOMPARE(pagesReadBeforeGivingUp(4), PollPlanner::kMaxListPages + 2);
 }
 
 QTEST_GUILESS_MAIN(TestPollPlanner)

@@ -416,9 +416,9 @@ void TestPollScheduler::leavesAListThatNeverEnds()
     rig.sim.server.injectFault(onTeamLists(QStringLiteral("endless")));
     rig.watchAll(1, 4);
     rig.run(seconds(60), milliseconds(250));
-    QCOMPARE(listRequests(rig), PollPlanner::kMaxListPages);
+    QCOMPARE(listRequests(rig), PollPlanner::maxListPages(4));
     rig.run(seconds(60), milliseconds(250));
-    QCOMPARE(listRequests(rig), PollPlanner::kMaxListPages); // and no listing of it again
+    QCOMPARE(listRequests(rig), PollPlanner::maxListPages(4)); // and no listing of it again
     for (int o = 0; o < 4; ++o)
         QVERIFY(rig.sim.server.requestCount(operationId(0, o)) >= 2);
 }
