@@ -93,8 +93,11 @@ OperationDatabase::~OperationDatabase()
 
 QString OperationDatabase::defaultPath()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
-           QStringLiteral("/operations.sqlite");
+    // One file for both apps: their application names differ, so not AppDataLocation (which
+    // would give ~/.local/share/teamsops and ~/.local/share/teamsops-cli) but the folder it
+    // gives an application called TeamsOps.
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/TeamsOps/operations.sqlite");
 }
 
 OperationDatabase::OpenResult OperationDatabase::open(const QString &path, Access access,

@@ -33,6 +33,18 @@ OperationPoller::OperationPoller(GraphClient &client, Clock &clock, OperationSto
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &OperationPoller::pollDue);
     connect(&m_clock, &Clock::jumped, this, &OperationPoller::pollDue);
+    // Records restored from disk or added by another process are polled like any other.
+    connect(&m_store, &OperationStore::added, this, [this] {
+        m_reportedAllTerminal = false;
+        schedulePlanning();
+    });
+    if (!m_store.isEmpty())
+        schedulePlanning();
+}
+
+void OperationPoller::restorePace(const QJsonObject &saved)
+{
+    m_planner.restorePace(saved, m_clock.now());
 }
 
 milliseconds OperationPoller::minimumInterval() const

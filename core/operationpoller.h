@@ -50,6 +50,9 @@ public:
 
     OperationStore &store() const { return m_store; }
     const PollPlanner &planner() const { return m_planner; }
+    // The pace to keep across a restart (PollPlanner::savedPace), and taking it back.
+    QJsonObject savedPace() const { return m_planner.savedPace(); }
+    void restorePace(const QJsonObject &saved);
 
     std::chrono::milliseconds minimumInterval() const;
     // Clamped to minimumInterval(); returns the interval in force.

@@ -1,6 +1,7 @@
 #include "watchoptions.h"
 
 #include "graphclient.h"
+#include "operationdatabase.h"
 #include "operationpoller.h"
 
 #include <QCommandLineParser>
@@ -16,6 +17,7 @@ const QString kInterval = QStringLiteral("interval");
 const QString kTimeout = QStringLiteral("timeout");
 const QString kTenantBudget = QStringLiteral("tenant-budget");
 const QString kTeamBudget = QStringLiteral("team-budget");
+const QString kStore = QStringLiteral("store");
 
 // A number of seconds in (0, max]: "nan", "inf", "1e16", "-1" and "soon" are all refused.
 QString readSeconds(const QCommandLineParser &parser, const QString &name, double max,
@@ -73,6 +75,10 @@ void WatchOptions::addTo(QCommandLineParser &parser, bool withTimeout)
          QStringLiteral("Most requests per second on any one team (default %1; Graph allows 4).")
              .arg(OperationPoller::kDefaultTeamBudget),
          QStringLiteral("N"), QString::number(OperationPoller::kDefaultTeamBudget)},
+        {kStore,
+         QStringLiteral("The file where watched operations are kept (default %1).")
+             .arg(OperationDatabase::defaultPath()),
+         QStringLiteral("PATH")},
     });
     if (withTimeout) {
         parser.addOption({kTimeout, QStringLiteral("Give up after this many seconds (exit 3)."),
@@ -100,6 +106,10 @@ QString WatchOptions::readFrom(const QCommandLineParser &parser, milliseconds de
             return problem;
         timeout = limit;
     }
+    storeGiven = parser.isSet(kStore);
+    storePath = storeGiven ? parser.value(kStore) : OperationDatabase::defaultPath();
+    if (storePath.isEmpty())
+        return QStringLiteral("--store takes the path of a file");
     problem = readBudget(parser, kTenantBudget, tenantBudget);
     if (problem.isEmpty())
         problem = readBudget(parser, kTeamBudget, teamBudget);

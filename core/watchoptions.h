@@ -18,6 +18,8 @@ struct WatchOptions
     std::optional<std::chrono::milliseconds> timeout;
     int tenantBudget = 0;
     int teamBudget = 0;
+    QString storePath;       // --store, else the shared default file
+    bool storeGiven = false; // --store was given
 
     // Beyond these a value is a mistake, not a wish: a day between polls, and QTimer's
     // longest single-shot (2^31 - 1 ms, 24.8 days) for the timeout.
@@ -26,7 +28,8 @@ struct WatchOptions
     static constexpr int kMaxBudget = 1000;
 
     static QUrl defaultGraphUrl();
-    // Adds --graph-url, --interval, --tenant-budget, --team-budget (and --timeout when asked).
+    // Adds --graph-url, --interval, --tenant-budget, --team-budget, --store (and --timeout when
+    // asked).
     static void addTo(QCommandLineParser &parser, bool withTimeout);
     // Reads them; an empty string on success, else one line for people naming the option.
     // `defaultInterval` applies when --interval is not given.

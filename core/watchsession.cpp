@@ -84,7 +84,8 @@ bool WatchSession::start()
         m_err << "error: " << urlProblem << Qt::endl;
         return false;
     }
-    if (m_options.locations.isEmpty() && m_options.teams.isEmpty()) {
+    const bool resume = m_options.locations.isEmpty() && m_options.teams.isEmpty();
+    if (resume && m_options.storePath.isEmpty()) {
         m_err << "error: give at least one LOCATION (or --team) to watch" << Qt::endl;
         return false;
     }
@@ -118,6 +119,11 @@ bool WatchSession::start()
         teamIds.append(id);
     }
     if (!allResolved)
+        return false;
+    QList<OperationRef> explicitRefs;
+    for (const auto &[ref, text] : std::as_const(refs))
+        explicitRefs.append(ref);
+    if (!m_options.storePath.isEmpty() && !openStore(explicitRefs))
         return false;
 
     const QString token = m_options.token;
@@ -162,8 +168,20 @@ bool WatchSession::start()
             finishWithOutcome();
     });
 
-    for (const auto &[ref, text] : std::as_const(refs))
-        m_poller->watch(ref, text);
+    if (m_saver) {
+        m_poller->restorePace(m_saver->savedPace());
+        m_saver->setPaceSource([this] { return m_poller->savedPace(); });
+    }
+    for (const auto &[ref, text] : std::as_const(refs)) {
+        // Asked for by name: watched again even if it was stopped (paused, denied, not found).
+        if (!m_poller->watch(ref, text))
+            m_poller->retry(ref);
+    }
+    if (resume) {
+        m_err << "note: resuming " << m_store.size() << " unfinished operation(s) from "
+              << m_options.storePath << Qt::endl;
+        m_saver->followOthers();
+    }
     m_teamsToList = int(teamIds.size());
     for (const QString &teamId : std::as_const(teamIds)) {
         watchTeamOperations(*m_client, *m_poller, teamId, this, [this](const TeamWatchResult &r) {
@@ -182,7 +200,58 @@ bool WatchSession::start()
     }
     if (m_options.timeout)
         m_timeout.start(*m_options.timeout);
+    // Nothing left to poll (everything named had finished before): say so and stop.
+    if (m_teamsToList == 0 && m_poller->allTerminal())
+        QMetaObject::invokeMethod(this, &WatchSession::finishWithOutcome, Qt::QueuedConnection);
     return true;
+}
+
+bool WatchSession::openStore(const QList<OperationRef> &refs)
+{
+    m_database = std::make_unique<OperationDatabase>();
+    const OperationDatabase::OpenResult opened = m_database->open(m_options.storePath);
+    if (!opened.ok) {
+        // Watching matters more than remembering: go on in memory, and say so.
+        m_err << "warning: not saving: " << printable(opened.error) << Qt::endl;
+        m_database.reset();
+        if (m_options.locations.isEmpty() && m_options.teams.isEmpty())
+            return false; // nothing to resume from
+        return true;
+    }
+    if (!opened.movedTo.isEmpty())
+        m_err << "warning: " << printable(opened.error) << Qt::endl;
+    m_saver = new StoreSaver(*m_database, m_store, m_clock, this);
+    QStringList keys;
+    for (const OperationRef &ref : refs)
+        keys.append(ref.key());
+    const qsizetype restored =
+        keys.isEmpty() && m_options.teams.isEmpty()
+            ? m_saver->restore([](const WatchedOperation &op) {
+                  return op.watch == WatchedOperation::Watch::Active && !op.isTerminal();
+              })
+            : m_saver->restore(keys);
+    if (restored < 0) {
+        m_err << "warning: could not read " << m_options.storePath << ": "
+              << printable(m_saver->lastError()) << Qt::endl;
+    }
+    connect(m_saver, &StoreSaver::committed, this, &WatchSession::printPending);
+    connect(m_saver, &StoreSaver::savingFailed, this, [this](const QString &why) {
+        m_err << "warning: saving to " << m_options.storePath << " fails (" << printable(why)
+              << "); watching goes on, and saving is tried again" << Qt::endl;
+        printPending(); // not held back for a save that may not come
+    });
+    connect(m_saver, &StoreSaver::savingResumed, this, [this] {
+        m_err << "note: saving to " << m_options.storePath << " works again" << Qt::endl;
+    });
+    return true;
+}
+
+void WatchSession::printPending()
+{
+    for (const QByteArray &line : std::as_const(m_pending))
+        m_out << line << '\n';
+    m_pending.clear();
+    m_out.flush();
 }
 
 void WatchSession::report(const WatchedOperation &operation, bool changed)
@@ -191,11 +260,12 @@ void WatchSession::report(const WatchedOperation &operation, bool changed)
     if (!changed)
         return;
     const QDateTime observedAt = operation.lastPolledAt;
-    if (m_options.json)
-        m_out << observationJsonLine(operation, observedAt) << '\n';
-    else
-        m_out << printable(observationTextLine(operation, observedAt)) << '\n';
-    m_out.flush();
+    m_pending.append(m_options.json
+                         ? observationJsonLine(operation, observedAt)
+                         : printable(observationTextLine(operation, observedAt)).toUtf8());
+    // With a store, a change is printed once it is on disk (what a script reads is kept).
+    if (!m_saver || m_saver->isFailing())
+        printPending();
 }
 
 void WatchSession::warn(const WatchedOperation &operation, const GraphReply &reply)
@@ -228,6 +298,9 @@ void WatchSession::finish(int exitCode)
         return;
     m_finished = true;
     m_timeout.stop();
+    if (m_saver)
+        m_saver->saveNow();
+    printPending();
     m_out.flush();
     m_err.flush();
     emit finished(exitCode);

@@ -3,6 +3,7 @@
 #include "graphclient.h"
 #include "operationpoller.h"
 #include "operationstore.h"
+#include "storesaver.h"
 
 #include <QObject>
 #include <QStringList>
@@ -10,13 +11,15 @@
 #include <QUrl>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 
 class QTextStream;
 class Clock;
 
 // The logic of `teamsops-cli watch`: resolve the Locations, poll until every operation is terminal
-// (or the timeout passes, or sign-in fails), and print one line per observed change.
+// (or the timeout passes, or sign-in fails), and print one line per observed change — after it is
+// saved, when there is a store.
 class WatchSession final : public QObject
 {
     Q_OBJECT
@@ -41,6 +44,9 @@ public:
         QStringList locations;
         QStringList teams; // watch every operation of these teams too (ids, /teams('id') or URLs)
         QString token;
+        // Where watched operations are kept (empty: nowhere). With a store and no LOCATION or
+        // --team, every watched, unfinished operation of the store is resumed.
+        QString storePath;
     };
 
     WatchSession(Options options, Clock &clock, QTextStream &out, QTextStream &err,
@@ -55,6 +61,8 @@ signals:
     void finished(int exitCode);
 
 private:
+    bool openStore(const QList<OperationRef> &refs);
+    void printPending();
     void report(const WatchedOperation &operation, bool changed);
     void warn(const WatchedOperation &operation, const GraphReply &reply);
     void finish(int exitCode);
@@ -66,6 +74,9 @@ private:
     QTextStream &m_err;
     GraphClient *m_client = nullptr;
     OperationStore m_store;
+    std::unique_ptr<OperationDatabase> m_database;
+    StoreSaver *m_saver = nullptr;
+    QList<QByteArray> m_pending; // lines waiting for their change to be saved
     OperationPoller *m_poller = nullptr;
     QTimer m_timeout;
     QHash<QString, QString> m_lastWarning;

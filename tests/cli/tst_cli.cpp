@@ -2,11 +2,17 @@
 #include "simserver.h"
 #include "simtenant.h"
 
+#include "operationdatabase.h"
+
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QtTest>
 
 static const QString kTeam = QStringLiteral("6d3f1a2b-8c4e-4f5a-9b0c-1d2e3f4a5b6c");
@@ -40,6 +46,10 @@ private slots:
     void exitsOneWithoutToken();
     void exitsOneWhenTheTokenIsRefused();
     void exitsOneOnUsageErrors();
+    void keepsWhatItWatchesAndResumesIt();
+    void historyRepeatsExactlyWhatWatchPrinted();
+    void leavesAStoreFromANewerVersionAlone();
+    void movesAnUnreadableStoreAsideAndCarriesOn();
 
 private:
     CliRun run(const QStringList &arguments, const QString &token = QStringLiteral("cli-token"));
@@ -48,8 +58,15 @@ private:
         return QStringLiteral("/teams('%1')/operations('%2')").arg(kTeam, op);
     }
 
+    QString defaultStore() const
+    {
+        return m_dataHome->path() + QStringLiteral("/TeamsOps/operations.sqlite");
+    }
+
     std::unique_ptr<SimTenant> m_tenant;
     std::unique_ptr<SimServer> m_server;
+    // Each test's own XDG_DATA_HOME: the default store never touches the real one.
+    std::unique_ptr<QTemporaryDir> m_dataHome;
 };
 
 void TestCli::init()
@@ -73,6 +90,8 @@ void TestCli::init()
     };
     QCOMPARE(m_tenant->loadScenario(QJsonDocument(scenario).toJson()), QString());
     m_server = std::make_unique<SimServer>(*m_tenant, QStringLiteral("cli-token"));
+    m_dataHome = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dataHome->isValid());
     QVERIFY(m_server->listen() != 0);
 }
 
@@ -80,6 +99,7 @@ void TestCli::cleanup()
 {
     m_server.reset();
     m_tenant.reset();
+    m_dataHome.reset();
 }
 
 CliRun TestCli::run(const QStringList &arguments, const QString &token)
@@ -87,6 +107,7 @@ CliRun TestCli::run(const QStringList &arguments, const QString &token)
     QProcess process;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.remove(QStringLiteral("TEAMSOPS_TOKEN"));
+    environment.insert(QStringLiteral("XDG_DATA_HOME"), m_dataHome->path());
     if (!token.isEmpty())
         environment.insert(QStringLiteral("TEAMSOPS_TOKEN"), token);
     process.setProcessEnvironment(environment);
@@ -295,7 +316,10 @@ void TestCli::exitsOneWhenTheTokenIsRefused()
 void TestCli::exitsOneOnUsageErrors()
 {
     QCOMPARE(run({}).exitCode, 1);
-    QCOMPARE(run({"watch"}).exitCode, 1);
+    QCOMPARE(run({"watch", "--store", ""}).exitCode, 1);
+    QCOMPARE(run({"history"}).exitCode, 1);
+    QCOMPARE(run({"forget"}).exitCode, 1);
+    QCOMPARE(run({"forget", "--terminal-older-than", "soon"}).exitCode, 1);
     QCOMPARE(run({"frobnicate", location(kQuick)}).exitCode, 1);
     // Every number is range-checked, and the message names the option (nan, inf and 1e16
     // once overflowed a conversion; a timeout past QTimer's range was cut or never fired).
@@ -318,6 +342,130 @@ void TestCli::exitsOneOnUsageErrors()
     QCOMPARE(plainHttp.exitCode, 1);
     QVERIFY(plainHttp.stderrText.contains("https"));
     QCOMPARE(run({"--help"}).exitCode, 0);
+}
+
+void TestCli::keepsWhatItWatchesAndResumesIt()
+{
+    const QString graph = m_server->baseUrl().toString();
+    // Watched, then interrupted (the slow clone never finishes within the timeout).
+    CliRun result = run({"watch", "--graph-url", graph, "--interval", "0.1", "--timeout", "1",
+                         location(kSlow), location(kQuick)});
+    QCOMPARE(result.exitCode, 3);
+    QVERIFY(QFile::exists(defaultStore()));
+
+    result = run({"list", "--json"});
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.stdoutLines.size(), 2);
+    QMap<QString, QJsonObject> byId;
+    for (const QByteArray &line : result.stdoutLines) {
+        const QJsonObject json = QJsonDocument::fromJson(line).object();
+        byId.insert(json["id"].toString(), json);
+    }
+    QCOMPARE(byId[kQuick]["status"].toString(), QStringLiteral("succeeded"));
+    QCOMPARE(byId[kSlow]["status"].toString(), QStringLiteral("inProgress"));
+    QCOMPARE(byId[kSlow]["watch"].toString(), QStringLiteral("watching"));
+    QCOMPARE(byId[kSlow]["location"].toString(), location(kSlow));
+
+    // With no LOCATION: the unfinished one is picked up again, the finished one is not.
+    const int slowPolls = m_server->requestCount(kSlow);
+    const int quickPolls = m_server->requestCount(kQuick);
+    result = run({"watch", "--graph-url", graph, "--interval", "0.1", "--timeout", "1"});
+    QCOMPARE(result.exitCode, 3);
+    QVERIFY2(result.stderrText.contains("resuming 1 unfinished operation(s)"),
+             qPrintable(result.stderrText));
+    QVERIFY(m_server->requestCount(kSlow) > slowPolls);
+    QCOMPARE(m_server->requestCount(kQuick), quickPolls);
+
+    // Forgotten: gone from the store, and nothing left to resume.
+    result = run({"forget", location(kSlow)});
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.stdoutLines, QList<QByteArray>{"forgot 1 operation(s)"});
+    result = run({"list"});
+    QCOMPARE(result.stdoutLines.size(), 1);
+    QVERIFY(result.stdoutLines.first().contains(kQuick.toUtf8()));
+    result = run({"forget", "--terminal-older-than", "0"});
+    QCOMPARE(result.stdoutLines, QList<QByteArray>{"forgot 1 operation(s)"});
+    result = run({"watch", "--graph-url", graph, "--interval", "0.1", "--timeout", "5"});
+    QCOMPARE(result.exitCode, 0);
+    QVERIFY(result.stderrText.contains("resuming 0 unfinished"));
+}
+
+void TestCli::historyRepeatsExactlyWhatWatchPrinted()
+{
+    const QString store = m_dataHome->filePath(QStringLiteral("elsewhere.sqlite"));
+    const CliRun watched =
+        run({"watch", "--json", "--store", store, "--graph-url", m_server->baseUrl().toString(),
+             "--interval", "0.1", "--timeout", "30", location(kFails)});
+    QCOMPARE(watched.exitCode, 2);
+    QVERIFY(!watched.stdoutLines.isEmpty());
+    QVERIFY(!QFile::exists(defaultStore()));  // --store chose the file
+
+    // Every line printed was saved first: history gives back the very same lines.
+    const CliRun history = run({"history", "--json", "--store", store, location(kFails)});
+    QCOMPARE(history.exitCode, 0);
+    QCOMPARE(history.stdoutLines, watched.stdoutLines);
+    const CliRun text = run({"history", "--store", store, location(kFails)});
+    QCOMPARE(text.stdoutLines.size(), watched.stdoutLines.size());
+    QVERIFY(text.stdoutLines.constLast().contains("error=Conflict: Name taken."));
+
+    const CliRun unknown = run({"history", "--store", store, location(kQuick)});
+    QCOMPARE(unknown.exitCode, 1);
+    QVERIFY(unknown.stderrText.contains("is not in"));
+}
+
+void TestCli::leavesAStoreFromANewerVersionAlone()
+{
+    {
+        OperationDatabase database;
+        QVERIFY(database.open(defaultStore()).ok);
+    }
+    {
+        QSqlDatabase raw =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("raw"));
+        raw.setDatabaseName(defaultStore());
+        QVERIFY(raw.open());
+        QVERIFY(QSqlQuery(raw).exec(QStringLiteral("PRAGMA user_version=7")));
+        raw.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("raw"));
+    auto hash = [this] {
+        QFile file(defaultStore());
+        return file.open(QIODevice::ReadOnly)
+                   ? QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256)
+                   : QByteArray();
+    };
+    const QByteArray before = hash();
+
+    const CliRun list = run({"list"});
+    QCOMPARE(list.exitCode, 1);
+    QVERIFY2(list.stderrText.contains("newer TeamsOps"), qPrintable(list.stderrText));
+    // Watching still works, in memory, and says it is not saving.
+    const CliRun watched = run({"watch", "--graph-url", m_server->baseUrl().toString(),
+                                "--interval", "0.1", "--timeout", "30", location(kQuick)});
+    QCOMPARE(watched.exitCode, 0);
+    QVERIFY(watched.stderrText.contains("not saving"));
+    QVERIFY(watched.stdoutLines.constLast().contains(" succeeded "));
+    QCOMPARE(hash(), before);
+}
+
+void TestCli::movesAnUnreadableStoreAsideAndCarriesOn()
+{
+    QVERIFY(QDir().mkpath(QFileInfo(defaultStore()).absolutePath()));
+    QFile garbage(defaultStore());
+    QVERIFY(garbage.open(QIODevice::WriteOnly));
+    garbage.write("PK\x03\x04 not a database at all");
+    garbage.close();
+
+    const CliRun watched = run({"watch", "--graph-url", m_server->baseUrl().toString(),
+                                "--interval", "0.1", "--timeout", "30", location(kQuick)});
+    QCOMPARE(watched.exitCode, 0);
+    QVERIFY2(watched.stderrText.contains("moved to"), qPrintable(watched.stderrText));
+    const QStringList asides = QDir(QFileInfo(defaultStore()).absolutePath())
+                                   .entryList({QStringLiteral("operations.sqlite.unreadable-*")});
+    QCOMPARE(asides.size(), 1);
+    const CliRun list = run({"list"});
+    QCOMPARE(list.stdoutLines.size(), 1);
+    QVERIFY(list.stdoutLines.first().contains(" succeeded "));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
