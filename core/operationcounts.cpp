@@ -6,6 +6,11 @@ OperationCounts::OperationCounts(const OperationStore &store, QObject *parent)
     : QObject(parent)
     , m_store(store)
 {
+    // Records the store already holds (restored from disk before the window was built).
+    for (qsizetype i = 0; i < store.announcedCount(); ++i) {
+        m_counted.append(countedOf(store.at(i)));
+        apply(m_counted.constLast(), +1);
+    }
     connect(&store, &OperationStore::added, this, [this](qsizetype first, qsizetype last) {
         for (qsizetype i = first; i <= last; ++i) {
             m_counted.append(countedOf(m_store.at(i)));

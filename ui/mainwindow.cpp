@@ -243,6 +243,7 @@ void MainWindow::buildMenus()
     QMenu *operations = menuBar()->addMenu(tr("&Operation"));
     operations->addActions(m_actions->selectionActions());
     QMenu *settings = menuBar()->addMenu(tr("&Settings"));
+    settings->menuAction()->setObjectName(QStringLiteral("settingsMenu"));
     QAction *notify = settings->addAction(tr("Desktop &notifications"));
     notify->setObjectName(QStringLiteral("notificationsSetting"));
     notify->setCheckable(true);
@@ -347,6 +348,7 @@ void MainWindow::saveLayout() const
     settings.setValue(QStringLiteral("splitter/main"), m_mainSplitter->saveState());
     settings.setValue(QStringLiteral("splitter/right"), m_rightSplitter->saveState());
     settings.setValue(QStringLiteral("notifications/enabled"), m_notifier->isEnabled());
+    settings.setValue(QStringLiteral("selection/current"), currentKey());
 }
 
 void MainWindow::restoreLayout()
@@ -379,6 +381,7 @@ void MainWindow::showBanner(const QString &text, BannerKind kind)
         QStringLiteral("<table><tr><td valign='middle'><img src='%1' width='22' "
                        "height='22'></td><td>&nbsp;&nbsp;</td><td>%2</td></tr></table>")
             .arg(icon, text));
+    m_bannerIsAboutSaving = false;
     // Palette roles, not fixed colours: the banner reads in light and dark themes alike.
     m_banner->setStyleSheet(
         kind == BannerKind::Warning

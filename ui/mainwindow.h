@@ -24,6 +24,8 @@ class QSplitter;
 class QTableView;
 struct PollRound;
 
+class StoreSaver;
+
 // The dashboard: the operations table, a banner for what the admin must know (demo tenant, missing
 // token, sign-in needed), and a status bar with the poll schedule and what the last poll found.
 class MainWindow final : public QMainWindow
@@ -65,6 +67,17 @@ public:
     void saveLayout() const;
     void restoreLayout();
 
+    // mainwindowstore.cpp: what the window says about the store on disk, and the selection
+    // kept across restarts.
+    // Shows saving failures (banner), recoveries and another process's additions (status bar),
+    // and offers Settings → Keep finished operations.
+    void attachStore(StoreSaver &saver, const QString &path);
+    // Selects the operation that was selected when the window last closed, if it is there.
+    bool restoreSelection();
+    QString currentKey() const;
+    // How many days finished operations are kept (QSettings, default 30).
+    static int retentionDays();
+
 signals:
     void teamCardOpened(TeamCardDialog *card);
 
@@ -97,6 +110,7 @@ private:
     QLabel *m_notification; // in-window notice when there is no system tray
     QString m_notificationKey;
     QLabel *m_banner;
+    bool m_bannerIsAboutSaving = false;
     QLabel *m_notice; // offline, or throttled: shown only while it lasts
     QLabel *m_scheduleLabel;
     QLabel *m_paceLabel; // only while Graph has asked us to slow down

@@ -4,11 +4,13 @@
 #include "graphclient.h"
 #include "mainwindow.h"
 #include "networkmonitor.h"
+#include "operationdatabase.h"
 #include "operationpoller.h"
 #include "operationstore.h"
 #include "operationtablemodel.h"
 #include "simserver.h"
 #include "simtenant.h"
+#include "storesaver.h"
 #include "watchoptions.h"
 
 #include <QApplication>
@@ -167,6 +169,36 @@ int main(int argc, char *argv[])
                         "--resource https://graph.microsoft.com</tt>) and start TeamsOps again."),
             MainWindow::BannerKind::Warning);
     }
+    // Everything watched survives a restart. The demo tenant lives on a port that changes every
+    // run, so it is saved only when --store names a file.
+    std::unique_ptr<OperationDatabase> database;
+    std::unique_ptr<StoreSaver> saver;
+    if (!demo || options.storeGiven) {
+        database = std::make_unique<OperationDatabase>();
+        const OperationDatabase::OpenResult opened = database->open(options.storePath);
+        if (!opened.ok) {
+            window.showBanner(QObject::tr("<b>Not saving</b>: %1 Watching works, but what is "
+                                          "watched is forgotten when TeamsOps closes.")
+                                  .arg(opened.error.toHtmlEscaped()),
+                              MainWindow::BannerKind::Warning);
+            database.reset();
+        } else {
+            if (!opened.movedTo.isEmpty())
+                window.showBanner(opened.error.toHtmlEscaped(), MainWindow::BannerKind::Warning);
+            saver = std::make_unique<StoreSaver>(*database, store, clock);
+            window.attachStore(*saver, options.storePath);
+            if (saver->restore() < 0) {
+                window.showBanner(QObject::tr("<b>Some saved operations could not be read</b> "
+                                              "(%1).")
+                                      .arg(saver->lastError().toHtmlEscaped()),
+                                  MainWindow::BannerKind::Warning);
+            }
+            poller.restorePace(saver->savedPace());
+            saver->setPaceSource([&poller] { return poller.savedPace(); });
+            saver->pruneFinishedOlderThan(std::chrono::hours(24 * MainWindow::retentionDays()));
+            saver->followOthers();
+        }
+    }
     if (!token.isEmpty()) {
         for (const QString &location : std::as_const(locations)) {
             const LocationResolution resolved = resolveLocation(location, graphUrl);
@@ -187,5 +219,9 @@ int main(int argc, char *argv[])
     if (parser.isSet(QStringLiteral("screenshot")))
         saveScreenshotAfterFirstChange(window, poller, parser.value(QStringLiteral("screenshot")));
     window.show();
-    return app.exec();
+    window.restoreSelection();
+    const int status = app.exec();
+    if (saver)
+        saver->saveNow(); // what the last turn changed
+    return status;
 }

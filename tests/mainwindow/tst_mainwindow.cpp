@@ -1,16 +1,24 @@
 // The dashboard against the simulator over real loopback HTTP, on a manual clock, offscreen.
+#include "detailspane.h"
 #include "graphclient.h"
 #include "mainwindow.h"
+#include "operationdatabase.h"
 #include "operationpoller.h"
 #include "operationsortproxy.h"
 #include "operationstore.h"
 #include "operationtablemodel.h"
 #include "simfixture.h"
+#include "storesaver.h"
+#include "timelinewidget.h"
 
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QtTest>
 
@@ -104,6 +112,7 @@ class TestMainWindow : public QObject
     Q_OBJECT
 
 private slots:
+    void initTestCase();
     void rowsArriveAndChange();
     void doubleClickShowsTheTeamFromGraph();
     void enterAndTargetCellOpenTheCardToo();
@@ -111,7 +120,16 @@ private slots:
     void aFailedOpenUrlLeavesACopyableLink();
     void membersMayBeHidden();
     void statusBarShowsTheSchedule();
+    void restartRestoresTableSelectionAndTimeline();
+    void saysWhenSavingFailsAndWhenItWorksAgain();
 };
+
+void TestMainWindow::initTestCase()
+{
+    // closeEvent saves the layout and the selection: never into the real user's settings.
+    QStandardPaths::setTestModeEnabled(true);
+    QSettings().clear();
+}
 
 void TestMainWindow::rowsArriveAndChange()
 {
@@ -283,6 +301,136 @@ void TestMainWindow::statusBarShowsTheSchedule()
     // A 503 that names a time to come back is Graph asking for less: the window says so.
     QTRY_VERIFY(pace->isVisible());
     QVERIFY2(pace->text().contains("Graph asked to slow down"), qPrintable(pace->text()));
+}
+
+namespace {
+
+// One run of the app on a store file: the pieces app/gui/main.cpp wires, on the test's clock.
+struct Session
+{
+    OperationStore store;
+    OperationPoller poller;
+    MainWindow window;
+    OperationDatabase database;
+    std::unique_ptr<StoreSaver> saver;
+
+    Session(GraphClient &client, SimFixture &sim, const QString &path)
+        : poller(client, sim.clock, store)
+        , window(client, poller, sim.clock)
+    {
+        poller.setInterval(seconds(30));
+        if (!database.open(path, OperationDatabase::Access::ReadWrite, milliseconds(50)).ok)
+            qFatal("cannot open the test store");
+        saver = std::make_unique<StoreSaver>(database, store, sim.clock);
+        saver->setRetryInterval(milliseconds(20));
+        window.attachStore(*saver, path);
+    }
+    bool allRead() const
+    {
+        return poller.inFlightRequests() == 0 &&
+               std::all_of(store.records().cbegin(), store.records().cend(),
+                           [](const WatchedOperation &o) { return o.latest.has_value(); });
+    }
+};
+
+QString keyOf(const QString &op)
+{
+    return QStringLiteral("%1/%2").arg(kTeam, op).toLower();
+}
+
+} // namespace
+
+void TestMainWindow::restartRestoresTableSelectionAndTimeline()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("operations.sqlite"));
+    SimFixture sim{scenario()};
+    GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
+    QList<TimelineWidget::Segment> segmentsBefore;
+    {
+        Session first(client, sim, path);
+        for (const QString &op : {kClone, kLater, kFails}) {
+            first.poller.watch(
+                *resolveLocation(QStringLiteral("/teams('%1')/operations('%2')").arg(kTeam, op),
+                                 sim.base())
+                     .ref);
+        }
+        first.window.show();
+        QVERIFY(QTest::qWaitFor([&] { return first.allRead(); }));
+        for (int round = 0; round < 2; ++round) {
+            sim.clock.advance(seconds(30));
+            QVERIFY(QTest::qWaitFor([&] { return first.allRead(); }));
+        }
+        QVERIFY(first.window.selectOperation(keyOf(kFails)));
+        QCOMPARE(first.window.details()->shownKey(), keyOf(kFails));
+        segmentsBefore = first.window.details()->findChild<TimelineWidget *>()->segments();
+        QVERIFY(segmentsBefore.size() >= 2); // not started, then failed
+        first.window.close();                // saves the layout and the selection
+        QVERIFY(first.saver->saveNow());
+    }
+
+    Session second(client, sim, path);
+    QCOMPARE(second.saver->restore(), 3);
+    second.window.show();
+    QVERIFY(second.window.restoreSelection());
+    QCOMPARE(second.window.model()->rowCount(), 3);
+    QCOMPARE(second.window.currentKey(), keyOf(kFails));
+    QCOMPARE(second.window.details()->shownKey(), keyOf(kFails));
+    const int row = second.window.model()->rowOf(keyOf(kFails));
+    QCOMPARE(second.window.model()->index(row, OperationTableModel::Status).data().toString(),
+             QStringLiteral("Failed"));
+    QCOMPARE(second.window.model()->index(row, OperationTableModel::Error).data().toString(),
+             QStringLiteral("Conflict: Name taken."));
+    const QList<TimelineWidget::Segment> segmentsAfter =
+        second.window.details()->findChild<TimelineWidget *>()->segments();
+    QCOMPARE(segmentsAfter.size(), segmentsBefore.size());
+    for (qsizetype i = 0; i < segmentsAfter.size(); ++i) {
+        QCOMPARE(segmentsAfter[i].label, segmentsBefore[i].label);
+        QCOMPARE(segmentsAfter[i].from, segmentsBefore[i].from);
+    }
+    // Polling resumes where it left off: the unfinished one is asked for again, the finished
+    // ones are not.
+    const int laterReads = sim.server.requestCount(kLater);
+    const int failsReads = sim.server.requestCount(kFails);
+    sim.clock.advance(seconds(30));
+    QTRY_VERIFY(sim.server.requestCount(kLater) > laterReads);
+    QCOMPARE(sim.server.requestCount(kFails), failsReads);
+}
+
+void TestMainWindow::saysWhenSavingFailsAndWhenItWorksAgain()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("operations.sqlite"));
+    SimFixture sim{scenario()};
+    GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
+    Session session(client, sim, path);
+    session.window.show();
+    auto *banner = session.window.findChild<QLabel *>(QStringLiteral("banner"));
+    QVERIFY(banner);
+
+    // Another process holds the file's write lock for longer than the busy timeout.
+    QSqlDatabase blocker =
+        QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("blocker"));
+    blocker.setDatabaseName(path);
+    QVERIFY(blocker.open());
+    QVERIFY(QSqlQuery(blocker).exec(QStringLiteral("BEGIN EXCLUSIVE")));
+    QSignalSpy failed(session.saver.get(), &StoreSaver::savingFailed);
+    session.poller.watch(
+        *resolveLocation(QStringLiteral("/teams('%1')/operations('%2')").arg(kTeam, kClone),
+                         sim.base())
+             .ref);
+    QVERIFY(failed.wait());
+    QVERIFY(banner->isVisible());
+    QVERIFY2(banner->text().contains(QStringLiteral("Saving fails")), qPrintable(banner->text()));
+    QCOMPARE(session.window.model()->rowCount(), 1); // watching goes on
+
+    QVERIFY(QSqlQuery(blocker).exec(QStringLiteral("ROLLBACK")));
+    blocker.close();
+    blocker = QSqlDatabase();
+    QSqlDatabase::removeDatabase(QStringLiteral("blocker"));
+    QTRY_VERIFY(!banner->isVisible());
+    QVERIFY(!session.saver->isFailing());
+    QCOMPARE(session.database.count().value_or(-1), 1);
 }
 
 QTEST_MAIN(TestMainWindow)
