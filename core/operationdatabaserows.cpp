@@ -271,8 +271,9 @@ OperationDatabase::loadWhere(const QString &condition, const QVariantList &value
         return std::nullopt;
     }
     QList<Stored> stored;
+
     while (query.next())
-        stored.append({query.value(RowId).toLongLong(), operationFrom(query)});
+        stored.emplaceBack(Stored{query.value(RowId).toLongLong(), operationFrom(query)});
     query.finish();
     if (!loadHistory(stored, condition, values))
         return std::nullopt;
@@ -284,24 +285,28 @@ bool OperationDatabase::loadHistory(QList<Stored> &stored, const QString &condit
 {
     if (stored.isEmpty())
         return true;
-    QHash<qint64, qsizetype> indexOfRow;
-    indexOfRow.reserve(stored.size());
-    for (qsizetype i = 0; i < stored.size(); ++i)
-        indexOfRow.insert(stored.at(i).rowId, i);
+    // Both in row order (the index on (operation_id, id) gives history so, without sorting):
+    // one walk pairs every change with its operation.
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
     query.prepare(QStringLiteral("SELECT operation_id, seen_at, status, attempts, error_code, "
                                  "error_message, target_location FROM history WHERE operation_id "
-                                 "IN (SELECT id FROM operations WHERE %1) ORDER BY id")
+                                 "IN (SELECT id FROM operations WHERE %1) ORDER BY operation_id, "
+                                 "id")
                       .arg(condition));
     for (const QVariant &value : values)
         query.addBindValue(value);
     if (!query.exec())
         return fail(QStringLiteral("reading history"), query.lastError().text());
+    qsizetype index = 0;
     while (query.next()) {
-        const auto index = indexOfRow.constFind(query.value(0).toLongLong());
-        if (index == indexOfRow.cend())
-            continue; // added by another process since the first query
+        const qint64 rowId = query.value(0).toLongLong();
+        while (index < stored.size() && stored.at(index).rowId < rowId)
+            ++index;
+        if (index == stored.size())
+            break;
+        if (stored.at(index).rowId != rowId)
+            continue; // its operation was added by another process after the first query
         StatusChange change;
         change.seenAt = timeOf(query.value(1));
         change.statusRaw = query.value(2).toString();
@@ -310,7 +315,7 @@ bool OperationDatabase::loadHistory(QList<Stored> &stored, const QString &condit
         if (!query.value(4).isNull())
             change.error = OperationError{query.value(4).toString(), query.value(5).toString()};
         change.targetResourceLocation = query.value(6).toString();
-        stored[*index].operation.history.append(std::move(change));
+        stored[index].operation.history.append(std::move(change));
     }
     return true;
 }

@@ -14,6 +14,13 @@ const WatchedOperation *OperationStore::find(const QString &key) const
     return it == m_indexByKey.cend() ? nullptr : &m_records.at(*it);
 }
 
+void OperationStore::reserve(qsizetype size)
+{
+    m_records.reserve(size);
+    m_indexByKey.reserve(size);
+    m_isChanged.reserve(std::size_t(size));
+}
+
 bool OperationStore::add(WatchedOperation record)
 {
     record.key = record.ref.key();

@@ -43,6 +43,8 @@ public:
     }
     const QHash<QString, QList<qsizetype>> &teams() const { return m_indexesByTeam; }
 
+    // Room for this many records in all (a restore of many at once).
+    void reserve(qsizetype size);
     // Appends a record (its key is filled in); false when the key is stored already.
     bool add(WatchedOperation record);
     // The way to change a record: it is marked changed. nullptr when the key is not stored.

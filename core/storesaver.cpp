@@ -47,6 +47,8 @@ qsizetype StoreSaver::restore(const QStringList &keys)
 qsizetype StoreSaver::adopt(QList<OperationDatabase::Stored> stored)
 {
     qsizetype added = 0;
+    m_store.reserve(m_store.size() + stored.size());
+    m_saved.reserve(m_saved.size() + stored.size());
     for (OperationDatabase::Stored &s : stored) {
         WatchedOperation &op = s.operation;
         m_lastRowId = std::max(m_lastRowId, s.rowId);

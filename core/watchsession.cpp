@@ -180,7 +180,8 @@ bool WatchSession::start()
     if (resume) {
         m_err << "note: resuming " << m_store.size() << " unfinished operation(s) from "
               << m_options.storePath << Qt::endl;
-        m_saver->followOthers();
+        // What another TeamsOps adds to the store is watched here too, within one interval.
+        m_saver->followOthers(std::min<milliseconds>(StoreSaver::kFollowEvery, interval));
     }
     m_teamsToList = int(teamIds.size());
     for (const QString &teamId : std::as_const(teamIds)) {

@@ -142,6 +142,31 @@ int main(int argc, char *argv[])
 
     GraphClient client(graphUrl, [&token] { return token; });
     OperationStore store;
+    // Everything watched survives a restart. The demo tenant lives on a port that changes every
+    // run, so it is saved only when --store names a file. Restored before the window is built: a
+    // table that starts full is sorted once, not row by row.
+    std::unique_ptr<OperationDatabase> database;
+    std::unique_ptr<StoreSaver> saver;
+    QStringList storeProblems; // for the banner, once the window exists
+    if (!demo || options.storeGiven) {
+        database = std::make_unique<OperationDatabase>();
+        const OperationDatabase::OpenResult opened = database->open(options.storePath);
+        if (!opened.ok) {
+            storeProblems.append(QObject::tr("<b>Not saving</b>: %1 Watching works, but what is "
+                                             "watched is forgotten when TeamsOps closes.")
+                                     .arg(opened.error.toHtmlEscaped()));
+            database.reset();
+        } else {
+            if (!opened.movedTo.isEmpty())
+                storeProblems.append(opened.error.toHtmlEscaped());
+            saver = std::make_unique<StoreSaver>(*database, store, clock);
+            if (saver->restore() < 0) {
+                storeProblems.append(QObject::tr("<b>Some saved operations could not be read</b> "
+                                                 "(%1).")
+                                         .arg(saver->lastError().toHtmlEscaped()));
+            }
+        }
+    }
     OperationPoller poller(client, clock, store);
     poller.setInterval(options.interval);
     poller.setBudget(options.tenantBudget, options.teamBudget);
@@ -169,36 +194,16 @@ int main(int argc, char *argv[])
                         "--resource https://graph.microsoft.com</tt>) and start TeamsOps again."),
             MainWindow::BannerKind::Warning);
     }
-    // Everything watched survives a restart. The demo tenant lives on a port that changes every
-    // run, so it is saved only when --store names a file.
-    std::unique_ptr<OperationDatabase> database;
-    std::unique_ptr<StoreSaver> saver;
-    if (!demo || options.storeGiven) {
-        database = std::make_unique<OperationDatabase>();
-        const OperationDatabase::OpenResult opened = database->open(options.storePath);
-        if (!opened.ok) {
-            window.showBanner(QObject::tr("<b>Not saving</b>: %1 Watching works, but what is "
-                                          "watched is forgotten when TeamsOps closes.")
-                                  .arg(opened.error.toHtmlEscaped()),
-                              MainWindow::BannerKind::Warning);
-            database.reset();
-        } else {
-            if (!opened.movedTo.isEmpty())
-                window.showBanner(opened.error.toHtmlEscaped(), MainWindow::BannerKind::Warning);
-            saver = std::make_unique<StoreSaver>(*database, store, clock);
-            window.attachStore(*saver, options.storePath);
-            if (saver->restore() < 0) {
-                window.showBanner(QObject::tr("<b>Some saved operations could not be read</b> "
-                                              "(%1).")
-                                      .arg(saver->lastError().toHtmlEscaped()),
-                                  MainWindow::BannerKind::Warning);
-            }
-            poller.restorePace(saver->savedPace());
-            saver->setPaceSource([&poller] { return poller.savedPace(); });
-            saver->pruneFinishedOlderThan(std::chrono::hours(24 * MainWindow::retentionDays()));
-            saver->followOthers();
-        }
+    if (saver) {
+        window.attachStore(*saver, options.storePath);
+        poller.restorePace(saver->savedPace());
+        saver->setPaceSource([&poller] { return poller.savedPace(); });
+        saver->pruneFinishedOlderThan(std::chrono::hours(24 * MainWindow::retentionDays()));
+        saver->followOthers(
+            std::min<std::chrono::milliseconds>(StoreSaver::kFollowEvery, poller.interval()));
     }
+    for (const QString &problem : std::as_const(storeProblems))
+        window.showBanner(problem, MainWindow::BannerKind::Warning);
     if (!token.isEmpty()) {
         for (const QString &location : std::as_const(locations)) {
             const LocationResolution resolved = resolveLocation(location, graphUrl);

@@ -2,7 +2,10 @@
 #include "simserver.h"
 #include "simtenant.h"
 
+#include "clock.h"
 #include "operationdatabase.h"
+#include "operationstore.h"
+#include "storesaver.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>
@@ -50,6 +53,7 @@ private slots:
     void historyRepeatsExactlyWhatWatchPrinted();
     void leavesAStoreFromANewerVersionAlone();
     void movesAnUnreadableStoreAsideAndCarriesOn();
+    void picksUpWhatAnotherProcessAdds();
 
 private:
     CliRun run(const QStringList &arguments, const QString &token = QStringLiteral("cli-token"));
@@ -398,7 +402,7 @@ void TestCli::historyRepeatsExactlyWhatWatchPrinted()
              "--interval", "0.1", "--timeout", "30", location(kFails)});
     QCOMPARE(watched.exitCode, 2);
     QVERIFY(!watched.stdoutLines.isEmpty());
-    QVERIFY(!QFile::exists(defaultStore()));  // --store chose the file
+    QVERIFY(!QFile::exists(defaultStore())); // --store chose the file
 
     // Every line printed was saved first: history gives back the very same lines.
     const CliRun history = run({"history", "--json", "--store", store, location(kFails)});
@@ -466,6 +470,47 @@ void TestCli::movesAnUnreadableStoreAsideAndCarriesOn()
     const CliRun list = run({"list"});
     QCOMPARE(list.stdoutLines.size(), 1);
     QVERIFY(list.stdoutLines.first().contains(" succeeded "));
+}
+
+void TestCli::picksUpWhatAnotherProcessAdds()
+{
+    // This process plays the window: it shares the store with a running `watch`.
+    OperationDatabase database;
+    QVERIFY(database.open(defaultStore()).ok);
+    SystemClock clock;
+    OperationStore store;
+    StoreSaver saver(database, store, clock);
+    auto add = [&](const QString &op) {
+        WatchedOperation record;
+        record.ref = *resolveLocation(location(op), m_server->baseUrl()).ref;
+        record.locationText = location(op);
+        record.addedAt = clock.now();
+        record.nextPollAt = clock.now();
+        QVERIFY(store.add(record));
+        QVERIFY(saver.saveNow());
+    };
+    add(kSlow);
+
+    QProcess cli;
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("TEAMSOPS_TOKEN"), QStringLiteral("cli-token"));
+    environment.insert(QStringLiteral("XDG_DATA_HOME"), m_dataHome->path());
+    cli.setProcessEnvironment(environment);
+    cli.start(QStringLiteral(TEAMSOPS_CLI_PATH),
+              {"watch", "--graph-url", m_server->baseUrl().toString(), "--interval", "0.1",
+               "--timeout", "4"});
+    QSignalSpy output(&cli, &QProcess::readyReadStandardError);
+    QByteArray stderrText;
+    while (!stderrText.contains("resuming 1")) {
+        QVERIFY(output.wait(10000));
+        stderrText += cli.readAllStandardError();
+    }
+    add(kQuick);
+    QSignalSpy finished(&cli, &QProcess::finished);
+    QVERIFY(finished.wait(20000));
+    const QByteArray printed = cli.readAllStandardOutput();
+    QVERIFY2(printed.contains(" succeeded ") && printed.contains(kQuick.toUtf8()),
+             printed.constData());
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -1,9 +1,11 @@
 // The poller with many operations: budgets, batches, slots, team lists, scoped Retry-After and
 // failures, against the simulator over real loopback HTTP on a manual clock.
 #include "graphclient.h"
+#include "operationdatabase.h"
 #include "operationpoller.h"
 #include "operationstore.h"
 #include "simfixture.h"
+#include "storesaver.h"
 
 #include <QSignalSpy>
 #include <QtTest>
@@ -149,6 +151,7 @@ private slots:
     void neverExceedsTheBudgetUnderAnyFault();
     void classifiesTransportFaults_data();
     void classifiesTransportFaults();
+    void resumesFromTheStoreSpreadOutAfterASavedRetryAfter();
 };
 
 void TestPollScheduler::staysWithinTheBudgetsAndIsNeverThrottled()
@@ -626,6 +629,65 @@ void TestPollScheduler::classifiesTransportFaults()
                  qPrintable(op->lastFailureMessage));
     QCOMPARE(op->consecutiveFailures, 1);
     QVERIFY(op->nextPollAt >= rig.sim.clock.now().addSecs(3)); // backing off, not spinning
+}
+
+void TestPollScheduler::resumesFromTheStoreSpreadOutAfterASavedRetryAfter()
+{
+    // 150 operations watched and saved; Graph had said "wait 90 s" just before the app closed.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("operations.sqlite"));
+    Rig rig(scenario(150, 1));
+    QDateTime retryAt;
+    {
+        OperationStore store;
+        OperationPoller poller(rig.client, rig.sim.clock, store);
+        poller.setInterval(seconds(30));
+        OperationDatabase database;
+        QVERIFY(database.open(path).ok);
+        StoreSaver saver(database, store, rig.sim.clock);
+        for (int t = 0; t < 150; ++t)
+            poller.watch(rig.ref(t, 0));
+        const auto allSeen = [&store] {
+            return std::all_of(store.records().cbegin(), store.records().cend(),
+                               [](const WatchedOperation &op) { return op.latest.has_value(); });
+        };
+        for (int step = 0; step < 300 && !allSeen(); ++step) {
+            rig.sim.clock.advance(milliseconds(100));
+            QTRY_COMPARE(poller.inFlightRequests(), 0);
+        }
+        QVERIFY(allSeen());
+        PollPlanner throttled([](const QString &p) { return QUrl(p); });
+        GraphReply refusal;
+        refusal.failure = GraphFailure::Throttled;
+        refusal.httpStatus = 429;
+        refusal.retryAfterHeader = "90";
+        throttled.envelopeAnswered(refusal, rig.sim.clock.now());
+        retryAt = throttled.tenantRetryAt(rig.sim.clock.now());
+        QVERIFY(retryAt.isValid());
+        saver.setPaceSource([&throttled] { return throttled.savedPace(); });
+        QVERIFY(saver.saveNow());
+    }
+    // Restarted 20 s later: every operation is overdue.
+    rig.sim.clock.advance(seconds(20));
+    const QDateTime restartedAt = rig.sim.clock.now();
+    OperationDatabase database;
+    QVERIFY(database.open(path).ok);
+    StoreSaver saver(database, rig.store, rig.sim.clock);
+    QCOMPARE(saver.restore(), 150);
+    rig.poller.restorePace(saver.savedPace());
+    rig.run(minutes(2));
+
+    const QList<SimRequestRecord> after = rig.gets(restartedAt);
+    QVERIFY(!after.isEmpty());
+    for (const SimRequestRecord &r : after)
+        QVERIFY2(r.at >= retryAt, qPrintable(r.at.toString(Qt::ISODateWithMs)));
+    // Spread out within the budget, not 150 at once; and every one read again.
+    QVERIFY(rig.busiestSecond() <= OperationPoller::kDefaultTenantBudget);
+    QSet<QString> read;
+    for (const SimRequestRecord &r : after)
+        read.insert(r.path.section('/', -1));
+    QCOMPARE(read.size(), 150);
+    QCOMPARE(rig.sim.server.throttled(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestPollScheduler)
