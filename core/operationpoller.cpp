@@ -64,6 +64,13 @@ void OperationPoller::setBudget(int tenantPerSecond, int teamPerSecond)
 
 bool OperationPoller::watch(const OperationRef &ref, const QString &locationText)
 {
+    // Watched already (restored from the store, say): the URL resolved now, against the Graph
+    // URL in use now, is the one to poll.
+    if (const WatchedOperation *known = m_store.find(ref.key())) {
+        if (known->ref.url != ref.url)
+            m_store.edit(ref.key())->ref.url = ref.url;
+        return false;
+    }
     WatchedOperation operation;
     operation.ref = ref;
     operation.locationText = locationText.isEmpty() ? ref.location() : locationText.trimmed();

@@ -24,6 +24,8 @@ StoreSaver::StoreSaver(OperationDatabase &database, OperationStore &store, Clock
 
 qsizetype StoreSaver::restore(const Filter &keep)
 {
+    // Read before the rows: whatever another process commits from here on is noticed later.
+    m_dataVersion = m_database.dataVersion();
     std::optional<QList<OperationDatabase::Stored>> stored = m_database.loadAll();
     if (!stored)
         return -1;
@@ -36,6 +38,7 @@ qsizetype StoreSaver::restore(const Filter &keep)
 
 qsizetype StoreSaver::restore(const QStringList &keys)
 {
+    m_dataVersion = m_database.dataVersion();
     QList<OperationDatabase::Stored> found;
     for (const QString &key : keys) {
         if (std::optional<OperationDatabase::Stored> one = m_database.load(key))
@@ -75,7 +78,8 @@ QJsonObject StoreSaver::savedPace()
 
 void StoreSaver::followOthers(std::chrono::milliseconds every)
 {
-    m_dataVersion = m_database.dataVersion();
+    if (!m_dataVersion) // not restored: what the file holds now is the starting point
+        m_dataVersion = m_database.dataVersion();
     m_follow.start(every);
 }
 

@@ -54,6 +54,7 @@ private slots:
     void leavesAStoreFromANewerVersionAlone();
     void movesAnUnreadableStoreAsideAndCarriesOn();
     void picksUpWhatAnotherProcessAdds();
+    void aLocationGivenAgainIsPolledWhereGraphIsNow();
 
 private:
     CliRun run(const QStringList &arguments, const QString &token = QStringLiteral("cli-token"));
@@ -511,6 +512,28 @@ void TestCli::picksUpWhatAnotherProcessAdds()
     const QByteArray printed = cli.readAllStandardOutput();
     QVERIFY2(printed.contains(" succeeded ") && printed.contains(kQuick.toUtf8()),
              printed.constData());
+}
+
+void TestCli::aLocationGivenAgainIsPolledWhereGraphIsNow()
+{
+    // Stored while Graph was elsewhere (a simulator on another port, since gone).
+    {
+        OperationDatabase database;
+        QVERIFY(database.open(defaultStore()).ok);
+        SystemClock clock;
+        OperationStore store;
+        StoreSaver saver(database, store, clock);
+        WatchedOperation record;
+        record.ref = *resolveLocation(location(kQuick), QUrl("http://127.0.0.1:1/v1.0")).ref;
+        record.locationText = location(kQuick);
+        record.nextPollAt = clock.now();
+        QVERIFY(store.add(record));
+        QVERIFY(saver.saveNow());
+    }
+    const CliRun result = run({"watch", "--graph-url", m_server->baseUrl().toString(), "--interval",
+                               "0.1", "--timeout", "30", location(kQuick)});
+    QCOMPARE(result.exitCode, 0);
+    QVERIFY(result.stdoutLines.constLast().contains(" succeeded "));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
