@@ -100,7 +100,11 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addOption({QStringLiteral("rows"), QStringLiteral("Operations (default 100000)."),
                       QStringLiteral("N"), QStringLiteral("100000")});
+    parser.addOption({QStringLiteral("restore-into-window"),
+                      QStringLiteral("Build the window first and restore into it (the other "
+                                     "order, for comparison).")});
     parser.process(app);
+    const bool intoWindow = parser.isSet(QStringLiteral("restore-into-window"));
     const int rows = std::max(100, parser.value(QStringLiteral("rows")).toInt());
     QTextStream out(stdout);
     QTemporaryDir dir;
@@ -154,11 +158,20 @@ int main(int argc, char *argv[])
     // In the order app/gui/main.cpp builds them: restored first, so the table starts full.
     OperationStore store;
     StoreSaver saver(database, store, clock);
+    std::unique_ptr<OperationPoller> poller;
+    std::unique_ptr<MainWindow> built;
+    if (intoWindow) {
+        poller = std::make_unique<OperationPoller>(client, clock, store);
+        built = std::make_unique<MainWindow>(client, *poller, clock);
+    }
     const qint64 beforeRestore = msSince(timer);
     const qsizetype restored = saver.restore();
     const qint64 restoreMs = msSince(timer) - beforeRestore;
-    OperationPoller poller(client, clock, store);
-    MainWindow window(client, poller, clock);
+    if (!intoWindow) {
+        poller = std::make_unique<OperationPoller>(client, clock, store);
+        built = std::make_unique<MainWindow>(client, *poller, clock);
+    }
+    MainWindow &window = *built;
     window.resize(1400, 880);
     window.show();
     QCoreApplication::processEvents();
