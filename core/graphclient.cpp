@@ -1,5 +1,7 @@
 #include "graphclient.h"
 
+#include "graphpages.h"
+
 #include "operationref.h"
 #include "retryafter.h"
 
@@ -309,47 +311,7 @@ void GraphClient::getBatch(const QList<BatchGet> &requests, QObject *receiver, B
                  handler(envelope, answers);
                  return;
              }
-             const QJsonArray responses = QJsonDocument::fromJson(envelope.body)
-                                              .object()
-                                              .value(QLatin1String("responses"))
-                                              .toArray();
-             for (const QJsonValue &value : responses) {
-                 const QJsonObject response = value.toObject();
-                 const QString id = response.value(QLatin1String("id")).toString();
-                 if (!urlById.contains(id))
-                     continue;
-                 GraphReply answer;
-                 answer.url = urlById.value(id);
-                 answer.httpStatus = response.value(QLatin1String("status")).toInt();
-                 const QJsonValue body = response.value(QLatin1String("body"));
-                 answer.body = body.isObject()
-                                   ? QJsonDocument(body.toObject()).toJson(QJsonDocument::Compact)
-                                   : QByteArray::fromBase64(body.toString().toLatin1());
-                 const QJsonObject headers = response.value(QLatin1String("headers")).toObject();
-                 for (auto it = headers.begin(); it != headers.end(); ++it) {
-                     if (it.key().compare(QLatin1String("Retry-After"), Qt::CaseInsensitive) != 0)
-                         continue;
-                     // A number in JSON or a string: keep the text either way.
-                     answer.retryAfterHeader =
-                         it.value().isDouble()
-                             ? QByteArray::number(qint64(std::min(it.value().toDouble(), 1e15)))
-                             : it.value().toString().toLatin1();
-                     answer.retryAfter =
-                         parseRetryAfter(answer.retryAfterHeader, QDateTime::currentDateTimeUtc());
-                 }
-                 classify(answer);
-                 answers.insert(id, answer);
-             }
-             // A batch reply that leaves a request unanswered is malformed for that request.
-             for (auto it = urlById.cbegin(); it != urlById.cend(); ++it) {
-                 if (answers.contains(it.key()))
-                     continue;
-                 GraphReply missing;
-                 missing.url = it.value();
-                 missing.failure = GraphFailure::MalformedReply;
-                 missing.errorMessage = QStringLiteral("the $batch reply had no answer for it");
-                 answers.insert(it.key(), missing);
-             }
+             answers = readBatchAnswers(envelope.body, urlById, QDateTime::currentDateTimeUtc());
              handler(envelope, answers);
          });
 }

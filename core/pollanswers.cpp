@@ -3,6 +3,7 @@
 #include "operationpoller.h"
 
 #include "clock.h"
+#include "graphpages.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -14,8 +15,8 @@ void OperationPoller::handleListPage(const Work &work, const GraphReply &reply, 
     const QString &teamKey = work.teamKey;
     const QList<qsizetype> members = m_store.indexesOfTeam(teamKey);
 
-    const QJsonObject page = QJsonDocument::fromJson(reply.body).object();
-    const bool readable = reply.ok() && page.value(QLatin1String("value")).isArray();
+    const OperationListPage page = readOperationListPage(reply.body);
+    const bool readable = reply.ok() && page.readable;
     if (!readable) {
         GraphReply failure = reply;
         if (reply.ok()) {
@@ -44,25 +45,20 @@ void OperationPoller::handleListPage(const Work &work, const GraphReply &reply, 
 
     const QDateTime listStartedAt = m_planner.listStartedAt(teamKey);
     QSet<QString> seen;
-    const QJsonArray values = page.value(QLatin1String("value")).toArray();
-    for (const QJsonValue &value : values) {
-        const OperationParseResult parsed = parseOperation(value.toObject());
-        if (!parsed.operation)
-            continue;
+    for (const OperationListPage::Entry &entry : page.entries) {
         const qsizetype index =
-            m_store.indexOf(teamKey + QLatin1Char('/') + parsed.operation->id.toLower());
+            m_store.indexOf(teamKey + QLatin1Char('/') + entry.operation.id.toLower());
         if (index < 0 || !m_store.at(index).isPolled() || m_store.at(index).inFlight)
             continue;
         WatchedOperation *op = &m_store.edit(index);
         op->lastPolledAt = now;
-        op->lastReply = QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact);
+        op->lastReply = entry.json;
         ++op->polls;
         ++round.polled;
-        round.changed += recordSuccess(*op, *parsed.operation, listStartedAt) ? 1 : 0;
+        round.changed += recordSuccess(*op, entry.operation, listStartedAt) ? 1 : 0;
         seen.insert(op->key);
     }
-    const QUrl nextLink(page.value(QLatin1String("@odata.nextLink")).toString());
-    const PollPlanner::ListStep step = m_planner.listPageRead(teamKey, seen, nextLink, now);
+    const PollPlanner::ListStep step = m_planner.listPageRead(teamKey, seen, page.nextLink, now);
     if (step == PollPlanner::ListStep::NextPage)
         return;
     if (step == PollPlanner::ListStep::Abandoned) {

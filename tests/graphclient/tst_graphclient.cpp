@@ -1,4 +1,5 @@
 #include "graphclient.h"
+#include "graphpages.h"
 #include "retryafter.h"
 #include "simfixture.h"
 
@@ -47,6 +48,7 @@ private slots:
     void refusesAnUntrustedCertificate();
     void readsRetryAfterOnThrottling();
     void parsesRetryAfter();
+    void readsAnyNumberAsABatchRetryAfter();
 };
 
 void TestGraphClient::sendsTokenAndPreferHeader()
@@ -242,6 +244,31 @@ void TestGraphClient::parsesRetryAfter()
     QCOMPARE(parseRetryAfter("9223372036854775807", now), std::optional(tenYears));
     QCOMPARE(parseRetryAfter("123456789012345678901234567890", now), std::optional(tenYears));
     QCOMPARE(parseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", now), std::optional(tenYears));
+}
+
+void TestGraphClient::readsAnyNumberAsABatchRetryAfter()
+{
+    // A JSON number in a sub-response's Retry-After: -1e300 once went through an out-of-range
+    // double-to-integer conversion (undefined behaviour; the sanitizer build would abort).
+    const QHash<QString, QUrl> urls{
+        {QStringLiteral("1"),
+         QUrl(QStringLiteral("https://graph.microsoft.com/v1.0/teams/a/operations/b"))}};
+    const QDateTime now(QDate(2026, 11, 25), QTime(12, 0), Qt::UTC);
+    auto answerWith = [&](const QByteArray &number) {
+        const QByteArray body =
+            R"({"responses":[{"id":"1","status":429,"headers":{"Retry-After":)" + number +
+            R"(},"body":{}}]})";
+        return readBatchAnswers(body, urls, now).value(QStringLiteral("1"));
+    };
+    QCOMPARE(answerWith("7").retryAfter, std::optional(std::chrono::seconds(7)));
+    QCOMPARE(answerWith("7").failure, GraphFailure::Throttled);
+    QCOMPARE(answerWith("-1e300").retryAfterHeader, QByteArray("-1000000000000000"));
+    QCOMPARE(answerWith("-1e300").retryAfter, std::nullopt); // not a wait: backoff applies
+    QCOMPARE(answerWith("1e300").retryAfterHeader, QByteArray("1000000000000000"));
+    QVERIFY(answerWith("1e300").retryAfter.has_value());
+    // A request the reply leaves out is malformed, not lost.
+    const QHash<QString, GraphReply> none = readBatchAnswers(R"({"responses":[]})", urls, now);
+    QCOMPARE(none.value(QStringLiteral("1")).failure, GraphFailure::MalformedReply);
 }
 
 QTEST_GUILESS_MAIN(TestGraphClient)
