@@ -1,5 +1,7 @@
 #include "watchsession.h"
 
+#include "signinsession.h"
+
 #include "clock.h"
 #include "graphclient.h"
 #include "networkmonitor.h"
@@ -89,7 +91,7 @@ bool WatchSession::start()
         m_err << "error: give at least one LOCATION (or --team) to watch" << Qt::endl;
         return false;
     }
-    if (m_options.token.isEmpty()) {
+    if (m_options.token.isEmpty() && !m_options.signIn) {
         m_err << "error: TEAMSOPS_TOKEN is not set; put a Microsoft Graph access token in it "
                  "(for example from Graph Explorer's \"Access token\" tab)"
               << Qt::endl;
@@ -127,8 +129,10 @@ bool WatchSession::start()
         return false;
 
     const QString token = m_options.token;
-    m_client = new GraphClient(
-        m_options.graphUrl, [token] { return token; }, this);
+    GraphClient::TokenProvider tokens = [token] { return token; };
+    if (m_options.signIn)
+        tokens = m_options.signIn->tokenProvider();
+    m_client = new GraphClient(m_options.graphUrl, tokens, this);
     m_poller = new OperationPoller(*m_client, m_clock, m_store, this);
     m_poller->setBudget(m_options.tenantBudget, m_options.teamBudget);
     if (!m_client->talksToLoopback())
@@ -159,10 +163,31 @@ bool WatchSession::start()
     });
     connect(m_poller, &OperationPoller::pollFailed, this, &WatchSession::warn);
     connect(m_poller, &OperationPoller::authenticationRequired, this, [this](const QString &why) {
+        if (m_options.signIn && m_options.signIn->canRenew()) {
+            // Polling is paused; a renewed token resumes it, a lost sign-in ends the run.
+            m_err << "note: Graph refused the token (" << printable(why) << "); renewing it"
+                  << Qt::endl;
+            m_options.signIn->renew();
+            return;
+        }
         m_err << "error: authentication failed (" << printable(why)
-              << "); set a fresh token in TEAMSOPS_TOKEN" << Qt::endl;
+              << (m_options.signIn ? "); sign in again with teamsops-cli login"
+                                   : "); set a fresh token in TEAMSOPS_TOKEN")
+              << Qt::endl;
         finish(UsageError);
     });
+    if (m_options.signIn) {
+        connect(m_options.signIn, &SignInSession::renewed, m_poller, [this] {
+            if (m_poller->isPausedForSignIn())
+                m_poller->resume();
+        });
+        connect(m_options.signIn, &SignInSession::lost, this, [this](const QString &why) {
+            m_err << "error: the sign-in was lost (" << printable(why)
+                  << "); sign in again with teamsops-cli login. Everything watched is kept."
+                  << Qt::endl;
+            finish(UsageError);
+        });
+    }
     connect(m_poller, &OperationPoller::allOperationsTerminal, this, [this] {
         if (m_teamsToList == 0)
             finishWithOutcome();

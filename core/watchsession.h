@@ -16,6 +16,7 @@
 
 class QTextStream;
 class Clock;
+class SignInSession;
 
 // The logic of `teamsops-cli watch`: resolve the Locations, poll until every operation is terminal
 // (or the timeout passes, or sign-in fails), and print one line per observed change — after it is
@@ -43,7 +44,8 @@ public:
         int teamBudget = OperationPoller::kDefaultTeamBudget;
         QStringList locations;
         QStringList teams; // watch every operation of these teams too (ids, /teams('id') or URLs)
-        QString token;
+        QString token;     // a fixed access token, or:
+        SignInSession *signIn = nullptr; // a sign-in that renews its token (not owned)
         // Where watched operations are kept (empty: nowhere). With a store and no LOCATION or
         // --team, every watched, unfinished operation of the store is resumed.
         QString storePath;

@@ -6,9 +6,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${TEAMSOPS_BUILD_DIR:-$ROOT/build}"
 
 # Debian bookworm packages. qt6-websockets-dev is needed by HttpServer's CMake config;
-# libqt6sql6-sqlite is the SQLite driver the store opens at run time.
+# libqt6sql6-sqlite is the SQLite driver the store opens at run time. QtKeychain keeps the sign-in;
+# the tests run it against a real Secret Service (gnome-keyring-daemon in dbus-run-session).
 PACKAGES=(cmake g++ ninja-build qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
-          qt6-svg-dev libqt6svg6 qt6-qpa-plugins libqt6sql6-sqlite libssl3 xvfb xauth)
+          qt6-svg-dev libqt6svg6 qt6-qpa-plugins libqt6sql6-sqlite libssl3 xvfb xauth
+          qtkeychain-qt6-dev gnome-keyring dbus-daemon)
 
 install_missing_packages() {
     local missing=()

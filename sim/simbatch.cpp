@@ -25,8 +25,7 @@ SimReply SimServer::handleBatch(const QUrl &url, const QHash<QByteArray, QByteAr
     std::optional<SimFault> envelopeFault; // one that alters the batch's own answer
     int delayMs = 0;
     if (!envelope.authorized) {
-        refused = SimReply::graphError(401, QStringLiteral("InvalidAuthenticationToken"),
-                                       QStringLiteral("Access token is empty."));
+        refused = unauthorized(headers);
     } else if (std::optional<SimReply> fault = faultFor(url, envelopeFault, delayMs)) {
         refused = fault;
     } else if (requests.isEmpty() || requests.size() > 20) {

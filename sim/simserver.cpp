@@ -37,6 +37,13 @@ QByteArray keyLocation(const QString &teamId, const QString &operationId)
     return QStringLiteral("/teams('%1')/operations('%2')").arg(teamId, operationId).toUtf8();
 }
 
+QString bearerToken(const QHash<QByteArray, QByteArray> &headers)
+{
+    const QByteArray authorization = headers.value("authorization");
+    return authorization.startsWith("Bearer ") ? QString::fromUtf8(authorization.mid(7))
+                                               : QString();
+}
+
 bool is(const QString &segment, const char *name)
 {
     return segment.compare(QLatin1String(name), Qt::CaseInsensitive) == 0;
@@ -81,12 +88,25 @@ int SimServer::addToken(const QString &token)
 
 int SimServer::clientOf(const QHash<QByteArray, QByteArray> &headers) const
 {
-    const QByteArray authorization = headers.value("authorization");
+    const QString token = bearerToken(headers);
     for (qsizetype i = 0; i < m_tokens.size(); ++i) {
-        if (authorization == "Bearer " + m_tokens[i].toUtf8())
+        if (!token.isEmpty() && token == m_tokens[i])
             return int(i);
     }
-    return -1;
+    // A token the identity platform issued counts as the first client's.
+    return m_tenant.identity().checkAccessToken(token) == SimIdentity::TokenCheck::Valid ? 0 : -1;
+}
+
+SimReply SimServer::unauthorized(const QHash<QByteArray, QByteArray> &headers) const
+{
+    QString message = QStringLiteral("Access token is empty.");
+    if (m_tenant.identity().checkAccessToken(bearerToken(headers)) ==
+        SimIdentity::TokenCheck::Expired) {
+        message = QStringLiteral("Lifetime validation failed, the token is expired.");
+    } else if (headers.contains("authorization")) {
+        message = QStringLiteral("Access token validation failure.");
+    }
+    return SimReply::graphError(401, QStringLiteral("InvalidAuthenticationToken"), message);
 }
 
 void SimServer::injectFault(const SimFault &fault)
@@ -136,6 +156,11 @@ int SimServer::throttled() const
 SimReply SimServer::handle(const QByteArray &method, const QUrl &url,
                            const QHash<QByteArray, QByteArray> &headers, const QByteArray &body)
 {
+    // The identity platform shares the host in the simulator: /{tenant}/oauth2/v2.0/...
+    const QStringList segments =
+        url.path(QUrl::FullyDecoded).split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    if (SimIdentity::isIdentityPath(segments))
+        return m_tenant.identity().handle(method, segments, body);
     if (method == "POST" && url.path().endsWith(QLatin1String("/$batch")))
         return handleBatch(url, headers, body);
     return handleOne(method, url, headers, body, false);
@@ -160,10 +185,7 @@ SimReply SimServer::handleOne(const QByteArray &method, const QUrl &url,
     QStringList segments = pathSegments(record.path);
     const bool beta = !segments.isEmpty() && is(segments.first(), "beta");
     if (!record.authorized) {
-        reply = SimReply::graphError(401, QStringLiteral("InvalidAuthenticationToken"),
-                                     headers.contains("authorization")
-                                         ? QStringLiteral("Access token validation failure.")
-                                         : QStringLiteral("Access token is empty."));
+        reply = unauthorized(headers);
     } else if (segments.isEmpty() || !(beta || is(segments.first(), "v1.0"))) {
         reply = SimReply::graphError(400, QStringLiteral("BadRequest"),
                                      QStringLiteral("Invalid version."));

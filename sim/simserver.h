@@ -102,7 +102,11 @@ private:
     SimTenant &m_tenant;
     QHttpServer *m_server;
     QStringList m_tokens;
+    // Who sent a request: the index of a token given to the server, 0 for a valid token the
+    // identity platform issued, -1 for none.
     int clientOf(const QHash<QByteArray, QByteArray> &headers) const;
+    // Graph's 401, saying whether the token was missing, unknown or expired.
+    SimReply unauthorized(const QHash<QByteArray, QByteArray> &headers) const;
     quint16 m_port = 0;
     // A fault drawn for this path: its answer when it replaces the service's, else nullopt
     // (and `alteration` is what to do to the service's answer).

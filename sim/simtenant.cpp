@@ -63,6 +63,7 @@ SimTenant::SimTenant(TimeSource now, double timeScale)
     , m_timeScale(timeScale)
     , m_wallStart(m_now())
     , m_tenantId(QStringLiteral("5b8a3c6e-0f3d-4c0a-9d5e-6a1f2b3c4d5e"))
+    , m_identity(m_tenantId, [this] { return scenarioNow(); })
 {}
 
 QString SimTenant::newId()
@@ -80,6 +81,11 @@ QString SimTenant::graphTimestamp(const QDateTime &time)
 double SimTenant::secondsSinceStart() const
 {
     return static_cast<double>(m_wallStart.msecsTo(m_now())) / 1000.0 * m_timeScale;
+}
+
+QDateTime SimTenant::scenarioNow() const
+{
+    return m_wallStart.addMSecs(std::llround(secondsSinceStart() * 1000.0));
 }
 
 QDateTime SimTenant::simTime(double seconds) const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "simfaults.h"
+#include "simidentity.h"
 #include "simthrottle.h"
 
 #include <QDateTime>
@@ -64,6 +65,8 @@ public:
     // of that clock. Timestamps in replies stay on the wall clock, so at timeScale 10 a scenario's
     // 600 s operation is created, runs and finishes within 60 s of real time.
     explicit SimTenant(TimeSource now = {}, double timeScale = 1.0);
+    SimTenant(const SimTenant &) = delete; // its identity platform reads this tenant's clock
+    SimTenant &operator=(const SimTenant &) = delete;
 
     // Replaces the tenant's contents with a scenario (see resources/scenarios/). Returns an error
     // for people, or an empty string.
@@ -74,6 +77,9 @@ public:
     // The service's limits and the scenario's faults ("limits" and "faults" in the scenario).
     SimThrottle &throttle() { return m_throttle; }
     SimFaults &faults() { return m_faults; }
+    // Its identity platform (sign-in), on the tenant's simulated time.
+    SimIdentity &identity() { return m_identity; }
+    const SimIdentity &identity() const { return m_identity; }
     // How long a request takes to reach the service: uniform between min and max milliseconds
     // ("latencyMs": {"min": 50, "max": 400} in a scenario). Limits count arrivals, not sends.
     struct Latency
@@ -94,6 +100,10 @@ public:
     QStringList operationLocations() const;
     QDateTime simulatedNow() const;
     double secondsSinceStart() const; // simulated
+    // A clock that runs timeScale times faster than the wall clock, from the tenant's start: the
+    // identity platform's, so that a sped-up tenant also speeds up device code intervals and
+    // token lifetimes.
+    QDateTime scenarioNow() const;
 
     const SimTeam *team(const QString &id) const;
     SimTeam &addTeam(const SimTeam &team);
@@ -126,6 +136,7 @@ private:
     QHash<QString, QList<qsizetype>> m_operationsByTeam; // by lower-cased team id
     std::multimap<double, qsizetype> m_pendingEffects;   // by finishing time
     SimThrottle m_throttle;
+    SimIdentity m_identity;
     int m_maxPageSize = 999;
     Latency m_latency;
     QRandomGenerator m_latencyRandom{1};

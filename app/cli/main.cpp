@@ -1,20 +1,38 @@
 // teamsops-cli: the headless twin of the dashboard, for scripts.
 #include "clock.h"
 #include "operationpoller.h"
+#include "signincommands.h"
+#include "signinconfig.h"
 #include "storecommands.h"
 #include "watchoptions.h"
 #include "watchsession.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
 #include <QTextStream>
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
 
 namespace {
 
 constexpr int kUsageError = WatchSession::UsageError;
+
+// A secret or token from a file: never from the command line, where `ps` shows it to everyone.
+QString readSecretFile(const QString &path, QString &problem)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        problem = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+        return QString();
+    }
+    const QString text = QString::fromUtf8(file.read(64 * 1024)).trimmed();
+    if (text.isEmpty())
+        problem = QStringLiteral("%1 is empty").arg(path);
+    return text;
+}
 
 } // namespace
 
@@ -35,9 +53,13 @@ int main(int argc, char *argv[])
         "  teamsops-cli list [--json]                what the store holds, last status each\n"
         "  teamsops-cli history [--json] LOCATION    every change seen of one operation\n"
         "  teamsops-cli forget LOCATION...           remove operations from the store\n"
-        "  teamsops-cli forget --terminal-older-than DAYS\n\n"
+        "  teamsops-cli forget --terminal-older-than DAYS\n"
+        "  teamsops-cli login --client-id ID [--tenant T] [--cloud C]   sign in (device code)\n"
+        "  teamsops-cli logout                       forget the sign-in\n"
+        "  teamsops-cli whoami [--json]              who is signed in, until when\n\n"
         "LOCATION is the Location header of a 202 reply, or a Graph URL of the operation.\n"
-        "The access token is read from TEAMSOPS_TOKEN. Everything watched is kept in the store\n"
+        "The access token comes from TEAMSOPS_TOKEN, --token-file, --sign-in (this run only)\n"
+        "or the sign-in kept in the keychain by login. Everything watched is kept in the store\n"
         "(--store), shared with the TeamsOps window.\n"
         "Exit status: 0 all succeeded, 2 some failed (or were stopped: access denied, not found),\n"
         "3 --timeout passed, 1 usage/Location/sign-in/store error."));
@@ -53,8 +75,24 @@ int main(int argc, char *argv[])
                       QStringLiteral("forget: the finished operations whose last change is older "
                                      "than this many days."),
                       QStringLiteral("DAYS")});
-    parser.addPositionalArgument(QStringLiteral("command"),
-                                 QStringLiteral("watch, list, history or forget"));
+    SignInConfig::addOptions(parser);
+    parser.addOptions({
+        {QStringLiteral("sign-in"),
+         QStringLiteral("Sign in for this run only: device-code, or client-secret (app-only; the "
+                        "secret from TEAMSOPS_CLIENT_SECRET or --client-secret-file)."),
+         QStringLiteral("METHOD")},
+        {QStringLiteral("client-secret-file"),
+         QStringLiteral("File holding the app's client secret (never on the command line)."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("token-file"),
+         QStringLiteral("File holding an access token to use as it is."), QStringLiteral("FILE")},
+        {QStringLiteral("device-code"),
+         QStringLiteral("login: sign in with a device code (the only way the CLI signs in "
+                        "today).")},
+    });
+    parser.addPositionalArgument(
+        QStringLiteral("command"),
+        QStringLiteral("watch, list, history, forget, login, logout or whoami"));
     parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("Operations to watch."),
                                  QStringLiteral("LOCATION..."));
     if (!parser.parse(QCoreApplication::arguments())) {
@@ -71,11 +109,13 @@ int main(int argc, char *argv[])
     }
     QStringList positional = parser.positionalArguments();
     const QString command = positional.isEmpty() ? QString() : positional.takeFirst();
-    const QStringList commands{QStringLiteral("watch"), QStringLiteral("list"),
-                               QStringLiteral("history"), QStringLiteral("forget")};
+    const QStringList commands{QStringLiteral("watch"),   QStringLiteral("list"),
+                               QStringLiteral("history"), QStringLiteral("forget"),
+                               QStringLiteral("login"),   QStringLiteral("logout"),
+                               QStringLiteral("whoami")};
     if (!commands.contains(command)) {
-        err << "error: unknown command; usage: teamsops-cli watch|list|history|forget "
-               "(see --help)"
+        err << "error: unknown command; usage: teamsops-cli "
+               "watch|list|history|forget|login|logout|whoami (see --help)"
             << Qt::endl;
         return kUsageError;
     }
@@ -114,6 +154,44 @@ int main(int argc, char *argv[])
         return StoreCommands::forget(shared.storePath, positional, shared.graphUrl, days, out, err);
     }
 
+    SignInCommands::Options signInOptions;
+    const bool graphUrlGiven = parser.isSet(QStringLiteral("graph-url"));
+    signInOptions.applyOptions = [&parser, &shared, graphUrlGiven](SignInConfig &config) {
+        QUrl graphUrl = graphUrlGiven ? shared.graphUrl : config.graphUrl;
+        return SignInConfig::read(parser, config, graphUrl, graphUrlGiven);
+    };
+    signInOptions.method = parser.value(QStringLiteral("sign-in"));
+    signInOptions.json = json;
+    QString problem2;
+    signInOptions.fixedToken = qEnvironmentVariable("TEAMSOPS_TOKEN").trimmed();
+    if (signInOptions.fixedToken.isEmpty() && parser.isSet(QStringLiteral("token-file")))
+        signInOptions.fixedToken =
+            readSecretFile(parser.value(QStringLiteral("token-file")), problem2);
+    signInOptions.clientSecret = qEnvironmentVariable("TEAMSOPS_CLIENT_SECRET").trimmed();
+    if (parser.isSet(QStringLiteral("client-secret-file")))
+        signInOptions.clientSecret =
+            readSecretFile(parser.value(QStringLiteral("client-secret-file")), problem2);
+    if (!problem2.isEmpty()) {
+        err << "error: " << problem2 << Qt::endl;
+        return kUsageError;
+    }
+
+    SystemClock clock;
+    SignInCommands signIn(signInOptions, clock, out, err);
+    QObject::connect(&signIn, &SignInCommands::finished, &app, &QCoreApplication::exit);
+    if (command == QLatin1String("login")) {
+        signIn.login();
+        return app.exec();
+    }
+    if (command == QLatin1String("logout")) {
+        signIn.logout();
+        return app.exec();
+    }
+    if (command == QLatin1String("whoami")) {
+        signIn.whoami();
+        return app.exec();
+    }
+
     WatchSession::Options options;
     options.graphUrl = shared.graphUrl;
     options.interval = shared.interval;
@@ -124,12 +202,23 @@ int main(int argc, char *argv[])
     options.storePath = shared.storePath;
     options.locations = positional;
     options.teams = parser.values(QStringLiteral("team"));
-    options.token = qEnvironmentVariable("TEAMSOPS_TOKEN").trimmed();
 
-    SystemClock clock;
-    WatchSession session(options, clock, out, err);
-    QObject::connect(&session, &WatchSession::finished, &app, &QCoreApplication::exit);
-    if (!session.start())
-        return kUsageError;
-    return app.exec();
+    std::unique_ptr<WatchSession> session;
+    QObject::connect(&signIn, &SignInCommands::ready, &app,
+                     [&](const QString &fixedToken, SignInSession *signInSession) {
+                         options.token = fixedToken;
+                         options.signIn = signInSession;
+                         // A kept sign-in remembers its cloud's Graph, unless --graph-url says.
+                         if (signInSession && !graphUrlGiven)
+                             options.graphUrl = signIn.graphUrl();
+                         session = std::make_unique<WatchSession>(options, clock, out, err);
+                         QObject::connect(session.get(), &WatchSession::finished, &app,
+                                          &QCoreApplication::exit);
+                         if (!session->start())
+                             QCoreApplication::exit(kUsageError);
+                     });
+    signIn.obtain();
+    const int exitCode = app.exec();
+    session.reset(); // before the sign-in it may read the token from
+    return exitCode;
 }

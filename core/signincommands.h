@@ -1,0 +1,79 @@
+#pragma once
+
+#include "keptsignin.h"
+#include "signinconfig.h"
+#include "signinsession.h"
+
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+class Clock;
+class DeviceCodeSignIn;
+class IdentityClient;
+class QTextStream;
+class SecretStore;
+
+// teamsops-cli's sign-in: `login` (device code; the sign-in is kept in the keychain), `logout`,
+// `whoami`, and for every command that talks to Graph, a token from, in this order:
+// TEAMSOPS_TOKEN, --token-file, --sign-in METHOD (this run only), the sign-in kept by `login`.
+// The device code prompt goes to stderr, so --json output on stdout stays clean. Tokens,
+// secrets and refresh tokens are never printed.
+class SignInCommands final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SignInCommands)
+public:
+    struct Options
+    {
+        // Applies --cloud, --authority, --tenant, --client-id over a config (SignInConfig::read).
+        std::function<QString(SignInConfig &)> applyOptions;
+        QString method;       // --sign-in: "", "device-code", "client-secret"
+        QString clientSecret; // for client-secret: from TEAMSOPS_CLIENT_SECRET or a file
+        QString fixedToken;   // TEAMSOPS_TOKEN or --token-file: used as it is
+        bool json = false;
+        QString keychainService = KeptSignIn::keychainService();
+    };
+
+    SignInCommands(Options options, Clock &clock, QTextStream &out, QTextStream &err,
+                   QObject *parent = nullptr);
+    ~SignInCommands() override;
+
+    void login();
+    void logout();
+    void whoami();
+    // For commands that talk to Graph: ready() once there is a token, else finished(1).
+    void obtain();
+
+    // The Graph URL the sign-in is for (a kept sign-in remembers its cloud's); empty for a fixed
+    // token.
+    QUrl graphUrl() const;
+
+signals:
+    void finished(int exitCode);
+    // session is null for a fixed token; it stays owned by this object.
+    void ready(const QString &fixedToken, SignInSession *session);
+
+private:
+    // Reads the kept sign-in (nullopt when none), then calls next; on a keychain error, next
+    // gets nullopt and the error.
+    void readKept(std::function<void(const std::optional<KeptSignIn> &, const QString &)> next);
+    bool configure(SignInConfig &config); // applies the options and checks; prints why not
+    void signInWithDeviceCode(std::function<void(const TokenSet &)> done);
+    void startSession(const SignInConfig &config, const TokenSet &tokens, bool keep);
+    void keep(const SignInConfig &config, const TokenSet &tokens, std::function<void()> done);
+    void fail(const QString &message);
+    void finishLater(int exitCode);
+
+    Options m_options;
+    Clock &m_clock;
+    QTextStream &m_out;
+    QTextStream &m_err;
+    SecretStore *m_secrets;
+    IdentityClient *m_identity = nullptr;
+    DeviceCodeSignIn *m_deviceCode = nullptr;
+    SignInSession *m_session = nullptr;
+    bool m_warnedKeychain = false;
+};
