@@ -81,19 +81,24 @@ void SignInCommands::signInWithDeviceCode(std::function<void(const TokenSet &)> 
 }
 
 void SignInCommands::keep(const SignInConfig &config, const TokenSet &tokens,
-                          std::function<void()> done)
+                          std::function<void(const QString &error)> done)
 {
     KeptSignIn kept{config, tokens};
     kept.tokens.accessToken.clear();
-    m_secrets->write(
-        KeptSignIn::keychainKey(), kept.toJson(), this, [this, done](const QString &error) {
-            if (!error.isEmpty() && !m_warnedKeychain) {
-                m_warnedKeychain = true;
-                m_err << "warning: the sign-in cannot be kept in the keychain (" << printable(error)
-                      << "); it lasts for this run only" << Qt::endl;
-            }
-            done();
-        });
+    m_secrets->write(KeptSignIn::keychainKey(), kept.toJson(), this, done);
+}
+
+void SignInCommands::keepRenewal(const SignInConfig &config, const TokenSet &tokens,
+                                 std::function<void()> done)
+{
+    keep(config, tokens, [this, done](const QString &error) {
+        if (!error.isEmpty() && !m_warnedKeychain) {
+            m_warnedKeychain = true;
+            m_err << "warning: the renewed sign-in cannot be kept in the keychain ("
+                  << printable(error) << "); it lasts for this run only" << Qt::endl;
+        }
+        done();
+    });
 }
 
 void SignInCommands::login()
@@ -103,23 +108,19 @@ void SignInCommands::login()
         if (!configure(config))
             return;
         signInWithDeviceCode([this, config](const TokenSet &tokens) {
-            KeptSignIn kept{config, tokens};
-            kept.tokens.accessToken.clear();
-            m_secrets->write(
-                KeptSignIn::keychainKey(), kept.toJson(), this,
-                [this, tokens](const QString &error) {
-                    if (!error.isEmpty()) {
-                        fail(QStringLiteral("signed in as %1, but the sign-in cannot be kept: "
-                                            "no keychain works here (%2). Use --sign-in "
-                                            "device-code with each command instead")
-                                 .arg(tokens.accountText(), error));
-                        return;
-                    }
-                    m_out << "Signed in as " << printable(tokens.accountText()) << " (tenant "
-                          << printable(tokens.tenantId) << "); the sign-in is kept in the keychain"
-                          << Qt::endl;
-                    finishLater(0);
-                });
+            keep(config, tokens, [this, tokens](const QString &error) {
+                if (!error.isEmpty()) {
+                    fail(QStringLiteral("signed in as %1, but the sign-in cannot be kept: "
+                                        "no keychain works here (%2). Use --sign-in "
+                                        "device-code with each command instead")
+                             .arg(tokens.accountText(), error));
+                    return;
+                }
+                m_out << "Signed in as " << printable(tokens.accountText()) << " (tenant "
+                      << printable(tokens.tenantId) << "); the sign-in is kept in the keychain"
+                      << Qt::endl;
+                finishLater(0);
+            });
         });
     });
 }
@@ -249,7 +250,7 @@ void SignInCommands::startSession(const SignInConfig &config, const TokenSet &to
             return;
         // Single use: the rotated refresh token replaces the kept one at once.
         connect(m_session, &SignInSession::renewed, this,
-                [this, config](const TokenSet &renewed) { keep(config, renewed, [] {}); });
+                [this, config](const TokenSet &renewed) { keepRenewal(config, renewed, [] {}); });
     };
     if (tokens.hasAccessToken()) {
         keepEveryRenewal();
@@ -268,7 +269,7 @@ void SignInCommands::startSession(const SignInConfig &config, const TokenSet &to
             keepEveryRenewal();
             const auto go = [this] { emit ready(QString(), m_session); };
             if (keepRenewals)
-                keep(config, renewed, go);
+                keepRenewal(config, renewed, go);
             else
                 go();
         });

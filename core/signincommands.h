@@ -63,7 +63,12 @@ private:
     bool configure(SignInConfig &config); // applies the options and checks; prints why not
     void signInWithDeviceCode(std::function<void(const TokenSet &)> done);
     void startSession(const SignInConfig &config, const TokenSet &tokens, bool keep);
-    void keep(const SignInConfig &config, const TokenSet &tokens, std::function<void()> done);
+    // Writes the sign-in to the keychain (refresh token and account only).
+    void keep(const SignInConfig &config, const TokenSet &tokens,
+              std::function<void(const QString &error)> done);
+    // The same for a renewal: a failure is told once on stderr, and the run goes on.
+    void keepRenewal(const SignInConfig &config, const TokenSet &tokens,
+                     std::function<void()> done);
     void fail(const QString &message);
     void finishLater(int exitCode);
 
