@@ -12,6 +12,8 @@
 #include <QTextStream>
 #include <QTimer>
 
+#include <utility>
+
 SignInCommands::SignInCommands(Options options, Clock &clock, QTextStream &out, QTextStream &err,
                                QObject *parent)
     : QObject(parent)
@@ -85,7 +87,24 @@ void SignInCommands::keep(const SignInConfig &config, const TokenSet &tokens,
 {
     KeptSignIn kept{config, tokens};
     kept.tokens.accessToken.clear();
-    m_secrets->write(KeptSignIn::keychainKey(), kept.toJson(), this, done);
+    ++m_pendingWrites;
+    m_secrets->write(KeptSignIn::keychainKey(), kept.toJson(), this,
+                     [this, done](const QString &error) {
+                         done(error);
+                         if (--m_pendingWrites == 0) {
+                             const auto waiting = std::exchange(m_afterWrites, {});
+                             for (const auto &next : waiting)
+                                 next();
+                         }
+                     });
+}
+
+void SignInCommands::afterPendingWrites(std::function<void()> next)
+{
+    if (m_pendingWrites == 0)
+        next();
+    else
+        m_afterWrites.append(std::move(next));
 }
 
 void SignInCommands::keepRenewal(const SignInConfig &config, const TokenSet &tokens,

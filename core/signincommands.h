@@ -4,6 +4,7 @@
 #include "signinconfig.h"
 #include "signinsession.h"
 
+#include <QList>
 #include <QObject>
 #include <QString>
 
@@ -47,6 +48,10 @@ public:
     // For commands that talk to Graph: ready() once there is a token, else finished(1).
     void obtain();
 
+    // Runs next once the keychain holds the latest rotated refresh token: a command ends through
+    // here, so the refresh token a renewal just used up is never the one left kept.
+    void afterPendingWrites(std::function<void()> next);
+
     // The Graph URL the sign-in is for (a kept sign-in remembers its cloud's); empty for a fixed
     // token.
     QUrl graphUrl() const;
@@ -81,4 +86,6 @@ private:
     DeviceCodeSignIn *m_deviceCode = nullptr;
     SignInSession *m_session = nullptr;
     bool m_warnedKeychain = false;
+    int m_pendingWrites = 0;
+    QList<std::function<void()>> m_afterWrites;
 };

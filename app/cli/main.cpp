@@ -204,19 +204,21 @@ int main(int argc, char *argv[])
     options.teams = parser.values(QStringLiteral("team"));
 
     std::unique_ptr<WatchSession> session;
-    QObject::connect(&signIn, &SignInCommands::ready, &app,
-                     [&](const QString &fixedToken, SignInSession *signInSession) {
-                         options.token = fixedToken;
-                         options.signIn = signInSession;
-                         // A kept sign-in remembers its cloud's Graph, unless --graph-url says.
-                         if (signInSession && !graphUrlGiven)
-                             options.graphUrl = signIn.graphUrl();
-                         session = std::make_unique<WatchSession>(options, clock, out, err);
-                         QObject::connect(session.get(), &WatchSession::finished, &app,
-                                          &QCoreApplication::exit);
-                         if (!session->start())
-                             QCoreApplication::exit(kUsageError);
-                     });
+    QObject::connect(
+        &signIn, &SignInCommands::ready, &app,
+        [&](const QString &fixedToken, SignInSession *signInSession) {
+            options.token = fixedToken;
+            options.signIn = signInSession;
+            // A kept sign-in remembers its cloud's Graph, unless --graph-url says.
+            if (signInSession && !graphUrlGiven)
+                options.graphUrl = signIn.graphUrl();
+            session = std::make_unique<WatchSession>(options, clock, out, err);
+            QObject::connect(session.get(), &WatchSession::finished, &app, [&signIn](int exitCode) {
+                signIn.afterPendingWrites([exitCode] { QCoreApplication::exit(exitCode); });
+            });
+            if (!session->start())
+                QCoreApplication::exit(kUsageError);
+        });
     signIn.obtain();
     const int exitCode = app.exec();
     session.reset(); // before the sign-in it may read the token from
