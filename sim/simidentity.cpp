@@ -88,13 +88,8 @@ SimReply SimIdentity::handle(const QByteArray &method, const QStringList &segmen
 SimReply SimIdentity::deviceCode(const QUrlQuery &form)
 {
     const QString clientId = form.queryItemValue(QStringLiteral("client_id"), QUrl::FullyDecoded);
-    if (!m_apps.contains(clientId)) {
-        return error(400, QStringLiteral("unauthorized_client"),
-                     QStringLiteral("AADSTS700016: Application with identifier '%1' was not found "
-                                    "in the directory.")
-                         .arg(clientId),
-                     700016);
-    }
+    if (!m_apps.contains(clientId))
+        return unknownApp(clientId);
     DeviceCode code;
     code.userCode = userCodeText();
     code.clientId = clientId;
@@ -207,13 +202,8 @@ SimReply SimIdentity::clientCredentials(const QUrlQuery &form)
     const QString clientId = form.queryItemValue(QStringLiteral("client_id"), QUrl::FullyDecoded);
     const QString secret = form.queryItemValue(QStringLiteral("client_secret"), QUrl::FullyDecoded);
     const QString scope = form.queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded);
-    if (!m_apps.contains(clientId)) {
-        return error(400, QStringLiteral("unauthorized_client"),
-                     QStringLiteral("AADSTS700016: Application with identifier '%1' was not found "
-                                    "in the directory.")
-                         .arg(clientId),
-                     700016);
-    }
+    if (!m_apps.contains(clientId))
+        return unknownApp(clientId);
     if (secret.isEmpty() || m_apps.value(clientId) != secret) {
         return error(401, QStringLiteral("invalid_client"),
                      QStringLiteral("AADSTS7000215: Invalid client secret provided."), 7000215);
@@ -275,6 +265,15 @@ SimReply SimIdentity::issue(const Account &account, const QString &clientId,
         answer.insert(QStringLiteral("refresh_token"), refresh);
     }
     return SimReply::json(200, answer);
+}
+
+SimReply SimIdentity::unknownApp(const QString &clientId)
+{
+    return error(400, QStringLiteral("unauthorized_client"),
+                 QStringLiteral("AADSTS700016: Application with identifier '%1' was not found in "
+                                "the directory.")
+                     .arg(clientId),
+                 700016);
 }
 
 SimReply SimIdentity::error(int status, const QString &code, const QString &description,

@@ -120,6 +120,7 @@ private:
     SimReply issue(const Account &account, const QString &clientId, const QStringList &scopes);
     static SimReply error(int status, const QString &code, const QString &description,
                           int aadstsCode);
+    static SimReply unknownApp(const QString &clientId);
 
     QString m_tenantId;
     TimeSource m_now;

@@ -48,6 +48,8 @@ private slots:
 private:
     SignInConfig config() const;
     TokenSet signInWithDeviceCode(IdentityClient &client);
+    // teamsops-cli watch of the scenario's operation, every second, with this sign-in.
+    WatchSession::Options watchOptions(SignInSession &session) const;
 
     std::unique_ptr<SimTenant> m_tenant;
     std::unique_ptr<SimServer> m_server;
@@ -97,6 +99,16 @@ TokenSet TestSignIn::signInWithDeviceCode(IdentityClient &client)
     if (!signedIn.wait(5000))
         return TokenSet();
     return signedIn.first().first().value<TokenSet>();
+}
+
+WatchSession::Options TestSignIn::watchOptions(SignInSession &session) const
+{
+    WatchSession::Options options;
+    options.graphUrl = m_server->baseUrl();
+    options.interval = seconds(1);
+    options.locations = {QStringLiteral("/teams('%1')/operations('%2')").arg(kTeam, kOperation)};
+    options.signIn = &session;
+    return options;
 }
 
 void TestSignIn::deviceCodeSignsInAfterPendingAnswers()
@@ -262,11 +274,7 @@ void TestSignIn::renewsOnA401WhileWatchingAndPollingResumes()
 
     QString outText, errText;
     QTextStream out(&outText), err(&errText);
-    WatchSession::Options options;
-    options.graphUrl = m_server->baseUrl();
-    options.interval = seconds(1);
-    options.locations = {QStringLiteral("/teams('%1')/operations('%2')").arg(kTeam, kOperation)};
-    options.signIn = &session;
+    const WatchSession::Options options = watchOptions(session);
     SystemClock clock;
     WatchSession watch(options, clock, out, err);
     QSignalSpy finished(&watch, &WatchSession::finished);
@@ -293,11 +301,7 @@ void TestSignIn::aLostSignInEndsTheWatchWithAClearMessage()
     session.setTokens(tokens);
     QString outText, errText;
     QTextStream out(&outText), err(&errText);
-    WatchSession::Options options;
-    options.graphUrl = m_server->baseUrl();
-    options.interval = seconds(1);
-    options.locations = {QStringLiteral("/teams('%1')/operations('%2')").arg(kTeam, kOperation)};
-    options.signIn = &session;
+    const WatchSession::Options options = watchOptions(session);
     SystemClock clock;
     WatchSession watch(options, clock, out, err);
     QSignalSpy finished(&watch, &WatchSession::finished);
