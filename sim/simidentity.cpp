@@ -216,13 +216,10 @@ SimReply SimIdentity::clientCredentials(const QUrlQuery &form)
                          .arg(scope),
                      1002012);
     }
-    const QString access = QStringLiteral("simapp-") + randomString(4);
     Grant grant;
     grant.clientId = clientId;
     grant.appOnly = true;
-    grant.expiresAt = m_now().addSecs(m_tokenLifetime.count());
-    m_accessTokens.insert(access, grant);
-    m_everyTokenIssued.append(access);
+    const QString access = newAccessToken(grant);
     return SimReply::json(200, QJsonObject{
                                    {QStringLiteral("token_type"), QStringLiteral("Bearer")},
                                    {QStringLiteral("expires_in"), qint64(m_tokenLifetime.count())},
@@ -230,16 +227,23 @@ SimReply SimIdentity::clientCredentials(const QUrlQuery &form)
                                });
 }
 
-SimReply SimIdentity::issue(const Account &account, const QString &clientId,
-                            const QStringList &scopes)
+QString SimIdentity::newAccessToken(Grant grant)
 {
-    const QString access = QStringLiteral("simat-") + randomString(4);
-    Grant grant;
-    grant.account = account;
-    grant.clientId = clientId;
+    const QString access =
+        (grant.appOnly ? QStringLiteral("simapp-") : QStringLiteral("simat-")) + randomString(4);
     grant.expiresAt = m_now().addSecs(m_tokenLifetime.count());
     m_accessTokens.insert(access, grant);
     m_everyTokenIssued.append(access);
+    return access;
+}
+
+SimReply SimIdentity::issue(const Account &account, const QString &clientId,
+                            const QStringList &scopes)
+{
+    Grant grant;
+    grant.account = account;
+    grant.clientId = clientId;
+    const QString access = newAccessToken(grant);
 
     const QJsonObject claims{
         {QStringLiteral("aud"), clientId},

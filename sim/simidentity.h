@@ -116,6 +116,8 @@ private:
     SimReply redeemDeviceCode(const QUrlQuery &form);
     SimReply redeemRefreshToken(const QUrlQuery &form);
     SimReply clientCredentials(const QUrlQuery &form);
+    // Issues an access token for this grant, good for the token lifetime from now.
+    QString newAccessToken(Grant grant);
     // The token response for a user: access token, refresh token with offline_access, ID token.
     SimReply issue(const Account &account, const QString &clientId, const QStringList &scopes);
     static SimReply error(int status, const QString &code, const QString &description,

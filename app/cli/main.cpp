@@ -162,17 +162,17 @@ int main(int argc, char *argv[])
     };
     signInOptions.method = parser.value(QStringLiteral("sign-in"));
     signInOptions.json = json;
-    QString problem2;
+    QString fileProblem;
     signInOptions.fixedToken = qEnvironmentVariable("TEAMSOPS_TOKEN").trimmed();
     if (signInOptions.fixedToken.isEmpty() && parser.isSet(QStringLiteral("token-file")))
         signInOptions.fixedToken =
-            readSecretFile(parser.value(QStringLiteral("token-file")), problem2);
+            readSecretFile(parser.value(QStringLiteral("token-file")), fileProblem);
     signInOptions.clientSecret = qEnvironmentVariable("TEAMSOPS_CLIENT_SECRET").trimmed();
     if (parser.isSet(QStringLiteral("client-secret-file")))
         signInOptions.clientSecret =
-            readSecretFile(parser.value(QStringLiteral("client-secret-file")), problem2);
-    if (!problem2.isEmpty()) {
-        err << "error: " << problem2 << Qt::endl;
+            readSecretFile(parser.value(QStringLiteral("client-secret-file")), fileProblem);
+    if (!fileProblem.isEmpty()) {
+        err << "error: " << fileProblem << Qt::endl;
         return kUsageError;
     }
 

@@ -16,6 +16,9 @@
 #include <QTest>
 #include <QTextStream>
 
+#include <functional>
+#include <optional>
+
 using namespace std::chrono;
 
 namespace {
@@ -48,6 +51,8 @@ private slots:
 private:
     SignInConfig config() const;
     TokenSet signInWithDeviceCode(IdentityClient &client);
+    // Sends one request through `send` and waits for its answer (error "no_answer" if none).
+    IdentityReply answerTo(const std::function<void(IdentityClient::Handler)> &send);
     // teamsops-cli watch of the scenario's operation, every second, with this sign-in.
     WatchSession::Options watchOptions(SignInSession &session) const;
 
@@ -109,6 +114,18 @@ WatchSession::Options TestSignIn::watchOptions(SignInSession &session) const
     options.locations = {QStringLiteral("/teams('%1')/operations('%2')").arg(kTeam, kOperation)};
     options.signIn = &session;
     return options;
+}
+
+IdentityReply TestSignIn::answerTo(const std::function<void(IdentityClient::Handler)> &send)
+{
+    std::optional<IdentityReply> answer;
+    send([&answer](const IdentityReply &reply) { answer = reply; });
+    if (!QTest::qWaitFor([&answer] { return answer.has_value(); }, 5000)) {
+        IdentityReply none;
+        none.error = QStringLiteral("no_answer");
+        return none;
+    }
+    return *answer;
 }
 
 void TestSignIn::deviceCodeSignsInAfterPendingAnswers()
@@ -233,13 +250,9 @@ void TestSignIn::refreshRotatesAndTheOldTokenIsRefused()
     QCOMPARE(session.tokens().refreshToken, second.refreshToken);
 
     // Single use: the refresh token already redeemed is refused.
-    QSignalSpy answered(this, &QObject::objectNameChanged);
-    IdentityReply reused;
-    client.redeemRefreshToken(first.refreshToken, this, [&](const IdentityReply &reply) {
-        reused = reply;
-        setObjectName("answered");
+    const IdentityReply reused = answerTo([&](IdentityClient::Handler done) {
+        client.redeemRefreshToken(first.refreshToken, this, done);
     });
-    QVERIFY(answered.wait(5000));
     QCOMPARE(reused.error, QStringLiteral("invalid_grant"));
     QCOMPARE(reused.httpStatus, 400);
 }
@@ -322,21 +335,15 @@ void TestSignIn::appOnlyWithAClientSecret()
     settings.clientId = clientId;
     IdentityClient client(settings);
 
-    IdentityReply wrong, right;
-    QSignalSpy answered(this, &QObject::objectNameChanged);
-    client.requestAppToken(QStringLiteral("wrong-secret"), this, [&](const IdentityReply &reply) {
-        wrong = reply;
-        setObjectName("wrong");
+    const IdentityReply wrong = answerTo([&](IdentityClient::Handler done) {
+        client.requestAppToken(QStringLiteral("wrong-secret"), this, done);
     });
-    QVERIFY(answered.wait(5000));
     QCOMPARE(wrong.error, QStringLiteral("invalid_client"));
     QVERIFY(wrong.describe().contains("AADSTS7000215"));
 
-    client.requestAppToken(QStringLiteral("right-secret"), this, [&](const IdentityReply &reply) {
-        right = reply;
-        setObjectName("right");
+    const IdentityReply right = answerTo([&](IdentityClient::Handler done) {
+        client.requestAppToken(QStringLiteral("right-secret"), this, done);
     });
-    QVERIFY(answered.wait(5000));
     QVERIFY2(right.ok(), qPrintable(right.describe()));
     TokenSet tokens = TokenSet::fromTokenAnswer(right.json, m_clock.now());
     tokens.appOnly = true;
@@ -361,13 +368,9 @@ void TestSignIn::refusesPlainHttpToAnotherHost()
     settings.authorityHost = QUrl(QStringLiteral("http://login.example.com"));
     QVERIFY(!settings.problem().isEmpty());
     IdentityClient client(settings);
-    IdentityReply refused;
-    QSignalSpy answered(this, &QObject::objectNameChanged);
-    client.requestAppToken(QStringLiteral("secret"), this, [&](const IdentityReply &reply) {
-        refused = reply;
-        setObjectName("refused");
+    const IdentityReply refused = answerTo([&](IdentityClient::Handler done) {
+        client.requestAppToken(QStringLiteral("secret"), this, done);
     });
-    QVERIFY(answered.wait(5000));
     QCOMPARE(refused.error, QStringLiteral("refused"));
 }
 
