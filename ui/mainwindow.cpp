@@ -194,12 +194,18 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
         refreshStatusBar();
     });
 
-    // Once a second: the countdown, the counts, and the Elapsed column of the visible rows
-    // (repainting the viewport is cheaper than a dataChanged for every row).
+    // Once a second: the countdown, the counts, and the two columns that move with the clock,
+    // Elapsed and Next poll, of the visible rows only (never a walk over every row).
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, [this] {
         refreshStatusBar();
-        m_table->viewport()->update();
+        for (const int column : {OperationTableModel::Elapsed, OperationTableModel::NextPoll}) {
+            if (m_table->isColumnHidden(column))
+                continue;
+            m_table->viewport()->update(m_table->columnViewportPosition(column), 0,
+                                        m_table->columnWidth(column),
+                                        m_table->viewport()->height());
+        }
         refreshDetails(); // its timeline grows while the operation runs
     });
     m_tick.start();

@@ -54,14 +54,8 @@ OperationTableModel::OperationTableModel(const OperationStore &store, Clock &clo
 
 void OperationTableModel::forwardChanges(const QList<qsizetype> &rows)
 {
-    // When much of the table changed, one layout change (rows stay where they are, so persistent
-    // indexes and the selection hold) costs less than thousands of dataChanged re-sorts.
-    if (rows.size() > std::max<qsizetype>(kBulkChangeMinimum, m_rowCount / 100)) {
-        emit layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
-        emit layoutChanged({}, QAbstractItemModel::VerticalSortHint);
-        return;
-    }
-    // Otherwise contiguous runs of changed rows (they come in ascending order), one signal each.
+    // Contiguous runs of changed rows (they come in ascending order), one signal each.
+    emit changesBegin();
     qsizetype start = 0;
     for (qsizetype i = 1; i <= rows.size(); ++i) {
         if (i == rows.size() || rows[i] != rows[i - 1] + 1) {
@@ -69,6 +63,7 @@ void OperationTableModel::forwardChanges(const QList<qsizetype> &rows)
             start = i;
         }
     }
+    emit changesEnd();
 }
 
 int OperationTableModel::rowOf(const QString &key) const
@@ -77,31 +72,71 @@ int OperationTableModel::rowOf(const QString &key) const
     return index < m_rowCount ? int(index) : -1;
 }
 
-bool OperationTableModel::rowLessThan(int left, int right, int column) const
+bool OperationTableModel::isTextColumn(int column)
 {
-    const WatchedOperation &a = m_store.at(left);
-    const WatchedOperation &b = m_store.at(right);
-    const auto three = [](auto x, auto y) { return x < y ? -1 : (y < x ? 1 : 0); };
-    int order = 0;
+    return column == Type || column == Target || column == Error;
+}
+
+OperationTableModel::SortKey OperationTableModel::sortKey(int row, int column) const
+{
+    const WatchedOperation &operation = m_store.at(row);
+    const Operation *op = operation.latest ? &*operation.latest : nullptr;
     switch (column) {
     case Status:
-        order = three(P::statusRank(a), P::statusRank(b));
-        break;
+        return {P::statusRank(operation), {}};
+    case Type:
+        return {0, op ? op->operationTypeRaw.toLower() : QString()};
+    case Target:
+        return {0, op ? op->targetResourceLocation : QString()};
     case Attempts:
-        order =
-            three(a.latest ? a.latest->attemptsCount : -1, b.latest ? b.latest->attemptsCount : -1);
-        break;
+        return {op ? op->attemptsCount : -1, {}};
+    case Error:
+        return {0, P::errorText(operation)};
     case Created:
+        return {op && op->createdDateTime.isValid() ? op->createdDateTime.toMSecsSinceEpoch() : 0,
+                {}};
     case LastAction:
+        return {op && op->lastActionDateTime.isValid() ? op->lastActionDateTime.toMSecsSinceEpoch()
+                                                       : 0,
+                {}};
     case Elapsed:
-    case NextPoll:
-        order = three(sortData(a, column).toLongLong(), sortData(b, column).toLongLong());
-        break;
-    default: // text columns
-        order = QString::compare(sortData(a, column).toString(), sortData(b, column).toString());
-        break;
+        return {elapsedMs(operation), {}};
+    case NextPoll: // finished ones last; polled ones with no time yet are due now, first
+        if (!operation.isPolled())
+            return {std::numeric_limits<qint64>::max(), {}};
+        return {operation.nextPollAt.isValid() ? operation.nextPollAt.toMSecsSinceEpoch() : 0, {}};
+    default:
+        return {};
     }
-    return order != 0 ? order < 0 : a.key < b.key;
+}
+
+bool OperationTableModel::rowLessThan(int left, int right, int column) const
+{
+    const SortKey a = sortKey(left, column);
+    const SortKey b = sortKey(right, column);
+    const int order = isTextColumn(column) ? QString::compare(a.text, b.text)
+                                           : (a.number < b.number ? -1 : (b.number < a.number));
+    return order != 0 ? order < 0 : left < right;
+}
+
+QString OperationTableModel::searchText(int row) const
+{
+    // Built for every row at the first keystroke: one allocation, lower-cased in place.
+    const WatchedOperation &operation = m_store.at(row);
+    const QString target = operation.latest ? operation.latest->targetResourceLocation : QString();
+    const QString error = P::errorText(operation);
+    // Not the Location itself: it holds the two ids, the rest is the same for every row.
+    const QString *parts[] = {&operation.ref.operationId, &operation.ref.teamId, &target, &error};
+    qsizetype size = 0;
+    for (const QString *part : parts)
+        size += part->size() + 1;
+    QString text;
+    text.reserve(size);
+    for (const QString *part : parts) {
+        text.append(*part);
+        text.append(QLatin1Char(' '));
+    }
+    return std::move(text).toLower();
 }
 
 const WatchedOperation *OperationTableModel::operationAt(int row) const
@@ -147,8 +182,10 @@ QVariant OperationTableModel::data(const QModelIndex &index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         return displayData(operation, column);
-    case SortRole:
-        return sortData(operation, column);
+    case SortRole: {
+        const SortKey key = sortKey(index.row(), column);
+        return isTextColumn(column) ? QVariant(key.text) : QVariant(key.number);
+    }
     case KeyRole:
         return operation.key;
     case CategoryRole:
@@ -156,11 +193,7 @@ QVariant OperationTableModel::data(const QModelIndex &index, int role) const
     case TypeRole:
         return operation.latest ? operation.latest->operationTypeRaw : QString();
     case SearchTextRole:
-        return QStringList{operation.ref.operationId, operation.ref.teamId, operation.locationText,
-                           hasTarget ? operation.latest->targetResourceLocation : QString(),
-                           P::errorText(operation)}
-            .join(QLatin1Char(' '))
-            .toLower();
+        return searchText(index.row());
     case TargetLocationRole:
         return hasTarget ? operation.latest->targetResourceLocation : QString();
     case Qt::DecorationRole:
@@ -231,37 +264,6 @@ QVariant OperationTableModel::displayData(const WatchedOperation &operation, int
             return QStringLiteral("—");
         return operation.inFlight || ms == 0 ? tr("now")
                                              : tr("in %1").arg(P::durationText(ms + 999));
-    }
-    default:
-        return QVariant();
-    }
-}
-
-QVariant OperationTableModel::sortData(const WatchedOperation &operation, int column) const
-{
-    const Operation *op = operation.latest ? &*operation.latest : nullptr;
-    switch (column) {
-    case Status:
-        return P::statusRank(operation);
-    case Type:
-        return op ? op->operationTypeRaw.toLower() : QString();
-    case Target:
-        return op ? op->targetResourceLocation : QString();
-    case Attempts:
-        return op ? op->attemptsCount : -1;
-    case Error:
-        return P::errorText(operation);
-    case Created:
-        return op && op->createdDateTime.isValid() ? op->createdDateTime.toMSecsSinceEpoch()
-                                                   : qint64(0);
-    case LastAction:
-        return op && op->lastActionDateTime.isValid() ? op->lastActionDateTime.toMSecsSinceEpoch()
-                                                      : qint64(0);
-    case Elapsed:
-        return elapsedMs(operation);
-    case NextPoll: {
-        const qint64 ms = msUntilNextPoll(operation);
-        return ms < 0 ? std::numeric_limits<qint64>::max() : ms; // finished ones last
     }
     default:
         return QVariant();

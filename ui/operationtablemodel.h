@@ -10,9 +10,9 @@ class OperationStore;
 
 // The watched operations as table rows: row i is the store's record i. The model keeps no copy
 // of any record; it forwards the store's signals, which come once per turn of the event loop:
-// one insertion for the new rows, and dataChanged for contiguous runs of changed rows (or one
-// layout change when a large share of the table changed at once, which a sorted proxy handles
-// far faster). It is never reset on a poll, so selection and scroll position survive.
+// one insertion for the new rows, and dataChanged for contiguous runs of changed rows, bracketed
+// by changesBegin() / changesEnd() so that a sorted view re-sorts once for all of them
+// (OperationSortProxy does). It is never reset on a poll, so selection and scroll position survive.
 class OperationTableModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -43,12 +43,23 @@ public:
 
     OperationTableModel(const OperationStore &store, Clock &clock, QObject *parent = nullptr);
 
-    static constexpr qsizetype kBulkChangeMinimum = 200;
+    // One cell's value as sorting compares it: a number, or for the text columns a text. What
+    // SortRole gives, without a QVariant. Elapsed is measured when asked; Next poll is the time of
+    // the next poll (so that keys taken at different moments compare alike).
+    struct SortKey
+    {
+        qint64 number = 0;
+        QString text;
+    };
+    static bool isTextColumn(int column);
+    SortKey sortKey(int row, int column) const;
+    // The sort order of two rows by one column, the earlier-added breaking ties (rows are in the
+    // order operations were added, which restarts keep): equal rows keep their order between polls.
+    bool rowLessThan(int left, int right, int column) const;
+    // Id, team, target and error, lower-cased: what the search box looks in.
+    QString searchText(int row) const;
 
     const WatchedOperation *operationAt(int row) const;
-    // The sort order of two rows by one column's raw values, the key breaking ties. What SortRole
-    // gives, without building a QVariant per comparison (a sort makes millions of them).
-    bool rowLessThan(int left, int right, int column) const;
     int rowOf(const QString &key) const;
 
     int rowCount(const QModelIndex &parent = QModelIndex()) const override;
@@ -57,10 +68,14 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
+signals:
+    // Around the dataChanged signals of one turn of the event loop.
+    void changesBegin();
+    void changesEnd();
+
 private:
     void forwardChanges(const QList<qsizetype> &rows);
     QVariant displayData(const WatchedOperation &operation, int column) const;
-    QVariant sortData(const WatchedOperation &operation, int column) const;
     qint64 elapsedMs(const WatchedOperation &operation) const;
     qint64 msUntilNextPoll(const WatchedOperation &operation) const;
 
