@@ -161,12 +161,15 @@ void DetailsPane::showOperation(const WatchedOperation &operation, const QDateTi
     m_error->setText(P::errorText(operation).isEmpty() ? tr("none") : P::errorText(operation));
     const QString hint = errorHint(operation);
     m_hint->setText(hint.isEmpty() ? QStringLiteral("—") : hint);
+    const QString checked =
+        operation.lastPolledAt.isValid()
+            ? tr("checked %1 ago").arg(P::durationText(operation.lastPolledAt.msecsTo(now)))
+            : tr("not checked yet");
+    const QString polls = P::counted(operation.polls, tr("1 poll"), tr("%1 polls"));
     m_polling->setText(
         operation.isPolled()
-            ? tr("%1 polls; last %2; next not before %3")
-                  .arg(operation.polls)
-                  .arg(timeText(operation.lastPolledAt), timeText(operation.nextPollAt))
-            : tr("%1 polls; no longer polled").arg(operation.polls));
+            ? tr("%1; %2; next not before %3").arg(polls, checked, timeText(operation.nextPollAt))
+            : tr("%1; %2; no longer polled").arg(polls, checked));
     m_timeline->setOperation(operation, now);
     const QJsonDocument json = QJsonDocument::fromJson(operation.lastReply);
     const QString pretty = json.isNull() ? QString::fromUtf8(operation.lastReply)

@@ -38,12 +38,15 @@ FilterSidebar::FilterSidebar(QWidget *parent)
     QFont bold = font();
     bold.setBold(true);
     statusHeader->setFont(bold);
+    // Headings, not disabled entries: the text colour of the window, not the greyed one.
+    statusHeader->setForeground(palette().windowText());
     for (const OperationCategory category : categoriesShown()) {
         auto *item = new QListWidgetItem(categoryName(category), this);
         item->setData(kCategoryRole, int(category));
     }
     m_typesHeader->setFlags(Qt::NoItemFlags);
     m_typesHeader->setFont(bold);
+    m_typesHeader->setForeground(palette().windowText());
     addItem(m_typesHeader);
     setCurrentRow(1);
     connect(this, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *item) {

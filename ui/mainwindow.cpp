@@ -12,6 +12,7 @@
 #include "operationpresentation.h"
 #include "operationsortproxy.h"
 #include "operationtablemodel.h"
+#include "overviewstrip.h"
 #include "teamoperations.h"
 
 #include <QCloseEvent>
@@ -41,6 +42,7 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     , m_table(new QTableView(this))
     , m_sidebar(new FilterSidebar(this))
     , m_details(new DetailsPane(this))
+    , m_overview(new OverviewStrip(*m_counts, poller, clock, this))
     , m_notifier(new Notifier(poller, this))
     , m_search(new QLineEdit(this))
     , m_mainSplitter(new QSplitter(Qt::Horizontal, this))
@@ -72,6 +74,9 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     m_table->setWordWrap(false);
     m_table->setMouseTracking(true);
     m_table->verticalHeader()->hide();
+    // Rows as high as the text needs (and the 16 px status icon), so that more of them show.
+    m_table->verticalHeader()->setDefaultSectionSize(std::max(m_table->fontMetrics().height(), 16) +
+                                                     8);
     m_table->horizontalHeader()->setStretchLastSection(false);
     m_table->horizontalHeader()->setSectionResizeMode(OperationTableModel::Error,
                                                       QHeaderView::Stretch);
@@ -82,7 +87,9 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     };
     fit(OperationTableModel::Status, "Waiting for first poll", 44);
     fit(OperationTableModel::Type, "Unarchive channel");
-    fit(OperationTableModel::Target, "/teams('16f70819-2a3b-44c5-d6e7-f8091a2b3c4d')");
+    // Target is mostly "—" until a clone succeeds; the Error column, read first on a failure,
+    // takes the room that is left.
+    fit(OperationTableModel::Target, "/teams('16f70819…')");
     fit(OperationTableModel::Attempts, "Attempts");
     fit(OperationTableModel::Created, "2026-11-23 07:31:15");
     fit(OperationTableModel::LastAction, "2026-11-23 07:31:15");
@@ -124,11 +131,19 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
         m_notification->hide();
     });
 
+    // Table first: the overview and the table take most of the height; the details below start
+    // small (their properties scroll) and the split is remembered.
+    auto *tablePane = new QWidget(this);
+    auto *tableLayout = new QVBoxLayout(tablePane);
+    tableLayout->setContentsMargins(0, 0, 0, 0);
+    tableLayout->addWidget(m_overview);
+    tableLayout->addWidget(m_table, 1);
     m_rightSplitter->setObjectName(QStringLiteral("rightSplitter"));
-    m_rightSplitter->addWidget(m_table);
+    m_rightSplitter->addWidget(tablePane);
     m_rightSplitter->addWidget(m_details);
-    m_rightSplitter->setStretchFactor(0, 1);
+    m_rightSplitter->setStretchFactor(0, 3);
     m_rightSplitter->setStretchFactor(1, 1);
+    m_rightSplitter->setSizes({650, 250});
     m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
     m_mainSplitter->addWidget(m_sidebar);
     m_mainSplitter->addWidget(m_rightSplitter);
@@ -156,7 +171,9 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
             [this](OperationCategory category, const QString &type) {
                 m_proxy->setCategory(category);
                 m_proxy->setType(type);
+                m_overview->showFilter(category, type.isEmpty());
             });
+    connect(m_overview, &OverviewStrip::categoryChosen, m_sidebar, &FilterSidebar::select);
     connect(m_search, &QLineEdit::textChanged, m_proxy, &OperationSortProxy::setSearchText);
     // The counts follow the store once per turn of the event loop; showing them walks no rows.
     connect(m_counts, &OperationCounts::countsChanged, this, [this] {
@@ -199,6 +216,7 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, [this] {
         refreshStatusBar();
+        m_overview->refresh();
         for (const int column : {OperationTableModel::Elapsed, OperationTableModel::NextPoll}) {
             if (m_table->isColumnHidden(column))
                 continue;

@@ -17,6 +17,7 @@ class OperationActions;
 class OperationCounts;
 class OperationPoller;
 class OperationSortProxy;
+class OverviewStrip;
 class OperationTableModel;
 class QLabel;
 class QLineEdit;
@@ -50,6 +51,7 @@ public:
 
     OperationTableModel *model() const { return m_model; }
     OperationSortProxy *proxy() const { return m_proxy; }
+    OverviewStrip *overview() const { return m_overview; }
     QTableView *table() const { return m_table; }
     FilterSidebar *sidebar() const { return m_sidebar; }
     OperationCounts *counts() const { return m_counts; }
@@ -102,6 +104,7 @@ private:
     QTableView *m_table;
     FilterSidebar *m_sidebar;
     DetailsPane *m_details;
+    OverviewStrip *m_overview;
     OperationActions *m_actions = nullptr;
     Notifier *m_notifier;
     QLineEdit *m_search;

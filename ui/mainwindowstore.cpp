@@ -3,6 +3,7 @@
 // restarts.
 #include "mainwindow.h"
 
+#include "operationpresentation.h"
 #include "operationsortproxy.h"
 #include "operationtablemodel.h"
 #include "storesaver.h"
@@ -44,9 +45,10 @@ void MainWindow::attachStore(StoreSaver &saver, const QString &path)
     connect(&saver, &StoreSaver::pickedUp, this, [this](qsizetype added, qsizetype forgotten) {
         QStringList parts;
         if (added > 0)
-            parts.append(tr("%n operation(s) added", "", int(added)));
+            parts.append(OperationPresentation::counted(int(added), tr("1 operation added"),
+                                                        tr("%1 operations added")));
         if (forgotten > 0)
-            parts.append(tr("%n forgotten", "", int(forgotten)));
+            parts.append(tr("%1 forgotten").arg(forgotten));
         statusBar()->showMessage(
             tr("%1 by another TeamsOps on this store").arg(parts.join(tr(", "))), 10000);
     });
@@ -70,8 +72,10 @@ void MainWindow::attachStore(StoreSaver &saver, const QString &path)
             return;
         QSettings().setValue(kRetentionKey, days);
         const qsizetype forgotten = saver.pruneFinishedOlderThan(std::chrono::hours(24 * days));
-        statusBar()->showMessage(tr("%n finished operation(s) forgotten", "", int(forgotten)),
-                                 10000);
+        statusBar()->showMessage(
+            OperationPresentation::counted(int(forgotten), tr("1 finished operation forgotten"),
+                                           tr("%1 finished operations forgotten")),
+            10000);
     });
 }
 

@@ -159,6 +159,11 @@ QString typeText(const Operation &operation)
     }
 }
 
+QString counted(int n, const QString &one, const QString &many)
+{
+    return n == 1 ? one : many.arg(n);
+}
+
 QString errorText(const WatchedOperation &operation)
 {
     if (operation.latest && operation.latest->error) {

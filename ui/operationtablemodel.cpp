@@ -199,9 +199,19 @@ QVariant OperationTableModel::data(const QModelIndex &index, int role) const
     case Qt::DecorationRole:
         return column == Status ? QVariant(P::statusIcon(operation)) : QVariant();
     case Qt::ToolTipRole:
-        if (column == Error || column == Status) {
+        if (column == Error) {
             const QString error = P::errorText(operation);
             return error.isEmpty() ? QVariant() : QVariant(error);
+        }
+        if (column == Status) { // how fresh the row is, and its error if any
+            QStringList lines{P::errorText(operation)};
+            lines.removeAll(QString());
+            lines.append(
+                operation.lastPolledAt.isValid()
+                    ? tr("Checked %1 ago")
+                          .arg(P::durationText(operation.lastPolledAt.msecsTo(m_clock.now())))
+                    : tr("Not checked yet"));
+            return lines.join(QLatin1Char('\n'));
         }
         if (column == Target)
             return hasTarget ? tr("Open the team this operation produced")

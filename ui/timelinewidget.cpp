@@ -23,12 +23,14 @@ QSize TimelineWidget::sizeHint() const
 void TimelineWidget::clear()
 {
     m_segments.clear();
+    m_total.clear();
     update();
 }
 
 void TimelineWidget::setOperation(const WatchedOperation &operation, const QDateTime &now)
 {
     m_segments.clear();
+    m_total.clear();
     const QList<StatusChange> &history = operation.history;
     if (history.isEmpty() || !operation.latest) {
         update();
@@ -37,21 +39,39 @@ void TimelineWidget::setOperation(const WatchedOperation &operation, const QDate
     const Operation &op = *operation.latest;
     const QDateTime start =
         op.createdDateTime.isValid() ? op.createdDateTime : history.first().seenAt;
-    const QDateTime end =
-        op.isTerminal() ? std::max(history.last().seenAt, op.lastActionDateTime) : now;
+    const bool ended = op.isTerminal() && op.lastActionDateTime.isValid();
+    const QDateTime end = ended ? std::max(start, op.lastActionDateTime)
+                                : (op.isTerminal() ? history.last().seenAt : now);
     QString previousRaw;
+    int attempts = 0;
     for (qsizetype i = 0; i < history.size(); ++i) {
         const StatusChange &change = history.at(i);
         // A segment per status, not per attempt.
-        if (!m_segments.isEmpty() && change.statusRaw == previousRaw)
+        if (!m_segments.isEmpty() && change.statusRaw == previousRaw) {
+            attempts = std::max(attempts, change.attemptsCount);
             continue;
+        }
+        if (!m_segments.isEmpty() && attempts > 1)
+            m_segments.last().detail = P::counted(attempts, tr("1 attempt"), tr("%1 attempts"));
         previousRaw = change.statusRaw;
-        const QDateTime from = m_segments.isEmpty() ? start : change.seenAt;
+        attempts = change.attemptsCount;
+        const QDateTime from = m_segments.isEmpty() ? start : std::clamp(change.seenAt, start, end);
         if (!m_segments.isEmpty())
             m_segments.last().to = from;
-        m_segments.append(
-            Segment{P::statusWord(change.status, change.statusRaw), from, end, change.status});
+        m_segments.append(Segment{P::statusWord(change.status, change.statusRaw), QString(), from,
+                                  end, change.status});
     }
+    if (attempts > 1)
+        m_segments.last().detail = P::counted(attempts, tr("1 attempt"), tr("%1 attempts"));
+    for (Segment &segment : m_segments) {
+        const QString duration = P::durationText(segment.from.msecsTo(segment.to));
+        segment.detail =
+            segment.detail.isEmpty() ? duration : duration + QStringLiteral(" · ") + segment.detail;
+    }
+    m_total = tr("%1 in all").arg(P::durationText(start.msecsTo(end)));
+    const qint64 seenLate = ended ? end.msecsTo(history.last().seenAt) : 0;
+    if (seenLate >= 5000)
+        m_total += tr("; its end seen %1 later").arg(P::durationText(seenLate));
     update();
 }
 
@@ -91,8 +111,9 @@ void TimelineWidget::paintEvent(QPaintEvent *)
         P::statusIcon(segment.status).paint(&painter, icon.toRect());
         painter.setPen(pal.color(QPalette::Text));
         const QRectF label = part.adjusted(24, 0, -4, 0);
+        const QString text = segment.label + QStringLiteral(" · ") + segment.detail;
         painter.drawText(label, Qt::AlignVCenter | Qt::AlignLeft,
-                         metrics.elidedText(segment.label, Qt::ElideRight, int(label.width())));
+                         metrics.elidedText(text, Qt::ElideRight, int(label.width())));
         // When it began, under the bar.
         painter.setPen(pal.color(QPalette::PlaceholderText));
         painter.drawText(QRectF(part.left(), bar.bottom() + 2, 120, metrics.height()),
@@ -101,6 +122,5 @@ void TimelineWidget::paintEvent(QPaintEvent *)
         x += w;
     }
     painter.setPen(pal.color(QPalette::PlaceholderText));
-    painter.drawText(QRectF(bar.left(), 2, bar.width(), metrics.height()), Qt::AlignRight,
-                     tr("%1 in all").arg(P::durationText(start.msecsTo(end))));
+    painter.drawText(QRectF(bar.left(), 2, bar.width(), metrics.height()), Qt::AlignRight, m_total);
 }

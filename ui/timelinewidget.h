@@ -6,7 +6,9 @@
 #include <QWidget>
 
 // An operation's life drawn as a bar: one segment per status it was seen in, each with its icon
-// and word (never colour alone), from creation to the last action (or now, while it runs).
+// and word (never colour alone), its duration and attempts, from creation to the last action (or
+// now, while it runs) — the same span as the table's Elapsed column. A finished status begins at
+// Graph's last action, however much later TeamsOps saw it; that delay is said apart.
 class TimelineWidget final : public QWidget
 {
     Q_OBJECT
@@ -19,12 +21,15 @@ public:
     // The segments as drawn, for tests: status word and share of the bar.
     struct Segment
     {
-        QString label;
+        QString label;  // the status word
+        QString detail; // its duration, and its attempts when more than one
         QDateTime from;
         QDateTime to;
         OperationStatus status;
     };
     const QList<Segment> &segments() const { return m_segments; }
+    // "10 s in all", and when the end was seen late, how late.
+    QString totalText() const { return m_total; }
 
     QSize sizeHint() const override;
 
@@ -33,4 +38,5 @@ protected:
 
 private:
     QList<Segment> m_segments;
+    QString m_total;
 };

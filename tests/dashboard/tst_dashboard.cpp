@@ -11,6 +11,7 @@
 #include "operationsortproxy.h"
 #include "operationstore.h"
 #include "operationtablemodel.h"
+#include "overviewstrip.h"
 #include "simfixture.h"
 #include "teamoperations.h"
 #include "timelinewidget.h"
@@ -22,6 +23,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -29,6 +31,7 @@
 #include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QToolButton>
 #include <QtTest>
 
 using namespace std::chrono;
@@ -127,6 +130,10 @@ private slots:
     void shortcutsAndTheDetailsPaneWork();
     void notifiesOncePerTerminalTransition();
     void remembersTheHeaderAndSplitters();
+    void overviewChipsCountAndFilter();
+    void overviewEstimatesTheTimeLeft();
+    void tableFirstShowsFifteenRowsWithDetailsOpen();
+    void timelineAgreesWithElapsedAndSaysPlurals();
 };
 
 void TestDashboard::initTestCase()
@@ -213,7 +220,8 @@ void TestDashboard::detailsShowPropertiesHintJsonAndTimeline()
     for (const auto &segment : timeline->segments())
         labels.append(segment.label);
     QCOMPARE(labels, QStringList({"Not started", "Failed"}));
-    QCOMPARE(timeline->segments().last().from, timeline->segments().first().from.addSecs(30));
+    // It failed at 25 s by Graph's last action, though TeamsOps saw it at 30 s.
+    QCOMPARE(timeline->segments().last().from, timeline->segments().first().from.addSecs(25));
 
     // A clone that has not produced anything yet cannot be opened, and says why.
     QVERIFY(d.window.selectOperation(d.key(kTeam, kClone)));
@@ -435,6 +443,109 @@ void TestDashboard::remembersTheHeaderAndSplitters()
     QCOMPARE(h->sortIndicatorSection(), int(OperationTableModel::Attempts));
     QCOMPARE(h->sortIndicatorOrder(), Qt::AscendingOrder);
     QCOMPARE(h->saveState(), header);
+}
+
+void TestDashboard::overviewChipsCountAndFilter()
+{
+    Dashboard d;
+    d.watchAll();
+    d.advance(seconds(30)); // kFails failed, kClone and kArchive in progress
+    OverviewStrip *overview = d.window.overview();
+    QToolButton *failed = overview->chip(OperationCategory::Failed);
+    QToolButton *inProgress = overview->chip(OperationCategory::InProgress);
+    QVERIFY2(failed->text().endsWith(" 1"), qPrintable(failed->text()));
+    QVERIFY2(inProgress->text().endsWith(" 2"), qPrintable(inProgress->text()));
+    QVERIFY(overview->chip(OperationCategory::All)->text().endsWith(" 3"));
+    QCOMPARE(overview->findChild<QProgressBar *>("runProgress")->text(),
+             QStringLiteral("1 of 3 finished"));
+
+    // A click on a chip filters the table, and the sidebar says so.
+    QTest::mouseClick(failed, Qt::LeftButton);
+    QCOMPARE(d.window.proxy()->rowCount(), 1);
+    QCOMPARE(d.window.proxy()->index(0, 0).data(OperationTableModel::KeyRole).toString(),
+             d.key(kTeam, kFails));
+    QCOMPARE(d.window.proxy()->category(), OperationCategory::Failed);
+    QVERIFY(failed->isChecked());
+    QTest::mouseClick(overview->chip(OperationCategory::All), Qt::LeftButton);
+    QCOMPARE(d.window.proxy()->rowCount(), 3);
+
+    // Filtering by type in the sidebar leaves no chip checked: none of them says what is shown.
+    auto *sidebar = d.window.findChild<FilterSidebar *>();
+    const auto types = sidebar->findItems(QStringLiteral("Archive team (1)"), Qt::MatchExactly);
+    QCOMPARE(types.size(), 1);
+    sidebar->setCurrentItem(types.first());
+    QCOMPARE(d.window.proxy()->rowCount(), 1);
+    for (const OperationCategory category : kStatusCategories)
+        QVERIFY(!overview->chip(category)->isChecked());
+    QVERIFY(!overview->chip(OperationCategory::All)->isChecked());
+}
+
+void TestDashboard::overviewEstimatesTheTimeLeft()
+{
+    Dashboard d;
+    d.watchAll();
+    OverviewStrip *overview = d.window.overview();
+    // Nothing has finished: no basis for an estimate.
+    QVERIFY(!overview->estimate().expectedEnd.isValid());
+    QVERIFY2(overview->estimateText().startsWith("No estimate"),
+             qPrintable(overview->estimateText()));
+    // kFails (a clone) finished after 25 s; kClone, a clone created at 0, is expected to end
+    // 25 s after its creation; kArchive has no finished archive to go by.
+    d.advance(seconds(30));
+    QTRY_VERIFY(overview->estimate().estimated > 0); // estimated a little after a change
+    QCOMPARE(overview->estimate().estimated, 1);
+    QCOMPARE(overview->estimate().withoutBasis, 1);
+    QVERIFY2(overview->estimateText().contains("1 without an estimate"),
+             qPrintable(overview->estimateText()));
+}
+
+void TestDashboard::tableFirstShowsFifteenRowsWithDetailsOpen()
+{
+    Dashboard d;
+    d.window.resize(1400, 880);
+    d.watchAll();
+    QVERIFY(d.window.selectOperation(d.key(kTeam, kFails)));
+    QVERIFY(d.window.details()->isVisible());
+    QTableView *table = d.window.table();
+    const int rowHeight = table->verticalHeader()->defaultSectionSize();
+    QVERIFY2(table->viewport()->height() / rowHeight >= 15,
+             qPrintable(QStringLiteral("%1 px for rows of %2 px")
+                            .arg(table->viewport()->height())
+                            .arg(rowHeight)));
+    // The Error column, read first on a failure, is the widest.
+    for (int column = 0; column < OperationTableModel::ColumnCount; ++column) {
+        if (column != OperationTableModel::Error)
+            QVERIFY(table->columnWidth(column) <= table->columnWidth(OperationTableModel::Error) ||
+                    column == OperationTableModel::Status);
+    }
+}
+
+void TestDashboard::timelineAgreesWithElapsedAndSaysPlurals()
+{
+    Dashboard d;
+    d.watchAll();
+    d.advance(seconds(30));
+    QVERIFY(d.window.selectOperation(d.key(kTeam, kFails)));
+    const auto *timeline = d.window.details()->findChild<TimelineWidget *>("timeline");
+    const int row = d.window.model()->rowOf(d.key(kTeam, kFails));
+    const QString elapsed =
+        d.window.model()->index(row, OperationTableModel::Elapsed).data().toString();
+    QCOMPARE(elapsed, QStringLiteral("25 s"));
+    QVERIFY2(timeline->totalText().startsWith(elapsed + " in all"),
+             qPrintable(timeline->totalText()));
+    QVERIFY2(timeline->totalText().contains("seen 5 s later"), qPrintable(timeline->totalText()));
+    const QString polling = d.window.details()->findChild<QLabel *>("detailPolling")->text();
+    QVERIFY2(polling.startsWith("2 polls; checked"), qPrintable(polling));
+    // The row says how fresh it is.
+    const QString tip =
+        d.window.model()->index(row, OperationTableModel::Status).data(Qt::ToolTipRole).toString();
+    QVERIFY2(tip.contains("Checked 0 s ago"), qPrintable(tip));
+    d.sim.clock.advance(seconds(12));
+    QVERIFY(d.window.model()
+                ->index(row, OperationTableModel::Status)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains("Checked 12 s ago"));
 }
 
 QTEST_MAIN(TestDashboard)

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "operationcategory.h"
+#include "runestimate.h"
+
+#include <QHash>
+#include <QTimer>
+#include <QWidget>
+
+class Clock;
+class OperationCounts;
+class OperationPoller;
+class QButtonGroup;
+class QLabel;
+class QProgressBar;
+class QToolButton;
+
+// The whole run at a glance, above the table: a chip per status with its count (a click filters
+// the table), how much of the run is finished, when it can be expected to be over (from what the
+// finished operations of each type took), and whether polling runs at full pace.
+class OverviewStrip final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(OverviewStrip)
+public:
+    OverviewStrip(const OperationCounts &counts, const OperationPoller &poller, Clock &clock,
+                  QWidget *parent = nullptr);
+
+    // Shows which chip's filter is in force; none when the table is filtered by type.
+    void showFilter(OperationCategory category, bool byCategoryOnly);
+    // The texts that move with the clock (the time left, the pace); the window calls it each
+    // second.
+    void refresh();
+    QToolButton *chip(OperationCategory category) const { return m_chips.value(int(category)); }
+    const RunEstimate &estimate() const { return m_estimate; }
+    QString estimateText() const;
+
+signals:
+    void categoryChosen(OperationCategory category);
+
+private:
+    void refreshCounts();
+    void estimateNow();
+
+    const OperationCounts &m_counts;
+    const OperationPoller &m_poller;
+    Clock &m_clock;
+    QButtonGroup *m_group;
+    QHash<int, QToolButton *> m_chips; // by OperationCategory
+    QProgressBar *m_progress;
+    QLabel *m_timeLeft;
+    QLabel *m_pace;
+    RunEstimate m_estimate;
+    // The estimate reads every record: at most every few seconds, after a change, never per tick.
+    QTimer m_estimateLater;
+};
