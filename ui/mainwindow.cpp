@@ -14,6 +14,7 @@
 #include "operationtablemodel.h"
 #include "overviewstrip.h"
 #include "teamoperations.h"
+#include "welcomepage.h"
 
 #include <QCloseEvent>
 #include <QDesktopServices>
@@ -22,8 +23,10 @@
 #include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QSettings>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolBar>
@@ -138,8 +141,13 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     tableLayout->setContentsMargins(0, 0, 0, 0);
     tableLayout->addWidget(m_overview);
     tableLayout->addWidget(m_table, 1);
+    // A first start, with nothing watched, shows the welcome page instead of an empty table.
+    m_welcome = new WelcomePage(this);
+    m_tableOrWelcome = new QStackedWidget(this);
+    m_tableOrWelcome->addWidget(m_welcome);
+    m_tableOrWelcome->addWidget(tablePane);
     m_rightSplitter->setObjectName(QStringLiteral("rightSplitter"));
-    m_rightSplitter->addWidget(tablePane);
+    m_rightSplitter->addWidget(m_tableOrWelcome);
     m_rightSplitter->addWidget(m_details);
     m_rightSplitter->setStretchFactor(0, 3);
     m_rightSplitter->setStretchFactor(1, 1);
@@ -179,7 +187,11 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     connect(m_counts, &OperationCounts::countsChanged, this, [this] {
         m_sidebar->showCounts(*m_counts);
         refreshCounts();
+        showWelcomeWhenEmpty();
     });
+    connect(m_welcome, &WelcomePage::addRequested, this, &MainWindow::openAddDialog);
+    connect(m_welcome, &WelcomePage::demoRequested, this, &MainWindow::demoRequested);
+    showWelcomeWhenEmpty();
     m_sidebar->showCounts(*m_counts);
     refreshCounts();
 
@@ -232,6 +244,49 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     restoreLayout();
 }
 
+void MainWindow::showWelcomeWhenEmpty()
+{
+    const bool empty = m_counts->total() == 0;
+    m_tableOrWelcome->setCurrentIndex(empty ? 0 : 1);
+    m_details->setVisible(!empty);
+}
+
+bool MainWindow::isShowingWelcome() const
+{
+    return m_tableOrWelcome->currentWidget() == m_welcome;
+}
+
+void MainWindow::setDemo(bool demo)
+{
+    m_welcome->setDemoOffered(!demo);
+}
+
+QString MainWindow::shortcutsText() const
+{
+    QStringList lines;
+    for (const QAction *action : findChildren<QAction *>()) {
+        if (action->shortcut().isEmpty())
+            continue;
+        QString name = action->text().remove(QLatin1Char('&'));
+        if (name.isEmpty())
+            name = action->toolTip();
+        lines.append(QStringLiteral("%1\t%2").arg(
+            action->shortcut().toString(QKeySequence::NativeText), name));
+    }
+    lines.sort();
+    lines.removeDuplicates();
+    return lines.join(QLatin1Char('\n'));
+}
+
+QString MainWindow::aboutText() const
+{
+    return tr("<p><b>TeamsOps %1</b> watches Microsoft Teams asynchronous operations "
+              "(clones, archives, team creation) through Microsoft Graph.</p>"
+              "<p>Graph endpoint in use: <tt>%2</tt></p><p>Built with Qt %3.</p>")
+        .arg(QStringLiteral(TEAMSOPS_VERSION), m_client.baseUrl().toString().toHtmlEscaped(),
+             QString::fromLatin1(qVersion()));
+}
+
 void MainWindow::setAccount(const QString &account)
 {
     m_accountLabel->setText(account.isEmpty() ? tr("Not signed in") : account);
@@ -274,6 +329,20 @@ void MainWindow::buildMenus()
     notify->setChecked(m_notifier->isEnabled());
     connect(notify, &QAction::toggled, m_notifier, &Notifier::setEnabled);
 
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *shortcuts = help->addAction(tr("&Keyboard shortcuts"));
+    shortcuts->setObjectName(QStringLiteral("shortcutsHelp"));
+    shortcuts->setShortcut(QKeySequence::HelpContents);
+    connect(shortcuts, &QAction::triggered, this, [this] {
+        QMessageBox box(QMessageBox::NoIcon, tr("Keyboard shortcuts"), shortcutsText(),
+                        QMessageBox::Close, this);
+        box.exec();
+    });
+    QAction *about = help->addAction(tr("&About TeamsOps"));
+    about->setObjectName(QStringLiteral("aboutHelp"));
+    connect(about, &QAction::triggered, this,
+            [this] { QMessageBox::about(this, tr("About TeamsOps"), aboutText()); });
+
     QToolBar *toolbar = addToolBar(tr("Operations"));
     toolbar->setObjectName(QStringLiteral("toolbar"));
     toolbar->setMovable(false);
@@ -286,7 +355,7 @@ void MainWindow::buildMenus()
     m_search->setPlaceholderText(tr("Search id, team, target or error (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
     m_search->setMaximumWidth(fontMetrics().horizontalAdvance(QLatin1Char('x')) * 48);
-    auto *find = new QAction(this);
+    auto *find = new QAction(tr("Search"), this);
     find->setShortcut(QKeySequence::Find);
     connect(find, &QAction::triggered, m_search, [this] { m_search->setFocus(); });
     addAction(find);

@@ -18,6 +18,8 @@ class OperationCounts;
 class OperationPoller;
 class OperationSortProxy;
 class OverviewStrip;
+class QStackedWidget;
+class WelcomePage;
 class OperationTableModel;
 class QLabel;
 class QLineEdit;
@@ -52,6 +54,13 @@ public:
     OperationTableModel *model() const { return m_model; }
     OperationSortProxy *proxy() const { return m_proxy; }
     OverviewStrip *overview() const { return m_overview; }
+    // The welcome page shows while nothing is watched.
+    bool isShowingWelcome() const;
+    // The demo tenant: its welcome page does not offer the demo again.
+    void setDemo(bool demo);
+    // Help → Keyboard shortcuts and Help → About, as shown.
+    QString shortcutsText() const;
+    QString aboutText() const;
     QTableView *table() const { return m_table; }
     FilterSidebar *sidebar() const { return m_sidebar; }
     OperationCounts *counts() const { return m_counts; }
@@ -82,6 +91,8 @@ public:
 
 signals:
     void teamCardOpened(TeamCardDialog *card);
+    // "Try the demo tenant" on the welcome page.
+    void demoRequested();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -92,6 +103,7 @@ private:
     void refreshStatusBar();
     void refreshCounts();
     void refreshDetails();
+    void showWelcomeWhenEmpty();
     void showRound(const PollRound &round);
     void showNotice(const QString &key, const QString &text);
 
@@ -105,6 +117,8 @@ private:
     FilterSidebar *m_sidebar;
     DetailsPane *m_details;
     OverviewStrip *m_overview;
+    WelcomePage *m_welcome = nullptr;
+    QStackedWidget *m_tableOrWelcome = nullptr;
     OperationActions *m_actions = nullptr;
     Notifier *m_notifier;
     QLineEdit *m_search;

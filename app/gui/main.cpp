@@ -17,6 +17,7 @@
 #include <QCommandLineParser>
 #include <QFile>
 #include <QPalette>
+#include <QProcess>
 #include <QTimer>
 
 #include <memory>
@@ -175,6 +176,16 @@ int main(int argc, char *argv[])
     if (!client.talksToLoopback())
         network = std::make_unique<NetworkMonitor>(poller);
     MainWindow window(client, poller, clock);
+
+    window.setDemo(demo);
+    // The welcome page's demo: another TeamsOps, on a simulated tenant of its own.
+    QObject::connect(&window, &MainWindow::demoRequested, &window, [&window] {
+        if (!QProcess::startDetached(QCoreApplication::applicationFilePath(),
+                                     {QStringLiteral("--demo")})) {
+            window.showBanner(QObject::tr("The demo tenant could not be started."),
+                              MainWindow::BannerKind::Warning);
+        }
+    });
 
     QStringList problems;
     window.setAccount(demo              ? QObject::tr("Demo tenant (simulated)")

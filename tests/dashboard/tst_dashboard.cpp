@@ -134,6 +134,8 @@ private slots:
     void overviewEstimatesTheTimeLeft();
     void tableFirstShowsFifteenRowsWithDetailsOpen();
     void timelineAgreesWithElapsedAndSaysPlurals();
+    void welcomesAFirstStartUntilSomethingIsWatched();
+    void helpListsShortcutsAndTheEndpoint();
 };
 
 void TestDashboard::initTestCase()
@@ -546,6 +548,50 @@ void TestDashboard::timelineAgreesWithElapsedAndSaysPlurals()
                 .data(Qt::ToolTipRole)
                 .toString()
                 .contains("Checked 12 s ago"));
+}
+
+void TestDashboard::welcomesAFirstStartUntilSomethingIsWatched()
+{
+    Dashboard d;
+    QVERIFY(d.window.isShowingWelcome());
+    auto *welcome = d.window.findChild<QWidget *>("welcomePage");
+    QVERIFY(welcome->isVisible());
+    QVERIFY(!d.window.details()->isVisible());
+    // The demo is offered (and asked for by a signal), except in the demo itself.
+    auto *demo = d.window.findChild<QPushButton *>("welcomeDemo");
+    QVERIFY(demo->isVisible());
+    QSignalSpy demoAsked(&d.window, &MainWindow::demoRequested);
+    QTest::mouseClick(demo, Qt::LeftButton);
+    QCOMPARE(demoAsked.size(), 1);
+    d.window.setDemo(true);
+    QVERIFY(!demo->isVisible());
+    // "Paste Locations" opens the add dialog.
+    QTest::mouseClick(d.window.findChild<QPushButton *>("welcomeAdd"), Qt::LeftButton);
+    QTRY_VERIFY(d.window.findChild<AddDialog *>() &&
+                d.window.findChild<AddDialog *>()->isVisible());
+    d.window.findChild<AddDialog *>()->close();
+
+    d.watchAll();
+    QVERIFY(!d.window.isShowingWelcome());
+    QVERIFY(d.window.table()->isVisible());
+    // Everything forgotten: welcome again.
+    d.poller.unwatch(QList<OperationRef>{d.store.at(0).ref, d.store.at(1).ref, d.store.at(2).ref});
+    QTRY_VERIFY(d.window.isShowingWelcome());
+}
+
+void TestDashboard::helpListsShortcutsAndTheEndpoint()
+{
+    Dashboard d;
+    const QString shortcuts = d.window.shortcutsText();
+    for (const QKeySequence &key :
+         {QKeySequence(QKeySequence::Find), QKeySequence(QKeySequence::Quit),
+          QKeySequence(QKeySequence::HelpContents)}) {
+        QVERIFY2(shortcuts.contains(key.toString(QKeySequence::NativeText)), qPrintable(shortcuts));
+    }
+    QVERIFY2(shortcuts.contains("Keyboard shortcuts"), qPrintable(shortcuts));
+    const QString about = d.window.aboutText();
+    QVERIFY2(about.contains(d.sim.base().toString()), qPrintable(about));
+    QVERIFY(about.contains(QStringLiteral("TeamsOps 0.")));
 }
 
 QTEST_MAIN(TestDashboard)
