@@ -346,6 +346,7 @@ void MainWindow::buildMenus()
     QToolBar *toolbar = addToolBar(tr("Operations"));
     toolbar->setObjectName(QStringLiteral("toolbar"));
     toolbar->setMovable(false);
+    toolbar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon); // the icon, and still the word
     toolbar->addAction(m_actions->add());
     toolbar->addAction(m_actions->pollNow());
     toolbar->addAction(m_actions->toggleWatching());

@@ -10,6 +10,7 @@
 #include <QApplication>
 #include <QClipboard>
 #include <QFileDialog>
+#include <QIcon>
 #include <QItemSelectionModel>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -36,6 +37,16 @@ OperationActions::OperationActions(OperationPoller &poller, Clock &clock,
     , m_exportCsv(new QAction(tr("Export visible rows as &CSV…"), this))
     , m_exportJson(new QAction(tr("Export visible rows as JS&ON…"), this))
 {
+    // The desktop theme's icons where it has them, ours otherwise.
+    const auto icon = [](const char *themeName, const char *bundled) {
+        return QIcon::fromTheme(
+            QLatin1String(themeName),
+            QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(bundled))));
+    };
+    m_add->setIcon(icon("list-add", "action-add"));
+    m_pollNow->setIcon(icon("view-refresh", "action-poll"));
+    m_toggleWatching->setIcon(icon("media-playback-pause", "action-pause"));
+    m_remove->setIcon(icon("list-remove", "action-remove"));
     m_add->setShortcut(QKeySequence::New);
     m_remove->setShortcut(QKeySequence::Delete);
     m_toggleWatching->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));

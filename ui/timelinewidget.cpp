@@ -11,6 +11,7 @@ TimelineWidget::TimelineWidget(QWidget *parent)
     : QWidget(parent)
 {
     setObjectName(QStringLiteral("timeline"));
+    setAccessibleName(tr("Timeline of the operation"));
     setMinimumHeight(64);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
 }
@@ -72,6 +73,11 @@ void TimelineWidget::setOperation(const WatchedOperation &operation, const QDate
     const qint64 seenLate = ended ? end.msecsTo(history.last().seenAt) : 0;
     if (seenLate >= 5000)
         m_total += tr("; its end seen %1 later").arg(P::durationText(seenLate));
+    // What the bar shows, for screen readers: each status with its duration, then the total.
+    QStringList spoken;
+    for (const Segment &segment : std::as_const(m_segments))
+        spoken.append(segment.label + QStringLiteral(", ") + segment.detail);
+    setAccessibleDescription(spoken.join(QStringLiteral("; ")) + QStringLiteral(". ") + m_total);
     update();
 }
 

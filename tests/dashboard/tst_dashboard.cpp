@@ -536,6 +536,10 @@ void TestDashboard::timelineAgreesWithElapsedAndSaysPlurals()
     QVERIFY2(timeline->totalText().startsWith(elapsed + " in all"),
              qPrintable(timeline->totalText()));
     QVERIFY2(timeline->totalText().contains("seen 5 s later"), qPrintable(timeline->totalText()));
+    // A screen reader hears what the bar shows.
+    QVERIFY2(timeline->accessibleDescription().contains("Failed, 0 s") &&
+                 timeline->accessibleDescription().contains(timeline->totalText()),
+             qPrintable(timeline->accessibleDescription()));
     const QString polling = d.window.details()->findChild<QLabel *>("detailPolling")->text();
     QVERIFY2(polling.startsWith("2 polls; checked"), qPrintable(polling));
     // The row says how fresh it is.
