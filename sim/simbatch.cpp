@@ -36,12 +36,12 @@ SimReply SimServer::handleBatch(const QUrl &url, const QHash<QByteArray, QByteAr
     }
     if (refused) {
         envelope.status = refused->status;
-        m_requests.append(envelope);
+        keep(envelope);
         refused->delayMs += delayMs;
         return *refused;
     }
     envelope.status = 200;
-    m_requests.append(envelope);
+    keep(envelope);
 
     // The version of the batch URL applies to its relative sub-request URLs.
     const QString versionRoot = url.path().section(QLatin1Char('/'), 0, -2);

@@ -59,6 +59,7 @@ std::optional<SimFault> SimFaults::draw(const QString &path, const QString &quer
         if (fault.rate < 1.0 && m_random.generateDouble() >= fault.rate)
             continue;
         drawn = fault;
+        ++m_drawn;
         if (fault.times > 0 && --fault.times == 0)
             m_faults.removeAt(i--);
     }

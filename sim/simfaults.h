@@ -65,6 +65,7 @@ public:
     QString load(const QJsonArray &specs, quint32 seed);
     void add(const SimFault &fault) { m_faults.append(fault); }
     bool isEmpty() const { return m_faults.isEmpty(); }
+    qint64 drawn() const { return m_drawn; } // faults given so far, of every kind
 
     // The fault a request on `path` gets, if any, counted against its `times`. Latency of every
     // matching fault is added to `delayMs`.
@@ -78,4 +79,5 @@ public:
 private:
     QList<SimFault> m_faults;
     QRandomGenerator m_random;
+    qint64 m_drawn = 0;
 };

@@ -137,20 +137,25 @@ int SimServer::requestCount(const QString &pathSuffix) const
 
 int SimServer::roundTrips() const
 {
-    return static_cast<int>(std::count_if(m_requests.cbegin(), m_requests.cend(),
-                                          [](const SimRequestRecord &r) { return !r.viaBatch; }));
+    return m_roundTrips;
 }
 
 int SimServer::subRequests() const
 {
-    return static_cast<int>(m_requests.size()) - roundTrips();
+    return m_subRequests;
 }
 
 int SimServer::throttled() const
 {
-    return static_cast<int>(
-        std::count_if(m_requests.cbegin(), m_requests.cend(),
-                      [](const SimRequestRecord &r) { return r.status == 429; }));
+    return m_throttled;
+}
+
+void SimServer::keep(const SimRequestRecord &record)
+{
+    ++(record.viaBatch ? m_subRequests : m_roundTrips);
+    m_throttled += record.status == 429 ? 1 : 0;
+    if (m_keepingRecords)
+        m_requests.append(record);
 }
 
 SimReply SimServer::handle(const QByteArray &method, const QUrl &url,
@@ -213,7 +218,7 @@ SimReply SimServer::handleOne(const QByteArray &method, const QUrl &url,
     }
     reply.delayMs += delayMs;
     record.status = reply.status;
-    m_requests.append(record);
+    keep(record);
     return reply;
 }
 

@@ -64,8 +64,10 @@ public:
     // clock; a harness that moves a manual clock calls it after each move.
     void serveArrived();
 
-    // Every request and every sub-request of a batch, in order of arrival.
+    // Every request and every sub-request of a batch, in order of arrival (none are kept after
+    // setKeepingRecords(false): a week-long run would hold millions; the counts below go on).
     const QList<SimRequestRecord> &requests() const { return m_requests; }
+    void setKeepingRecords(bool keep) { m_keepingRecords = keep; }
     int requestCount() const { return static_cast<int>(m_requests.size()); }
     // Requests and sub-requests whose decoded path ends with the given text.
     int requestCount(const QString &pathSuffix) const;
@@ -126,7 +128,13 @@ private:
         std::unique_ptr<QHttpServerResponder> responder;
     };
 
+    void keep(const SimRequestRecord &record);
+
     QList<SimRequestRecord> m_requests;
+    bool m_keepingRecords = true;
+    int m_roundTrips = 0;
+    int m_subRequests = 0;
+    int m_throttled = 0;
     std::multimap<qint64, InTransit> m_inTransit; // by arrival, ms since the epoch
     QTimer m_arrivalTimer;
     QDateTime m_servingArrivedAt;
