@@ -25,6 +25,7 @@
 #include "operationdatabase.h"
 #include "operationpoller.h"
 #include "operationstore.h"
+#include "residentmemory.h"
 #include "signinconfig.h"
 #include "signinsession.h"
 #include "simserver.h"
@@ -53,18 +54,6 @@ const QString kClientId = QStringLiteral("0c5a4d2e-5a0b-4c39-9d0e-50a4c0ffee01")
 const QString kSecret = QStringLiteral("soak-secret");
 constexpr int kConnectionsPerHost = 6; // Qt's, per QNetworkAccessManager and host
 constexpr qint64 kForgetAfterSecs = 6 * 3600;
-
-qint64 residentKiB()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return 0;
-}
 
 // The faults, each on a small share of the requests for operations (single GETs, lists and
 // the sub-requests of batches alike).

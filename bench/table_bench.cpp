@@ -16,6 +16,7 @@
 #include "operationsortproxy.h"
 #include "operationstore.h"
 #include "operationtablemodel.h"
+#include "residentmemory.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -95,18 +96,6 @@ void settle(QTableView &view)
 {
     QCoreApplication::processEvents();
     view.viewport()->repaint();
-}
-
-qint64 residentKiB()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return 0;
 }
 
 QTableView *showView(QAbstractItemModel *model)
