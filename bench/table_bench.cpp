@@ -21,7 +21,6 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QItemSelectionModel>
 #include <QRandomGenerator>
 #include <QSortFilterProxyModel>
