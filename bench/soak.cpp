@@ -370,6 +370,13 @@ int main(int argc, char *argv[])
             nextSweep = now.addSecs(3600);
         }
         if (now >= nextRestart && now < end) {
+            // Requests on their way are answered first: the simulator would otherwise hold them
+            // for a client that is gone, and settle() would wait for them forever.
+            for (int i = 0; i < 200 && server.requestsInTransit() > 0; ++i) {
+                const QDateTime arrival = server.nextArrivalAt();
+                clock.advance(milliseconds(std::max<qint64>(1, clock.now().msecsTo(arrival))));
+                settle();
+            }
             const bool crash = restarts % 2 == 1;
             if (!crash)
                 instance->saveNow();
