@@ -14,34 +14,50 @@ QString tr(const char *text)
 struct Hint
 {
     const char *codeOrMessage; // matched, case-insensitively, against "code message"
-    const char *hint;
+    const char *hint;          // marked for lupdate, translated where it is shown
 };
 
 // Errors seen from the Teams async operations, and what an admin can do about each.
 const Hint kHints[] = {
     {"without cloning Apps",
-     "Tabs need the apps behind them: clone with partsToClone including apps and channels, or "
-     "leave tabs out."},
+     QT_TRANSLATE_NOOP(
+         "ErrorHints",
+         "Tabs need the apps behind them: clone with partsToClone including apps and channels, or "
+         "leave tabs out.")},
     {"without cloning Channels",
-     "Tabs live in channels: clone with partsToClone including channels, or leave tabs out."},
+     QT_TRANSLATE_NOOP(
+         "ErrorHints",
+         "Tabs live in channels: clone with partsToClone including channels, or leave tabs out.")},
     {"Org-wide teams cannot be cloned",
-     "Org-wide teams can't be cloned. Create a new team (or use a team template) instead."},
+     QT_TRANSLATE_NOOP(
+         "ErrorHints",
+         "Org-wide teams can't be cloned. Create a new team (or use a team template) instead.")},
     {"already exists",
-     "A group with that name or mail nickname exists already: clone with another displayName, or "
-     "remove the old group first."},
+     QT_TRANSLATE_NOOP("ErrorHints", "A group with that name or mail nickname exists already: "
+                                     "clone with another displayName, or "
+                                     "remove the old group first.")},
     {"Skype backend",
-     "A passing failure in the Teams back end. Start the clone again; if it keeps failing, try "
-     "cloning fewer parts (members and apps are the usual culprits)."},
+     QT_TRANSLATE_NOOP(
+         "ErrorHints",
+         "A passing failure in the Teams back end. Start the clone again; if it keeps failing, try "
+         "cloning fewer parts (members and apps are the usual culprits).")},
     {"InternalServerError",
-     "Graph failed on its side. Starting the operation again usually works; if not, try later."},
+     QT_TRANSLATE_NOOP("ErrorHints", "Graph failed on its side. Starting the operation again "
+                                     "usually works; if not, try later.")},
     {"Forbidden",
-     "The account lacks the permission (clone and create need Team.Create, archive needs "
-     "TeamSettings.ReadWrite.All) or is not an owner of the team."},
+     QT_TRANSLATE_NOOP(
+         "ErrorHints",
+         "The account lacks the permission (clone and create need Team.Create, archive needs "
+         "TeamSettings.ReadWrite.All) or is not an owner of the team.")},
     {"AccessDenied",
-     "The account lacks the permission (clone and create need Team.Create, archive needs "
-     "TeamSettings.ReadWrite.All) or is not an owner of the team."},
-    {"Conflict", "Something with the same name exists already, or the team is being changed by "
-                 "another operation. Check the team, then try again."},
+     QT_TRANSLATE_NOOP(
+         "ErrorHints",
+         "The account lacks the permission (clone and create need Team.Create, archive needs "
+         "TeamSettings.ReadWrite.All) or is not an owner of the team.")},
+    {"Conflict", QT_TRANSLATE_NOOP(
+                     "ErrorHints",
+                     "Something with the same name exists already, or the team is being changed by "
+                     "another operation. Check the team, then try again.")},
 };
 
 } // namespace
