@@ -1,5 +1,6 @@
 #include "operationsortproxy.h"
 
+#include "operationstore.h"
 #include "operationtablemodel.h"
 #include "watchedoperation.h"
 
@@ -9,10 +10,6 @@
 #include <numeric>
 
 namespace {
-
-// Beyond this many separate ranges, rows leaving the view are one layout change rather than one
-// rowsRemoved each: every view pays a pass over all its rows for each of those.
-constexpr int kMaxRemovalRanges = 32;
 
 // The positions of each row of `order` (indexes 0 .. size - 1), -1 for rows not in it.
 QList<int> positionsOf(const QList<int> &order, qsizetype rowCount)
@@ -415,7 +412,9 @@ void OperationSortProxy::sourceRowsAboutToBeRemoved(int first, int last)
             proxyRows.append(m_shownPosition[row]);
     }
     const QList<std::pair<int, int>> runs = runsOf(proxyRows);
-    if (runs.size() > kMaxRemovalRanges) {
+    // Beyond the store's own limit of separate ranges, one layout change rather than one
+    // rowsRemoved each: every view pays a pass over all its rows for each of those.
+    if (runs.size() > OperationStore::kMaxRemovalRanges) {
         QList<int> shown;
         shown.reserve(m_shown.size() - proxyRows.size());
         for (int row : std::as_const(m_shown)) {
