@@ -156,15 +156,17 @@ public:
         // tst_pollscheduler covers unanswered requests against the real clock.
         m_client.setTransferTimeout(hours(1));
         m_client.setReplyDeadline(hours(1));
-        m_session.setClientSecret(kSecret);
-        m_identity.requestAppToken(kSecret, &m_receiver, [this](const IdentityReply &reply) {
-            if (!reply.ok())
-                qFatal("soak: no app token: %s", qPrintable(reply.describe()));
-            TokenSet tokens = TokenSet::fromTokenAnswer(reply.json, m_clock.now());
-            tokens.appOnly = true;
-            m_session.setTokens(tokens);
-            startPolling();
-        });
+        const AppCredential credential{kSecret, nullptr};
+        m_session.setAppCredential(credential);
+        m_identity.requestAppToken(
+            credential, m_clock.now(), &m_receiver, [this](const IdentityReply &reply) {
+                if (!reply.ok())
+                    qFatal("soak: no app token: %s", qPrintable(reply.describe()));
+                TokenSet tokens = TokenSet::fromTokenAnswer(reply.json, m_clock.now());
+                tokens.appOnly = true;
+                m_session.setTokens(tokens);
+                startPolling();
+            });
         m_tokenPending = true;
         QObject::connect(&m_session, &SignInSession::renewed, &m_receiver, [this] {
             ++m_renewals;

@@ -133,13 +133,28 @@ void IdentityClient::redeemRefreshToken(const QString &refreshToken, QObject *re
          receiver, std::move(handler));
 }
 
-void IdentityClient::requestAppToken(const QString &clientSecret, QObject *receiver,
-                                     Handler handler)
+void IdentityClient::requestAppToken(const AppCredential &credential, const QDateTime &now,
+                                     QObject *receiver, Handler handler)
 {
-    post(QStringLiteral("token"),
-         {{QStringLiteral("grant_type"), QStringLiteral("client_credentials")},
-          {QStringLiteral("client_id"), m_config.clientId},
-          {QStringLiteral("client_secret"), clientSecret},
-          {QStringLiteral("scope"), m_config.appScope()}},
-         receiver, std::move(handler));
+    Form form{{QStringLiteral("grant_type"), QStringLiteral("client_credentials")},
+              {QStringLiteral("client_id"), m_config.clientId},
+              {QStringLiteral("scope"), m_config.appScope()}};
+    if (credential.certificate) {
+        QString problem;
+        const QByteArray assertion = credential.certificate->assertion(
+            m_config.clientId, m_config.endpoint(QStringLiteral("token")), now, problem);
+        if (assertion.isEmpty()) {
+            IdentityReply refused;
+            refused.error = QStringLiteral("client_assertion_failed");
+            refused.errorDescription = problem;
+            QTimer::singleShot(0, receiver, [handler, refused] { handler(refused); });
+            return;
+        }
+        form.append({QStringLiteral("client_assertion_type"),
+                     QStringLiteral("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")});
+        form.append({QStringLiteral("client_assertion"), QString::fromLatin1(assertion)});
+    } else {
+        form.append({QStringLiteral("client_secret"), credential.secret});
+    }
+    post(QStringLiteral("token"), form, receiver, std::move(handler));
 }

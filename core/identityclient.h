@@ -1,5 +1,6 @@
 #pragma once
 
+#include "clientcertificate.h"
 #include "signinconfig.h"
 
 #include <QJsonObject>
@@ -10,6 +11,15 @@
 #include <functional>
 
 class QNetworkAccessManager;
+
+// What an app proves itself with for client credentials (app-only sign-in): its client secret,
+// or its certificate, from which a signed client assertion is made for each request.
+struct AppCredential
+{
+    QString secret;
+    std::shared_ptr<const ClientCertificate> certificate;
+    bool isEmpty() const { return secret.isEmpty() && !certificate; }
+};
 
 // One answer of the identity platform: its JSON, or its OAuth error ("authorization_pending",
 // "invalid_grant", ...) with the description it gave, or why no answer came.
@@ -44,7 +54,9 @@ public:
     void requestDeviceCode(QObject *receiver, Handler handler);
     void redeemDeviceCode(const QString &deviceCode, QObject *receiver, Handler handler);
     void redeemRefreshToken(const QString &refreshToken, QObject *receiver, Handler handler);
-    void requestAppToken(const QString &clientSecret, QObject *receiver, Handler handler);
+    // Client credentials; a certificate's assertion is issued at `now` (the caller's clock).
+    void requestAppToken(const AppCredential &credential, const QDateTime &now, QObject *receiver,
+                         Handler handler);
 
 private:
     SignInConfig m_config;

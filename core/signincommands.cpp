@@ -213,32 +213,27 @@ void SignInCommands::obtain()
         return;
     }
     if (m_options.method == QLatin1String("client-secret")) {
-        SignInConfig config;
-        if (!configure(config))
-            return;
         if (m_options.clientSecret.isEmpty()) {
             fail(QStringLiteral("--sign-in client-secret needs the secret in "
                                 "TEAMSOPS_CLIENT_SECRET or --client-secret-file FILE"));
             return;
         }
-        const QDateTime askedAt = m_clock.now();
-        m_identity->requestAppToken(
-            m_options.clientSecret, this, [this, config, askedAt](const IdentityReply &reply) {
-                TokenSet tokens = TokenSet::fromTokenAnswer(reply.json, askedAt);
-                if (!reply.ok() || !tokens.hasAccessToken()) {
-                    fail(QStringLiteral("app-only sign-in failed (") +
-                         (reply.ok() ? QStringLiteral("no access token") : reply.describe()) +
-                         QLatin1Char(')'));
-                    return;
-                }
-                tokens.appOnly = true;
-                startSession(config, tokens, false);
-            });
+        signInAppOnly(AppCredential{m_options.clientSecret, nullptr});
+        return;
+    }
+    if (m_options.method == QLatin1String("certificate")) {
+        if (!m_options.certificate) {
+            fail(QStringLiteral("--sign-in certificate needs --certificate FILE (PEM, with the "
+                                "private key in it or in --private-key FILE)"));
+            return;
+        }
+        signInAppOnly(AppCredential{QString(), m_options.certificate});
         return;
     }
     if (!m_options.method.isEmpty()) {
-        fail(QStringLiteral("--sign-in takes device-code or client-secret (got \"%1\")")
-                 .arg(m_options.method));
+        fail(
+            QStringLiteral("--sign-in takes device-code, client-secret or certificate (got \"%1\")")
+                .arg(m_options.method));
         return;
     }
     readKept([this](const std::optional<KeptSignIn> &kept, const QString &error) {
@@ -257,12 +252,32 @@ void SignInCommands::obtain()
     });
 }
 
+void SignInCommands::signInAppOnly(const AppCredential &credential)
+{
+    SignInConfig config;
+    if (!configure(config))
+        return;
+    const QDateTime askedAt = m_clock.now();
+    m_identity->requestAppToken(
+        credential, askedAt, this, [this, config, askedAt](const IdentityReply &reply) {
+            TokenSet tokens = TokenSet::fromTokenAnswer(reply.json, askedAt);
+            if (!reply.ok() || !tokens.hasAccessToken()) {
+                fail(QStringLiteral("app-only sign-in failed (") +
+                     (reply.ok() ? QStringLiteral("no access token") : reply.describe()) +
+                     QLatin1Char(')'));
+                return;
+            }
+            tokens.appOnly = true;
+            startSession(config, tokens, false);
+        });
+}
+
 void SignInCommands::startSession(const SignInConfig &config, const TokenSet &tokens,
                                   bool keepRenewals)
 {
     m_session = new SignInSession(*m_identity, m_clock, this);
     if (tokens.appOnly)
-        m_session->setClientSecret(m_options.clientSecret);
+        m_session->setAppCredential(AppCredential{m_options.clientSecret, m_options.certificate});
     m_session->setTokens(tokens);
     const auto keepEveryRenewal = [this, config, keepRenewals] {
         if (!keepRenewals)

@@ -31,9 +31,10 @@ public:
     {
         // Applies --cloud, --authority, --tenant, --client-id over a config (SignInConfig::read).
         std::function<QString(SignInConfig &)> applyOptions;
-        QString method;       // --sign-in: "", "device-code", "client-secret"
+        QString method;       // --sign-in: "", "device-code", "client-secret", "certificate"
         QString clientSecret; // for client-secret: from TEAMSOPS_CLIENT_SECRET or a file
-        QString fixedToken;   // TEAMSOPS_TOKEN or --token-file: used as it is
+        std::shared_ptr<const ClientCertificate> certificate; // for certificate: --certificate
+        QString fixedToken; // TEAMSOPS_TOKEN or --token-file: used as it is
         bool json = false;
         QString keychainService = KeptSignIn::keychainService();
     };
@@ -66,6 +67,8 @@ private:
     // gets nullopt and the error.
     void readKept(std::function<void(const std::optional<KeptSignIn> &, const QString &)> next);
     bool configure(SignInConfig &config); // applies the options and checks; prints why not
+    // App-only, for this run: client credentials with the secret or the certificate.
+    void signInAppOnly(const AppCredential &credential);
     void signInWithDeviceCode(std::function<void(const TokenSet &)> done);
     void startSession(const SignInConfig &config, const TokenSet &tokens, bool keep);
     // Writes the sign-in to the keychain (refresh token and account only).

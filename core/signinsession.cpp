@@ -31,7 +31,7 @@ std::function<QString()> SignInSession::tokenProvider() const
 
 bool SignInSession::canRenew() const
 {
-    return m_tokens.appOnly ? !m_clientSecret.isEmpty() : !m_tokens.refreshToken.isEmpty();
+    return m_tokens.appOnly ? !m_appCredential.isEmpty() : !m_tokens.refreshToken.isEmpty();
 }
 
 void SignInSession::arm()
@@ -86,7 +86,7 @@ void SignInSession::renew()
                              : reply.describe());
     };
     if (m_tokens.appOnly)
-        m_client.requestAppToken(m_clientSecret, this, handle);
+        m_client.requestAppToken(m_appCredential, askedAt, this, handle);
     else
         m_client.redeemRefreshToken(m_tokens.refreshToken, this, handle);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "identityclient.h"
 #include "tokenset.h"
 
 #include <QObject>
@@ -9,13 +10,13 @@
 #include <functional>
 
 class Clock;
-class IdentityClient;
 
 // A live sign-in: hands the current access token to GraphClient and renews it before it
 // expires and whenever Graph refuses it (401) — with the refresh token, which rotates on every
-// use, or for app-only with the client secret. renewed() carries the new tokens at once, so the
-// rotated refresh token is stored before anything else can use the old one. When renewing is no
-// longer possible, lost() says so: the admin signs in again, and nothing watched is lost.
+// use, or for app-only with the client secret or certificate. renewed() carries the new tokens at
+// once, so the rotated refresh token is stored before anything else can use the old one. When
+// renewing is no longer possible, lost() says so: the admin signs in again, and nothing watched is
+// lost.
 class SignInSession final : public QObject
 {
     Q_OBJECT
@@ -29,8 +30,8 @@ public:
     SignInSession(IdentityClient &client, Clock &clock, QObject *parent = nullptr);
 
     void setTokens(const TokenSet &tokens);
-    // App-only: renewed by asking again with this secret (it is held in memory only).
-    void setClientSecret(const QString &secret) { m_clientSecret = secret; }
+    // App-only: renewed by asking again with this secret or certificate (held in memory only).
+    void setAppCredential(const AppCredential &credential) { m_appCredential = credential; }
     const TokenSet &tokens() const { return m_tokens; }
     QString accessToken() const { return m_tokens.accessToken; }
     std::function<QString()> tokenProvider() const;
@@ -53,7 +54,7 @@ private:
     IdentityClient &m_client;
     Clock &m_clock;
     TokenSet m_tokens;
-    QString m_clientSecret;
+    AppCredential m_appCredential;
     QTimer m_timer;
     bool m_renewing = false;
 };

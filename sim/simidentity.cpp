@@ -52,6 +52,13 @@ void SimIdentity::registerApp(const QString &clientId, const QString &secret)
     m_apps.insert(clientId, secret);
 }
 
+bool SimIdentity::registerAppCertificate(const QString &clientId, const QByteArray &certificatePem)
+{
+    if (!m_apps.contains(clientId))
+        registerApp(clientId);
+    return m_assertions.registerCertificate(clientId, certificatePem);
+}
+
 bool SimIdentity::isIdentityPath(const QStringList &segments)
 {
     return segments.size() == 4 && is(segments[1], "oauth2") && is(segments[2], "v2.0");
@@ -81,7 +88,7 @@ SimReply SimIdentity::handle(const QByteArray &method, const QStringList &segmen
     if (is(segments[3], "devicecode"))
         return deviceCode(form);
     if (is(segments[3], "token"))
-        return token(form);
+        return token(form, tenant);
     return error(404, QStringLiteral("invalid_request"), QStringLiteral("No such endpoint."), 0);
 }
 
@@ -117,7 +124,7 @@ SimReply SimIdentity::deviceCode(const QUrlQuery &form)
              });
 }
 
-SimReply SimIdentity::token(const QUrlQuery &form)
+SimReply SimIdentity::token(const QUrlQuery &form, const QString &tenantSegment)
 {
     const QString grant = form.queryItemValue(QStringLiteral("grant_type"), QUrl::FullyDecoded);
     m_tokenRequests[grant] += 1;
@@ -126,7 +133,7 @@ SimReply SimIdentity::token(const QUrlQuery &form)
     if (grant == QLatin1String("refresh_token"))
         return redeemRefreshToken(form);
     if (grant == QLatin1String("client_credentials"))
-        return clientCredentials(form);
+        return clientCredentials(form, tenantSegment);
     return error(
         400, QStringLiteral("unsupported_grant_type"),
         QStringLiteral("AADSTS70003: The app requested an unsupported grant type '%1'.").arg(grant),
@@ -197,14 +204,31 @@ SimReply SimIdentity::redeemRefreshToken(const QUrlQuery &form)
     return issue(grant.account, grant.clientId, grant.scopes);
 }
 
-SimReply SimIdentity::clientCredentials(const QUrlQuery &form)
+SimReply SimIdentity::clientCredentials(const QUrlQuery &form, const QString &tenantSegment)
 {
-    const QString clientId = form.queryItemValue(QStringLiteral("client_id"), QUrl::FullyDecoded);
-    const QString secret = form.queryItemValue(QStringLiteral("client_secret"), QUrl::FullyDecoded);
-    const QString scope = form.queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded);
+    const auto field = [&form](const char *name) {
+        return form.queryItemValue(QLatin1String(name), QUrl::FullyDecoded);
+    };
+    const QString clientId = field("client_id");
+    const QString secret = field("client_secret");
+    const QString scope = field("scope");
     if (!m_apps.contains(clientId))
         return unknownApp(clientId);
-    if (secret.isEmpty() || m_apps.value(clientId) != secret) {
+    const QString assertion = field("client_assertion");
+    if (!assertion.isEmpty()) {
+        if (field("client_assertion_type") !=
+            QLatin1String("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")) {
+            return error(400, QStringLiteral("invalid_request"),
+                         QStringLiteral("AADSTS50027: client_assertion_type must be "
+                                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer."),
+                         50027);
+        }
+        const SimAssertionCheck::Failure failed =
+            m_assertions.check(assertion.toLatin1(), clientId,
+                               QStringLiteral("/%1/oauth2/v2.0/token").arg(tenantSegment), m_now());
+        if (!failed.error.isEmpty())
+            return error(401, failed.error, failed.description, failed.code);
+    } else if (secret.isEmpty() || m_apps.value(clientId) != secret) {
         return error(401, QStringLiteral("invalid_client"),
                      QStringLiteral("AADSTS7000215: Invalid client secret provided."), 7000215);
     }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "simassertion.h"
 #include "simreply.h"
 
 #include <QDateTime>
@@ -12,7 +13,8 @@
 #include <functional>
 
 // The Microsoft identity platform as far as TeamsOps signs in with it: the device code flow,
-// refresh tokens (single use: each refresh rotates it) and client credentials with a secret, at
+// refresh tokens (single use: each refresh rotates it) and client credentials with a secret or a
+// certificate's signed assertion, at
 // /{tenant}/oauth2/v2.0/devicecode and /token. Errors come back as the platform sends them:
 // 400 with {"error", "error_description", "error_codes"}. Time is the tenant's scenario clock
 // (SimTenant::scenarioNow), so a sped-up tenant speeds up device code intervals and token
@@ -51,6 +53,9 @@ public:
     static QString demoClientId() { return QStringLiteral("5e3ce6c0-2b1f-4285-8d4b-75ee78787346"); }
     // An app registration; a non-empty secret lets it use client credentials.
     void registerApp(const QString &clientId, const QString &secret = QString());
+    // A certificate (PEM) uploaded to an app registration: client credentials with an assertion
+    // signed by its key. False if no certificate could be read.
+    bool registerAppCertificate(const QString &clientId, const QByteArray &certificatePem);
 
     void setAccessTokenLifetime(std::chrono::seconds lifetime) { m_tokenLifetime = lifetime; }
     void setDeviceCodeInterval(std::chrono::seconds interval) { m_deviceInterval = interval; }
@@ -112,10 +117,10 @@ private:
     };
 
     SimReply deviceCode(const QUrlQuery &form);
-    SimReply token(const QUrlQuery &form);
+    SimReply token(const QUrlQuery &form, const QString &tenantSegment);
     SimReply redeemDeviceCode(const QUrlQuery &form);
     SimReply redeemRefreshToken(const QUrlQuery &form);
-    SimReply clientCredentials(const QUrlQuery &form);
+    SimReply clientCredentials(const QUrlQuery &form, const QString &tenantSegment);
     // Issues an access token for this grant, good for the token lifetime from now.
     QString newAccessToken(Grant grant);
     // The token response for a user: access token, refresh token with offline_access, ID token.
@@ -130,6 +135,7 @@ private:
     std::chrono::seconds m_deviceInterval{5};
     std::chrono::seconds m_deviceLifetime{900};
     QHash<QString, QString> m_apps;               // client id -> secret (may be empty)
+    SimAssertionCheck m_assertions;               // certificates of apps, assertions seen
     QHash<QString, DeviceCode> m_deviceCodes;     // by device_code
     QHash<QString, QString> m_deviceByUserCode;   // user code -> device_code
     QHash<QString, Grant> m_accessTokens;         // issued access tokens

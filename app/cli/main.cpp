@@ -1,4 +1,5 @@
 // teamsops-cli: the headless twin of the dashboard, for scripts.
+#include "clientcertificate.h"
 #include "clock.h"
 #include "operationpoller.h"
 #include "signincommands.h"
@@ -78,9 +79,17 @@ int main(int argc, char *argv[])
     SignInConfig::addOptions(parser);
     parser.addOptions({
         {QStringLiteral("sign-in"),
-         QStringLiteral("Sign in for this run only: device-code, or client-secret (app-only; the "
-                        "secret from TEAMSOPS_CLIENT_SECRET or --client-secret-file)."),
+         QStringLiteral("Sign in for this run only: device-code; or app-only, client-secret (the "
+                        "secret from TEAMSOPS_CLIENT_SECRET or --client-secret-file) or "
+                        "certificate (--certificate)."),
          QStringLiteral("METHOD")},
+        {QStringLiteral("certificate"),
+         QStringLiteral("PEM file with the app's certificate, and its private key unless "
+                        "--private-key is given (an encrypted key's passphrase from "
+                        "TEAMSOPS_CERTIFICATE_PASSPHRASE)."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("private-key"),
+         QStringLiteral("PEM file with the certificate's private key."), QStringLiteral("FILE")},
         {QStringLiteral("client-secret-file"),
          QStringLiteral("File holding the app's client secret (never on the command line)."),
          QStringLiteral("FILE")},
@@ -171,6 +180,12 @@ int main(int argc, char *argv[])
     if (parser.isSet(QStringLiteral("client-secret-file")))
         signInOptions.clientSecret =
             readSecretFile(parser.value(QStringLiteral("client-secret-file")), fileProblem);
+    if (parser.isSet(QStringLiteral("certificate"))) {
+        signInOptions.certificate = ClientCertificate::fromFiles(
+            parser.value(QStringLiteral("certificate")),
+            parser.value(QStringLiteral("private-key")),
+            qEnvironmentVariable("TEAMSOPS_CERTIFICATE_PASSPHRASE").toUtf8(), fileProblem);
+    }
     if (!fileProblem.isEmpty()) {
         err << "error: " << fileProblem << Qt::endl;
         return kUsageError;

@@ -8,11 +8,15 @@
 #include "signinsession.h"
 #include "simserver.h"
 #include "simtenant.h"
+#include "testcertificate.h"
 #include "watchsession.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSignalSpy>
+#include <QSslCertificate>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTextStream>
 
@@ -27,6 +31,11 @@ constexpr double kTimeScale = 50;       // simulated seconds per real second
 constexpr milliseconds kFlowSecond{25}; // a platform second for the flow: 1/40 s
 const QString kTeam = QStringLiteral("c0ffee00-0000-4000-8000-000000000001");
 const QString kOperation = QStringLiteral("op-renew");
+
+AppCredential secret(const char *text)
+{
+    return AppCredential{QString::fromLatin1(text), nullptr};
+}
 
 } // namespace
 
@@ -46,6 +55,9 @@ private slots:
     void renewsOnA401WhileWatchingAndPollingResumes();
     void aLostSignInEndsTheWatchWithAClearMessage();
     void appOnlyWithAClientSecret();
+    void appOnlyWithACertificate();
+    void aCertificateAssertionIsCheckedAsThePlatformDoes();
+    void certificateFilesThatCannotServeSayWhy();
     void refusesPlainHttpToAnotherHost();
 
 private:
@@ -336,13 +348,13 @@ void TestSignIn::appOnlyWithAClientSecret()
     IdentityClient client(settings);
 
     const IdentityReply wrong = answerTo([&](IdentityClient::Handler done) {
-        client.requestAppToken(QStringLiteral("wrong-secret"), this, done);
+        client.requestAppToken(secret("wrong-secret"), m_clock.now(), this, done);
     });
     QCOMPARE(wrong.error, QStringLiteral("invalid_client"));
     QVERIFY(wrong.describe().contains("AADSTS7000215"));
 
     const IdentityReply right = answerTo([&](IdentityClient::Handler done) {
-        client.requestAppToken(QStringLiteral("right-secret"), this, done);
+        client.requestAppToken(secret("right-secret"), m_clock.now(), this, done);
     });
     QVERIFY2(right.ok(), qPrintable(right.describe()));
     TokenSet tokens = TokenSet::fromTokenAnswer(right.json, m_clock.now());
@@ -351,7 +363,7 @@ void TestSignIn::appOnlyWithAClientSecret()
 
     // Renewing app-only asks again with the secret.
     SignInSession session(client, m_clock);
-    session.setClientSecret(QStringLiteral("right-secret"));
+    session.setAppCredential(secret("right-secret"));
     session.setTokens(tokens);
     QVERIFY(session.canRenew());
     QSignalSpy renewed(&session, &SignInSession::renewed);
@@ -362,6 +374,179 @@ void TestSignIn::appOnlyWithAClientSecret()
              SimIdentity::TokenCheck::Valid);
 }
 
+namespace {
+
+QJsonObject jwtPart(const QByteArray &jwt, int part)
+{
+    return QJsonDocument::fromJson(
+               QByteArray::fromBase64(jwt.split('.').value(part), QByteArray::Base64UrlEncoding))
+        .object();
+}
+
+} // namespace
+
+void TestSignIn::appOnlyWithACertificate()
+{
+    const QString clientId = QStringLiteral("9a8b7c6d-1111-4222-8333-444455556666");
+    const TestCertificate made = TestCertificate::make();
+    QVERIFY(!made.keyPem.isEmpty());
+    QVERIFY(m_tenant->identity().registerAppCertificate(clientId, made.certificatePem));
+    QString problem;
+    const auto certificate =
+        ClientCertificate::fromPem(made.certificatePem, made.keyPem, QByteArray(), problem);
+    QVERIFY2(certificate, qPrintable(problem));
+
+    // The header names the certificate by the SHA-256 of its DER, as Qt computes it too.
+    const QByteArray thumbprint =
+        QSslCertificate(made.certificatePem)
+            .digest(QCryptographicHash::Sha256)
+            .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    SignInConfig settings = config();
+    settings.clientId = clientId;
+    const QDateTime now = m_tenant->scenarioNow();
+    const QByteArray assertion =
+        certificate->assertion(clientId, settings.endpoint(QStringLiteral("token")), now, problem);
+    const QJsonObject header = jwtPart(assertion, 0);
+    QCOMPARE(header.value("alg").toString(), QStringLiteral("RS256"));
+    QCOMPARE(header.value("x5t#S256").toString().toLatin1(), thumbprint);
+    const QJsonObject claims = jwtPart(assertion, 1);
+    QCOMPARE(claims.value("iss").toString(), clientId);
+    QCOMPARE(claims.value("sub").toString(), clientId);
+    QCOMPARE(claims.value("aud").toString(), settings.endpoint(QStringLiteral("token")).toString());
+    QCOMPARE(claims.value("exp").toInteger() - claims.value("nbf").toInteger(),
+             qint64(ClientCertificate::kAssertionLifetimeSecs));
+
+    IdentityClient client(settings);
+    const AppCredential credential{QString(), certificate};
+    const IdentityReply answer = answerTo([&](IdentityClient::Handler done) {
+        client.requestAppToken(credential, m_tenant->scenarioNow(), this, done);
+    });
+    QVERIFY2(answer.ok(), qPrintable(answer.describe()));
+    TokenSet tokens = TokenSet::fromTokenAnswer(answer.json, m_clock.now());
+    tokens.appOnly = true;
+    QCOMPARE(m_tenant->identity().checkAccessToken(tokens.accessToken),
+             SimIdentity::TokenCheck::Valid);
+
+    // Renewing signs a new assertion (a new jti: the platform takes each one once), dated by the
+    // session's clock: here the tenant's, which runs faster than the wall clock.
+    ManualClock clock(m_tenant->scenarioNow());
+    SignInSession session(client, clock);
+    session.setAppCredential(credential);
+    session.setTokens(tokens);
+    QVERIFY(session.canRenew());
+    QSignalSpy renewed(&session, &SignInSession::renewed);
+    QSignalSpy lost(&session, &SignInSession::lost);
+    session.renew();
+    QVERIFY(renewed.wait(5000));
+    QCOMPARE(lost.count(), 0);
+    QVERIFY(session.accessToken() != tokens.accessToken);
+    QCOMPARE(m_tenant->identity().checkAccessToken(session.accessToken()),
+             SimIdentity::TokenCheck::Valid);
+}
+
+void TestSignIn::aCertificateAssertionIsCheckedAsThePlatformDoes()
+{
+    const QString clientId = QStringLiteral("9a8b7c6d-2222-4222-8333-444455556666");
+    const TestCertificate registered = TestCertificate::make("registered");
+    const TestCertificate other = TestCertificate::make("not registered");
+    QVERIFY(m_tenant->identity().registerAppCertificate(clientId, registered.certificatePem));
+    SignInConfig settings = config();
+    settings.clientId = clientId;
+    IdentityClient client(settings);
+    QString problem;
+    const auto good = ClientCertificate::fromPem(registered.certificatePem, registered.keyPem,
+                                                 QByteArray(), problem);
+    const auto unknown =
+        ClientCertificate::fromPem(other.certificatePem, other.keyPem, QByteArray(), problem);
+    QVERIFY(good && unknown);
+
+    const auto send = [&](const QByteArray &assertion) {
+        return answerTo([&](IdentityClient::Handler done) {
+            client.post(QStringLiteral("token"),
+                        {{"grant_type", "client_credentials"},
+                         {"client_id", clientId},
+                         {"scope", settings.appScope()},
+                         {"client_assertion_type",
+                          "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"},
+                         {"client_assertion", QString::fromLatin1(assertion)}},
+                        this, done);
+        });
+    };
+    const QUrl audience = settings.endpoint(QStringLiteral("token"));
+    const auto assertionOf = [&](const ClientCertificate &certificate, const QDateTime &at) {
+        QString failed;
+        return certificate.assertion(clientId, audience, at, failed);
+    };
+
+    // A certificate the app registration does not hold.
+    IdentityReply reply = send(assertionOf(*unknown, m_tenant->scenarioNow()));
+    QCOMPARE(reply.error, QStringLiteral("invalid_client"));
+    QVERIFY2(reply.describe().contains("AADSTS700027") &&
+                 reply.describe().contains("not registered"),
+             qPrintable(reply.describe()));
+
+    // Claims changed after signing: the signature no longer holds.
+    const QByteArray signedOnce = assertionOf(*good, m_tenant->scenarioNow());
+    QList<QByteArray> parts = signedOnce.split('.');
+    QJsonObject claims = jwtPart(signedOnce, 1);
+    claims.insert("exp", claims.value("exp").toInteger() + 86400);
+    parts[1] = QJsonDocument(claims)
+                   .toJson(QJsonDocument::Compact)
+                   .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    reply = send(parts.join('.'));
+    QVERIFY2(reply.describe().contains("failed signature validation"),
+             qPrintable(reply.describe()));
+
+    // Out of its time range: made a day ago by a clock that was wrong.
+    reply = send(assertionOf(*good, m_tenant->scenarioNow().addDays(-1)));
+    QVERIFY2(reply.describe().contains("AADSTS700024"), qPrintable(reply.describe()));
+
+    // Good once; the very same assertion again is a replay.
+    reply = send(signedOnce);
+    QVERIFY2(reply.ok(), qPrintable(reply.describe()));
+    reply = send(signedOnce);
+    QCOMPARE(reply.error, QStringLiteral("invalid_client"));
+    QVERIFY2(reply.describe().contains("jti"), qPrintable(reply.describe()));
+
+    // Not a JWT at all.
+    reply = send("not.a-jwt");
+    QVERIFY2(reply.describe().contains("AADSTS50027"), qPrintable(reply.describe()));
+}
+
+void TestSignIn::certificateFilesThatCannotServeSayWhy()
+{
+    const TestCertificate made = TestCertificate::make();
+    const TestCertificate other = TestCertificate::make("other");
+    QString problem;
+    QVERIFY(!ClientCertificate::fromPem(made.certificatePem, other.keyPem, {}, problem));
+    QVERIFY2(problem.contains("does not belong"), qPrintable(problem));
+    QVERIFY(!ClientCertificate::fromPem("", made.keyPem, {}, problem));
+    QVERIFY2(problem.contains("certificate"), qPrintable(problem));
+    QVERIFY(!ClientCertificate::fromPem(made.certificatePem, made.certificatePem, {}, problem));
+    QVERIFY2(problem.contains("no PEM private key"), qPrintable(problem));
+
+    // An encrypted key opens with its passphrase only, and is never asked for on a terminal.
+    QVERIFY(!ClientCertificate::fromPem(made.certificatePem, made.encryptedKeyPem, {}, problem));
+    QVERIFY2(problem.contains("TEAMSOPS_CERTIFICATE_PASSPHRASE"), qPrintable(problem));
+    QVERIFY(
+        !ClientCertificate::fromPem(made.certificatePem, made.encryptedKeyPem, "wrong", problem));
+    problem.clear();
+    QVERIFY2(ClientCertificate::fromPem(made.certificatePem, made.encryptedKeyPem, made.passphrase,
+                                        problem),
+             qPrintable(problem));
+
+    // One file with both, as `cat cert.pem key.pem` makes; and a file that is not there.
+    QTemporaryDir dir;
+    QFile both(dir.filePath("app.pem"));
+    QVERIFY(both.open(QIODevice::WriteOnly));
+    both.write(made.certificatePem + made.keyPem);
+    both.close();
+    QVERIFY2(ClientCertificate::fromFiles(both.fileName(), QString(), {}, problem),
+             qPrintable(problem));
+    QVERIFY(!ClientCertificate::fromFiles(dir.filePath("missing.pem"), QString(), {}, problem));
+    QVERIFY2(problem.contains("missing.pem"), qPrintable(problem));
+}
+
 void TestSignIn::refusesPlainHttpToAnotherHost()
 {
     SignInConfig settings = config();
@@ -369,7 +554,7 @@ void TestSignIn::refusesPlainHttpToAnotherHost()
     QVERIFY(!settings.problem().isEmpty());
     IdentityClient client(settings);
     const IdentityReply refused = answerTo([&](IdentityClient::Handler done) {
-        client.requestAppToken(QStringLiteral("secret"), this, done);
+        client.requestAppToken(secret("secret"), m_clock.now(), this, done);
     });
     QCOMPARE(refused.error, QStringLiteral("refused"));
 }

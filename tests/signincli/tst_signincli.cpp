@@ -4,6 +4,7 @@
 // code prompt from the CLI's stderr and approves the code.
 #include "simserver.h"
 #include "simtenant.h"
+#include "testcertificate.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -50,6 +51,7 @@ private slots:
     void loginKeepsTheSignInForWhoamiWatchAndLogout();
     void withoutAKeychainLoginSaysSoAndDeviceCodeStillWorks();
     void appOnlyWithASecretFromAFile();
+    void appOnlyWithACertificate();
     void refusesASignInMethodItDoesNotKnow();
 
 private:
@@ -224,6 +226,68 @@ void TestSignInCli::appOnlyWithASecretFromAFile()
     QCOMPARE(refused.exitCode, 1);
     // One line, with the platform's error and its description.
     QVERIFY2(errorLine(refused).contains("invalid_client: AADSTS7000215"), qPrintable(refused.err));
+}
+
+void TestSignInCli::appOnlyWithACertificate()
+{
+    const QString clientId = QStringLiteral("9a8b7c6d-0000-4000-8000-0000000ce27f");
+    const TestCertificate made = TestCertificate::make();
+    QVERIFY(m_tenant->identity().registerAppCertificate(clientId, made.certificatePem));
+    QTemporaryDir dir;
+    const auto write = [&dir](const char *name, const QByteArray &content) {
+        QFile file(dir.filePath(QString::fromLatin1(name)));
+        if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
+            qFatal("cannot write %s", name);
+        return file.fileName();
+    };
+    const QString certificateFile = write("app.crt", made.certificatePem);
+    const QString keyFile = write("app.key", made.encryptedKeyPem);
+    QStringList options = signInOptions();
+    options[options.indexOf("--client-id") + 1] = clientId;
+    QProcessEnvironment passphrase;
+    passphrase.insert(QStringLiteral("TEAMSOPS_CERTIFICATE_PASSPHRASE"),
+                      QString::fromLatin1(made.passphrase));
+
+    const CliRun watch =
+        run(QStringList{"watch", "--sign-in", "certificate", "--certificate", certificateFile,
+                        "--private-key", keyFile, "--interval", "1", "--json", location()} +
+                options,
+            false, passphrase);
+    QVERIFY2(watch.exitCode == 0, qPrintable(watch.err));
+    QVERIFY(watch.out.contains("\"status\":\"succeeded\""));
+    QCOMPARE(m_tenant->identity().tokenRequests("client_credentials"), 1);
+    verifyNoTokenIn(watch);
+    // Not a line of the key (encrypted or not), nor the passphrase, in any output.
+    for (const QByteArray &line : made.keyPem.split('\n') + made.encryptedKeyPem.split('\n')) {
+        if (line.size() > 20 && !line.startsWith("-----"))
+            QVERIFY2(!watch.out.contains(line) && !watch.err.contains(line), "key material shown");
+    }
+    QVERIFY(!watch.err.contains(QString::fromLatin1(made.passphrase)));
+
+    // A key of another certificate, and no passphrase: each said before anything is sent.
+    const TestCertificate other = TestCertificate::make("other");
+    const QString otherKey = write("other.key", other.keyPem);
+    const CliRun mismatched =
+        run(QStringList{"watch", "--sign-in", "certificate", "--certificate", certificateFile,
+                        "--private-key", otherKey, location()} +
+            options);
+    QCOMPARE(mismatched.exitCode, 1);
+    QVERIFY2(errorLine(mismatched).contains("does not belong to the certificate"),
+             qPrintable(mismatched.err));
+    const CliRun locked = run(QStringList{"watch", "--sign-in", "certificate", "--certificate",
+                                          certificateFile, "--private-key", keyFile, location()} +
+                              options);
+    QCOMPARE(locked.exitCode, 1);
+    QVERIFY2(errorLine(locked).contains("TEAMSOPS_CERTIFICATE_PASSPHRASE"), qPrintable(locked.err));
+
+    // A certificate the app registration does not hold: the platform's own words, one line.
+    const QString otherBoth = write("other.pem", other.certificatePem + other.keyPem);
+    const CliRun unknown = run(
+        QStringList{"watch", "--sign-in", "certificate", "--certificate", otherBoth, location()} +
+        options);
+    QCOMPARE(unknown.exitCode, 1);
+    QVERIFY2(errorLine(unknown).contains("invalid_client: AADSTS700027"), qPrintable(unknown.err));
+    QCOMPARE(m_tenant->identity().tokenRequests("client_credentials"), 2);
 }
 
 void TestSignInCli::refusesASignInMethodItDoesNotKnow()
