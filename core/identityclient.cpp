@@ -7,6 +7,7 @@
 #include <QNetworkReply>
 #include <QPointer>
 #include <QTimer>
+#include <QUrlQuery>
 
 namespace {
 
@@ -102,6 +103,41 @@ void IdentityClient::post(const QString &endpoint, const Form &form, QObject *re
         if (guard)
             handler(readReply(reply));
     });
+}
+
+QUrl IdentityClient::authorizationUrl(const QUrl &redirectUri, const QString &state,
+                                      const QByteArray &codeChallenge) const
+{
+    QUrl url = m_config.endpoint(QStringLiteral("authorize"));
+    QUrlQuery query;
+    const auto add = [&query](const QString &name, const QString &value) {
+        query.addQueryItem(name, QString::fromLatin1(QUrl::toPercentEncoding(value)));
+    };
+    add(QStringLiteral("client_id"), m_config.clientId);
+    add(QStringLiteral("response_type"), QStringLiteral("code"));
+    add(QStringLiteral("redirect_uri"), redirectUri.toString());
+    add(QStringLiteral("response_mode"), QStringLiteral("query"));
+    add(QStringLiteral("scope"), m_config.delegatedScopes().join(QLatin1Char(' ')));
+    add(QStringLiteral("state"), state);
+    add(QStringLiteral("code_challenge"), QString::fromLatin1(codeChallenge));
+    add(QStringLiteral("code_challenge_method"), QStringLiteral("S256"));
+    add(QStringLiteral("prompt"), QStringLiteral("select_account"));
+    url.setQuery(query);
+    return url;
+}
+
+void IdentityClient::redeemAuthorizationCode(const QString &code, const QString &codeVerifier,
+                                             const QUrl &redirectUri, QObject *receiver,
+                                             Handler handler)
+{
+    post(QStringLiteral("token"),
+         {{QStringLiteral("grant_type"), QStringLiteral("authorization_code")},
+          {QStringLiteral("client_id"), m_config.clientId},
+          {QStringLiteral("code"), code},
+          {QStringLiteral("redirect_uri"), redirectUri.toString()},
+          {QStringLiteral("code_verifier"), codeVerifier},
+          {QStringLiteral("scope"), m_config.delegatedScopes().join(QLatin1Char(' '))}},
+         receiver, std::move(handler));
 }
 
 void IdentityClient::requestDeviceCode(QObject *receiver, Handler handler)

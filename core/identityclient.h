@@ -51,6 +51,11 @@ public:
     // handler runs once, unless receiver is destroyed first.
     void post(const QString &endpoint, const Form &form, QObject *receiver, Handler handler);
 
+    // The browser's first stop in the authorization code flow with PKCE (S256).
+    QUrl authorizationUrl(const QUrl &redirectUri, const QString &state,
+                          const QByteArray &codeChallenge) const;
+    void redeemAuthorizationCode(const QString &code, const QString &codeVerifier,
+                                 const QUrl &redirectUri, QObject *receiver, Handler handler);
     void requestDeviceCode(QObject *receiver, Handler handler);
     void redeemDeviceCode(const QString &deviceCode, QObject *receiver, Handler handler);
     void redeemRefreshToken(const QString &refreshToken, QObject *receiver, Handler handler);

@@ -1,5 +1,6 @@
 #include "signincommands.h"
 
+#include "browsersignin.h"
 #include "clock.h"
 #include "devicecodesignin.h"
 #include "identityclient.h"
@@ -82,6 +83,22 @@ void SignInCommands::signInWithDeviceCode(std::function<void(const TokenSet &)> 
     m_deviceCode->start();
 }
 
+void SignInCommands::signInWithBrowser(std::function<void(const TokenSet &)> done)
+{
+    m_browser = new BrowserSignIn(*m_identity, m_clock, this);
+    connect(m_browser, &BrowserSignIn::openBrowser, this, [this](const QUrl &url) {
+        // stderr: stdout may be a --json stream. The URL holds no secret (PKCE's challenge is a
+        // hash; the verifier never leaves this process).
+        m_err << "To sign in, open this page in your browser (it is being opened for you):\n  "
+              << url.toString(QUrl::FullyEncoded) << Qt::endl;
+        if (m_options.openBrowser)
+            m_options.openBrowser(url);
+    });
+    connect(m_browser, &BrowserSignIn::failed, this, &SignInCommands::fail);
+    connect(m_browser, &BrowserSignIn::signedIn, this, done);
+    m_browser->start();
+}
+
 void SignInCommands::keep(const SignInConfig &config, const TokenSet &tokens,
                           std::function<void(const QString &error)> done)
 {
@@ -126,7 +143,9 @@ void SignInCommands::login()
         SignInConfig config = kept ? kept->config : SignInConfig();
         if (!configure(config))
             return;
-        signInWithDeviceCode([this, config](const TokenSet &tokens) {
+        const auto signIn = m_options.loginWithBrowser ? &SignInCommands::signInWithBrowser
+                                                       : &SignInCommands::signInWithDeviceCode;
+        (this->*signIn)([this, config](const TokenSet &tokens) {
             keep(config, tokens, [this, tokens](const QString &error) {
                 if (!error.isEmpty()) {
                     fail(QStringLiteral("signed in as %1, but the sign-in cannot be kept: "
@@ -212,6 +231,14 @@ void SignInCommands::obtain()
             [this, config](const TokenSet &tokens) { startSession(config, tokens, false); });
         return;
     }
+    if (m_options.method == QLatin1String("browser")) {
+        SignInConfig config;
+        if (!configure(config))
+            return;
+        signInWithBrowser(
+            [this, config](const TokenSet &tokens) { startSession(config, tokens, false); });
+        return;
+    }
     if (m_options.method == QLatin1String("client-secret")) {
         if (m_options.clientSecret.isEmpty()) {
             fail(QStringLiteral("--sign-in client-secret needs the secret in "
@@ -231,9 +258,9 @@ void SignInCommands::obtain()
         return;
     }
     if (!m_options.method.isEmpty()) {
-        fail(
-            QStringLiteral("--sign-in takes device-code, client-secret or certificate (got \"%1\")")
-                .arg(m_options.method));
+        fail(QStringLiteral("--sign-in takes browser, device-code, client-secret or certificate "
+                            "(got \"%1\")")
+                 .arg(m_options.method));
         return;
     }
     readKept([this](const std::optional<KeptSignIn> &kept, const QString &error) {

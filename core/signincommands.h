@@ -12,12 +12,14 @@
 #include <optional>
 
 class Clock;
+class BrowserSignIn;
 class DeviceCodeSignIn;
 class IdentityClient;
 class QTextStream;
 class SecretStore;
 
-// teamsops-cli's sign-in: `login` (device code; the sign-in is kept in the keychain), `logout`,
+// teamsops-cli's sign-in: `login` (browser or device code; the sign-in is kept in the keychain),
+// `logout`,
 // `whoami`, and for every command that talks to Graph, a token from, in this order:
 // TEAMSOPS_TOKEN, --token-file, --sign-in METHOD (this run only), the sign-in kept by `login`.
 // The device code prompt goes to stderr, so --json output on stdout stays clean. Tokens,
@@ -31,7 +33,10 @@ public:
     {
         // Applies --cloud, --authority, --tenant, --client-id over a config (SignInConfig::read).
         std::function<QString(SignInConfig &)> applyOptions;
-        QString method;       // --sign-in: "", "device-code", "client-secret", "certificate"
+        QString method; // --sign-in: "", "device-code", "browser", "client-secret", "certificate"
+        bool loginWithBrowser = false; // login: the browser (PKCE) rather than a device code
+        // Opens the authorization URL in the user's browser (the URL is printed as well).
+        std::function<void(const QUrl &)> openBrowser;
         QString clientSecret; // for client-secret: from TEAMSOPS_CLIENT_SECRET or a file
         std::shared_ptr<const ClientCertificate> certificate; // for certificate: --certificate
         QString fixedToken; // TEAMSOPS_TOKEN or --token-file: used as it is
@@ -70,6 +75,7 @@ private:
     // App-only, for this run: client credentials with the secret or the certificate.
     void signInAppOnly(const AppCredential &credential);
     void signInWithDeviceCode(std::function<void(const TokenSet &)> done);
+    void signInWithBrowser(std::function<void(const TokenSet &)> done);
     void startSession(const SignInConfig &config, const TokenSet &tokens, bool keep);
     // Writes the sign-in to the keychain (refresh token and account only).
     void keep(const SignInConfig &config, const TokenSet &tokens,
@@ -87,6 +93,7 @@ private:
     SecretStore *m_secrets;
     IdentityClient *m_identity = nullptr;
     DeviceCodeSignIn *m_deviceCode = nullptr;
+    BrowserSignIn *m_browser = nullptr;
     SignInSession *m_session = nullptr;
     bool m_warnedKeychain = false;
     int m_pendingWrites = 0;

@@ -1,5 +1,6 @@
 #include "simidentity.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -65,7 +66,7 @@ bool SimIdentity::isIdentityPath(const QStringList &segments)
 }
 
 SimReply SimIdentity::handle(const QByteArray &method, const QStringList &segments,
-                             const QByteArray &body)
+                             const QUrlQuery &query, const QByteArray &body)
 {
     const QString &tenant = segments[0];
     const bool knownTenant =
@@ -76,6 +77,8 @@ SimReply SimIdentity::handle(const QByteArray &method, const QStringList &segmen
         return error(400, QStringLiteral("invalid_tenant"),
                      QStringLiteral("AADSTS90002: Tenant '%1' not found.").arg(tenant), 90002);
     }
+    if (is(segments[3], "authorize") && method == "GET")
+        return authorize(query);
     if (method != "POST") {
         return error(405, QStringLiteral("invalid_request"),
                      QStringLiteral("AADSTS900561: The endpoint only accepts POST requests."),
@@ -132,12 +135,164 @@ SimReply SimIdentity::token(const QUrlQuery &form, const QString &tenantSegment)
         return redeemDeviceCode(form);
     if (grant == QLatin1String("refresh_token"))
         return redeemRefreshToken(form);
+    if (grant == QLatin1String("authorization_code"))
+        return redeemAuthorizationCode(form);
     if (grant == QLatin1String("client_credentials"))
         return clientCredentials(form, tenantSegment);
     return error(
         400, QStringLiteral("unsupported_grant_type"),
         QStringLiteral("AADSTS70003: The app requested an unsupported grant type '%1'.").arg(grant),
         70003);
+}
+
+namespace {
+
+// The platform's own error page: shown when it cannot send the browser back to the app.
+SimReply errorPage(const QString &description)
+{
+    SimReply reply;
+    reply.status = 400;
+    reply.body = QStringLiteral("<html><body><h2>Sorry, but we're having trouble signing you in."
+                                "</h2><p>%1</p></body></html>")
+                     .arg(description.toHtmlEscaped())
+                     .toUtf8();
+    reply.withHeader("Content-Type", "text/html; charset=utf-8");
+    return reply;
+}
+
+// Back to the app with the answer in the query, as response_mode=query asks.
+SimReply redirectTo(QUrl target, const QList<QPair<QString, QString>> &items)
+{
+    QUrlQuery query(target);
+    for (const auto &[name, value] : items)
+        query.addQueryItem(name, QString::fromLatin1(QUrl::toPercentEncoding(value)));
+    target.setQuery(query);
+    SimReply reply = SimReply::empty(302);
+    reply.withHeader("Location", target.toEncoded());
+    return reply;
+}
+
+// http://localhost or http://127.0.0.1 on any port: what "Mobile and desktop applications"
+// accepts for a registered http://localhost.
+bool isLoopbackRedirect(const QUrl &url)
+{
+    return url.isValid() && url.scheme() == QLatin1String("http") &&
+           (url.host() == QLatin1String("localhost") || url.host() == QLatin1String("127.0.0.1")) &&
+           url.userInfo().isEmpty() && !url.hasFragment();
+}
+
+} // namespace
+
+SimReply SimIdentity::authorize(const QUrlQuery &query)
+{
+    const auto field = [&query](const char *name) {
+        return query.queryItemValue(QLatin1String(name), QUrl::FullyDecoded);
+    };
+    const QString clientId = field("client_id");
+    if (!m_apps.contains(clientId)) {
+        return errorPage(QStringLiteral("AADSTS700016: Application with identifier '%1' was not "
+                                        "found in the directory.")
+                             .arg(clientId));
+    }
+    const QString redirectText = field("redirect_uri");
+    const QUrl redirect(redirectText);
+    if (!isLoopbackRedirect(redirect)) {
+        return errorPage(QStringLiteral("AADSTS50011: The redirect URI '%1' specified in the "
+                                        "request does not match the redirect URIs configured for "
+                                        "the application '%2'.")
+                             .arg(redirectText, clientId));
+    }
+    const QString state = field("state");
+    const auto refuse = [&](const QString &error, const QString &description) {
+        QList<QPair<QString, QString>> items{{QStringLiteral("error"), error},
+                                             {QStringLiteral("error_description"), description}};
+        if (!state.isEmpty())
+            items.append({QStringLiteral("state"), state});
+        return redirectTo(redirect, items);
+    };
+    if (field("response_type") != QLatin1String("code")) {
+        return refuse(QStringLiteral("unsupported_response_type"),
+                      QStringLiteral("AADSTS70005: response_type '%1' is not enabled for the "
+                                     "client.")
+                          .arg(field("response_type")));
+    }
+    const QString challenge = field("code_challenge");
+    if (field("code_challenge_method") != QLatin1String("S256") || challenge.size() != 43) {
+        return refuse(QStringLiteral("invalid_request"),
+                      QStringLiteral("AADSTS9002325: Proof Key for Code Exchange is required, "
+                                     "with code_challenge_method S256."));
+    }
+    if (m_declineNext) {
+        m_declineNext = false;
+        return refuse(QStringLiteral("access_denied"),
+                      QStringLiteral("AADSTS65004: User declined to consent to access the app."));
+    }
+    AuthorizationCode code;
+    code.clientId = clientId;
+    code.redirectUri = redirectText;
+    code.challenge = challenge;
+    code.scopes = field("scope").split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    code.account = m_browserAccount;
+    code.expiresAt = m_now().addSecs(m_codeLifetime.count());
+    const QString value = QStringLiteral("simcode-") + randomString(4);
+    m_codes.insert(value, code);
+    ++m_authorizationsGranted;
+    QList<QPair<QString, QString>> items{{QStringLiteral("code"), value}};
+    if (!state.isEmpty())
+        items.append({QStringLiteral("state"), state});
+    items.append({QStringLiteral("session_state"), randomString(2)});
+    return redirectTo(redirect, items);
+}
+
+SimReply SimIdentity::redeemAuthorizationCode(const QUrlQuery &form)
+{
+    const auto field = [&form](const char *name) {
+        return form.queryItemValue(QLatin1String(name), QUrl::FullyDecoded);
+    };
+    const auto found = m_codes.find(field("code"));
+    if (found == m_codes.end()) {
+        return error(400, QStringLiteral("invalid_grant"),
+                     QStringLiteral("AADSTS9002313: Invalid request. Request is malformed or "
+                                    "invalid."),
+                     9002313);
+    }
+    AuthorizationCode &code = *found;
+    if (code.redeemed) {
+        return error(400, QStringLiteral("invalid_grant"),
+                     QStringLiteral("AADSTS54005: OAuth2 Authorization code was already redeemed, "
+                                    "please retry with a new valid code or use an existing "
+                                    "refresh token."),
+                     54005);
+    }
+    if (m_now() >= code.expiresAt) {
+        return error(400, QStringLiteral("invalid_grant"),
+                     QStringLiteral("AADSTS70008: The provided authorization code or refresh "
+                                    "token has expired due to inactivity."),
+                     70008);
+    }
+    if (field("client_id") != code.clientId) {
+        return error(400, QStringLiteral("invalid_grant"),
+                     QStringLiteral("AADSTS700005: Provided Authorization Code is intended to use "
+                                    "against other tenant or application."),
+                     700005);
+    }
+    if (field("redirect_uri") != code.redirectUri) {
+        return error(400, QStringLiteral("invalid_grant"),
+                     QStringLiteral("AADSTS50148: The redirect_uri '%1' does not match the one "
+                                    "the authorization code was issued for.")
+                         .arg(field("redirect_uri")),
+                     50148);
+    }
+    const QByteArray verifier = field("code_verifier").toLatin1();
+    if (base64Url(QCryptographicHash::hash(verifier, QCryptographicHash::Sha256)) !=
+        code.challenge.toLatin1()) {
+        return error(400, QStringLiteral("invalid_grant"),
+                     QStringLiteral("AADSTS501481: The Code_Verifier does not match the "
+                                    "code_challenge supplied in the authorization request."),
+                     501481);
+    }
+    code.redeemed = true;
+    return issue(code.account, code.clientId, code.scopes);
 }
 
 SimReply SimIdentity::redeemDeviceCode(const QUrlQuery &form)

@@ -12,7 +12,8 @@
 #include <chrono>
 #include <functional>
 
-// The Microsoft identity platform as far as TeamsOps signs in with it: the device code flow,
+// The Microsoft identity platform as far as TeamsOps signs in with it: the browser's
+// authorization code flow with PKCE at /authorize, the device code flow,
 // refresh tokens (single use: each refresh rotates it) and client credentials with a secret or a
 // certificate's signed assertion, at
 // /{tenant}/oauth2/v2.0/devicecode and /token. Errors come back as the platform sends them:
@@ -63,7 +64,16 @@ public:
 
     // True for /{tenant}/oauth2/v2.0/... paths, which handle() answers.
     static bool isIdentityPath(const QStringList &segments);
-    SimReply handle(const QByteArray &method, const QStringList &segments, const QByteArray &body);
+    SimReply handle(const QByteArray &method, const QStringList &segments, const QUrlQuery &query,
+                    const QByteArray &body);
+
+    // The browser flow (authorization code with PKCE): /authorize stands for the platform's
+    // sign-in page with a user already signed in to the browser, who consents at once — or
+    // declines, once, after declineNextAuthorization(). The code lives this long.
+    void setBrowserAccount(const Account &account) { m_browserAccount = account; }
+    void declineNextAuthorization() { m_declineNext = true; }
+    void setAuthorizationCodeLifetime(std::chrono::seconds lifetime) { m_codeLifetime = lifetime; }
+    int authorizationsGranted() const { return m_authorizationsGranted; }
 
     // The user's side of the device code flow: what they do on the verification page.
     bool approveDeviceCode(const QString &userCode, const Account &account);
@@ -109,6 +119,16 @@ private:
         } state = State::Pending;
         Account account;
     };
+    struct AuthorizationCode
+    {
+        QString clientId;
+        QString redirectUri;
+        QString challenge;
+        QStringList scopes;
+        Account account;
+        QDateTime expiresAt;
+        bool redeemed = false;
+    };
     struct RefreshGrant
     {
         Account account;
@@ -118,6 +138,8 @@ private:
 
     SimReply deviceCode(const QUrlQuery &form);
     SimReply token(const QUrlQuery &form, const QString &tenantSegment);
+    SimReply authorize(const QUrlQuery &query);
+    SimReply redeemAuthorizationCode(const QUrlQuery &form);
     SimReply redeemDeviceCode(const QUrlQuery &form);
     SimReply redeemRefreshToken(const QUrlQuery &form);
     SimReply clientCredentials(const QUrlQuery &form, const QString &tenantSegment);
@@ -140,6 +162,11 @@ private:
     QHash<QString, QString> m_deviceByUserCode;   // user code -> device_code
     QHash<QString, Grant> m_accessTokens;         // issued access tokens
     QHash<QString, RefreshGrant> m_refreshTokens; // unused refresh tokens
+    QHash<QString, AuthorizationCode> m_codes;    // by code
+    Account m_browserAccount;
+    std::chrono::seconds m_codeLifetime{600};
+    bool m_declineNext = false;
+    int m_authorizationsGranted = 0;
     QHash<QString, int> m_tokenRequests;
     QString m_lastUserCode;
     bool m_slowDownNext = false;

@@ -165,7 +165,7 @@ SimReply SimServer::handle(const QByteArray &method, const QUrl &url,
     const QStringList segments =
         url.path(QUrl::FullyDecoded).split(QLatin1Char('/'), Qt::SkipEmptyParts);
     if (SimIdentity::isIdentityPath(segments))
-        return m_tenant.identity().handle(method, segments, body);
+        return m_tenant.identity().handle(method, segments, QUrlQuery(url), body);
     if (method == "POST" && url.path().endsWith(QLatin1String("/$batch")))
         return handleBatch(url, headers, body);
     return handleOne(method, url, headers, body, false);

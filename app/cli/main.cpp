@@ -11,6 +11,8 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
+#include <QProcess>
+#include <QStandardPaths>
 #include <QTextStream>
 
 #include <chrono>
@@ -55,7 +57,8 @@ int main(int argc, char *argv[])
         "  teamsops-cli history [--json] LOCATION    every change seen of one operation\n"
         "  teamsops-cli forget LOCATION...           remove operations from the store\n"
         "  teamsops-cli forget --terminal-older-than DAYS\n"
-        "  teamsops-cli login --client-id ID [--tenant T] [--cloud C]   sign in (device code)\n"
+        "  teamsops-cli login --client-id ID [--tenant T] [--cloud C] [--device-code|--browser]\n"
+        "                                            sign in, and keep the sign-in\n"
         "  teamsops-cli logout                       forget the sign-in\n"
         "  teamsops-cli whoami [--json]              who is signed in, until when\n\n"
         "LOCATION is the Location header of a 202 reply, or a Graph URL of the operation.\n"
@@ -79,7 +82,8 @@ int main(int argc, char *argv[])
     SignInConfig::addOptions(parser);
     parser.addOptions({
         {QStringLiteral("sign-in"),
-         QStringLiteral("Sign in for this run only: device-code; or app-only, client-secret (the "
+         QStringLiteral("Sign in for this run only: browser, device-code; or app-only, "
+                        "client-secret (the "
                         "secret from TEAMSOPS_CLIENT_SECRET or --client-secret-file) or "
                         "certificate (--certificate)."),
          QStringLiteral("METHOD")},
@@ -96,8 +100,9 @@ int main(int argc, char *argv[])
         {QStringLiteral("token-file"),
          QStringLiteral("File holding an access token to use as it is."), QStringLiteral("FILE")},
         {QStringLiteral("device-code"),
-         QStringLiteral("login: sign in with a device code (the only way the CLI signs in "
-                        "today).")},
+         QStringLiteral("login: sign in with a device code (the default without a display).")},
+        {QStringLiteral("browser"),
+         QStringLiteral("login: sign in in the browser (the default with a display).")},
     });
     parser.addPositionalArgument(
         QStringLiteral("command"),
@@ -170,6 +175,16 @@ int main(int argc, char *argv[])
         return SignInConfig::read(parser, config, graphUrl, graphUrlGiven);
     };
     signInOptions.method = parser.value(QStringLiteral("sign-in"));
+    // As az login does: the browser where there is a display to show it, else a device code.
+    const bool display =
+        qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY");
+    signInOptions.loginWithBrowser = parser.isSet(QStringLiteral("browser")) ||
+                                     (display && !parser.isSet(QStringLiteral("device-code")));
+    signInOptions.openBrowser = [display](const QUrl &url) {
+        const QString opener = QStandardPaths::findExecutable(QStringLiteral("xdg-open"));
+        if (display && !opener.isEmpty())
+            QProcess::startDetached(opener, {url.toString(QUrl::FullyEncoded)});
+    };
     signInOptions.json = json;
     QString fileProblem;
     signInOptions.fixedToken = qEnvironmentVariable("TEAMSOPS_TOKEN").trimmed();

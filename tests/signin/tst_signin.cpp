@@ -2,6 +2,7 @@
 // its errors, refresh with rotation, renewal before expiry and on a 401 while watching, app-only
 // with a secret. Time: the tenant runs 50 times faster than the wall clock, and the device code
 // flow's seconds are shortened to match (a little longer, as a real network adds delay).
+#include "browsersignin.h"
 #include "clock.h"
 #include "devicecodesignin.h"
 #include "identityclient.h"
@@ -12,13 +13,19 @@
 #include "watchsession.h"
 
 #include <QCryptographicHash>
+#include <QHostAddress>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkInterface>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QSslCertificate>
+#include <QTcpSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextStream>
+#include <QUrlQuery>
 
 #include <functional>
 #include <optional>
@@ -46,6 +53,9 @@ class TestSignIn : public QObject
 private slots:
     void init();
     void cleanup();
+    void browserSignInWithPkce();
+    void browserSignInIgnoresAForgedState();
+    void browserSignInErrorsSayWhatHappened();
     void deviceCodeSignsInAfterPendingAnswers();
     void slowDownMakesThePollingSlower();
     void deviceCodeErrorsSayWhatHappened_data();
@@ -68,6 +78,18 @@ private:
     // teamsops-cli watch of the scenario's operation, every second, with this sign-in.
     WatchSession::Options watchOptions(SignInSession &session) const;
 
+    // The test plays the browser: GETs a URL as given, and tells where it is sent next.
+    struct Visit
+    {
+        int status = 0;
+        QUrl location;
+        QString body;
+    };
+    Visit visit(const QUrl &url);
+    // Starts a browser sign-in and takes the browser to the platform: the redirect it gets.
+    QUrl authorizeInBrowser(BrowserSignIn &flow);
+
+    QNetworkAccessManager m_browser;
     std::unique_ptr<SimTenant> m_tenant;
     std::unique_ptr<SimServer> m_server;
     ManualClock m_clock{QDateTime(QDate(2026, 12, 1), QTime(9, 0), Qt::UTC)};
@@ -101,6 +123,33 @@ SignInConfig TestSignIn::config() const
     config.clientId = SimIdentity::demoClientId();
     config.graphUrl = m_server->baseUrl();
     return config;
+}
+
+TestSignIn::Visit TestSignIn::visit(const QUrl &url)
+{
+    QNetworkRequest request(url);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
+    QNetworkReply *reply = m_browser.get(request);
+    QSignalSpy finished(reply, &QNetworkReply::finished);
+    Visit seen;
+    if (!finished.wait(5000))
+        return seen;
+    seen.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    seen.location = QUrl::fromEncoded(reply->rawHeader("Location"));
+    seen.body = QString::fromUtf8(reply->readAll());
+    reply->deleteLater();
+    return seen;
+}
+
+QUrl TestSignIn::authorizeInBrowser(BrowserSignIn &flow)
+{
+    QSignalSpy open(&flow, &BrowserSignIn::openBrowser);
+    flow.start();
+    if (open.count() != 1)
+        return QUrl();
+    const Visit platform = visit(open.first().first().toUrl());
+    return platform.status == 302 ? platform.location : QUrl();
 }
 
 TokenSet TestSignIn::signInWithDeviceCode(IdentityClient &client)
@@ -138,6 +187,140 @@ IdentityReply TestSignIn::answerTo(const std::function<void(IdentityClient::Hand
         return none;
     }
     return *answer;
+}
+
+void TestSignIn::browserSignInWithPkce()
+{
+    IdentityClient client(config());
+    BrowserSignIn flow(client, m_clock);
+    QSignalSpy open(&flow, &BrowserSignIn::openBrowser);
+    QSignalSpy signedIn(&flow, &BrowserSignIn::signedIn);
+    QSignalSpy failed(&flow, &BrowserSignIn::failed);
+    SimIdentity::Account account{QStringLiteral("Adele Vance"),
+                                 QStringLiteral("adelev@contoso.onmicrosoft.com")};
+    m_tenant->identity().setBrowserAccount(account);
+    flow.start();
+    QCOMPARE(open.count(), 1);
+    const QUrl authorize = open.first().first().toUrl();
+    const QUrlQuery asked(authorize);
+    QCOMPARE(asked.queryItemValue("code_challenge_method"), QStringLiteral("S256"));
+    QCOMPARE(asked.queryItemValue("code_challenge").size(), 43);
+    QCOMPARE(QUrl(asked.queryItemValue("redirect_uri", QUrl::FullyDecoded)), flow.redirectUri());
+    QCOMPARE(flow.redirectUri().host(), QStringLiteral("localhost"));
+    QVERIFY(asked.queryItemValue("scope", QUrl::FullyDecoded).contains("offline_access"));
+
+    // The listener takes connections on 127.0.0.1 and on no other address of this machine.
+    QTcpSocket loopback;
+    loopback.connectToHost(QHostAddress::LocalHost, flow.port());
+    QVERIFY(loopback.waitForConnected(2000));
+    loopback.abort();
+    for (const QHostAddress &address : QNetworkInterface::allAddresses()) {
+        if (address.isLoopback() || address.protocol() != QAbstractSocket::IPv4Protocol)
+            continue;
+        QTcpSocket outside;
+        outside.connectToHost(address, flow.port());
+        QVERIFY2(!outside.waitForConnected(2000), qPrintable(address.toString()));
+    }
+
+    // The browser goes to the platform, which sends it back to the app with a code and the state.
+    const Visit platform = visit(authorize);
+    QCOMPARE(platform.status, 302);
+    const QUrlQuery answer(platform.location);
+    QCOMPARE(answer.queryItemValue("state"), asked.queryItemValue("state"));
+    QCOMPARE(platform.location.port(), int(flow.redirectUri().port()));
+    const QString code = answer.queryItemValue("code", QUrl::FullyDecoded);
+    QVERIFY(!code.isEmpty());
+
+    // A verifier other than the one behind the challenge cannot redeem the code.
+    const IdentityReply stolen = answerTo([&](IdentityClient::Handler done) {
+        client.redeemAuthorizationCode(code, QString(43, QLatin1Char('x')), flow.redirectUri(),
+                                       this, done);
+    });
+    QVERIFY2(stolen.describe().contains("AADSTS501481"), qPrintable(stolen.describe()));
+
+    const Visit app = visit(platform.location);
+    QCOMPARE(app.status, 200);
+    QVERIFY2(app.body.contains("You can close this tab"), qPrintable(app.body));
+    QVERIFY(signedIn.wait(5000));
+    QCOMPARE(failed.count(), 0);
+    const TokenSet tokens = signedIn.first().first().value<TokenSet>();
+    QCOMPARE(m_tenant->identity().checkAccessToken(tokens.accessToken),
+             SimIdentity::TokenCheck::Valid);
+    QVERIFY(!tokens.refreshToken.isEmpty());
+    QCOMPARE(tokens.accountName, account.name);
+    QCOMPARE(tokens.username, account.username);
+
+    // The code is single use, and the listener is gone once signed in.
+    const IdentityReply again = answerTo([&](IdentityClient::Handler done) {
+        client.redeemAuthorizationCode(code, QString(43, QLatin1Char('x')), flow.redirectUri(),
+                                       this, done);
+    });
+    QVERIFY2(again.describe().contains("AADSTS54005"), qPrintable(again.describe()));
+    QTRY_COMPARE(flow.port(), quint16(0));
+}
+
+void TestSignIn::browserSignInIgnoresAForgedState()
+{
+    IdentityClient client(config());
+    BrowserSignIn flow(client, m_clock);
+    QSignalSpy signedIn(&flow, &BrowserSignIn::signedIn);
+    QSignalSpy failed(&flow, &BrowserSignIn::failed);
+    const QUrl back = authorizeInBrowser(flow);
+    QVERIFY(back.isValid());
+
+    // Another page on this machine delivers a code of its own: not this sign-in's state.
+    QUrl forged = back;
+    QUrlQuery query(back);
+    query.removeAllQueryItems("state");
+    query.addQueryItem("state", "forged-state");
+    forged.setQuery(query);
+    const Visit refused = visit(forged);
+    QVERIFY2(refused.body.contains("not the one TeamsOps is waiting for"),
+             qPrintable(refused.body));
+    QCOMPARE(signedIn.count() + failed.count(), 0);
+    QCOMPARE(m_tenant->identity().tokenRequests("authorization_code"), 0);
+
+    // The real answer still signs in.
+    visit(back);
+    QVERIFY(signedIn.wait(5000));
+}
+
+void TestSignIn::browserSignInErrorsSayWhatHappened()
+{
+    IdentityClient client(config());
+    {
+        BrowserSignIn flow(client, m_clock);
+        QSignalSpy failed(&flow, &BrowserSignIn::failed);
+        m_tenant->identity().declineNextAuthorization();
+        const Visit page = visit(authorizeInBrowser(flow));
+        QVERIFY(page.body.contains("did not finish"));
+        QVERIFY(page.body.contains("AADSTS65004"));
+        QTRY_COMPARE(failed.count(), 1);
+        const QString message = failed.first().first().toString();
+        QVERIFY2(message.contains("access_denied: AADSTS65004: User declined"),
+                 qPrintable(message));
+    }
+    {
+        // Redeemed too late: the code had expired.
+        m_tenant->identity().setAuthorizationCodeLifetime(seconds(0));
+        BrowserSignIn flow(client, m_clock);
+        QSignalSpy failed(&flow, &BrowserSignIn::failed);
+        visit(authorizeInBrowser(flow));
+        QTRY_COMPARE(failed.count(), 1);
+        QVERIFY2(failed.first().first().toString().contains("invalid_grant: AADSTS70008"),
+                 qPrintable(failed.first().first().toString()));
+    }
+    {
+        // A redirect the app registration does not hold: the platform's own error page.
+        const SignInConfig settings = config();
+        QUrl authorize = settings.endpoint(QStringLiteral("authorize"));
+        authorize.setQuery(QStringLiteral("client_id=%1&response_type=code&redirect_uri="
+                                          "https%3A%2F%2Fevil.example.com%2F")
+                               .arg(settings.clientId));
+        const Visit page = visit(authorize);
+        QCOMPARE(page.status, 400);
+        QVERIFY(page.body.contains("AADSTS50011"));
+    }
 }
 
 void TestSignIn::deviceCodeSignsInAfterPendingAnswers()

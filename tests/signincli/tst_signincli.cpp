@@ -9,6 +9,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -52,6 +54,7 @@ private slots:
     void withoutAKeychainLoginSaysSoAndDeviceCodeStillWorks();
     void appOnlyWithASecretFromAFile();
     void appOnlyWithACertificate();
+    void loginInTheBrowser();
     void refusesASignInMethodItDoesNotKnow();
 
 private:
@@ -64,6 +67,10 @@ private:
         return QStringLiteral("/teams('%1')/operations('%2')").arg(kTeam, kOperation);
     }
     void verifyNoTokenIn(const CliRun &result) const;
+    // Follows the authorization URL to the platform and its redirect back to the CLI's listener.
+    void playTheBrowser(const QUrl &authorize);
+    QNetworkAccessManager m_browser;
+    int m_browserVisits = 0;
 
     std::unique_ptr<SimTenant> m_tenant;
     std::unique_ptr<SimServer> m_server;
@@ -111,6 +118,9 @@ CliRun TestSignInCli::run(const QStringList &arguments, bool approve,
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.remove(QStringLiteral("TEAMSOPS_TOKEN"));
     environment.remove(QStringLiteral("TEAMSOPS_CLIENT_SECRET"));
+    // No display: login's default is the device code, and no real browser is ever opened.
+    environment.remove(QStringLiteral("DISPLAY"));
+    environment.remove(QStringLiteral("WAYLAND_DISPLAY"));
     environment.insert(QStringLiteral("XDG_DATA_HOME"), m_dataHome->path());
     // Every category's debug output on: a token must not show up there either.
     environment.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("*.debug=true"));
@@ -118,12 +128,20 @@ CliRun TestSignInCli::run(const QStringList &arguments, bool approve,
         environment.insert(key, extra.value(key));
     process.setProcessEnvironment(environment);
     CliRun result;
+    bool browsed = false;
     QObject::connect(&process, &QProcess::readyReadStandardError, this, [&] {
         result.err += QString::fromUtf8(process.readAllStandardError());
         static const QRegularExpression prompt(QStringLiteral("enter the code ([A-Z0-9]+)"));
         const QRegularExpressionMatch match = prompt.match(result.err);
         if (approve && match.hasMatch())
             m_tenant->identity().approveDeviceCode(match.captured(1));
+        // The browser sign-in: the test is the browser, sent to the platform and back.
+        static const QRegularExpression link(QStringLiteral("in your browser[^\n]*\n  (\\S+)\n"));
+        const QRegularExpressionMatch page = link.match(result.err);
+        if (approve && page.hasMatch() && !browsed) {
+            browsed = true;
+            playTheBrowser(QUrl::fromEncoded(page.captured(1).toLatin1()));
+        }
     });
     QSignalSpy finished(&process, &QProcess::finished);
     process.start(QStringLiteral(TEAMSOPS_CLI_PATH), arguments);
@@ -133,6 +151,21 @@ CliRun TestSignInCli::run(const QStringList &arguments, bool approve,
     result.out = QString::fromUtf8(process.readAllStandardOutput());
     result.err += QString::fromUtf8(process.readAllStandardError());
     return result;
+}
+
+void TestSignInCli::playTheBrowser(const QUrl &authorize)
+{
+    QNetworkRequest request(authorize);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
+    QNetworkReply *platform = m_browser.get(request);
+    connect(platform, &QNetworkReply::finished, this, [this, platform] {
+        platform->deleteLater();
+        const QUrl back = QUrl::fromEncoded(platform->rawHeader("Location"));
+        if (back.isValid())
+            connect(m_browser.get(QNetworkRequest(back)), &QNetworkReply::finished, this,
+                    [this] { ++m_browserVisits; });
+    });
 }
 
 void TestSignInCli::verifyNoTokenIn(const CliRun &result) const
@@ -288,6 +321,34 @@ void TestSignInCli::appOnlyWithACertificate()
     QCOMPARE(unknown.exitCode, 1);
     QVERIFY2(errorLine(unknown).contains("invalid_client: AADSTS700027"), qPrintable(unknown.err));
     QCOMPARE(m_tenant->identity().tokenRequests("client_credentials"), 2);
+}
+
+void TestSignInCli::loginInTheBrowser()
+{
+    SimIdentity::Account account{QStringLiteral("Adele Vance"),
+                                 QStringLiteral("adelev@contoso.onmicrosoft.com")};
+    m_tenant->identity().setBrowserAccount(account);
+    const CliRun login = run(QStringList{"login", "--browser"} + signInOptions(), true);
+    QVERIFY2(login.exitCode == 0, qPrintable(login.err));
+    QVERIFY2(login.out.contains("Signed in as Adele Vance"), qPrintable(login.out));
+    QCOMPARE(m_tenant->identity().authorizationsGranted(), 1);
+    QCOMPARE(m_tenant->identity().tokenRequests("authorization_code"), 1);
+    QTRY_COMPARE(m_browserVisits, 1);
+    verifyNoTokenIn(login);
+
+    const CliRun whoami = run({"whoami", "--json"});
+    QVERIFY2(whoami.exitCode == 0, qPrintable(whoami.err));
+    QCOMPARE(QJsonDocument::fromJson(whoami.out.toUtf8()).object().value("username").toString(),
+             account.username);
+
+    // For one run, without keeping anything: watch signs in in the browser first.
+    const CliRun watch =
+        run(QStringList{"watch", "--sign-in", "browser", "--interval", "1", location()} +
+                signInOptions(),
+            true);
+    QVERIFY2(watch.exitCode == 0, qPrintable(watch.err));
+    QCOMPARE(m_tenant->identity().tokenRequests("authorization_code"), 2);
+    verifyNoTokenIn(watch);
 }
 
 void TestSignInCli::refusesASignInMethodItDoesNotKnow()
