@@ -13,6 +13,7 @@
 #include "operationsortproxy.h"
 #include "operationtablemodel.h"
 #include "overviewstrip.h"
+#include "signinmanager.h"
 #include "teamoperations.h"
 #include "welcomepage.h"
 
@@ -215,6 +216,16 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
 
     buildStatusBar();
     connect(&poller, &OperationPoller::authenticationRequired, this, [this](const QString &why) {
+        if (m_signIn) {
+            // SignInManager renews; the banner only when it cannot (mainwindowsignin.cpp).
+            if (m_signIn->canRenew())
+                statusBar()->showMessage(tr("Graph refused the token; renewing the sign-in…"),
+                                         15000);
+            else
+                showSignInNeeded(why);
+            refreshStatusBar();
+            return;
+        }
         showBanner(tr("<b>Microsoft Graph refused the access token</b> (%1). Polling is paused and "
                       "nothing is lost: set a fresh token in TEAMSOPS_TOKEN and start TeamsOps "
                       "again.")
@@ -476,6 +487,7 @@ void MainWindow::showBanner(const QString &text, BannerKind kind)
                        "height='22'></td><td>&nbsp;&nbsp;</td><td>%2</td></tr></table>")
             .arg(icon, text));
     m_bannerIsAboutSaving = false;
+    m_bannerIsAboutSignIn = false;
     // Palette roles, not fixed colours: the banner reads in light and dark themes alike.
     m_banner->setStyleSheet(
         kind == BannerKind::Warning

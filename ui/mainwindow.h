@@ -22,11 +22,14 @@ class QStackedWidget;
 class WelcomePage;
 class OperationTableModel;
 class QLabel;
+class QMenu;
 class QLineEdit;
 class QSplitter;
 class QTableView;
 struct PollRound;
 
+class DeviceCodeDialog;
+class SignInManager;
 class StoreSaver;
 
 // The dashboard: the operations table, a banner for what the admin must know (demo tenant, missing
@@ -50,6 +53,12 @@ public:
     void setAccount(const QString &account);
     // How "Open in Teams" opens links; QDesktopServices::openUrl unless a test replaces it.
     void setUrlOpener(TeamCardDialog::UrlOpener opener) { m_urlOpener = std::move(opener); }
+    // How the sign-in page is opened; the same as other links unless set (the demo tenant
+    // answers it in-process).
+    void setSignInUrlOpener(TeamCardDialog::UrlOpener opener)
+    {
+        m_signInUrlOpener = std::move(opener);
+    }
 
     OperationTableModel *model() const { return m_model; }
     OperationSortProxy *proxy() const { return m_proxy; }
@@ -89,6 +98,14 @@ public:
     // How many days finished operations are kept (QSettings, default 30).
     static int retentionDays();
 
+    // mainwindowsignin.cpp: the Account menu (sign in with the browser or a device code, sign
+    // out, sign-in settings), the welcome page's sign-in, who is signed in in the status bar,
+    // and the "Sign in again" banner when the sign-in is lost (polling stays paused meanwhile).
+    void attachSignIn(SignInManager &signIn);
+    DeviceCodeDialog *deviceCodeDialog() const;
+    WelcomePage *welcome() const { return m_welcome; }
+    void hideBanner();
+
 signals:
     void teamCardOpened(TeamCardDialog *card);
     // "Try the demo tenant" on the welcome page.
@@ -106,6 +123,9 @@ private:
     void showWelcomeWhenEmpty();
     void showRound(const PollRound &round);
     void showNotice(const QString &key, const QString &text);
+    void refreshAccount(); // mainwindowsignin.cpp
+    void showSignInNeeded(const QString &why);
+    void startSignIn(bool deviceCode);
 
     GraphClient &m_client;
     OperationPoller &m_poller;
@@ -137,5 +157,10 @@ private:
     QTimer m_tick;
     QDateTime m_nextPollAt;
     TeamCardDialog::UrlOpener m_urlOpener;
+    TeamCardDialog::UrlOpener m_signInUrlOpener;
     QHash<QString, QPointer<TeamCardDialog>> m_openCards;
+    SignInManager *m_signIn = nullptr;
+    QPointer<DeviceCodeDialog> m_deviceCodeDialog;
+    QMenu *m_accountMenu = nullptr;
+    bool m_bannerIsAboutSignIn = false;
 };

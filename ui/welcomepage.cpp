@@ -8,7 +8,10 @@
 
 WelcomePage::WelcomePage(QWidget *parent)
     : QWidget(parent)
+    , m_signIn(new QPushButton(tr("&Sign in with Microsoft"), this))
+    , m_deviceCode(new QPushButton(tr("Use a device &code"), this))
     , m_demo(new QPushButton(tr("Try the &demo tenant"), this))
+    , m_account(new QLabel(this))
 {
     setObjectName(QStringLiteral("welcomePage"));
     auto *icon = new QLabel(this);
@@ -38,6 +41,16 @@ WelcomePage::WelcomePage(QWidget *parent)
     m_demo->setObjectName(QStringLiteral("welcomeDemo"));
     m_demo->setToolTip(
         tr("Opens another window on a simulated tenant; nothing touches a real one"));
+    m_signIn->setObjectName(QStringLiteral("welcomeSignIn"));
+    m_signIn->setToolTip(tr("Opens your browser at Microsoft's sign-in page"));
+    m_deviceCode->setObjectName(QStringLiteral("welcomeDeviceCode"));
+    m_deviceCode->setToolTip(
+        tr("Shows a code to enter on another device, for when no browser opens here"));
+    m_account->setObjectName(QStringLiteral("welcomeAccount"));
+    m_account->setAlignment(Qt::AlignCenter);
+    m_account->hide();
+    connect(m_signIn, &QPushButton::clicked, this, &WelcomePage::signInRequested);
+    connect(m_deviceCode, &QPushButton::clicked, this, &WelcomePage::deviceCodeSignInRequested);
     connect(add, &QPushButton::clicked, this, &WelcomePage::addRequested);
     connect(m_demo, &QPushButton::clicked, this, &WelcomePage::demoRequested);
 
@@ -47,9 +60,24 @@ WelcomePage::WelcomePage(QWidget *parent)
     layout->addWidget(title);
     layout->addWidget(text, 0, Qt::AlignHCenter);
     layout->addSpacing(12);
+    layout->addWidget(m_account, 0, Qt::AlignHCenter);
+    layout->addWidget(m_signIn, 0, Qt::AlignHCenter);
+    layout->addWidget(m_deviceCode, 0, Qt::AlignHCenter);
     layout->addWidget(add, 0, Qt::AlignHCenter);
     layout->addWidget(m_demo, 0, Qt::AlignHCenter);
     layout->addStretch(2);
+    setSignInOffered(false);
+}
+
+void WelcomePage::setSignInOffered(bool offered, const QString &account)
+{
+    m_signIn->setVisible(offered);
+    m_deviceCode->setVisible(offered);
+    m_account->setText(account.isEmpty() ? QString() : tr("Signed in as %1").arg(account));
+    m_account->setVisible(!offered && !account.isEmpty());
+    // The first step is the default: signing in while nobody is, else adding operations.
+    m_signIn->setDefault(offered);
+    findChild<QPushButton *>(QStringLiteral("welcomeAdd"))->setDefault(!offered);
 }
 
 void WelcomePage::setDemoOffered(bool offered)

@@ -2,10 +2,12 @@
 
 #include <QWidget>
 
+class QLabel;
 class QPushButton;
 
 // What a first start shows instead of an empty table: what TeamsOps does and the ways to begin —
-// paste Locations (or a whole team), or try it on the simulated demo tenant. The window swaps it
+// sign in (browser or device code), paste Locations (or a whole team), or try it on the
+// simulated demo tenant. The window swaps it
 // for the table as soon as anything is watched.
 class WelcomePage final : public QWidget
 {
@@ -16,11 +18,18 @@ public:
 
     // Offer the demo tenant (not when the window is the demo already).
     void setDemoOffered(bool offered);
+    // Offer signing in (while nobody is signed in); `account` says who is, when someone is.
+    void setSignInOffered(bool offered, const QString &account = QString());
 
 signals:
     void addRequested();
     void demoRequested();
+    void signInRequested();           // in the browser
+    void deviceCodeSignInRequested(); // with a device code
 
 private:
+    QPushButton *m_signIn;
+    QPushButton *m_deviceCode;
     QPushButton *m_demo;
+    QLabel *m_account;
 };

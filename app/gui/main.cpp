@@ -8,6 +8,8 @@
 #include "operationpoller.h"
 #include "operationstore.h"
 #include "operationtablemodel.h"
+#include "signindialogs.h"
+#include "signinmanager.h"
 #include "simserver.h"
 #include "simtenant.h"
 #include "storesaver.h"
@@ -16,6 +18,8 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFile>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QPalette>
 #include <QProcess>
 #include <QTimer>
@@ -52,6 +56,19 @@ void saveScreenshotAfterFirstChange(MainWindow &window, OperationPoller &poller,
         qWarning("no status changed within two minutes; no screenshot taken");
         QCoreApplication::exit(1);
     });
+}
+
+// The demo tenant's browser: its sign-in page consents at once, so "opening" it is one request
+// that follows the redirect back to TeamsOps' own listener on 127.0.0.1 — the real flow, PKCE
+// and state included, without a browser window.
+bool openInDemoBrowser(QNetworkAccessManager &network, const QUrl &url)
+{
+    QNetworkRequest request(url);
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::NoLessSafeRedirectPolicy);
+    QNetworkReply *reply = network.get(request);
+    QObject::connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+    return true;
 }
 
 // A dark Fusion palette, for admins who work in the dark and for the README's screenshots.
@@ -103,6 +120,7 @@ int main(int argc, char *argv[])
          QStringLiteral("FILE")},
     });
     WatchOptions::addTo(parser, false);
+    SignInConfig::addOptions(parser);
     parser.addPositionalArgument(QStringLiteral("LOCATION"),
                                  QStringLiteral("Operations to watch (Location header or URL)."),
                                  QStringLiteral("[LOCATION...]"));
@@ -121,7 +139,15 @@ int main(int argc, char *argv[])
         qCritical("%s", qPrintable(problem));
         return 1;
     }
-    QUrl graphUrl = options.graphUrl;
+    // Where to sign in: Settings, then --cloud, --authority, --tenant, --client-id over them.
+    SignInConfig signInConfig = SignInSettingsDialog::load(SignInConfig());
+    const bool graphUrlGiven = parser.isSet(QStringLiteral("graph-url"));
+    QUrl graphUrl = graphUrlGiven ? options.graphUrl : signInConfig.graphUrl;
+    const QString signInProblem = SignInConfig::read(parser, signInConfig, graphUrl, graphUrlGiven);
+    if (!signInProblem.isEmpty()) {
+        qCritical("%s", qPrintable(signInProblem));
+        return 1;
+    }
 
     SystemClock clock;
     std::unique_ptr<SimTenant> tenant;
@@ -137,11 +163,21 @@ int main(int argc, char *argv[])
         if (simulator->listen() == 0)
             qFatal("the demo simulator could not listen on 127.0.0.1");
         graphUrl = simulator->baseUrl();
-        token = simulator->token();
+        QUrl authority = graphUrl;
+        authority.setPath(QString());
+        signInConfig.authorityHost = authority;
+        signInConfig.tenant = tenant->tenantId();
+        signInConfig.clientId = SimIdentity::demoClientId();
+        signInConfig.graphUrl = graphUrl;
         locations = tenant->operationLocations() + locations;
     }
 
-    GraphClient client(graphUrl, [&token] { return token; });
+    SignInManager signIn(signInConfig, clock);
+    if (demo)
+        signIn.setKeepingInKeychain(false);
+    else if (!token.isEmpty())
+        signIn.useFixedToken(token, QObject::tr("Token from TEAMSOPS_TOKEN"));
+    GraphClient client(graphUrl, signIn.tokenProvider());
     OperationStore store;
     // Everything watched survives a restart. The demo tenant lives on a port that changes every
     // run, so it is saved only when --store names a file. Restored before the window is built,
@@ -176,6 +212,13 @@ int main(int argc, char *argv[])
     if (!client.talksToLoopback())
         network = std::make_unique<NetworkMonitor>(poller);
     MainWindow window(client, poller, clock);
+    signIn.attach(poller);
+    window.attachSignIn(signIn);
+    QNetworkAccessManager demoBrowser;
+    if (demo) {
+        window.setSignInUrlOpener(
+            [&demoBrowser](const QUrl &url) { return openInDemoBrowser(demoBrowser, url); });
+    }
 
     window.setDemo(demo);
     // The welcome page's demo: another TeamsOps, on a simulated tenant of its own.
@@ -188,9 +231,6 @@ int main(int argc, char *argv[])
     });
 
     QStringList problems;
-    window.setAccount(demo              ? QObject::tr("Demo tenant (simulated)")
-                      : token.isEmpty() ? QString()
-                                        : QObject::tr("Token from TEAMSOPS_TOKEN"));
     if (demo) {
         window.showBanner(
             QObject::tr("<b>Demo tenant</b> — a simulated Microsoft Graph on 127.0.0.1 where time "
@@ -198,12 +238,6 @@ int main(int argc, char *argv[])
                         "succeeded clone to see the team it produced.")
                 .arg(tenant->timeScale()),
             MainWindow::BannerKind::Info);
-    } else if (token.isEmpty()) {
-        window.showBanner(
-            QObject::tr("<b>No access token.</b> Set TEAMSOPS_TOKEN to a Microsoft Graph access "
-                        "token (Graph Explorer → Access token, or <tt>az account get-access-token "
-                        "--resource https://graph.microsoft.com</tt>) and start TeamsOps again."),
-            MainWindow::BannerKind::Warning);
     }
     if (saver) {
         window.attachStore(*saver, options.storePath);
@@ -215,7 +249,8 @@ int main(int argc, char *argv[])
     }
     for (const QString &problem : std::as_const(storeProblems))
         window.showBanner(problem, MainWindow::BannerKind::Warning);
-    if (!token.isEmpty()) {
+    {
+        // Watched at once; their polls wait for the sign-in (a 401 pauses them until then).
         for (const QString &location : std::as_const(locations)) {
             const LocationResolution resolved = resolveLocation(location, graphUrl);
             if (resolved.ref)
@@ -236,6 +271,12 @@ int main(int argc, char *argv[])
         saveScreenshotAfterFirstChange(window, poller, parser.value(QStringLiteral("screenshot")));
     window.show();
     window.restoreSelection();
+    // The demo signs in as a user would, through the browser flow; a real run brings back the
+    // sign-in kept in the keychain (or offers to sign in).
+    if (demo)
+        signIn.signInWithBrowser();
+    else if (token.isEmpty())
+        signIn.restore();
     const int status = app.exec();
     if (saver)
         saver->saveNow(); // what the last turn changed
