@@ -92,6 +92,11 @@ void SignInManager::useFixedToken(const QString &token, const QString &descripti
 {
     m_fixedToken = token;
     m_fixedDescription = description;
+    if (token.isEmpty())
+        return;
+    if (m_poller && m_poller->isPausedForSignIn())
+        m_poller->resume();
+    emit signedIn(TokenSet());
 }
 
 void SignInManager::restore()
@@ -249,6 +254,12 @@ void SignInManager::attach(OperationPoller &poller)
     m_poller = &poller;
     connect(&poller, &OperationPoller::authenticationRequired, this, [this] {
         // Polling is paused: a renewed token resumes it; without one it stays paused.
+        if (!m_fixedToken.isEmpty()) {
+            // A pasted or fixed token that Graph refuses is of no more use: sign in again.
+            m_fixedToken.clear();
+            emit lost(tr("Graph refused the access token"));
+            return;
+        }
         if (m_session && m_session->canRenew())
             m_session->renew();
     });

@@ -47,7 +47,8 @@ public:
     // Off: nothing is read from or written to the keychain (the demo tenant's sign-ins are of
     // no use to a later run, and must not replace a real one).
     void setKeepingInKeychain(bool keeping) { m_keeping = keeping; }
-    // Signed in with a token that is not renewed (TEAMSOPS_TOKEN, the demo's fixed token).
+    // Signed in with a token that is not renewed (TEAMSOPS_TOKEN, or one pasted for a quick
+    // check). It is held in memory only, and dropped once Graph refuses it.
     void useFixedToken(const QString &token, const QString &description);
 
     bool isSignedIn() const;

@@ -7,7 +7,9 @@
 #include "welcomepage.h"
 
 #include <QAction>
+#include <QInputDialog>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
@@ -27,6 +29,10 @@ void MainWindow::attachSignIn(SignInManager &signIn)
     browser->setShortcut(QKeySequence(tr("Ctrl+Shift+I")));
     QAction *deviceCode = m_accountMenu->addAction(tr("Sign in with a &device code…"));
     deviceCode->setObjectName(QStringLiteral("signInDeviceCode"));
+    QAction *pasteToken = m_accountMenu->addAction(tr("Use an &access token…"));
+    pasteToken->setObjectName(QStringLiteral("useAccessToken"));
+    pasteToken->setToolTip(tr("For a quick check: a token from Graph Explorer, used as it is "
+                              "until it expires (kept in memory only)"));
     QAction *signOut = m_accountMenu->addAction(tr("Sign &out"));
     signOut->setObjectName(QStringLiteral("signOut"));
     m_accountMenu->addSeparator();
@@ -35,6 +41,17 @@ void MainWindow::attachSignIn(SignInManager &signIn)
 
     connect(browser, &QAction::triggered, this, [this] { startSignIn(false); });
     connect(deviceCode, &QAction::triggered, this, [this] { startSignIn(true); });
+    connect(pasteToken, &QAction::triggered, this, [this] {
+        bool ok = false;
+        const QString token =
+            QInputDialog::getText(this, tr("Use an access token"),
+                                  tr("Access token for Microsoft Graph (Graph Explorer → Access "
+                                     "token). It is kept in memory only, until it expires:"),
+                                  QLineEdit::Password, QString(), &ok)
+                .trimmed();
+        if (ok && !token.isEmpty())
+            m_signIn->useFixedToken(token, tr("Pasted access token"));
+    });
     connect(signOut, &QAction::triggered, this, [this] {
         const QString who = m_signIn->accountText();
         if (QMessageBox::question(this, tr("Sign out"),

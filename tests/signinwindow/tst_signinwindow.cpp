@@ -12,10 +12,13 @@
 #include "teamoperations.h"
 #include "welcomepage.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPushButton>
@@ -113,7 +116,33 @@ private slots:
     void aLostSignInPausesPollingUntilSignedInAgain();
     void withoutAKeychainTheSignInLastsThisRunAndSaysSo();
     void settingsRefuseWhatCannotWork();
+    void signOutPausesPollingAndOffersSignInAgain();
+    void aPastedTokenIsUsedUntilGraphRefusesIt();
 };
+
+namespace {
+
+// Answers the modal dialog the next action opens: `answer` gets it once it is up.
+void whenModalOpens(const std::function<void(QWidget *)> &answer)
+{
+    auto *poll = new QTimer;
+    poll->setInterval(10);
+    QObject::connect(poll, &QTimer::timeout, poll, [poll, answer] {
+        if (QWidget *modal = QApplication::activeModalWidget()) {
+            poll->deleteLater();
+            poll->stop();
+            answer(modal);
+        }
+    });
+    poll->start();
+}
+
+QAction *action(const MainWindow &window, const char *name)
+{
+    return window.findChild<QAction *>(QLatin1String(name));
+}
+
+} // namespace
 
 void TestSignInWindow::initTestCase()
 {
@@ -251,6 +280,62 @@ void TestSignInWindow::settingsRefuseWhatCannotWork()
     QCOMPARE(loaded.graphUrl, chosen.graphUrl);
     QCOMPARE(loaded.clientId, chosen.clientId);
     QCOMPARE(loaded.tenant, chosen.tenant);
+}
+
+void TestSignInWindow::signOutPausesPollingAndOffersSignInAgain()
+{
+    SignedOutWindow w;
+    QVERIFY(!action(w.window, "signOut")->isEnabled());
+    w.signInInTheBrowser();
+    QVERIFY(action(w.window, "signOut")->isEnabled());
+    w.watchAndPoll();
+
+    QSignalSpy signedOut(&w.signIn, &SignInManager::signedOut);
+    whenModalOpens([](QWidget *box) {
+        QTest::mouseClick(qobject_cast<QMessageBox *>(box)->button(QMessageBox::Yes),
+                          Qt::LeftButton);
+    });
+    action(w.window, "signOut")->trigger();
+    QTRY_COMPARE(signedOut.size(), 1);
+    QVERIFY(!w.signIn.isSignedIn());
+    QVERIFY(w.signIn.tokenProvider()().isEmpty());
+    QVERIFY(w.account().contains("Not signed in"));
+    QVERIFY(w.banner()->text().contains("Signed out"));
+    // The next poll finds no token: polling pauses, the row stays.
+    w.sim.clock.advance(seconds(31));
+    QTRY_VERIFY(w.poller.isPausedForSignIn());
+    QCOMPARE(w.store.size(), 1);
+}
+
+void TestSignInWindow::aPastedTokenIsUsedUntilGraphRefusesIt()
+{
+    SignedOutWindow w;
+    whenModalOpens([](QWidget *dialog) {
+        auto *input = qobject_cast<QInputDialog *>(dialog);
+        QCOMPARE(input->textEchoMode(), QLineEdit::Password);
+        input->setTextValue(QStringLiteral("test-token")); // the token the simulator started with
+        input->accept();
+    });
+    action(w.window, "useAccessToken")->trigger();
+    QTRY_VERIFY(w.signIn.isSignedIn());
+    QVERIFY(w.account().contains("Pasted access token"));
+    w.watchAndPoll();
+    QVERIFY(w.store.at(0).latest.has_value());
+
+    // Graph refuses it (an expired token, say): dropped, and "Sign in again".
+    QSignalSpy lost(&w.signIn, &SignInManager::lost);
+    whenModalOpens([](QWidget *dialog) {
+        auto *input = qobject_cast<QInputDialog *>(dialog);
+        input->setTextValue(QStringLiteral("not-a-token-graph-knows"));
+        input->accept();
+    });
+    action(w.window, "useAccessToken")->trigger();
+    QTRY_VERIFY(w.signIn.tokenProvider()() == QStringLiteral("not-a-token-graph-knows"));
+    w.sim.clock.advance(seconds(31));
+    QTRY_COMPARE(lost.size(), 1);
+    QVERIFY(!w.signIn.isSignedIn());
+    QVERIFY(w.poller.isPausedForSignIn());
+    QTRY_VERIFY(w.banner()->text().contains("Sign in again"));
 }
 
 QTEST_MAIN(TestSignInWindow)
