@@ -200,10 +200,16 @@ SimReply SimServer::handleOne(const QByteArray &method, const QUrl &url,
         segments.removeFirst();
         const bool teamScoped =
             segments.size() >= 2 && (is(segments[0], "teams") || is(segments[0], "groups"));
-        const std::optional<std::chrono::seconds> wait =
-            method == "GET" ? m_tenant.throttle().admit(
-                                  teamScoped ? segments[1].toLower() : QString(), record.at)
-                            : std::nullopt;
+        const QString teamKey = teamScoped ? segments[1].toLower() : QString();
+        std::optional<std::chrono::seconds> wait;
+        if (method == "GET")
+            wait = m_tenant.throttle().admit(teamKey, record.at);
+        else if (method == "POST" && !segments.isEmpty() && is(segments.last(), "clone"))
+            wait = m_tenant.throttle().admitWrite(QStringLiteral("clone"), teamKey, record.at);
+        else if (method == "POST" && segments.size() == 1 && is(segments[0], "teams"))
+            wait = m_tenant.throttle().admitWrite(QStringLiteral("create"), QString(), record.at);
+        else if (method == "POST" && teamScoped)
+            wait = m_tenant.throttle().admitWrite(QStringLiteral("team"), teamKey, record.at);
         if (wait) {
             reply = SimReply::graphError(429, QStringLiteral("TooManyRequests"),
                                          QStringLiteral("Too many requests, retry later."));
@@ -257,7 +263,7 @@ SimReply SimServer::route(const QByteArray &method, const QStringList &s, bool b
         if (n == 3 && is(s[2], "clone") && post)
             return startClone(s[1], body);
         if (n == 3 && (is(s[2], "archive") || is(s[2], "unarchive")) && post)
-            return startArchive(s[1], is(s[2], "archive"));
+            return startArchive(s[1], is(s[2], "archive"), body);
     }
     // The old shape some Location headers still use: /groups(T)/team/operations(O).
     if (n == 5 && is(s[0], "groups") && is(s[2], "team") && is(s[3], "operations") && get)

@@ -98,7 +98,7 @@ private:
     SimReply getTeam(const QString &teamId);
     SimReply listMembers(const QString &teamId);
     SimReply startClone(const QString &teamId, const QByteArray &body);
-    SimReply startArchive(const QString &teamId, bool archive);
+    SimReply startArchive(const QString &teamId, bool archive, const QByteArray &body);
     SimReply createTeam(const QByteArray &body);
 
     SimTenant &m_tenant;

@@ -30,6 +30,13 @@ SimTeam teamToProduce(const QJsonObject &request, const QString &defaultVisibili
     return produced;
 }
 
+SimReply notOwner()
+{
+    return SimReply::graphError(403, QStringLiteral("Forbidden"),
+                                QStringLiteral("Failed to execute request. The user is not an "
+                                               "owner of the team."));
+}
+
 } // namespace
 
 SimReply SimServer::getTeam(const QString &teamId)
@@ -93,6 +100,8 @@ SimReply SimServer::startClone(const QString &teamId, const QByteArray &body)
             400, QStringLiteral("InvalidRequest"),
             QStringLiteral("Tabs cannot be cloned without cloning Channels as well."));
     }
+    if (source->readOnly)
+        return notOwner();
     if (source->isOrgWide) {
         return SimReply::graphError(400, QStringLiteral("BadRequest"),
                                     QStringLiteral("Org-wide teams cannot be cloned."));
@@ -109,11 +118,30 @@ SimReply SimServer::startClone(const QString &teamId, const QByteArray &body)
     return SimReply::empty(202).withHeader("Location", keyLocation(source->id, added.id));
 }
 
-SimReply SimServer::startArchive(const QString &teamId, bool archive)
+SimReply SimServer::startArchive(const QString &teamId, bool archive, const QByteArray &body)
 {
     const SimTeam *team = m_tenant.team(teamId);
     if (!team) {
         return noSuchTeam(teamId);
+    }
+    if (team->readOnly)
+        return notOwner();
+    if (archive && !body.trimmed().isEmpty()) {
+        const QJsonDocument request = QJsonDocument::fromJson(body);
+        const QJsonValue readOnly =
+            request.object().value(QLatin1String("shouldSetSpoSiteReadOnlyForMembers"));
+        if (!request.isObject() || (!readOnly.isUndefined() && !readOnly.isBool())) {
+            return SimReply::graphError(400, QStringLiteral("BadRequest"),
+                                        QStringLiteral("Invalid request body: "
+                                                       "shouldSetSpoSiteReadOnlyForMembers is a "
+                                                       "boolean."));
+        }
+    }
+    // Archiving what is archived (or the reverse) while nothing else runs on it: a conflict.
+    if (team->isArchived == archive && !m_tenant.hasRunningChange(team->id)) {
+        return SimReply::graphError(409, QStringLiteral("Conflict"),
+                                    archive ? QStringLiteral("Team is already archived.")
+                                            : QStringLiteral("Team is not archived."));
     }
     SimOperation op;
     op.teamId = team->id;

@@ -29,6 +29,7 @@ SimTeam teamFromJson(const QJsonObject &json)
     team.isOrgWide = json.value(QLatin1String("isOrgWide")).toBool();
     team.memberCount = json.value(QLatin1String("memberCount")).toInt(team.memberCount);
     team.membersHidden = json.value(QLatin1String("membersHidden")).toBool();
+    team.readOnly = json.value(QLatin1String("readOnly")).toBool();
     return team;
 }
 
@@ -196,6 +197,16 @@ QList<const SimOperation *> SimTenant::operationsOf(const QString &teamId) const
     for (const qsizetype index : m_operationsByTeam.value(teamId.toLower()))
         found.append(&m_operations.at(index));
     return found;
+}
+
+bool SimTenant::hasRunningChange(const QString &teamId) const
+{
+    const double now = secondsSinceStart();
+    for (const SimOperation *op : operationsOf(teamId)) {
+        if (op->setsArchived && op->createdAt + op->startAfter + op->duration > now)
+            return true;
+    }
+    return false;
 }
 
 SimOperation &SimTenant::addOperation(SimOperation operation)

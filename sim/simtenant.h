@@ -30,6 +30,7 @@ struct SimTeam
     bool isOrgWide = false;     // org-wide teams cannot be cloned
     int memberCount = 1;        // the owner at least
     bool membersHidden = false; // GET members answers 403, as for an account without the scope
+    bool readOnly = false;      // clone, archive, unarchive answer 403, as for a non-owner
 
     QString webUrl(const QString &tenantId) const;
     QJsonObject toJson(const QString &tenantId) const;
@@ -110,6 +111,8 @@ public:
     SimOperation *operation(const QString &teamId, const QString &operationId);
     QList<const SimOperation *> operationsOf(const QString &teamId) const;
     SimOperation &addOperation(SimOperation operation);
+    // An archive or unarchive of this team that has not finished yet.
+    bool hasRunningChange(const QString &teamId) const;
 
     // The operation as Graph would send it now. Without the Prefer header, evolvable enum members
     // come out as unknownFutureValue; createChat exists only on beta.

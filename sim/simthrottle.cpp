@@ -25,3 +25,22 @@ std::optional<std::chrono::seconds> SimThrottle::admit(const QString &teamKey, c
         team->append(nowMs);
     return std::nullopt;
 }
+
+std::optional<std::chrono::seconds>
+SimThrottle::admitWrite(const QString &kind, const QString &teamKey, const QDateTime &now)
+{
+    const qint64 nowMs = now.toMSecsSinceEpoch();
+    const int kindLimit = kind == QLatin1String("clone")    ? clonePerSecond
+                          : kind == QLatin1String("create") ? createPerSecond
+                                                            : 0;
+    QList<qint64> &writes = m_writes[kind];
+    QList<qint64> *team = teamKey.isEmpty() ? nullptr : &m_teams[teamKey];
+    const bool kindFull = kindLimit > 0 && countInWindow(writes, nowMs) >= kindLimit;
+    const bool teamFull = team && teamPerSecond > 0 && countInWindow(*team, nowMs) >= teamPerSecond;
+    if (kindFull || teamFull)
+        return std::chrono::seconds(1);
+    writes.append(nowMs);
+    if (team)
+        team->append(nowMs);
+    return std::nullopt;
+}

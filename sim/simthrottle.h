@@ -19,12 +19,21 @@ public:
     // any one second holds this many of its requests, so this client gets the rest.
     int otherClientPerSecond = 0;
 
+    // Starting operations: clones and team creations have tenant-wide limits of their own;
+    // every POST on a team also counts towards that team's limit.
+    int clonePerSecond = 6;
+    int createPerSecond = 10;
+
     // Records the request when it is allowed; otherwise returns how long to wait (Retry-After).
     std::optional<std::chrono::seconds> admit(const QString &teamKey, const QDateTime &now);
+    // The same for a POST: kind "clone", "create" or another (no limit of its own).
+    std::optional<std::chrono::seconds> admitWrite(const QString &kind, const QString &teamKey,
+                                                   const QDateTime &now);
 
 private:
     static int countInWindow(QList<qint64> &sentAtMs, qint64 nowMs);
 
     QList<qint64> m_tenant;
     QHash<QString, QList<qint64>> m_teams;
+    QHash<QString, QList<qint64>> m_writes; // by kind
 };

@@ -1,9 +1,11 @@
 // teamsops-cli: the headless twin of the dashboard, for scripts.
 #include "clientcertificate.h"
 #include "clock.h"
+#include "graphclient.h"
 #include "operationpoller.h"
 #include "signincommands.h"
 #include "signinconfig.h"
+#include "startcommands.h"
 #include "storecommands.h"
 #include "watchoptions.h"
 #include "watchsession.h"
@@ -60,7 +62,15 @@ int main(int argc, char *argv[])
         "  teamsops-cli login --client-id ID [--tenant T] [--cloud C] [--device-code|--browser]\n"
         "                                            sign in, and keep the sign-in\n"
         "  teamsops-cli logout                       forget the sign-in\n"
-        "  teamsops-cli whoami [--json]              who is signed in, until when\n\n"
+        "  teamsops-cli whoami [--json]              who is signed in, until when\n"
+        "  teamsops-cli clone TEAM --name NAME [--parts LIST] [--visibility V] [--description T]\n"
+        "                     [--classification T] [--watch]\n"
+        "  teamsops-cli archive TEAM [--spo-read-only] [--watch]\n"
+        "  teamsops-cli unarchive TEAM [--watch]\n"
+        "  teamsops-cli create --name NAME [--description T] [--visibility V] [--watch]\n"
+        "  teamsops-cli operations create TEAM --body FILE|- [--me] [--watch]\n"
+        "Each start prints the operation's Location (with --watch, then watches it); a\n"
+        "throttled request is sent again after its Retry-After, never twice otherwise.\n\n"
         "LOCATION is the Location header of a 202 reply, or a Graph URL of the operation.\n"
         "The access token comes from TEAMSOPS_TOKEN, --token-file, --sign-in (this run only)\n"
         "or the sign-in kept in the keychain by login. Everything watched is kept in the store\n"
@@ -80,6 +90,7 @@ int main(int argc, char *argv[])
                                      "than this many days."),
                       QStringLiteral("DAYS")});
     SignInConfig::addOptions(parser);
+    StartCommands::addOptions(parser);
     parser.addOptions({
         {QStringLiteral("sign-in"),
          QStringLiteral("Sign in for this run only: browser, device-code; or app-only, "
@@ -106,7 +117,8 @@ int main(int argc, char *argv[])
     });
     parser.addPositionalArgument(
         QStringLiteral("command"),
-        QStringLiteral("watch, list, history, forget, login, logout or whoami"));
+        QStringLiteral("watch, list, history, forget, login, logout, whoami, clone, archive, "
+                       "unarchive, create or operations"));
     parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("Operations to watch."),
                                  QStringLiteral("LOCATION..."));
     if (!parser.parse(QCoreApplication::arguments())) {
@@ -127,11 +139,22 @@ int main(int argc, char *argv[])
                                QStringLiteral("history"), QStringLiteral("forget"),
                                QStringLiteral("login"),   QStringLiteral("logout"),
                                QStringLiteral("whoami")};
-    if (!commands.contains(command)) {
-        err << "error: unknown command; usage: teamsops-cli "
-               "watch|list|history|forget|login|logout|whoami (see --help)"
+    if (!commands.contains(command) && !StartCommands::isStartCommand(command)) {
+        err << "error: unknown command; usage: teamsops-cli watch|list|history|forget|login|"
+               "logout|whoami|clone|archive|unarchive|create|operations (see --help)"
             << Qt::endl;
         return kUsageError;
+    }
+    // A start command's request is checked before anyone signs in.
+    TeamRequest startRequest;
+    if (StartCommands::isStartCommand(command)) {
+        QString startProblem;
+        startRequest = StartCommands::build(command, positional, parser, startProblem);
+        if (!startProblem.isEmpty()) {
+            err << "error: " << startProblem << Qt::endl;
+            return kUsageError;
+        }
+        positional.clear();
     }
 
     WatchOptions shared;
@@ -234,6 +257,17 @@ int main(int argc, char *argv[])
     options.teams = parser.values(QStringLiteral("team"));
 
     std::unique_ptr<WatchSession> session;
+    std::unique_ptr<GraphClient> startClient;
+    std::unique_ptr<StartCommands> starter;
+    const auto exitAfterWrites = [&signIn](int exitCode) {
+        signIn.afterPendingWrites([exitCode] { QCoreApplication::exit(exitCode); });
+    };
+    const auto watch = [&] {
+        session = std::make_unique<WatchSession>(options, clock, out, err);
+        QObject::connect(session.get(), &WatchSession::finished, &app, exitAfterWrites);
+        if (!session->start())
+            QCoreApplication::exit(kUsageError);
+    };
     QObject::connect(
         &signIn, &SignInCommands::ready, &app,
         [&](const QString &fixedToken, SignInSession *signInSession) {
@@ -242,15 +276,29 @@ int main(int argc, char *argv[])
             // A kept sign-in remembers its cloud's Graph, unless --graph-url says.
             if (signInSession && !graphUrlGiven)
                 options.graphUrl = signIn.graphUrl();
-            session = std::make_unique<WatchSession>(options, clock, out, err);
-            QObject::connect(session.get(), &WatchSession::finished, &app, [&signIn](int exitCode) {
-                signIn.afterPendingWrites([exitCode] { QCoreApplication::exit(exitCode); });
+            if (startRequest.path.isEmpty()) {
+                watch();
+                return;
+            }
+            const QString token = fixedToken;
+            startClient = std::make_unique<GraphClient>(
+                options.graphUrl, signInSession
+                                      ? signInSession->tokenProvider()
+                                      : GraphClient::TokenProvider([token] { return token; }));
+            starter = std::make_unique<StartCommands>(*startClient, clock, out, err, json);
+            starter->run(startRequest, [&](int exitCode, const QString &location) {
+                if (exitCode != 0 || !parser.isSet(QStringLiteral("watch")) || location.isEmpty()) {
+                    exitAfterWrites(exitCode);
+                    return;
+                }
+                options.locations = {location};
+                watch();
             });
-            if (!session->start())
-                QCoreApplication::exit(kUsageError);
         });
     signIn.obtain();
     const int exitCode = app.exec();
     session.reset(); // before the sign-in it may read the token from
+    starter.reset();
+    startClient.reset();
     return exitCode;
 }

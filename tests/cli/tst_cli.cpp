@@ -55,9 +55,14 @@ private slots:
     void movesAnUnreadableStoreAsideAndCarriesOn();
     void picksUpWhatAnotherProcessAdds();
     void aLocationGivenAgainIsPolledWhereGraphIsNow();
+    void clonesAndWatchesTheClone();
+    void checksACloneBeforeSendingIt();
+    void archivesWithJson();
+    void createsATeamsAsyncOperationFromStdinAndSaysWhyARequestIsRefused();
 
 private:
-    CliRun run(const QStringList &arguments, const QString &token = QStringLiteral("cli-token"));
+    CliRun run(const QStringList &arguments, const QString &token = QStringLiteral("cli-token"),
+               const QByteArray &input = QByteArray());
     QString location(const QString &op) const
     {
         return QStringLiteral("/teams('%1')/operations('%2')").arg(kTeam, op);
@@ -107,7 +112,7 @@ void TestCli::cleanup()
     m_dataHome.reset();
 }
 
-CliRun TestCli::run(const QStringList &arguments, const QString &token)
+CliRun TestCli::run(const QStringList &arguments, const QString &token, const QByteArray &input)
 {
     QProcess process;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
@@ -118,6 +123,9 @@ CliRun TestCli::run(const QStringList &arguments, const QString &token)
     process.setProcessEnvironment(environment);
     QSignalSpy finished(&process, &QProcess::finished);
     process.start(QStringLiteral(TEAMSOPS_CLI_PATH), arguments);
+    if (!input.isEmpty())
+        process.write(input);
+    process.closeWriteChannel();
     // Waiting on the signal keeps this process's event loop (and so the simulator) running.
     if (!finished.wait(60000))
         qFatal("teamsops-cli did not finish");
@@ -534,6 +542,83 @@ void TestCli::aLocationGivenAgainIsPolledWhereGraphIsNow()
                                "0.1", "--timeout", "30", location(kQuick)});
     QCOMPARE(result.exitCode, 0);
     QVERIFY(result.stdoutLines.constLast().contains(" succeeded "));
+}
+
+void TestCli::clonesAndWatchesTheClone()
+{
+    const CliRun result = run(
+        {"clone", kTeam, "--name", "Project 7", "--parts", "apps,tabs,channels", "--watch",
+         "--graph-url", m_server->baseUrl().toString(), "--interval", "0.1", "--timeout", "30"});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.stderrText));
+    // The Location first, as Graph sent it; then the watch, to the end.
+    QVERIFY(!result.stdoutLines.isEmpty());
+    QVERIFY2(result.stdoutLines.first().startsWith("/teams('" + kTeam.toUtf8() + "')/operations('"),
+             result.stdoutLines.first().constData());
+    QVERIFY(result.stdoutLines.constLast().contains(" succeeded "));
+    QCOMPARE(m_server->requestCount("/clone"), 1);
+    // The clone asked for is the one made.
+    const QList<const SimOperation *> clones = m_tenant->operationsOf(kTeam);
+    QVERIFY(std::any_of(clones.cbegin(), clones.cend(), [](const SimOperation *op) {
+        return op->producesTeam && op->producesTeam->displayName == QLatin1String("Project 7");
+    }));
+}
+
+void TestCli::checksACloneBeforeSendingIt()
+{
+    const QString graph = m_server->baseUrl().toString();
+    CliRun result =
+        run({"clone", kTeam, "--name", "X", "--parts", "tabs,channels", "--graph-url", graph});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(result.stderrText.contains("tabs cannot be cloned without cloning apps"),
+             qPrintable(result.stderrText));
+    result = run({"clone", kTeam, "--graph-url", graph});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY(result.stderrText.contains("clone needs --name"));
+    result = run({"clone", "--name", "X", "--graph-url", graph});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY(result.stderrText.contains("clone takes one TEAM"));
+    QCOMPARE(m_server->requestCount(), 0); // nothing was sent
+}
+
+void TestCli::archivesWithJson()
+{
+    const QString graph = m_server->baseUrl().toString();
+    const CliRun archived = run({"archive", QStringLiteral("/teams('%1')").arg(kTeam),
+                                 "--spo-read-only", "--json", "--graph-url", graph});
+    QVERIFY2(archived.exitCode == 0, qPrintable(archived.stderrText));
+    QCOMPARE(archived.stdoutLines.size(), 1);
+    const QJsonObject line = QJsonDocument::fromJson(archived.stdoutLines.first()).object();
+    QCOMPARE(line.value("accepted").toBool(), true);
+    QCOMPARE(line.value("teamId").toString(), kTeam);
+    const SimOperation *op = m_tenant->operation(kTeam, line.value("operationId").toString());
+    QVERIFY(op);
+    QCOMPARE(op->type, QStringLiteral("archiveTeam"));
+}
+
+void TestCli::createsATeamsAsyncOperationFromStdinAndSaysWhyARequestIsRefused()
+{
+    const QString graph = m_server->baseUrl().toString();
+    const QByteArray body = R"({"@odata.type": "#microsoft.graph.teamsAsyncOperation",
+        "operationType": "archiveTeam", "status": "inProgress", "attemptsCount": 13})";
+    const CliRun created =
+        run({"operations", "create", kTeam, "--body", "-", "--json", "--graph-url", graph},
+            QStringLiteral("cli-token"), body);
+    QVERIFY2(created.exitCode == 0, qPrintable(created.stderrText));
+    const QJsonObject object = QJsonDocument::fromJson(created.stdoutLines.first()).object();
+    QCOMPARE(object.value("attemptsCount").toInt(), 13);
+    QVERIFY(m_tenant->operation(kTeam, object.value("id").toString()));
+
+    const CliRun broken = run({"operations", "create", kTeam, "--body", "-", "--graph-url", graph},
+                              QStringLiteral("cli-token"), "{not json");
+    QCOMPARE(broken.exitCode, 1);
+    QVERIFY2(broken.stderrText.contains("the body is not JSON"), qPrintable(broken.stderrText));
+
+    // An unarchive of a team that is not archived: refused, Graph's message on stderr.
+    const CliRun refused = run({"unarchive", kTeam, "--graph-url", graph});
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.stderrText.contains("error: unarchive refused: the team is not archived") &&
+                 refused.stderrText.contains("(Conflict: Team is not archived.)"),
+             qPrintable(refused.stderrText));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

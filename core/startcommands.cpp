@@ -1,0 +1,226 @@
+#include "startcommands.h"
+
+#include "graphclient.h"
+#include "printable.h"
+#include "teamoperations.h"
+
+#include <QCommandLineParser>
+#include <QFile>
+#include <QJsonDocument>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace {
+
+// A request body is a few KiB; refuse to read a file much larger than any.
+constexpr qint64 kMaxBodyBytes = 1024 * 1024;
+
+QByteArray readBody(const QString &path, QString &problem)
+{
+    QFile file;
+    const bool opened = path == QLatin1String("-")
+                            ? file.open(stdin, QIODevice::ReadOnly)
+                            : (file.setFileName(path), file.open(QIODevice::ReadOnly));
+    if (!opened) {
+        problem = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
+        return QByteArray();
+    }
+    const QByteArray body = file.read(kMaxBodyBytes + 1);
+    if (body.size() > kMaxBodyBytes)
+        problem = QStringLiteral("%1 is larger than a request body can be").arg(path);
+    return body;
+}
+
+QString teamArgument(const QStringList &positional, const QString &command, QString &problem)
+{
+    if (positional.size() != 1) {
+        problem =
+            QStringLiteral("%1 takes one TEAM (an id, /teams('id') or a Graph URL)").arg(command);
+        return QString();
+    }
+    const QString id = teamIdFromText(positional.first());
+    if (id.isEmpty())
+        problem = QStringLiteral("no team id in \"%1\"").arg(positional.first());
+    return id;
+}
+
+} // namespace
+
+bool StartCommands::isStartCommand(const QString &command)
+{
+    return command == QLatin1String("clone") || command == QLatin1String("archive") ||
+           command == QLatin1String("unarchive") || command == QLatin1String("create") ||
+           command == QLatin1String("operations");
+}
+
+void StartCommands::addOptions(QCommandLineParser &parser)
+{
+    parser.addOptions({
+        {QStringLiteral("name"), QStringLiteral("clone, create: the new team's display name."),
+         QStringLiteral("NAME")},
+        {QStringLiteral("description"), QStringLiteral("clone, create: its description."),
+         QStringLiteral("TEXT")},
+        {QStringLiteral("classification"), QStringLiteral("clone: its classification."),
+         QStringLiteral("TEXT")},
+        {QStringLiteral("visibility"), QStringLiteral("clone, create: private or public."),
+         QStringLiteral("VISIBILITY")},
+        {QStringLiteral("parts"),
+         QStringLiteral("clone: what to copy, of apps,tabs,settings,channels,members (tabs need "
+                        "apps and channels)."),
+         QStringLiteral("LIST")},
+        {QStringLiteral("spo-read-only"),
+         QStringLiteral("archive: make the SharePoint site read-only for members too.")},
+        {QStringLiteral("body"),
+         QStringLiteral("operations create: the teamsAsyncOperation's JSON (a file, or - for "
+                        "stdin)."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("me"),
+         QStringLiteral("operations create: under /me/joinedTeams/{id}/team/operations.")},
+        {QStringLiteral("watch"),
+         QStringLiteral("clone, archive, unarchive, create, operations create: then watch the "
+                        "operation until it ends (exit codes as for watch).")},
+    });
+}
+
+TeamRequest StartCommands::build(const QString &command, const QStringList &positional,
+                                 const QCommandLineParser &parser, QString &problem)
+{
+    const auto value = [&parser](const char *name) { return parser.value(QLatin1String(name)); };
+    if (command == QLatin1String("clone")) {
+        CloneOptions options;
+        options.sourceTeamId = teamArgument(positional, command, problem);
+        if (!problem.isEmpty())
+            return TeamRequest();
+        options.displayName = value("name");
+        options.description = value("description");
+        options.classification = value("classification");
+        options.visibility = value("visibility");
+        options.parts = value("parts").split(QLatin1Char(','), Qt::SkipEmptyParts);
+        if (!parser.isSet(QStringLiteral("name"))) {
+            problem = QStringLiteral("clone needs --name NAME");
+            return TeamRequest();
+        }
+        return cloneRequest(options, problem);
+    }
+    if (command == QLatin1String("archive") || command == QLatin1String("unarchive")) {
+        const QString team = teamArgument(positional, command, problem);
+        if (!problem.isEmpty())
+            return TeamRequest();
+        return command == QLatin1String("archive")
+                   ? archiveRequest(team, parser.isSet(QStringLiteral("spo-read-only")), problem)
+                   : unarchiveRequest(team, problem);
+    }
+    if (command == QLatin1String("create")) {
+        if (!positional.isEmpty() || !parser.isSet(QStringLiteral("name"))) {
+            problem = QStringLiteral("create takes --name NAME (and no other argument)");
+            return TeamRequest();
+        }
+        return createTeamRequest({value("name"), value("description"), value("visibility")},
+                                 problem);
+    }
+    // operations create TEAM --body FILE|-
+    if (positional.value(0) != QLatin1String("create")) {
+        problem = QStringLiteral("operations takes: operations create TEAM --body FILE|-");
+        return TeamRequest();
+    }
+    const QString team =
+        teamArgument(positional.mid(1), QStringLiteral("operations create"), problem);
+    if (!problem.isEmpty())
+        return TeamRequest();
+    if (!parser.isSet(QStringLiteral("body"))) {
+        problem = QStringLiteral("operations create needs --body FILE (or - for stdin)");
+        return TeamRequest();
+    }
+    const QByteArray text = readBody(value("body"), problem);
+    if (!problem.isEmpty())
+        return TeamRequest();
+    QJsonParseError error;
+    const QJsonDocument body = QJsonDocument::fromJson(text, &error);
+    if (!body.isObject()) {
+        problem = error.error != QJsonParseError::NoError
+                      ? QStringLiteral("the body is not JSON (%1 at byte %2)")
+                            .arg(error.errorString())
+                            .arg(error.offset)
+                      : QStringLiteral("the body is not a JSON object");
+        return TeamRequest();
+    }
+    return createOperationRequest(team, body.object(), parser.isSet(QStringLiteral("me")), problem);
+}
+
+StartCommands::StartCommands(GraphClient &client, Clock &clock, QTextStream &out, QTextStream &err,
+                             bool json, QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_out(out)
+    , m_err(err)
+    , m_json(json)
+    , m_starter(client, clock)
+{
+    connect(&m_starter, &OperationStarter::waiting, this,
+            [this](std::chrono::seconds wait, int attempt) {
+                m_err << "note: Graph is throttling; sending again in " << wait.count()
+                      << " s (attempt " << attempt << " of " << OperationStarter::kMaxAttempts
+                      << ")" << Qt::endl;
+            });
+}
+
+void StartCommands::run(const TeamRequest &request, std::function<void(int, const QString &)> done)
+{
+    m_starter.start(request, [this, request, done](const OperationStarter::Result &result) {
+        report(request, result);
+        if (!result.accepted) {
+            done(1, QString());
+            return;
+        }
+        QString watchable = result.location;
+        if (request.kind == TeamRequest::Kind::CreateOperation) {
+            // The created object has an id: it is watched under its team.
+            watchable =
+                QStringLiteral("/teams('%1')/operations('%2')")
+                    .arg(request.teamId, result.created.value(QLatin1String("id")).toString());
+        }
+        done(0, watchable);
+    });
+}
+
+void StartCommands::report(const TeamRequest &request, const OperationStarter::Result &result)
+{
+    if (!result.accepted) {
+        m_err << "error: " << TeamRequest::kindName(request.kind)
+              << " refused: " << printable(result.message) << Qt::endl;
+        if (m_json) {
+            m_out << QJsonDocument(QJsonObject{{QStringLiteral("request"), request.label},
+                                               {QStringLiteral("accepted"), false},
+                                               {QStringLiteral("httpStatus"), result.httpStatus},
+                                               {QStringLiteral("error"), result.errorCode},
+                                               {QStringLiteral("message"), result.message},
+                                               {QStringLiteral("attempts"), result.attempts}})
+                         .toJson(QJsonDocument::Compact)
+                  << Qt::endl;
+        }
+        return;
+    }
+    if (request.kind == TeamRequest::Kind::CreateOperation) {
+        m_out << QJsonDocument(result.created)
+                     .toJson(m_json ? QJsonDocument::Compact : QJsonDocument::Indented);
+        if (m_json)
+            m_out << Qt::endl;
+        m_out.flush();
+        return;
+    }
+    if (m_json) {
+        m_out << QJsonDocument(QJsonObject{{QStringLiteral("request"), request.label},
+                                           {QStringLiteral("accepted"), true},
+                                           {QStringLiteral("location"), result.location},
+                                           {QStringLiteral("operationId"),
+                                            result.ref ? result.ref->operationId : QString()},
+                                           {QStringLiteral("teamId"),
+                                            result.ref ? result.ref->teamId : QString()},
+                                           {QStringLiteral("attempts"), result.attempts}})
+                     .toJson(QJsonDocument::Compact)
+              << Qt::endl;
+    } else {
+        m_out << printable(result.location) << Qt::endl;
+    }
+}

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+// The requests that start a Teams async operation, built and checked before anything is sent,
+// with Graph's own rules (the clone page, GRAPH.md): each is a POST answered 202 Accepted with a
+// Location — except "Create teamsAsyncOperation", answered 201 Created with the object.
+struct TeamRequest
+{
+    enum class Kind
+    {
+        Clone,
+        Archive,
+        Unarchive,
+        Create,
+        CreateOperation, // POST /teams/{id}/operations, the seed's own API
+    };
+    Kind kind = Kind::Clone;
+    QString path;   // under the Graph base, e.g. /teams/{id}/clone
+    QString teamId; // the team it acts on (the source of a clone); empty for a create
+    QJsonObject body;
+    QString label; // for people: "Clone of Template as “Project 7”"
+
+    int expectedStatus() const { return kind == Kind::CreateOperation ? 201 : 202; }
+    static QString kindName(Kind kind); // "clone", "archive", ...
+};
+
+// The parts of a team a clone may copy, as Graph names them.
+QStringList cloneParts(); // apps, tabs, settings, channels, members
+
+struct CloneOptions
+{
+    QString sourceTeamId;
+    QString displayName; // required
+    QString description;
+    QString classification;
+    QString visibility; // "", "public" or "private" (empty: the source's)
+    QStringList parts;  // of cloneParts()
+};
+
+// Each returns the request, or an empty path with `problem` set, in plain words.
+TeamRequest cloneRequest(const CloneOptions &options, QString &problem);
+TeamRequest archiveRequest(const QString &teamId, bool spoSiteReadOnlyForMembers, QString &problem);
+TeamRequest unarchiveRequest(const QString &teamId, QString &problem);
+
+struct CreateOptions
+{
+    QString displayName; // required
+    QString description;
+    QString visibility; // "" (private), "public" or "private"
+};
+// From the standard template, as Graph's "Create team" page shows it.
+TeamRequest createTeamRequest(const CreateOptions &options, QString &problem);
+
+// "Create teamsAsyncOperation": the JSON body as the reference page gives it, under the team
+// (or, with viaJoinedTeams, under /me/joinedTeams/{id}/team/operations).
+TeamRequest createOperationRequest(const QString &teamId, const QJsonObject &body,
+                                   bool viaJoinedTeams, QString &problem);

@@ -1,0 +1,301 @@
+// Starting operations against the simulator over real HTTP on a manual clock: the requests as
+// Graph's rules want them (checked before sending), 202 with its Location resolved, a throttled
+// request sent again after Retry-After and never twice, an unanswered one never sent again, and
+// the request's own errors (400, 403, 404, 409) in plain words with Graph's message.
+#include "graphclient.h"
+#include "operationstarter.h"
+#include "simfixture.h"
+#include "teamrequests.h"
+
+#include <QSignalSpy>
+#include <QtTest>
+
+#include <optional>
+
+using namespace std::chrono;
+
+namespace {
+
+const QString kTemplate = QStringLiteral("6d3f1a2b-8c4e-4f5a-9b0c-1d2e3f4a5b6c");
+const QString kOrgWide = QStringLiteral("0b7e9c1d-2a3f-4e5b-8c6d-7e8f9a0b1c2d");
+const QString kNotOwned = QStringLiteral("5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d");
+const QString kArchived = QStringLiteral("7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f");
+
+QJsonObject scenario()
+{
+    QJsonObject orgWide = team(kOrgWide, "Everyone at Contoso");
+    orgWide.insert("isOrgWide", true);
+    QJsonObject notOwned = team(kNotOwned, "Finance");
+    notOwned.insert("readOnly", true);
+    QJsonObject archived = team(kArchived, "Old project");
+    archived.insert("isArchived", true);
+    return QJsonObject{
+        {"teams", QJsonArray{team(kTemplate, "Template"), orgWide, notOwned, archived}}};
+}
+
+struct Rig
+{
+    SimFixture sim{scenario()};
+    GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
+    OperationStarter starter{client, sim.clock};
+
+    std::optional<OperationStarter::Result> send(const TeamRequest &request)
+    {
+        std::optional<OperationStarter::Result> result;
+        starter.start(request, [&result](const OperationStarter::Result &r) { result = r; });
+        if (!QTest::qWaitFor([&result] { return result.has_value(); }, 10000))
+            return std::nullopt;
+        return result;
+    }
+    TeamRequest clone(const QString &team, const QString &name, QStringList parts = {})
+    {
+        QString problem;
+        TeamRequest request = cloneRequest({team, name, {}, {}, {}, parts}, problem);
+        if (!problem.isEmpty())
+            qFatal("clone request: %s", qPrintable(problem));
+        return request;
+    }
+    int posts() const
+    {
+        int count = 0;
+        for (const SimRequestRecord &record : sim.server.requests())
+            count += record.method == "POST" ? 1 : 0;
+        return count;
+    }
+};
+
+} // namespace
+
+class TestStartOperations : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void requestsFollowGraphsRules();
+    void aCloneIsAcceptedAndItsLocationNamesTheOperation();
+    void archiveUnarchiveAndCreateAreAcceptedToo();
+    void createTeamsAsyncOperationAnswers201WithTheObject();
+    void aThrottledRequestIsSentAgainAfterRetryAfterAndNeverTwice();
+    void anUnansweredRequestIsNeverSentAgain();
+    void refusalsSayWhatHappenedInPlainWords_data();
+    void refusalsSayWhatHappenedInPlainWords();
+};
+
+void TestStartOperations::requestsFollowGraphsRules()
+{
+    QString problem;
+    TeamRequest clone = cloneRequest({kTemplate,
+                                      "  Project 7 ",
+                                      "For the team",
+                                      "General",
+                                      "public",
+                                      {"apps", "Tabs", "channels"}},
+                                     problem);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QCOMPARE(clone.path, QStringLiteral("/teams/%1/clone").arg(kTemplate));
+    QCOMPARE(clone.body.value("displayName").toString(), QStringLiteral("Project 7"));
+    QCOMPARE(clone.body.value("partsToClone").toString(), QStringLiteral("apps,tabs,channels"));
+    QCOMPARE(clone.body.value("visibility").toString(), QStringLiteral("public"));
+    QCOMPARE(clone.body.value("classification").toString(), QStringLiteral("General"));
+    QCOMPARE(clone.expectedStatus(), 202);
+
+    // Tabs need apps and channels; a name is required; parts and visibility are Graph's words.
+    cloneRequest({kTemplate, "X", {}, {}, {}, {"tabs", "channels"}}, problem);
+    QVERIFY2(problem.contains("without cloning apps"), qPrintable(problem));
+    cloneRequest({kTemplate, "X", {}, {}, {}, {"apps", "tabs"}}, problem);
+    QVERIFY2(problem.contains("without cloning channels"), qPrintable(problem));
+    cloneRequest({kTemplate, "   ", {}, {}, {}, {}}, problem);
+    QVERIFY2(problem.contains("display name is required"), qPrintable(problem));
+    cloneRequest({kTemplate, "X", {}, {}, {}, {"wiki"}}, problem);
+    QVERIFY2(problem.contains("“wiki” is not a part"), qPrintable(problem));
+    cloneRequest({kTemplate, "X", {}, {}, "secret", {}}, problem);
+    QVERIFY2(problem.contains("public or private"), qPrintable(problem));
+    cloneRequest({"../../me", "X", {}, {}, {}, {}}, problem);
+    QVERIFY2(problem.contains("not a team id"), qPrintable(problem));
+    cloneRequest({kTemplate, QString(257, 'n'), {}, {}, {}, {}}, problem);
+    QVERIFY2(problem.contains("256"), qPrintable(problem));
+
+    const TeamRequest archive = archiveRequest(kTemplate, true, problem);
+    QCOMPARE(archive.body.value("shouldSetSpoSiteReadOnlyForMembers").toBool(), true);
+    QVERIFY(archiveRequest(kTemplate, false, problem).body.isEmpty());
+    const TeamRequest create = createTeamRequest({"New", {}, {}}, problem);
+    QCOMPARE(create.path, QStringLiteral("/teams"));
+    QVERIFY(
+        create.body.value("template@odata.bind").toString().endsWith("teamsTemplates('standard')"));
+    QCOMPARE(
+        createOperationRequest(kTemplate, {{"operationType", "cloneTeam"}}, true, problem).path,
+        QStringLiteral("/me/joinedTeams/%1/team/operations").arg(kTemplate));
+    QCOMPARE(createOperationRequest(kTemplate, {}, false, problem).path, QString());
+    QVERIFY(problem.contains("JSON object"));
+}
+
+void TestStartOperations::aCloneIsAcceptedAndItsLocationNamesTheOperation()
+{
+    Rig rig;
+    const auto result = rig.send(rig.clone(kTemplate, "Project 7", {"apps", "tabs", "channels"}));
+    QVERIFY(result);
+    QVERIFY2(result->accepted, qPrintable(result->message));
+    QCOMPARE(result->httpStatus, 202);
+    QCOMPARE(result->attempts, 1);
+    QVERIFY(result->ref);
+    QCOMPARE(result->ref->teamId, kTemplate);
+    // It is the operation the simulator made, and it is a clone.
+    const SimOperation *op = rig.sim.tenant.operation(kTemplate, result->ref->operationId);
+    QVERIFY(op);
+    QCOMPARE(op->type, QStringLiteral("cloneTeam"));
+    QCOMPARE(op->producesTeam->displayName, QStringLiteral("Project 7"));
+    QCOMPARE(result->location, result->ref->location());
+}
+
+void TestStartOperations::archiveUnarchiveAndCreateAreAcceptedToo()
+{
+    Rig rig;
+    QString problem;
+    auto archived = rig.send(archiveRequest(kTemplate, true, problem));
+    QVERIFY(archived && archived->accepted);
+    QCOMPARE(rig.sim.tenant.operation(kTemplate, archived->ref->operationId)->type,
+             QStringLiteral("archiveTeam"));
+    auto unarchived = rig.send(unarchiveRequest(kArchived, problem));
+    QVERIFY(unarchived && unarchived->accepted);
+    QCOMPARE(unarchived->ref->teamId, kArchived);
+    auto created = rig.send(createTeamRequest({"Brand new", "desc", "public"}, problem));
+    QVERIFY(created && created->accepted);
+    QCOMPARE(rig.sim.tenant.operation(created->ref->teamId, created->ref->operationId)->type,
+             QStringLiteral("createTeam"));
+}
+
+void TestStartOperations::createTeamsAsyncOperationAnswers201WithTheObject()
+{
+    Rig rig;
+    QString problem;
+    const QJsonObject body{{"@odata.type", "#microsoft.graph.teamsAsyncOperation"},
+                           {"operationType", "archiveTeam"},
+                           {"status", "inProgress"},
+                           {"attemptsCount", 13}};
+    for (const bool viaJoinedTeams : {false, true}) {
+        const auto result =
+            rig.send(createOperationRequest(kTemplate, body, viaJoinedTeams, problem));
+        QVERIFY(result);
+        QVERIFY2(result->accepted, qPrintable(result->message));
+        QCOMPARE(result->httpStatus, 201);
+        QCOMPARE(result->created.value("attemptsCount").toInt(), 13);
+        QVERIFY(!result->created.value("id").toString().isEmpty());
+        QVERIFY(rig.sim.tenant.operation(kTemplate, result->created.value("id").toString()));
+    }
+}
+
+void TestStartOperations::aThrottledRequestIsSentAgainAfterRetryAfterAndNeverTwice()
+{
+    Rig rig;
+    rig.sim.server.injectFault(SimFault::answer(QStringLiteral("/clone"), 429, "20", 2));
+    QSignalSpy waiting(&rig.starter, &OperationStarter::waiting);
+    std::optional<OperationStarter::Result> result;
+    rig.starter.start(rig.clone(kTemplate, "Throttled"),
+                      [&result](const OperationStarter::Result &r) { result = r; });
+    QTRY_COMPARE(waiting.size(), 1);
+    QCOMPARE(waiting.first().first().value<seconds>(), seconds(20));
+    // Nothing is sent before the wait is over (a moved clock is looked at at once)...
+    QCOMPARE(rig.starter.attemptsSent(), 1);
+    rig.sim.clock.advance(seconds(19));
+    QCOMPARE(rig.starter.attemptsSent(), 1);
+    // ...and it is sent again as soon as it is.
+    rig.sim.clock.advance(seconds(1));
+    QCOMPARE(rig.starter.attemptsSent(), 2);
+    QTRY_COMPARE(waiting.size(), 2);
+    rig.sim.clock.advance(seconds(20));
+    QTRY_VERIFY(result.has_value());
+    QVERIFY2(result->accepted, qPrintable(result->message));
+    QCOMPARE(result->attempts, 3);
+    QCOMPARE(rig.posts(), 3);
+    // Exactly one clone exists: the two refused sends made none.
+    QCOMPARE(rig.sim.tenant.operationsOf(kTemplate).size(), 1);
+
+    // The simulator's own clone limit (6 a second, 4 a second on one team) throttles a burst;
+    // every request still ends up accepted once, and nothing twice.
+    Rig burst;
+    int accepted = 0;
+    for (int i = 0; i < 8; ++i) {
+        OperationStarter starter(burst.client, burst.sim.clock);
+        std::optional<OperationStarter::Result> one;
+        starter.start(burst.clone(kTemplate, QStringLiteral("Burst %1").arg(i)),
+                      [&one](const OperationStarter::Result &r) { one = r; });
+        QTRY_VERIFY(one.has_value() || burst.sim.server.throttled() > 0);
+        if (!one) {
+            burst.sim.clock.advance(seconds(1));
+            QTRY_VERIFY(one.has_value());
+        }
+        accepted += one->accepted ? 1 : 0;
+    }
+    QCOMPARE(accepted, 8);
+    QVERIFY(burst.sim.server.throttled() > 0);
+    QCOMPARE(burst.sim.tenant.operationsOf(kTemplate).size(), 8);
+}
+
+void TestStartOperations::anUnansweredRequestIsNeverSentAgain()
+{
+    Rig rig;
+    rig.client.setTransferTimeout(milliseconds(300));
+    rig.client.setReplyDeadline(milliseconds(500));
+    SimFault hang;
+    hang.pathContains = QStringLiteral("/clone");
+    hang.kind = QStringLiteral("hang");
+    hang.times = 1;
+    rig.sim.server.injectFault(hang);
+    const auto result = rig.send(rig.clone(kTemplate, "Lost on the way"));
+    QVERIFY(result);
+    QVERIFY(!result->accepted);
+    QVERIFY(result->maybeStarted);
+    QCOMPARE(result->attempts, 1);
+    QCOMPARE(rig.posts(), 1);
+    QVERIFY2(result->message.contains("may or may not have started"), qPrintable(result->message));
+}
+
+void TestStartOperations::refusalsSayWhatHappenedInPlainWords_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("body");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QString>("saying");
+    const QString clone = QStringLiteral("/teams/%1/clone");
+    QTest::newRow("tabs without apps, as the service says")
+        << clone.arg(kTemplate) << R"({"displayName":"X","partsToClone":"tabs,channels"})" << 400
+        << "Graph refused the request as it was written (InvalidRequest: Tabs cannot be cloned "
+           "without cloning Apps as well.)";
+    QTest::newRow("org-wide") << clone.arg(kOrgWide) << R"({"displayName":"X"})" << 400
+                              << "Org-wide teams cannot be cloned.";
+    QTest::newRow("not an owner") << clone.arg(kNotOwned) << R"({"displayName":"X"})" << 403
+                                  << "not allowed: the account needs Team.Create";
+    QTest::newRow("no such team") << clone.arg("9f9f9f9f-0000-4000-8000-000000000000")
+                                  << R"({"displayName":"X"})" << 404 << "no such team";
+    QTest::newRow("archived already")
+        << QStringLiteral("/teams/%1/archive").arg(kArchived) << "{}" << 409
+        << "already archived, or another change to it is running (Conflict: Team is already "
+           "archived.)";
+    QTest::newRow("not archived") << QStringLiteral("/teams/%1/unarchive").arg(kTemplate) << "{}"
+                                  << 409 << "the team is not archived";
+}
+
+void TestStartOperations::refusalsSayWhatHappenedInPlainWords()
+{
+    QFETCH(QString, path);
+    QFETCH(QString, body);
+    QFETCH(int, status);
+    QFETCH(QString, saying);
+    Rig rig;
+    // Sent as written (the builders would refuse some before sending): the service's answer.
+    TeamRequest request;
+    request.kind = path.endsWith("/archive")     ? TeamRequest::Kind::Archive
+                   : path.endsWith("/unarchive") ? TeamRequest::Kind::Unarchive
+                                                 : TeamRequest::Kind::Clone;
+    request.path = path;
+    request.body = QJsonDocument::fromJson(body.toUtf8()).object();
+    const auto result = rig.send(request);
+    QVERIFY(result);
+    QVERIFY(!result->accepted);
+    QCOMPARE(result->httpStatus, status);
+    QCOMPARE(result->attempts, 1);
+    QVERIFY2(result->message.contains(saying), qPrintable(result->message));
+}
+
+QTEST_GUILESS_MAIN(TestStartOperations)
+#include "tst_startoperations.moc"
