@@ -51,8 +51,7 @@ BrowserSignIn::BrowserSignIn(IdentityClient &client, Clock &clock, QObject *pare
 {
     m_timeout.setSingleShot(true);
     connect(&m_timeout, &QTimer::timeout, this, [this] {
-        fail(tr("Sign-in was not finished in the browser within %n minute(s)", "",
-                int(kTimeout.count())));
+        fail(tr("Sign-in was not finished in the browser within %1 minutes").arg(kTimeout.count()));
     });
 }
 

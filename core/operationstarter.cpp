@@ -47,10 +47,8 @@ QString describeStartFailure(const TeamRequest &request, int httpStatus, const Q
                     : tr("it conflicts with something that already exists or is running");
         break;
     case 429:
-        plain = QCoreApplication::translate("OperationStarter",
-                                            "Graph is throttling: still refused after %n "
-                                            "attempt(s)",
-                                            nullptr, OperationStarter::kMaxAttempts);
+        plain = tr("Graph is throttling: still refused after %1 attempts")
+                    .arg(OperationStarter::kMaxAttempts);
         break;
     default:
         plain = httpStatus >= 500 ? tr("Graph failed on its side (HTTP %1)").arg(httpStatus)

@@ -268,6 +268,8 @@ SimReply SimServer::route(const QByteArray &method, const QStringList &s, bool b
     // The old shape some Location headers still use: /groups(T)/team/operations(O).
     if (n == 5 && is(s[0], "groups") && is(s[2], "team") && is(s[3], "operations") && get)
         return getOperation(s[1], s[4], beta, withUnknownEnums);
+    if (n == 2 && is(s[0], "me") && is(s[1], "joinedTeams") && get)
+        return listJoinedTeams();
     if (n == 5 && is(s[0], "me") && is(s[1], "joinedTeams") && is(s[3], "team") &&
         is(s[4], "operations") && post) {
         return storeOperation(s[2], body);

@@ -97,6 +97,7 @@ private:
     SimReply storeOperation(const QString &teamId, const QByteArray &body);
     SimReply getTeam(const QString &teamId);
     SimReply listMembers(const QString &teamId);
+    SimReply listJoinedTeams();
     SimReply startClone(const QString &teamId, const QByteArray &body);
     SimReply startArchive(const QString &teamId, bool archive, const QByteArray &body);
     SimReply createTeam(const QByteArray &body);

@@ -51,6 +51,27 @@ SimReply SimServer::getTeam(const QString &teamId)
     return SimReply::json(200, json);
 }
 
+SimReply SimServer::listJoinedTeams()
+{
+    // As Graph sends it: a few properties of each team, and the tenant it lives in.
+    QJsonArray value;
+    for (const SimTeam *team : m_tenant.teams()) {
+        value.append(QJsonObject{
+            {QStringLiteral("id"), team->id},
+            {QStringLiteral("displayName"), team->displayName},
+            {QStringLiteral("description"),
+             team->description.isEmpty() ? QJsonValue() : team->description},
+            {QStringLiteral("isArchived"), team->isArchived},
+            {QStringLiteral("tenantId"), m_tenant.tenantId()},
+        });
+    }
+    return SimReply::json(
+        200, QJsonObject{{QStringLiteral("@odata.context"),
+                          QStringLiteral("https://graph.microsoft.com/v1.0/$metadata#teams")},
+                         {QStringLiteral("@odata.count"), value.size()},
+                         {QStringLiteral("value"), value}});
+}
+
 SimReply SimServer::listMembers(const QString &teamId)
 {
     const SimTeam *team = m_tenant.team(teamId);

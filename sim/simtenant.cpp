@@ -179,6 +179,17 @@ const SimTeam *SimTenant::team(const QString &id) const
     return it == m_teams.cend() ? nullptr : &*it;
 }
 
+QList<const SimTeam *> SimTenant::teams() const
+{
+    QList<const SimTeam *> all;
+    for (const SimTeam &team : m_teams)
+        all.append(&team);
+    std::sort(all.begin(), all.end(), [](const SimTeam *a, const SimTeam *b) {
+        return a->displayName.localeAwareCompare(b->displayName) < 0;
+    });
+    return all;
+}
+
 SimTeam &SimTenant::addTeam(const SimTeam &team)
 {
     return *m_teams.insert(team.id.toLower(), team);

@@ -107,6 +107,8 @@ public:
     QDateTime scenarioNow() const;
 
     const SimTeam *team(const QString &id) const;
+    // Every team, by display name: what /me/joinedTeams lists (the demo user is in all of them).
+    QList<const SimTeam *> teams() const;
     SimTeam &addTeam(const SimTeam &team);
     SimOperation *operation(const QString &teamId, const QString &operationId);
     QList<const SimOperation *> operationsOf(const QString &teamId) const;

@@ -332,6 +332,7 @@ void MainWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
     QMenu *operations = menuBar()->addMenu(tr("&Operation"));
     operations->addActions(m_actions->selectionActions());
+    buildStartActions(operations);
     QMenu *settings = menuBar()->addMenu(tr("&Settings"));
     settings->menuAction()->setObjectName(QStringLiteral("settingsMenu"));
     QAction *notify = settings->addAction(tr("Desktop &notifications"));

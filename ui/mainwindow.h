@@ -1,6 +1,7 @@
 #pragma once
 
 #include "teamcarddialog.h"
+#include "teamrequests.h"
 
 #include <QHash>
 #include <QMainWindow>
@@ -8,6 +9,9 @@
 #include <QTimer>
 
 class AddDialog;
+class CloneDialog;
+class CreateTeamDialog;
+class OperationStarter;
 class Clock;
 class DetailsPane;
 class FilterSidebar;
@@ -103,6 +107,16 @@ public:
     // and the "Sign in again" banner when the sign-in is lost (polling stays paused meanwhile).
     void attachSignIn(SignInManager &signIn);
     DeviceCodeDialog *deviceCodeDialog() const;
+
+    // mainwindowstart.cpp: starting operations. Each accepted request is watched at once.
+    CloneDialog *openCloneDialog();
+    CreateTeamDialog *openCreateTeamDialog();
+    // Archive (or unarchive) the selected operations' teams, once the admin confirms them.
+    void confirmArchive(bool archive);
+    // The teams of the selected operations: a finished clone's or create's new team, else the
+    // team the operation acts on.
+    QStringList selectedTeams() const;
+    void startRequests(const QList<TeamRequest> &requests);
     WelcomePage *welcome() const { return m_welcome; }
     void hideBanner();
 
@@ -110,6 +124,8 @@ signals:
     void teamCardOpened(TeamCardDialog *card);
     // "Try the demo tenant" on the welcome page.
     void demoRequested();
+    // A batch of start requests is done: how many were accepted, and why the others were not.
+    void startsFinished(int accepted, const QStringList &refusals);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -123,6 +139,8 @@ private:
     void showWelcomeWhenEmpty();
     void showRound(const PollRound &round);
     void showNotice(const QString &key, const QString &text);
+    void buildStartActions(QMenu *operations); // mainwindowstart.cpp
+    void startNext();
     void refreshAccount(); // mainwindowsignin.cpp
     void showSignInNeeded(const QString &why);
     void startSignIn(bool deviceCode);
@@ -163,4 +181,8 @@ private:
     QPointer<DeviceCodeDialog> m_deviceCodeDialog;
     QMenu *m_accountMenu = nullptr;
     bool m_bannerIsAboutSignIn = false;
+    OperationStarter *m_starter = nullptr;
+    QList<TeamRequest> m_startQueue;
+    QStringList m_startRefusals;
+    int m_startAccepted = 0;
 };

@@ -1,0 +1,225 @@
+// Starting operations from the dashboard, offscreen, against the simulator over real HTTP: the
+// clone dialog's rules, team list and request preview; a started clone or create watched at
+// once; archive with a confirmation that names the teams; refusals said in a banner.
+#include "graphclient.h"
+#include "mainwindow.h"
+#include "operationpoller.h"
+#include "operationstore.h"
+#include "simfixture.h"
+#include "startdialogs.h"
+#include "teamoperations.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QtTest>
+
+using namespace std::chrono;
+
+namespace {
+
+const QString kTemplate = QStringLiteral("6d3f1a2b-8c4e-4f5a-9b0c-1d2e3f4a5b6c");
+const QString kOther = QStringLiteral("0b7e9c1d-2a3f-4e5b-8c6d-7e8f9a0b1c2d");
+const QString kRunning = QStringLiteral("1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0");
+
+struct Window
+{
+    SimFixture sim{
+        QJsonObject{{"teams", QJsonArray{team(kTemplate, "Template"), team(kOther, "Marketing")}},
+                    {"operations", QJsonArray{operation(kRunning, kOther, 1, 100000)}}}};
+    GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
+    OperationStore store;
+    OperationPoller poller{client, sim.clock, store};
+    MainWindow window{client, poller, sim.clock};
+
+    Window()
+    {
+        poller.setInterval(seconds(30));
+        window.show();
+    }
+    QPushButton *ok(QDialog *dialog) const
+    {
+        return dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    }
+    QString problem(QDialog *dialog) const
+    {
+        return dialog->findChild<QLabel *>("requestProblem")->text();
+    }
+    QLabel *banner() const { return window.findChild<QLabel *>("banner"); }
+};
+
+// Answers the modal dialog the next action opens.
+void whenModalOpens(const std::function<void(QWidget *)> &answer)
+{
+    auto *poll = new QTimer;
+    poll->setInterval(10);
+    QObject::connect(poll, &QTimer::timeout, poll, [poll, answer] {
+        if (QWidget *modal = QApplication::activeModalWidget()) {
+            poll->stop();
+            poll->deleteLater();
+            answer(modal);
+        }
+    });
+    poll->start();
+}
+
+} // namespace
+
+class TestStartWindow : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void cloneDialogKeepsGraphsRulesAndShowsTheRequest();
+    void aStartedCloneIsWatchedAtOnce();
+    void aCreatedTeamIsWatchedToo();
+    void archiveNamesTheTeamsFirst();
+    void refusalsAreSaidInABanner();
+};
+
+void TestStartWindow::cloneDialogKeepsGraphsRulesAndShowsTheRequest()
+{
+    Window w;
+    CloneDialog *dialog = w.window.openCloneDialog();
+    QTRY_COMPARE(dialog->teamCount(), 2); // /me/joinedTeams answered
+    auto *source = dialog->findChild<QComboBox *>("cloneSource");
+    QVERIFY(source->itemText(0).contains("Marketing")); // by name
+    QVERIFY(!w.ok(dialog)->isEnabled());
+    QVERIFY(w.problem(dialog).contains("pick or paste the source team"));
+
+    source->setCurrentIndex(source->findData(kTemplate));
+    QVERIFY(w.problem(dialog).contains("display name is required"));
+    dialog->findChild<QLineEdit *>("cloneName")->setText(QStringLiteral("Project 7"));
+    QVERIFY(w.ok(dialog)->isEnabled());
+
+    // Ticking tabs brings apps and channels; dropping channels drops tabs.
+    auto *tabs = dialog->findChild<QCheckBox *>("clonePart-tabs");
+    auto *apps = dialog->findChild<QCheckBox *>("clonePart-apps");
+    auto *channels = dialog->findChild<QCheckBox *>("clonePart-channels");
+    tabs->click();
+    QVERIFY(apps->isChecked() && channels->isChecked());
+    QVERIFY(dialog->preview().contains("\"partsToClone\": \"apps,tabs,channels\""));
+    channels->click();
+    QVERIFY(!tabs->isChecked());
+    QVERIFY(dialog->preview().contains("\"partsToClone\": \"apps\""));
+
+    // The preview is the request, to the configured Graph.
+    const QString preview = dialog->preview();
+    QVERIFY2(
+        preview.startsWith("POST " + w.sim.base().toString() + "/teams/" + kTemplate + "/clone"),
+        qPrintable(preview));
+    QVERIFY(preview.contains("\"displayName\": \"Project 7\""));
+
+    // A pasted URL names its team; text that names none says so.
+    source->setEditText(w.sim.base().toString() + "/teams/" + kOther);
+    QVERIFY(w.ok(dialog)->isEnabled());
+    QVERIFY(dialog->preview().contains("/teams/" + kOther + "/clone"));
+    source->setEditText(QStringLiteral("not a team"));
+    QVERIFY(!w.ok(dialog)->isEnabled());
+    QVERIFY2(w.problem(dialog).contains("names no team"), qPrintable(w.problem(dialog)));
+    dialog->reject();
+}
+
+void TestStartWindow::aStartedCloneIsWatchedAtOnce()
+{
+    Window w;
+    QSignalSpy finished(&w.window, &MainWindow::startsFinished);
+    CloneDialog *dialog = w.window.openCloneDialog();
+    dialog->setSource(kTemplate);
+    dialog->setDisplayName(QStringLiteral("Project 8"));
+    QTest::mouseClick(w.ok(dialog), Qt::LeftButton);
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(finished.first().at(0).toInt(), 1);
+    QCOMPARE(w.store.size(), 1);
+    // The row is the operation the simulator made, and it is selected.
+    const WatchedOperation &row = w.store.at(0);
+    const SimOperation *made = w.sim.tenant.operation(kTemplate, row.ref.operationId);
+    QVERIFY(made);
+    QCOMPARE(made->producesTeam->displayName, QStringLiteral("Project 8"));
+    QCOMPARE(w.window.currentKey(), row.key);
+    QTRY_VERIFY(w.store.at(0).latest.has_value()); // then its real status
+}
+
+void TestStartWindow::aCreatedTeamIsWatchedToo()
+{
+    Window w;
+    QSignalSpy finished(&w.window, &MainWindow::startsFinished);
+    CreateTeamDialog *dialog = w.window.openCreateTeamDialog();
+    QVERIFY(!w.ok(dialog)->isEnabled());
+    dialog->setDisplayName(QStringLiteral("Brand new"));
+    QVERIFY(dialog->findChild<QPlainTextEdit *>("requestPreview")
+                ->toPlainText()
+                .contains("teamsTemplates('standard')"));
+    QTest::mouseClick(w.ok(dialog), Qt::LeftButton);
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(w.store.size(), 1);
+    QCOMPARE(w.sim.tenant.operation(w.store.at(0).ref.teamId, w.store.at(0).ref.operationId)->type,
+             QStringLiteral("createTeam"));
+}
+
+void TestStartWindow::archiveNamesTheTeamsFirst()
+{
+    Window w;
+    w.poller.watch(
+        *resolveLocation(QStringLiteral("/teams('%1')/operations('%2')").arg(kOther, kRunning),
+                         w.sim.base())
+             .ref);
+    QTRY_VERIFY(w.store.size() == 1 && w.store.at(0).latest.has_value());
+    QVERIFY(w.window.selectOperation(w.store.at(0).key));
+    QCOMPARE(w.window.selectedTeams(), QStringList{kOther});
+
+    QSignalSpy finished(&w.window, &MainWindow::startsFinished);
+    QString named;
+    whenModalOpens([&named](QWidget *modal) {
+        auto *box = qobject_cast<QMessageBox *>(modal);
+        named = box->informativeText();
+        box->checkBox()->setChecked(true); // the SharePoint site read-only for members
+        QTest::mouseClick(box->button(QMessageBox::Yes), Qt::LeftButton);
+    });
+    w.window.confirmArchive(true);
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(named, kOther);
+    QCOMPARE(finished.first().at(0).toInt(), 1);
+    QCOMPARE(w.store.size(), 2); // the archive, watched beside the operation it came from
+    const QList<const SimOperation *> ofTeam = w.sim.tenant.operationsOf(kOther);
+    QVERIFY(std::any_of(ofTeam.cbegin(), ofTeam.cend(),
+                        [](const SimOperation *op) { return op->type == "archiveTeam"; }));
+
+    // Cancelled: nothing is sent.
+    whenModalOpens([](QWidget *modal) {
+        QTest::mouseClick(qobject_cast<QMessageBox *>(modal)->button(QMessageBox::Cancel),
+                          Qt::LeftButton);
+    });
+    const int before = w.sim.server.requestCount("/archive");
+    w.window.confirmArchive(true);
+    QTRY_VERIFY(!QApplication::activeModalWidget());
+    QCOMPARE(w.sim.server.requestCount("/archive"), before);
+}
+
+void TestStartWindow::refusalsAreSaidInABanner()
+{
+    Window w;
+    QSignalSpy finished(&w.window, &MainWindow::startsFinished);
+    QString problem;
+    // Neither team is archived: both unarchives are refused, each said with Graph's message.
+    w.window.startRequests(
+        {unarchiveRequest(kTemplate, problem), unarchiveRequest(kOther, problem)});
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(finished.first().at(0).toInt(), 0);
+    QCOMPARE(finished.first().at(1).toStringList().size(), 2);
+    QVERIFY(w.banner()->isVisible());
+    const QString text = w.banner()->text();
+    QVERIFY2(text.contains("2 requests refused") && text.contains("the team is not archived") &&
+                 text.contains("Team is not archived."),
+             qPrintable(text));
+    QCOMPARE(w.store.size(), 0);
+}
+
+QTEST_MAIN(TestStartWindow)
+#include "tst_startwindow.moc"

@@ -1,0 +1,171 @@
+// MainWindow's side of starting operations: Operation → Clone a team, Create a team, Archive and
+// Unarchive the selected operations' teams. Requests go out one after another through one
+// OperationStarter; each accepted one is watched at once, each refused one is said in a banner.
+#include "mainwindow.h"
+
+#include "graphclient.h"
+#include "operationactions.h"
+#include "operationpoller.h"
+#include "operationpresentation.h"
+#include "operationstarter.h"
+#include "startdialogs.h"
+#include "watchedoperation.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QMenu>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QTimer>
+
+void MainWindow::buildStartActions(QMenu *operations)
+{
+    m_starter = new OperationStarter(m_client, m_clock, this);
+    connect(m_starter, &OperationStarter::waiting, this, [this](std::chrono::seconds wait, int) {
+        statusBar()->showMessage(
+            OperationPresentation::counted(
+                int(wait.count()),
+                tr("Graph is throttling: the request goes out again in 1 second"),
+                tr("Graph is throttling: the request goes out again in %1 seconds")),
+            int(std::chrono::milliseconds(wait).count()) + 2000);
+    });
+    operations->addSeparator();
+    QAction *clone =
+        operations->addAction(tr("&Clone a team…"), this, [this] { openCloneDialog(); });
+    clone->setObjectName(QStringLiteral("cloneTeam"));
+    clone->setShortcut(QKeySequence(tr("Ctrl+Shift+N")));
+    QAction *create =
+        operations->addAction(tr("Create a &team…"), this, [this] { openCreateTeamDialog(); });
+    create->setObjectName(QStringLiteral("createTeam"));
+    QAction *archive = operations->addAction(tr("&Archive the selected teams…"), this,
+                                             [this] { confirmArchive(true); });
+    archive->setObjectName(QStringLiteral("archiveTeams"));
+    QAction *unarchive = operations->addAction(tr("&Unarchive the selected teams…"), this,
+                                               [this] { confirmArchive(false); });
+    unarchive->setObjectName(QStringLiteral("unarchiveTeams"));
+}
+
+CloneDialog *MainWindow::openCloneDialog()
+{
+    auto *dialog = new CloneDialog(m_client, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    // From a selected operation: its team is the likely source.
+    const QStringList teams = selectedTeams();
+    if (teams.size() == 1)
+        dialog->setSource(teams.first());
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { startRequests({dialog->request()}); });
+    dialog->open();
+    return dialog;
+}
+
+CreateTeamDialog *MainWindow::openCreateTeamDialog()
+{
+    auto *dialog = new CreateTeamDialog(m_client, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { startRequests({dialog->request()}); });
+    dialog->open();
+    return dialog;
+}
+
+QStringList MainWindow::selectedTeams() const
+{
+    QStringList teams;
+    for (const WatchedOperation *operation : m_actions->selected()) {
+        // A finished clone or create: the team it made; anything else: the team it acts on.
+        const bool made = operation->latest &&
+                          operation->latest->status == OperationStatus::Succeeded &&
+                          !operation->latest->targetResourceId.isEmpty() &&
+                          (operation->latest->operationType == OperationType::CloneTeam ||
+                           operation->latest->operationType == OperationType::CreateTeam);
+        const QString team = made ? operation->latest->targetResourceId : operation->ref.teamId;
+        if (!teams.contains(team, Qt::CaseInsensitive))
+            teams.append(team);
+    }
+    return teams;
+}
+
+void MainWindow::confirmArchive(bool archive)
+{
+    const QStringList teams = selectedTeams();
+    if (teams.isEmpty()) {
+        statusBar()->showMessage(tr("Select the operations whose teams to %1")
+                                     .arg(archive ? tr("archive") : tr("unarchive")),
+                                 5000);
+        return;
+    }
+    auto *box = new QMessageBox(
+        QMessageBox::Question, archive ? tr("Archive teams") : tr("Unarchive teams"),
+        archive ? OperationPresentation::counted(int(teams.size()), tr("Archive this team?"),
+                                                 tr("Archive these %1 teams?"))
+                : OperationPresentation::counted(int(teams.size()), tr("Unarchive this team?"),
+                                                 tr("Unarchive these %1 teams?")),
+        QMessageBox::Yes | QMessageBox::Cancel, this);
+    box->setObjectName(QStringLiteral("archiveConfirmation"));
+    box->setInformativeText(teams.join(QLatin1Char('\n')));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    if (archive) {
+        box->setCheckBox(new QCheckBox(tr("Make the SharePoint site read-only for members"), box));
+        box->setDetailedText(
+            tr("Archived teams are read-only in Teams; owners can unarchive them."));
+    }
+    connect(box, &QMessageBox::finished, this, [this, box, teams, archive](int answer) {
+        if (answer != QMessageBox::Yes)
+            return;
+        const bool spoReadOnly = box->checkBox() && box->checkBox()->isChecked();
+        QList<TeamRequest> requests;
+        for (const QString &team : teams) {
+            QString problem;
+            requests.append(archive ? archiveRequest(team, spoReadOnly, problem)
+                                    : unarchiveRequest(team, problem));
+        }
+        startRequests(requests);
+    });
+    box->open();
+}
+
+void MainWindow::startRequests(const QList<TeamRequest> &requests)
+{
+    for (const TeamRequest &request : requests) {
+        if (!request.path.isEmpty())
+            m_startQueue.append(request);
+    }
+    startNext();
+}
+
+void MainWindow::startNext()
+{
+    if (m_starter->isBusy())
+        return;
+    if (m_startQueue.isEmpty()) {
+        if (!m_startRefusals.isEmpty()) {
+            showBanner(OperationPresentation::counted(int(m_startRefusals.size()),
+                                                      tr("<b>1 request refused</b>:"),
+                                                      tr("<b>%1 requests refused</b>:")) +
+                           QStringLiteral("<br>") + m_startRefusals.join(QStringLiteral("<br>")),
+                       BannerKind::Warning);
+        }
+        emit startsFinished(m_startAccepted, m_startRefusals);
+        m_startAccepted = 0;
+        m_startRefusals.clear();
+        return;
+    }
+    const TeamRequest request = m_startQueue.takeFirst();
+    statusBar()->showMessage(tr("Sending: %1…").arg(request.label));
+    m_starter->start(request, [this, request](const OperationStarter::Result &result) {
+        if (result.accepted && result.ref) {
+            ++m_startAccepted;
+            // Watched at once: the row appears now, as requested, and its status follows.
+            m_poller.watch(*result.ref, result.location);
+            // Selected once the table has the row (the store tells it on the next turn).
+            QTimer::singleShot(0, this, [this, key = result.ref->key()] { selectOperation(key); });
+            statusBar()->showMessage(tr("%1: accepted, watching it").arg(request.label), 8000);
+        } else {
+            m_startRefusals.append(QStringLiteral("%1 — %2").arg(request.label.toHtmlEscaped(),
+                                                                 result.message.toHtmlEscaped()));
+            statusBar()->clearMessage();
+        }
+        startNext();
+    });
+}
