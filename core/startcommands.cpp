@@ -80,6 +80,10 @@ void StartCommands::addOptions(QCommandLineParser &parser)
         {QStringLiteral("watch"),
          QStringLiteral("clone, archive, unarchive, create, operations create: then watch the "
                         "operation until it ends (exit codes as for watch).")},
+        {QStringLiteral("wait-ready"),
+         QStringLiteral("clone: watch it, then wait until the new team has every channel (and "
+                        "app) of the source — Graph says succeeded before — checking every "
+                        "--interval; exit 3 if it is still settling after 30 minutes.")},
     });
 }
 

@@ -260,6 +260,10 @@ SimReply SimServer::route(const QByteArray &method, const QStringList &s, bool b
             return getOperation(s[1], s[3], beta, withUnknownEnums);
         if (n == 3 && is(s[2], "members") && get)
             return listMembers(s[1]);
+        if (n == 3 && is(s[2], "channels") && get)
+            return listChannels(s[1]);
+        if (n == 3 && is(s[2], "installedApps") && get)
+            return listInstalledApps(s[1]);
         if (n == 3 && is(s[2], "clone") && post)
             return startClone(s[1], body);
         if (n == 3 && (is(s[2], "archive") || is(s[2], "unarchive")) && post)

@@ -98,6 +98,8 @@ private:
     SimReply getTeam(const QString &teamId);
     SimReply listMembers(const QString &teamId);
     SimReply listJoinedTeams();
+    SimReply listChannels(const QString &teamId);
+    SimReply listInstalledApps(const QString &teamId);
     SimReply startClone(const QString &teamId, const QByteArray &body);
     SimReply startArchive(const QString &teamId, bool archive, const QByteArray &body);
     SimReply createTeam(const QByteArray &body);

@@ -51,6 +51,42 @@ SimReply SimServer::getTeam(const QString &teamId)
     return SimReply::json(200, json);
 }
 
+SimReply SimServer::listChannels(const QString &teamId)
+{
+    const SimTeam *team = m_tenant.team(teamId);
+    if (!team)
+        return noSuchTeam(teamId);
+    QJsonArray value;
+    const auto add = [&value, team](const QString &name, const char *membership) {
+        value.append(QJsonObject{
+            {QStringLiteral("id"),
+             QStringLiteral("19:%1-%2@thread.tacv2").arg(team->id.left(8), name.toLower())},
+            {QStringLiteral("displayName"), name},
+            {QStringLiteral("membershipType"), QLatin1String(membership)}});
+    };
+    for (const QString &name : team->visibleChannels(m_tenant.secondsSinceStart()))
+        add(name, "standard");
+    for (const QString &name : team->privateChannels)
+        add(name, "private");
+    return SimReply::json(200, QJsonObject{{QStringLiteral("@odata.count"), value.size()},
+                                           {QStringLiteral("value"), value}});
+}
+
+SimReply SimServer::listInstalledApps(const QString &teamId)
+{
+    const SimTeam *team = m_tenant.team(teamId);
+    if (!team)
+        return noSuchTeam(teamId);
+    QJsonArray value;
+    for (const QString &name : team->visibleApps(m_tenant.secondsSinceStart())) {
+        value.append(QJsonObject{
+            {QStringLiteral("id"), QStringLiteral("%1-%2").arg(team->id.left(8), name.toLower())},
+            {QStringLiteral("teamsAppDefinition"),
+             QJsonObject{{QStringLiteral("displayName"), name}}}});
+    }
+    return SimReply::json(200, QJsonObject{{QStringLiteral("value"), value}});
+}
+
 SimReply SimServer::listJoinedTeams()
 {
     // As Graph sends it: a few properties of each team, and the tenant it lives in.
@@ -127,7 +163,14 @@ SimReply SimServer::startClone(const QString &teamId, const QByteArray &body)
         return SimReply::graphError(400, QStringLiteral("BadRequest"),
                                     QStringLiteral("Org-wide teams cannot be cloned."));
     }
-    const SimTeam produced = teamToProduce(request, source->visibility);
+    SimTeam produced = teamToProduce(request, source->visibility);
+    // What the clone copies, which settles after it says succeeded (private channels never).
+    produced.channels = parts.contains(QLatin1String("channels"))
+                            ? source->channels
+                            : QStringList{QStringLiteral("General")};
+    produced.apps = parts.contains(QLatin1String("apps")) ? source->apps : QStringList();
+    produced.settleStep = m_tenant.cloneSettleSeconds() /
+                          std::max<qsizetype>(1, produced.channels.size() + produced.apps.size());
 
     SimOperation op;
     op.teamId = source->id;

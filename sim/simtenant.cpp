@@ -30,6 +30,16 @@ SimTeam teamFromJson(const QJsonObject &json)
     team.memberCount = json.value(QLatin1String("memberCount")).toInt(team.memberCount);
     team.membersHidden = json.value(QLatin1String("membersHidden")).toBool();
     team.readOnly = json.value(QLatin1String("readOnly")).toBool();
+    const auto names = [&json](const char *key) {
+        QStringList list;
+        for (const QJsonValue &name : json.value(QLatin1String(key)).toArray())
+            list.append(name.toString());
+        return list;
+    };
+    if (json.contains(QLatin1String("channels")))
+        team.channels = names("channels");
+    team.privateChannels = names("privateChannels");
+    team.apps = names("apps");
     return team;
 }
 
@@ -42,6 +52,30 @@ QString SimTeam::webUrl(const QString &tenantId) const
     return QStringLiteral("https://teams.microsoft.com/l/team/19%3a%1%40thread.tacv2/"
                           "conversations?groupId=%2&tenantId=%3")
         .arg(thread, id, tenantId);
+}
+
+namespace {
+
+// The first `shownAtOnce` at once, then one more every settleStep seconds after appearedAt.
+QStringList settling(const QStringList &all, int shownAtOnce, double appearedAt, double step,
+                     double now)
+{
+    if (appearedAt < 0 || step <= 0)
+        return all;
+    const int more = now < appearedAt ? 0 : int((now - appearedAt) / step);
+    return all.mid(0, std::min<qsizetype>(all.size(), shownAtOnce + more));
+}
+
+} // namespace
+
+QStringList SimTeam::visibleChannels(double now) const
+{
+    return settling(channels, 1, appearedAt, settleStep, now);
+}
+
+QStringList SimTeam::visibleApps(double now) const
+{
+    return settling(apps, 0, appearedAt, settleStep, now);
 }
 
 QJsonObject SimTeam::toJson(const QString &tenantId) const
@@ -122,6 +156,8 @@ QString SimTenant::loadScenario(const QByteArray &json)
         0,
         limits.value(QLatin1String("otherClientPerSecond")).toInt(m_throttle.otherClientPerSecond));
     m_maxPageSize = std::max(1, limits.value(QLatin1String("maxPageSize")).toInt(m_maxPageSize));
+    m_cloneSettleSeconds = std::max(
+        0.0, root.value(QLatin1String("cloneSettleSeconds")).toDouble(m_cloneSettleSeconds));
     const QJsonObject latency = root.value(QLatin1String("latencyMs")).toObject();
     const int minLatency = latency.value(QLatin1String("min")).toInt(m_latency.minMs);
     const int maxLatency =
@@ -249,12 +285,16 @@ void SimTenant::settle()
     // Operations in order of finishing, so a request costs only what finished since the last.
     const double now = secondsSinceStart();
     while (!m_pendingEffects.empty() && m_pendingEffects.begin()->first <= now) {
+        const double finishedAt = m_pendingEffects.begin()->first;
         SimOperation &op = m_operations[m_pendingEffects.begin()->second];
         m_pendingEffects.erase(m_pendingEffects.begin());
         if (op.outcome != QLatin1String("succeeded"))
             continue;
-        if (op.producesTeam)
-            addTeam(*op.producesTeam);
+        if (op.producesTeam) {
+            SimTeam &added = addTeam(*op.producesTeam);
+            if (added.settleStep > 0)
+                added.appearedAt = finishedAt;
+        }
         if (op.setsArchived) {
             if (const SimTeam *target = team(op.targetTeamId)) {
                 SimTeam changed = *target;

@@ -31,6 +31,16 @@ struct SimTeam
     int memberCount = 1;        // the owner at least
     bool membersHidden = false; // GET members answers 403, as for an account without the scope
     bool readOnly = false;      // clone, archive, unarchive answer 403, as for a non-owner
+    QStringList channels{QStringLiteral("General")}; // standard channels, General first
+    QStringList privateChannels;                     // never cloned
+    QStringList apps;                                // installed apps
+    // A clone's team does not have everything at once: after it appears (appearedAt, simulated
+    // seconds) one more channel and one more app show up every settleStep seconds.
+    double appearedAt = -1;
+    double settleStep = 0;
+
+    QStringList visibleChannels(double now) const;
+    QStringList visibleApps(double now) const;
 
     QString webUrl(const QString &tenantId) const;
     QJsonObject toJson(const QString &tenantId) const;
@@ -92,6 +102,9 @@ public:
     void setLatency(int minMs, int maxMs);
     // Draws one request's latency, from a generator seeded by the scenario.
     int drawLatencyMs();
+    // How long a clone's channels and apps take to appear, one after another, after the clone
+    // reports succeeded ("cloneSettleSeconds" in a scenario; 0: all at once).
+    double cloneSettleSeconds() const { return m_cloneSettleSeconds; }
     // The largest page GET /teams/{t}/operations serves, whatever $top asks.
     int maxPageSize() const { return m_maxPageSize; }
     double timeScale() const { return m_timeScale; }
@@ -143,6 +156,7 @@ private:
     SimThrottle m_throttle;
     SimIdentity m_identity;
     int m_maxPageSize = 999;
+    double m_cloneSettleSeconds = 20;
     Latency m_latency;
     QRandomGenerator m_latencyRandom{1};
     SimFaults m_faults;

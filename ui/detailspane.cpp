@@ -32,6 +32,7 @@ QString timeText(const QDateTime &time)
 DetailsPane::DetailsPane(QWidget *parent)
     : QWidget(parent)
     , m_title(new QLabel(this))
+    , m_note(new QLabel(this))
     , m_timeline(new TimelineWidget(this))
     , m_json(new QPlainTextEdit(this))
     , m_copyJson(new QPushButton(tr("Copy JSON"), this))
@@ -104,8 +105,23 @@ DetailsPane::DetailsPane(QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_title);
+    m_note->setObjectName(QStringLiteral("detailsNote"));
+    m_note->setWordWrap(true);
+    m_note->hide();
+    layout->addWidget(m_note);
     layout->addWidget(m_body, 1);
     clear();
+}
+
+void DetailsPane::setNote(const QString &note)
+{
+    m_note->setText(note);
+    m_note->setVisible(!note.isEmpty());
+}
+
+QString DetailsPane::note() const
+{
+    return m_note->text();
 }
 
 QLabel *DetailsPane::addRow(QFormLayout *form, const QString &label, const QString &objectName)

@@ -23,6 +23,10 @@ public:
     void showOperation(const WatchedOperation &operation, const QDateTime &now);
     void clear();
     QString shownKey() const { return m_key; }
+    // A line under the title: whether a succeeded clone's team is complete ("Ready", "Channels
+    // 7 of 12 — still settling"); hidden when empty.
+    void setNote(const QString &note);
+    QString note() const;
 
 signals:
     void openTargetRequested(const QString &key);
@@ -32,6 +36,7 @@ private:
 
     QString m_key;
     QLabel *m_title;
+    QLabel *m_note;
     QLabel *m_id;
     QLabel *m_team;
     QLineEdit *m_location;

@@ -2,6 +2,7 @@
 
 #include "adddialog.h"
 #include "clock.h"
+#include "clonereadiness.h"
 #include "detailspane.h"
 #include "filtersidebar.h"
 #include "graphclient.h"
@@ -269,6 +270,9 @@ bool MainWindow::isShowingWelcome() const
 
 void MainWindow::setDemo(bool demo)
 {
+    // The demo's time runs faster: its clones settle within seconds.
+    if (demo && m_readiness)
+        m_readiness->setSpacing(std::chrono::seconds(5));
     m_welcome->setDemoOffered(!demo);
 }
 
@@ -380,10 +384,13 @@ void MainWindow::refreshDetails()
     const QModelIndex current = m_table->currentIndex();
     const WatchedOperation *op =
         current.isValid() ? m_model->operationAt(m_proxy->mapToSource(current).row()) : nullptr;
-    if (op)
+    if (op) {
         m_details->showOperation(*op, m_clock.now());
-    else
+        m_details->setNote(m_model->noteOf(op->key));
+    } else {
         m_details->clear();
+        m_details->setNote(QString());
+    }
 }
 
 bool MainWindow::selectOperation(const QString &key)

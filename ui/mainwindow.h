@@ -10,6 +10,7 @@
 
 class AddDialog;
 class CloneDialog;
+class CloneReadinessTracker;
 class CreateTeamDialog;
 class OperationStarter;
 class Clock;
@@ -117,6 +118,7 @@ public:
     // team the operation acts on.
     QStringList selectedTeams() const;
     void startRequests(const QList<TeamRequest> &requests);
+    CloneReadinessTracker *readiness() const { return m_readiness; }
     WelcomePage *welcome() const { return m_welcome; }
     void hideBanner();
 
@@ -182,6 +184,7 @@ private:
     QMenu *m_accountMenu = nullptr;
     bool m_bannerIsAboutSignIn = false;
     OperationStarter *m_starter = nullptr;
+    CloneReadinessTracker *m_readiness = nullptr;
     QList<TeamRequest> m_startQueue;
     QStringList m_startRefusals;
     int m_startAccepted = 0;

@@ -3,11 +3,15 @@
 // OperationStarter; each accepted one is watched at once, each refused one is said in a banner.
 #include "mainwindow.h"
 
+#include "clonereadiness.h"
+#include "detailspane.h"
 #include "graphclient.h"
+#include "notifier.h"
 #include "operationactions.h"
 #include "operationpoller.h"
 #include "operationpresentation.h"
 #include "operationstarter.h"
+#include "operationtablemodel.h"
 #include "startdialogs.h"
 #include "watchedoperation.h"
 
@@ -21,6 +25,26 @@
 void MainWindow::buildStartActions(QMenu *operations)
 {
     m_starter = new OperationStarter(m_client, m_clock, this);
+    // Clones TeamsOps started: once succeeded, is the new team complete?
+    m_readiness = new CloneReadinessTracker(m_client, m_clock, this);
+    m_model->setStatusNote([this](const QString &key) {
+        const std::optional<CloneReadiness> readiness = m_readiness->readiness(key);
+        return readiness ? readiness->text() : QString();
+    });
+    connect(&m_poller, &OperationPoller::operationObserved, m_readiness,
+            &CloneReadinessTracker::observe);
+    connect(m_readiness, &CloneReadinessTracker::changed, this, [this](const QString &key) {
+        m_model->noteChanged(key);
+        if (m_details->shownKey() == key)
+            refreshDetails();
+    });
+    connect(m_readiness, &CloneReadinessTracker::settled, this,
+            [this](const QString &key, bool ready) {
+                const QString text = m_readiness->readiness(key)->text();
+                m_notifier->notify(
+                    key, ready ? tr("Cloned team ready") : tr("Cloned team not complete"),
+                    ready ? tr("Every channel and app of the source is there") : text, !ready);
+            });
     connect(m_starter, &OperationStarter::waiting, this, [this](std::chrono::seconds wait, int) {
         statusBar()->showMessage(
             OperationPresentation::counted(
@@ -156,6 +180,11 @@ void MainWindow::startNext()
     m_starter->start(request, [this, request](const OperationStarter::Result &result) {
         if (result.accepted && result.ref) {
             ++m_startAccepted;
+            if (request.kind == TeamRequest::Kind::Clone) {
+                m_readiness->expect(*result.ref, request.body.value(QLatin1String("partsToClone"))
+                                                     .toString()
+                                                     .split(QLatin1Char(','), Qt::SkipEmptyParts));
+            }
             // Watched at once: the row appears now, as requested, and its status follows.
             m_poller.watch(*result.ref, result.location);
             // Selected once the table has the row (the store tells it on the next turn).

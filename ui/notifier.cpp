@@ -29,11 +29,18 @@ void Notifier::onObserved(const WatchedOperation &operation, bool changed)
     const QString title = succeeded ? tr("%1 succeeded").arg(what) : tr("%1 failed").arg(what);
     const QString text =
         succeeded ? operation.locationText : OperationPresentation::errorText(operation);
-    m_lastKey = operation.ref.key();
+    notify(operation.ref.key(), title, text, !succeeded);
+}
+
+void Notifier::notify(const QString &key, const QString &title, const QString &text, bool warning)
+{
+    if (!m_enabled)
+        return;
+    m_lastKey = key;
     emit notified(m_lastKey, title, text);
     if (m_tray) {
         m_tray->showMessage(title, text,
-                            succeeded ? QSystemTrayIcon::Information : QSystemTrayIcon::Warning);
+                            warning ? QSystemTrayIcon::Warning : QSystemTrayIcon::Information);
     } else {
         emit inWindowNotice(m_lastKey, title + QStringLiteral(": ") + text);
     }

@@ -18,6 +18,8 @@ public:
     explicit Notifier(OperationPoller &poller, QObject *parent = nullptr);
 
     void setEnabled(bool enabled) { m_enabled = enabled; }
+    // Tells the admin about one operation (the tray, or in the window without one).
+    void notify(const QString &key, const QString &title, const QString &text, bool warning);
     bool isEnabled() const { return m_enabled; }
     bool usesTray() const { return m_tray != nullptr; }
 

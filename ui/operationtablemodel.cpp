@@ -66,6 +66,16 @@ void OperationTableModel::forwardChanges(const QList<qsizetype> &rows)
     emit changesEnd();
 }
 
+void OperationTableModel::noteChanged(const QString &key)
+{
+    const int row = rowOf(key);
+    if (row < 0)
+        return;
+    emit changesBegin();
+    emit dataChanged(index(row, Status), index(row, Status));
+    emit changesEnd();
+}
+
 int OperationTableModel::rowOf(const QString &key) const
 {
     const qsizetype index = m_store.indexOf(key);
@@ -204,7 +214,7 @@ QVariant OperationTableModel::data(const QModelIndex &index, int role) const
             return error.isEmpty() ? QVariant() : QVariant(error);
         }
         if (column == Status) { // how fresh the row is, and its error if any
-            QStringList lines{P::errorText(operation)};
+            QStringList lines{noteOf(operation.key), P::errorText(operation)};
             lines.removeAll(QString());
             lines.append(
                 operation.lastPolledAt.isValid()
@@ -249,8 +259,11 @@ QVariant OperationTableModel::displayData(const WatchedOperation &operation, int
 {
     const Operation *op = operation.latest ? &*operation.latest : nullptr;
     switch (column) {
-    case Status:
-        return P::statusText(operation);
+    case Status: {
+        const QString note = noteOf(operation.key);
+        return note.isEmpty() ? P::statusText(operation)
+                              : tr("%1 · %2").arg(P::statusText(operation), note);
+    }
     case Type:
         return op ? P::typeText(*op) : QString();
     case Target:

@@ -3,7 +3,9 @@
 #include "watchedoperation.h"
 
 #include <QAbstractTableModel>
+
 #include <QList>
+#include <functional>
 
 class Clock;
 class OperationStore;
@@ -59,6 +61,13 @@ public:
     // Id, team, target and error, lower-cased: what the search box looks in.
     QString searchText(int row) const;
 
+    // A few words after a row's status, by key: a succeeded clone's readiness ("Ready",
+    // "Channels 7 of 12 — still settling"). noteChanged() repaints that row's status.
+    using NoteSource = std::function<QString(const QString &key)>;
+    void setStatusNote(NoteSource source) { m_note = std::move(source); }
+    void noteChanged(const QString &key);
+    QString noteOf(const QString &key) const { return m_note ? m_note(key) : QString(); }
+
     const WatchedOperation *operationAt(int row) const;
     int rowOf(const QString &key) const;
 
@@ -74,6 +83,7 @@ signals:
     void changesEnd();
 
 private:
+    NoteSource m_note;
     void forwardChanges(const QList<qsizetype> &rows);
     QVariant displayData(const WatchedOperation &operation, int column) const;
     qint64 elapsedMs(const WatchedOperation &operation) const;

@@ -56,6 +56,7 @@ private slots:
     void picksUpWhatAnotherProcessAdds();
     void aLocationGivenAgainIsPolledWhereGraphIsNow();
     void clonesAndWatchesTheClone();
+    void waitsUntilTheClonesTeamIsReady();
     void checksACloneBeforeSendingIt();
     void archivesWithJson();
     void createsATeamsAsyncOperationFromStdinAndSaysWhyARequestIsRefused();
@@ -84,7 +85,9 @@ void TestCli::init()
     // 200 simulated seconds per real second: the quick clone is done in about a tenth of a second.
     m_tenant = std::make_unique<SimTenant>(SimTenant::TimeSource(), 200.0);
     const QJsonObject scenario{
-        {"teams", QJsonArray{QJsonObject{{"id", kTeam}, {"displayName", "Template"}}}},
+        {"teams", QJsonArray{QJsonObject{{"id", kTeam},
+                                         {"displayName", "Template"},
+                                         {"channels", QJsonArray{"General", "Design", "Build"}}}}},
         {"operations",
          QJsonArray{
              QJsonObject{{"id", kQuick}, {"teamId", kTeam}, {"startAfter", 4}, {"duration", 16}},
@@ -561,6 +564,20 @@ void TestCli::clonesAndWatchesTheClone()
     QVERIFY(std::any_of(clones.cbegin(), clones.cend(), [](const SimOperation *op) {
         return op->producesTeam && op->producesTeam->displayName == QLatin1String("Project 7");
     }));
+}
+
+void TestCli::waitsUntilTheClonesTeamIsReady()
+{
+    const CliRun result = run({"clone", kTeam, "--name", "Ready one", "--parts", "channels",
+                               "--wait-ready", "--graph-url", m_server->baseUrl().toString(),
+                               "--interval", "0.1", "--timeout", "30"});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.stderrText));
+    // The watch to succeeded, then the team compared with its source until complete.
+    QVERIFY(std::any_of(result.stdoutLines.cbegin(), result.stdoutLines.cend(),
+                        [](const QByteArray &line) { return line.contains(" succeeded "); }));
+    QVERIFY2(result.stdoutLines.constLast().endsWith("readiness: Ready"),
+             result.stdoutLines.constLast().constData());
+    QVERIFY(m_server->requestCount("/channels") >= 2); // the source's and the new team's
 }
 
 void TestCli::checksACloneBeforeSendingIt()

@@ -2,6 +2,7 @@
 // Graph's rules want them (checked before sending), 202 with its Location resolved, a throttled
 // request sent again after Retry-After and never twice, an unanswered one never sent again, and
 // the request's own errors (400, 403, 404, 409) in plain words with Graph's message.
+#include "clonereadiness.h"
 #include "graphclient.h"
 #include "operationstarter.h"
 #include "simfixture.h"
@@ -21,7 +22,7 @@ const QString kOrgWide = QStringLiteral("0b7e9c1d-2a3f-4e5b-8c6d-7e8f9a0b1c2d");
 const QString kNotOwned = QStringLiteral("5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d");
 const QString kArchived = QStringLiteral("7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f");
 
-QJsonObject scenario()
+QJsonObject scenario(double cloneSettleSeconds = 20)
 {
     QJsonObject orgWide = team(kOrgWide, "Everyone at Contoso");
     orgWide.insert("isOrgWide", true);
@@ -29,13 +30,20 @@ QJsonObject scenario()
     notOwned.insert("readOnly", true);
     QJsonObject archived = team(kArchived, "Old project");
     archived.insert("isArchived", true);
-    return QJsonObject{
-        {"teams", QJsonArray{team(kTemplate, "Template"), orgWide, notOwned, archived}}};
+    QJsonObject source = team(kTemplate, "Template");
+    source.insert("channels", QJsonArray{"General", "Design", "Build", "Ship"});
+    source.insert("privateChannels", QJsonArray{"Leads only"});
+    source.insert("apps", QJsonArray{"Planner", "Wiki"});
+    return QJsonObject{{"teams", QJsonArray{source, orgWide, notOwned, archived}},
+                       {"cloneSettleSeconds", cloneSettleSeconds}};
 }
 
 struct Rig
 {
-    SimFixture sim{scenario()};
+    explicit Rig(double cloneSettleSeconds = 20)
+        : sim(scenario(cloneSettleSeconds))
+    {}
+    SimFixture sim;
     GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
     OperationStarter starter{client, sim.clock};
 
@@ -79,6 +87,8 @@ private slots:
     void anUnansweredRequestIsNeverSentAgain();
     void refusalsSayWhatHappenedInPlainWords_data();
     void refusalsSayWhatHappenedInPlainWords();
+    void aClonesTeamIsReadyOnceEveryChannelAndAppIsThere();
+    void readinessGivesUpAfterTheTimeAllowed();
 };
 
 void TestStartOperations::requestsFollowGraphsRules()
@@ -295,6 +305,78 @@ void TestStartOperations::refusalsSayWhatHappenedInPlainWords()
     QCOMPARE(result->httpStatus, status);
     QCOMPARE(result->attempts, 1);
     QVERIFY2(result->message.contains(saying), qPrintable(result->message));
+}
+
+void TestStartOperations::aClonesTeamIsReadyOnceEveryChannelAndAppIsThere()
+{
+    Rig rig;
+    const auto started = rig.send(rig.clone(kTemplate, "Settling", {"apps", "channels"}));
+    QVERIFY(started && started->accepted);
+    CloneReadinessTracker tracker(rig.client, rig.sim.clock);
+    tracker.setSpacing(seconds(2));
+    tracker.expect(*started->ref, {"apps", "channels"});
+    QStringList seen;
+    QSignalSpy settled(&tracker, &CloneReadinessTracker::settled);
+    connect(&tracker, &CloneReadinessTracker::changed, this, [&](const QString &key) {
+        const QString text = tracker.readiness(key)->text();
+        if (seen.isEmpty() || seen.last() != text)
+            seen.append(text);
+    });
+
+    // Graph says succeeded at 65 s; the channels and apps come a few seconds after.
+    rig.sim.clock.advance(seconds(66));
+    tracker.checkOperation(started->ref->key());
+    QTRY_COMPARE(tracker.readiness(started->ref->key())->checks, 1);
+    const CloneReadiness first = *tracker.readiness(started->ref->key());
+    QCOMPARE(first.state, CloneReadiness::State::Settling);
+    QCOMPARE(first.channels, 1);         // General only, so far
+    QCOMPARE(first.channelsExpected, 4); // the private channel is never cloned
+    QCOMPARE(first.appsExpected, 2);
+    QCOMPARE(first.text(), QStringLiteral("Channels 1 of 4 — still settling"));
+    for (int i = 0; i < 10 && settled.isEmpty(); ++i) {
+        const int checks = tracker.readiness(started->ref->key())->checks;
+        rig.sim.clock.advance(seconds(2));
+        QTRY_VERIFY(tracker.readiness(started->ref->key())->checks > checks);
+    }
+    QCOMPARE(settled.size(), 1);
+    QCOMPARE(settled.first().at(1).toBool(), true);
+    QCOMPARE(seen.last(), QStringLiteral("Ready"));
+    QVERIFY2(seen.size() >= 3, qPrintable(seen.join(" | "))); // checking, settling..., ready
+    const CloneReadiness ready = *tracker.readiness(started->ref->key());
+    QCOMPARE(ready.channels, 4);
+    QCOMPARE(ready.apps, 2);
+    // Spaced, not hammered: each comparison is two GETs of the new team (and the source once).
+    QCOMPARE(rig.sim.server.requestCount("/channels"), ready.checks + 1);
+}
+
+void TestStartOperations::readinessGivesUpAfterTheTimeAllowed()
+{
+    Rig rig(100000); // a clone whose channels take days to appear
+    const auto started = rig.send(rig.clone(kTemplate, "Slow", {"channels"}));
+    QVERIFY(started && started->accepted);
+    CloneReadinessTracker tracker(rig.client, rig.sim.clock);
+    tracker.setSpacing(seconds(2));
+    tracker.setGiveUpAfter(seconds(5));
+    tracker.expect(*started->ref, {"channels"});
+    QSignalSpy settled(&tracker, &CloneReadinessTracker::settled);
+    rig.sim.clock.advance(seconds(66));
+    tracker.checkOperation(started->ref->key());
+    for (int i = 0; i < 10 && settled.isEmpty(); ++i) {
+        const int checks = tracker.readiness(started->ref->key())->checks;
+        rig.sim.clock.advance(seconds(2));
+        QTRY_VERIFY(!settled.isEmpty() || tracker.readiness(started->ref->key())->checks > checks);
+    }
+    QCOMPARE(settled.size(), 1);
+    QCOMPARE(settled.first().at(1).toBool(), false);
+    QCOMPARE(tracker.readiness(started->ref->key())->text(),
+             QStringLiteral("Gave up waiting: channels 1 of 4"));
+    // Readiness of a clone that has not succeeded: checked once, and said.
+    const auto pending = rig.send(rig.clone(kTemplate, "Not yet"));
+    tracker.expect(*pending->ref, {});
+    QSignalSpy again(&tracker, &CloneReadinessTracker::settled);
+    tracker.checkOperation(pending->ref->key());
+    QTRY_COMPARE(again.size(), 1);
+    QVERIFY(tracker.readiness(pending->ref->key())->text().contains("has not succeeded"));
 }
 
 QTEST_GUILESS_MAIN(TestStartOperations)

@@ -1,10 +1,14 @@
 // Starting operations from the dashboard, offscreen, against the simulator over real HTTP: the
 // clone dialog's rules, team list and request preview; a started clone or create watched at
 // once; archive with a confirmation that names the teams; refusals said in a banner.
+#include "clonereadiness.h"
+#include "detailspane.h"
 #include "graphclient.h"
 #include "mainwindow.h"
+#include "notifier.h"
 #include "operationpoller.h"
 #include "operationstore.h"
+#include "operationtablemodel.h"
 #include "simfixture.h"
 #include "startdialogs.h"
 #include "teamoperations.h"
@@ -28,11 +32,19 @@ const QString kTemplate = QStringLiteral("6d3f1a2b-8c4e-4f5a-9b0c-1d2e3f4a5b6c")
 const QString kOther = QStringLiteral("0b7e9c1d-2a3f-4e5b-8c6d-7e8f9a0b1c2d");
 const QString kRunning = QStringLiteral("1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0");
 
+// The template has four channels; a clone's channels come one every 50 s after it succeeded.
+QJsonObject scenario()
+{
+    QJsonObject source = team(kTemplate, "Template");
+    source.insert("channels", QJsonArray{"General", "Design", "Build", "Ship"});
+    return QJsonObject{{"teams", QJsonArray{source, team(kOther, "Marketing")}},
+                       {"operations", QJsonArray{operation(kRunning, kOther, 1, 100000)}},
+                       {"cloneSettleSeconds", 200}};
+}
+
 struct Window
 {
-    SimFixture sim{
-        QJsonObject{{"teams", QJsonArray{team(kTemplate, "Template"), team(kOther, "Marketing")}},
-                    {"operations", QJsonArray{operation(kRunning, kOther, 1, 100000)}}}};
+    SimFixture sim{scenario()};
     GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
     OperationStore store;
     OperationPoller poller{client, sim.clock, store};
@@ -79,6 +91,7 @@ private slots:
     void cloneDialogKeepsGraphsRulesAndShowsTheRequest();
     void aStartedCloneIsWatchedAtOnce();
     void aCreatedTeamIsWatchedToo();
+    void aStartedClonesReadinessShowsInTheTableAndDetails();
     void archiveNamesTheTeamsFirst();
     void refusalsAreSaidInABanner();
 };
@@ -144,6 +157,42 @@ void TestStartWindow::aStartedCloneIsWatchedAtOnce()
     QCOMPARE(made->producesTeam->displayName, QStringLiteral("Project 8"));
     QCOMPARE(w.window.currentKey(), row.key);
     QTRY_VERIFY(w.store.at(0).latest.has_value()); // then its real status
+}
+
+void TestStartWindow::aStartedClonesReadinessShowsInTheTableAndDetails()
+{
+    Window w;
+    w.window.readiness()->setSpacing(seconds(60));
+    QSignalSpy finished(&w.window, &MainWindow::startsFinished);
+    QSignalSpy notified(w.window.notifier(), &Notifier::notified);
+    CloneDialog *dialog = w.window.openCloneDialog();
+    dialog->setSource(kTemplate);
+    dialog->setDisplayName(QStringLiteral("Settling team"));
+    dialog->findChild<QCheckBox *>("clonePart-channels")->click();
+    QTest::mouseClick(w.ok(dialog), Qt::LeftButton);
+    QTRY_COMPARE(finished.size(), 1);
+    const QString key = w.store.at(0).key;
+    const auto statusText = [&w, &key] {
+        return w.window.model()
+            ->index(w.window.model()->rowOf(key), OperationTableModel::Status)
+            .data()
+            .toString();
+    };
+    QTRY_VERIFY(w.store.at(0).latest.has_value());
+    QVERIFY(!statusText().contains("·")); // nothing to say before it succeeded
+
+    // Graph says succeeded at 65 s; one channel comes every 50 s after.
+    w.sim.clock.advance(seconds(91));
+    QTRY_COMPARE(statusText(), QStringLiteral("Succeeded · Channels 1 of 4 — still settling"));
+    QTRY_COMPARE(w.window.details()->note(), QStringLiteral("Channels 1 of 4 — still settling"));
+    for (int i = 0; i < 6 && !statusText().endsWith("Ready"); ++i) {
+        w.sim.clock.advance(seconds(60));
+        QTRY_VERIFY(w.window.readiness()->readiness(key)->checks > i + 1);
+    }
+    QTRY_COMPARE(statusText(), QStringLiteral("Succeeded · Ready"));
+    QTRY_VERIFY(std::any_of(notified.cbegin(), notified.cend(), [](const QList<QVariant> &args) {
+        return args.at(1).toString() == QLatin1String("Cloned team ready");
+    }));
 }
 
 void TestStartWindow::aCreatedTeamIsWatchedToo()
