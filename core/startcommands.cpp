@@ -1,7 +1,9 @@
 #include "startcommands.h"
 
+#include "clonereadiness.h"
 #include "graphclient.h"
 #include "printable.h"
+#include "signinsession.h"
 #include "teamoperations.h"
 
 #include <QCommandLineParser>
@@ -152,16 +154,20 @@ TeamRequest StartCommands::build(const QString &command, const QStringList &posi
     return createOperationRequest(team, body.object(), parser.isSet(QStringLiteral("me")), problem);
 }
 
-StartCommands::StartCommands(GraphClient &client, Clock &clock, QTextStream &out, QTextStream &err,
-                             bool json, QObject *parent)
+StartCommands::StartCommands(WatchSession::Options watch, Clock &clock, QTextStream &out,
+                             QTextStream &err, QObject *parent)
     : QObject(parent)
-    , m_client(client)
+    , m_watch(std::move(watch))
+    , m_clock(clock)
     , m_out(out)
     , m_err(err)
-    , m_json(json)
-    , m_starter(client, clock)
 {
-    connect(&m_starter, &OperationStarter::waiting, this,
+    const QString token = m_watch.token;
+    m_client = std::make_unique<GraphClient>(
+        m_watch.graphUrl, m_watch.signIn ? m_watch.signIn->tokenProvider()
+                                         : GraphClient::TokenProvider([token] { return token; }));
+    m_starter = std::make_unique<OperationStarter>(*m_client, clock);
+    connect(m_starter.get(), &OperationStarter::waiting, this,
             [this](std::chrono::seconds wait, int attempt) {
                 m_err << "note: Graph is throttling; sending again in " << wait.count()
                       << " s (attempt " << attempt << " of " << OperationStarter::kMaxAttempts
@@ -169,23 +175,80 @@ StartCommands::StartCommands(GraphClient &client, Clock &clock, QTextStream &out
             });
 }
 
-void StartCommands::run(const TeamRequest &request, std::function<void(int, const QString &)> done)
+StartCommands::~StartCommands() = default;
+
+void StartCommands::run(const TeamRequest &request, Then then)
 {
-    m_starter.start(request, [this, request, done](const OperationStarter::Result &result) {
-        report(request, result);
+    m_request = request;
+    m_starter->start(request, [this, then](const OperationStarter::Result &result) {
+        report(m_request, result);
         if (!result.accepted) {
-            done(1, QString());
+            emit finished(1);
             return;
         }
-        QString watchable = result.location;
-        if (request.kind == TeamRequest::Kind::CreateOperation) {
+        QString location = result.location;
+        if (m_request.kind == TeamRequest::Kind::CreateOperation) {
             // The created object has an id: it is watched under its team.
-            watchable =
+            location =
                 QStringLiteral("/teams('%1')/operations('%2')")
-                    .arg(request.teamId, result.created.value(QLatin1String("id")).toString());
+                    .arg(m_request.teamId, result.created.value(QLatin1String("id")).toString());
         }
-        done(0, watchable);
+        const bool waitReady =
+            then == Then::WaitReady && m_request.kind == TeamRequest::Kind::Clone;
+        if (then == Then::Exit || location.isEmpty()) {
+            emit finished(0);
+            return;
+        }
+        watch(location, waitReady);
     });
+}
+
+void StartCommands::watch(const QString &location, bool waitReady)
+{
+    WatchSession::Options options = m_watch;
+    options.locations = {location};
+    options.teams.clear();
+    m_session = std::make_unique<WatchSession>(options, m_clock, m_out, m_err);
+    connect(m_session.get(), &WatchSession::finished, this,
+            [this, location, waitReady](int exitCode) {
+                if (exitCode == 0 && waitReady)
+                    waitUntilReady(location);
+                else
+                    emit finished(exitCode);
+            });
+    if (!m_session->start())
+        emit finished(WatchSession::UsageError);
+}
+
+void StartCommands::waitUntilReady(const QString &location)
+{
+    const LocationResolution resolved = resolveLocation(location, m_watch.graphUrl);
+    if (!resolved.ref) {
+        emit finished(WatchSession::UsageError);
+        return;
+    }
+    m_readiness = std::make_unique<CloneReadinessTracker>(*m_client, m_clock);
+    m_readiness->setSpacing(std::chrono::duration_cast<std::chrono::seconds>(m_watch.interval));
+    m_readiness->expect(*resolved.ref, m_request.body.value(QLatin1String("partsToClone"))
+                                           .toString()
+                                           .split(QLatin1Char(','), Qt::SkipEmptyParts));
+    connect(m_readiness.get(), &CloneReadinessTracker::changed, this,
+            [this, location](const QString &key) {
+                const QString text = m_readiness->readiness(key)->text();
+                if (m_watch.json) {
+                    m_out << QJsonDocument(QJsonObject{{QStringLiteral("location"), location},
+                                                       {QStringLiteral("readiness"), text}})
+                                 .toJson(QJsonDocument::Compact)
+                          << Qt::endl;
+                } else {
+                    m_out << printable(location) << " readiness: " << printable(text) << Qt::endl;
+                }
+            });
+    // Given up: as for --timeout.
+    connect(
+        m_readiness.get(), &CloneReadinessTracker::settled, this,
+        [this](const QString &, bool ready) { emit finished(ready ? 0 : WatchSession::TimedOut); });
+    m_readiness->checkOperation(resolved.ref->key());
 }
 
 void StartCommands::report(const TeamRequest &request, const OperationStarter::Result &result)
@@ -193,7 +256,7 @@ void StartCommands::report(const TeamRequest &request, const OperationStarter::R
     if (!result.accepted) {
         m_err << "error: " << TeamRequest::kindName(request.kind)
               << " refused: " << printable(result.message) << Qt::endl;
-        if (m_json) {
+        if (m_watch.json) {
             m_out << QJsonDocument(QJsonObject{{QStringLiteral("request"), request.label},
                                                {QStringLiteral("accepted"), false},
                                                {QStringLiteral("httpStatus"), result.httpStatus},
@@ -207,13 +270,13 @@ void StartCommands::report(const TeamRequest &request, const OperationStarter::R
     }
     if (request.kind == TeamRequest::Kind::CreateOperation) {
         m_out << QJsonDocument(result.created)
-                     .toJson(m_json ? QJsonDocument::Compact : QJsonDocument::Indented);
-        if (m_json)
+                     .toJson(m_watch.json ? QJsonDocument::Compact : QJsonDocument::Indented);
+        if (m_watch.json)
             m_out << Qt::endl;
         m_out.flush();
         return;
     }
-    if (m_json) {
+    if (m_watch.json) {
         m_out << QJsonDocument(QJsonObject{{QStringLiteral("request"), request.label},
                                            {QStringLiteral("accepted"), true},
                                            {QStringLiteral("location"), result.location},

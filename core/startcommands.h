@@ -2,11 +2,15 @@
 
 #include "operationstarter.h"
 #include "teamrequests.h"
+#include "watchsession.h"
+
+#include <memory>
 
 #include <QObject>
 #include <QStringList>
 
 class Clock;
+class CloneReadinessTracker;
 class GraphClient;
 class QCommandLineParser;
 class QTextStream;
@@ -14,7 +18,8 @@ class QTextStream;
 // teamsops-cli clone, archive, unarchive, create and operations create: the options they take,
 // the request they make (checked before anything is sent), and sending it — once, or again after
 // a throttled answer's Retry-After — then printing the Location (or, with --json, one object).
-// With --watch the caller goes on to watch the operation as `watch` does.
+// With --watch it goes on to watch the operation as `watch` does; a clone with --wait-ready then
+// waits until its team is complete.
 class StartCommands final : public QObject
 {
     Q_OBJECT
@@ -27,18 +32,39 @@ public:
     static TeamRequest build(const QString &command, const QStringList &positional,
                              const QCommandLineParser &parser, QString &problem);
 
-    StartCommands(GraphClient &client, Clock &clock, QTextStream &out, QTextStream &err, bool json,
-                  QObject *parent = nullptr);
+    // What to do once the request is accepted: nothing more, watch it (as `watch` does), or
+    // for a clone also wait until its team is complete.
+    enum class Then
+    {
+        Exit,
+        Watch,
+        WaitReady
+    };
 
-    // Sends it; done(exit code, the operation's Location to watch — empty when there is none).
-    void run(const TeamRequest &request, std::function<void(int, const QString &)> done);
+    // `watch` holds what every command that talks to Graph shares: Graph URL, token or sign-in,
+    // interval, budgets, store, --json.
+    StartCommands(WatchSession::Options watch, Clock &clock, QTextStream &out, QTextStream &err,
+                  QObject *parent = nullptr);
+    ~StartCommands() override;
+
+    // Sends the request, then does `then`; finished() once with the exit code (as for watch).
+    void run(const TeamRequest &request, Then then);
+
+signals:
+    void finished(int exitCode);
 
 private:
     void report(const TeamRequest &request, const OperationStarter::Result &result);
+    void watch(const QString &location, bool waitReady);
+    void waitUntilReady(const QString &location);
 
-    GraphClient &m_client;
+    WatchSession::Options m_watch;
+    Clock &m_clock;
     QTextStream &m_out;
     QTextStream &m_err;
-    bool m_json;
-    OperationStarter m_starter;
+    TeamRequest m_request;
+    std::unique_ptr<GraphClient> m_client;
+    std::unique_ptr<OperationStarter> m_starter;
+    std::unique_ptr<WatchSession> m_session;
+    std::unique_ptr<CloneReadinessTracker> m_readiness;
 };

@@ -1,8 +1,6 @@
 // teamsops-cli: the headless twin of the dashboard, for scripts.
 #include "clientcertificate.h"
 #include "clock.h"
-#include "clonereadiness.h"
-#include "graphclient.h"
 #include "operationpoller.h"
 #include "signincommands.h"
 #include "signinconfig.h"
@@ -14,8 +12,6 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTextStream>
@@ -260,84 +256,36 @@ int main(int argc, char *argv[])
     options.teams = parser.values(QStringLiteral("team"));
 
     std::unique_ptr<WatchSession> session;
-    std::unique_ptr<GraphClient> startClient;
     std::unique_ptr<StartCommands> starter;
     const auto exitAfterWrites = [&signIn](int exitCode) {
         signIn.afterPendingWrites([exitCode] { QCoreApplication::exit(exitCode); });
     };
-    const auto watch = [&](std::function<void(int)> finished) {
-        session = std::make_unique<WatchSession>(options, clock, out, err);
-        QObject::connect(session.get(), &WatchSession::finished, &app, finished);
-        if (!session->start())
-            QCoreApplication::exit(kUsageError);
-    };
-    // clone --wait-ready: after the clone succeeded, until its team has every channel (and app).
-    std::unique_ptr<CloneReadinessTracker> readiness;
-    const auto waitUntilReady = [&](const QString &location) {
-        const LocationResolution resolved = resolveLocation(location, options.graphUrl);
-        readiness = std::make_unique<CloneReadinessTracker>(*startClient, clock);
-        readiness->setSpacing(std::chrono::duration_cast<std::chrono::seconds>(options.interval));
-        readiness->expect(*resolved.ref, startRequest.body.value(QLatin1String("partsToClone"))
-                                             .toString()
-                                             .split(QLatin1Char(','), Qt::SkipEmptyParts));
-        QObject::connect(
-            readiness.get(), &CloneReadinessTracker::changed, &app, [&](const QString &key) {
-                const QString text = readiness->readiness(key)->text();
-                if (json) {
-                    out << QJsonDocument(QJsonObject{{"location", location}, {"readiness", text}})
-                               .toJson(QJsonDocument::Compact)
-                        << Qt::endl;
-                } else {
-                    out << location << " readiness: " << text << Qt::endl;
-                }
-            });
-        QObject::connect(readiness.get(), &CloneReadinessTracker::settled, &app,
-                         [&](const QString &, bool ready) {
-                             // Gave up: as for --timeout.
-                             exitAfterWrites(ready ? 0 : WatchSession::TimedOut);
-                         });
-        readiness->checkOperation(resolved.ref->key());
-    };
-    QObject::connect(&signIn, &SignInCommands::ready, &app,
-                     [&](const QString &fixedToken, SignInSession *signInSession) {
-                         options.token = fixedToken;
-                         options.signIn = signInSession;
-                         // A kept sign-in remembers its cloud's Graph, unless --graph-url says.
-                         if (signInSession && !graphUrlGiven)
-                             options.graphUrl = signIn.graphUrl();
-                         if (startRequest.path.isEmpty()) {
-                             watch(exitAfterWrites);
-                             return;
-                         }
-                         const QString token = fixedToken;
-                         startClient = std::make_unique<GraphClient>(
-                             options.graphUrl,
-                             signInSession ? signInSession->tokenProvider()
-                                           : GraphClient::TokenProvider([token] { return token; }));
-                         starter =
-                             std::make_unique<StartCommands>(*startClient, clock, out, err, json);
-                         starter->run(startRequest, [&](int exitCode, const QString &location) {
-                             const bool waitReady = parser.isSet(QStringLiteral("wait-ready")) &&
-                                                    startRequest.kind == TeamRequest::Kind::Clone;
-                             if (exitCode != 0 || location.isEmpty() ||
-                                 !(waitReady || parser.isSet(QStringLiteral("watch")))) {
-                                 exitAfterWrites(exitCode);
-                                 return;
-                             }
-                             options.locations = {location};
-                             watch([&, waitReady, location](int watched) {
-                                 if (watched == 0 && waitReady)
-                                     waitUntilReady(location);
-                                 else
-                                     exitAfterWrites(watched);
-                             });
-                         });
-                     });
+    QObject::connect(
+        &signIn, &SignInCommands::ready, &app,
+        [&](const QString &fixedToken, SignInSession *signInSession) {
+            options.token = fixedToken;
+            options.signIn = signInSession;
+            // A kept sign-in remembers its cloud's Graph, unless --graph-url says.
+            if (signInSession && !graphUrlGiven)
+                options.graphUrl = signIn.graphUrl();
+            if (!startRequest.path.isEmpty()) {
+                starter = std::make_unique<StartCommands>(options, clock, out, err);
+                QObject::connect(starter.get(), &StartCommands::finished, &app, exitAfterWrites);
+                starter->run(startRequest, parser.isSet(QStringLiteral("wait-ready"))
+                                               ? StartCommands::Then::WaitReady
+                                           : parser.isSet(QStringLiteral("watch"))
+                                               ? StartCommands::Then::Watch
+                                               : StartCommands::Then::Exit);
+                return;
+            }
+            session = std::make_unique<WatchSession>(options, clock, out, err);
+            QObject::connect(session.get(), &WatchSession::finished, &app, exitAfterWrites);
+            if (!session->start())
+                QCoreApplication::exit(kUsageError);
+        });
     signIn.obtain();
     const int exitCode = app.exec();
-    session.reset(); // before the sign-in it may read the token from
-    readiness.reset();
+    session.reset(); // before the sign-in they may read the token from
     starter.reset();
-    startClient.reset();
     return exitCode;
 }
