@@ -4,6 +4,7 @@
 // paused and nothing lost, the no-keychain notice, and the sign-in settings' checks.
 #include "graphclient.h"
 #include "mainwindow.h"
+#include "modaldialogs.h"
 #include "operationpoller.h"
 #include "operationstore.h"
 #include "signindialogs.h"
@@ -121,21 +122,6 @@ private slots:
 };
 
 namespace {
-
-// Answers the modal dialog the next action opens: `answer` gets it once it is up.
-void whenModalOpens(const std::function<void(QWidget *)> &answer)
-{
-    auto *poll = new QTimer;
-    poll->setInterval(10);
-    QObject::connect(poll, &QTimer::timeout, poll, [poll, answer] {
-        if (QWidget *modal = QApplication::activeModalWidget()) {
-            poll->deleteLater();
-            poll->stop();
-            answer(modal);
-        }
-    });
-    poll->start();
-}
 
 QAction *action(const MainWindow &window, const char *name)
 {

@@ -5,6 +5,7 @@
 #include "detailspane.h"
 #include "graphclient.h"
 #include "mainwindow.h"
+#include "modaldialogs.h"
 #include "notifier.h"
 #include "operationpoller.h"
 #include "operationstore.h"
@@ -65,21 +66,6 @@ struct Window
     }
     QLabel *banner() const { return window.findChild<QLabel *>("banner"); }
 };
-
-// Answers the modal dialog the next action opens.
-void whenModalOpens(const std::function<void(QWidget *)> &answer)
-{
-    auto *poll = new QTimer;
-    poll->setInterval(10);
-    QObject::connect(poll, &QTimer::timeout, poll, [poll, answer] {
-        if (QWidget *modal = QApplication::activeModalWidget()) {
-            poll->stop();
-            poll->deleteLater();
-            answer(modal);
-        }
-    });
-    poll->start();
-}
 
 } // namespace
 
