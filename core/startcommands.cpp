@@ -71,6 +71,13 @@ void StartCommands::addOptions(QCommandLineParser &parser)
          QStringLiteral("clone: what to copy, of apps,tabs,settings,channels,members (tabs need "
                         "apps and channels)."),
          QStringLiteral("LIST")},
+        {QStringLiteral("names-from"),
+         QStringLiteral("clone: many clones, one per line of this CSV file (name, optional "
+                        "description), paced under Graph's limits."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("count"),
+         QStringLiteral("clone: this many clones, named by --name with {n} for 1, 2, …"),
+         QStringLiteral("N")},
         {QStringLiteral("spo-read-only"),
          QStringLiteral("archive: make the SharePoint site read-only for members too.")},
         {QStringLiteral("body"),
@@ -89,8 +96,50 @@ void StartCommands::addOptions(QCommandLineParser &parser)
     });
 }
 
-TeamRequest StartCommands::build(const QString &command, const QStringList &positional,
-                                 const QCommandLineParser &parser, QString &problem)
+StartPlan StartCommands::build(const QString &command, const QStringList &positional,
+                               const QCommandLineParser &parser, QString &problem)
+{
+    StartPlan plan;
+    plan.request = buildOne(command, positional, parser, problem);
+    if (command == QLatin1String("clone") && problem == QLatin1String("bulk")) {
+        problem.clear();
+        plan.request = TeamRequest();
+        plan.bulkCommon.sourceTeamId = teamArgument(positional, command, problem);
+        plan.bulkCommon.description = parser.value(QStringLiteral("description"));
+        plan.bulkCommon.classification = parser.value(QStringLiteral("classification"));
+        plan.bulkCommon.visibility = parser.value(QStringLiteral("visibility"));
+        plan.bulkCommon.parts =
+            parser.value(QStringLiteral("parts")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        if (!problem.isEmpty())
+            return StartPlan();
+        if (parser.isSet(QStringLiteral("names-from"))) {
+            const QByteArray csv = readBody(parser.value(QStringLiteral("names-from")), problem);
+            if (problem.isEmpty())
+                plan.bulkNames = namesFromCsv(csv, problem);
+        } else {
+            bool ok = false;
+            const int count = parser.value(QStringLiteral("count")).toInt(&ok);
+            plan.bulkNames =
+                namesFromPattern(parser.value(QStringLiteral("name")), ok ? count : 0, 1, problem);
+        }
+        if (!problem.isEmpty())
+            return StartPlan();
+        // Every request is checked before the first goes out.
+        for (const BulkCloneName &name : std::as_const(plan.bulkNames)) {
+            CloneOptions options = plan.bulkCommon;
+            options.displayName = name.displayName;
+            cloneRequest(options, problem);
+            if (!problem.isEmpty()) {
+                problem = QStringLiteral("\"%1\": %2").arg(name.displayName, problem);
+                return StartPlan();
+            }
+        }
+    }
+    return problem.isEmpty() ? plan : StartPlan();
+}
+
+TeamRequest StartCommands::buildOne(const QString &command, const QStringList &positional,
+                                    const QCommandLineParser &parser, QString &problem)
 {
     const auto value = [&parser](const char *name) { return parser.value(QLatin1String(name)); };
     if (command == QLatin1String("clone")) {
@@ -103,6 +152,10 @@ TeamRequest StartCommands::build(const QString &command, const QStringList &posi
         options.classification = value("classification");
         options.visibility = value("visibility");
         options.parts = value("parts").split(QLatin1Char(','), Qt::SkipEmptyParts);
+        if (parser.isSet(QStringLiteral("names-from")) || parser.isSet(QStringLiteral("count"))) {
+            problem = QStringLiteral("bulk"); // build() takes it from here
+            return TeamRequest();
+        }
         if (!parser.isSet(QStringLiteral("name"))) {
             problem = QStringLiteral("clone needs --name NAME");
             return TeamRequest();
@@ -199,22 +252,61 @@ void StartCommands::run(const TeamRequest &request, Then then)
             emit finished(0);
             return;
         }
-        watch(location, waitReady);
+        watch({location}, waitReady);
     });
 }
 
-void StartCommands::watch(const QString &location, bool waitReady)
+void StartCommands::run(const StartPlan &plan, Then then)
+{
+    if (plan.isBulk())
+        runBulk(plan, then);
+    else
+        run(plan.request, then);
+}
+
+void StartCommands::runBulk(const StartPlan &plan, Then then)
+{
+    m_bulk = std::make_unique<BulkCloner>(*m_client, m_clock);
+    m_bulk->setPerSecond(std::min(m_watch.teamBudget, 4));
+    connect(m_bulk.get(), &BulkCloner::itemFinished, this, [this](int index) {
+        const BulkCloner::Item &item = m_bulk->items().at(index);
+        report(item.request, item.result);
+    });
+    connect(m_bulk.get(), &BulkCloner::finished, this, [this, then](int accepted, int refused) {
+        m_err << "note: " << accepted << " of " << m_bulk->items().size() << " clones accepted"
+              << (refused ? QStringLiteral(", %1 refused").arg(refused) : QString()) << Qt::endl;
+        QStringList locations;
+        for (const BulkCloner::Item &item : m_bulk->items()) {
+            if (item.state == BulkCloner::Item::State::Accepted)
+                locations.append(item.result.location);
+        }
+        if (then == Then::Exit || locations.isEmpty()) {
+            emit finished(refused ? 1 : 0);
+            return;
+        }
+        m_refusedInBulk = refused;
+        watch(locations, false);
+    });
+    QString problem;
+    if (!m_bulk->start(plan.bulkCommon, plan.bulkNames, problem)) {
+        m_err << "error: " << printable(problem) << Qt::endl;
+        emit finished(WatchSession::UsageError);
+    }
+}
+
+void StartCommands::watch(const QStringList &locations, bool waitReady)
 {
     WatchSession::Options options = m_watch;
-    options.locations = {location};
+    options.locations = locations;
     options.teams.clear();
     m_session = std::make_unique<WatchSession>(options, m_clock, m_out, m_err);
+    const QString location = locations.value(0);
     connect(m_session.get(), &WatchSession::finished, this,
             [this, location, waitReady](int exitCode) {
                 if (exitCode == 0 && waitReady)
                     waitUntilReady(location);
                 else
-                    emit finished(exitCode);
+                    emit finished(exitCode == 0 && m_refusedInBulk ? 1 : exitCode);
             });
     if (!m_session->start())
         emit finished(WatchSession::UsageError);

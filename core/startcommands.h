@@ -1,5 +1,6 @@
 #pragma once
 
+#include "bulkclone.h"
 #include "operationstarter.h"
 #include "teamrequests.h"
 #include "watchsession.h"
@@ -20,6 +21,16 @@ class QTextStream;
 // a throttled answer's Retry-After — then printing the Location (or, with --json, one object).
 // With --watch it goes on to watch the operation as `watch` does; a clone with --wait-ready then
 // waits until its team is complete.
+// What a start command asks for: one request, or a bulk clone (one request for each name).
+struct StartPlan
+{
+    TeamRequest request;
+    CloneOptions bulkCommon;
+    QList<BulkCloneName> bulkNames;
+    bool isBulk() const { return !bulkNames.isEmpty(); }
+    bool isEmpty() const { return request.path.isEmpty() && bulkNames.isEmpty(); }
+};
+
 class StartCommands final : public QObject
 {
     Q_OBJECT
@@ -29,8 +40,8 @@ public:
     static void addOptions(QCommandLineParser &parser);
     // The request for `command` and its positional arguments; empty path and `problem` set when
     // the command line cannot make one. `--body -` reads stdin.
-    static TeamRequest build(const QString &command, const QStringList &positional,
-                             const QCommandLineParser &parser, QString &problem);
+    static StartPlan build(const QString &command, const QStringList &positional,
+                           const QCommandLineParser &parser, QString &problem);
 
     // What to do once the request is accepted: nothing more, watch it (as `watch` does), or
     // for a clone also wait until its team is complete.
@@ -49,13 +60,19 @@ public:
 
     // Sends the request, then does `then`; finished() once with the exit code (as for watch).
     void run(const TeamRequest &request, Then then);
+    // A bulk clone: paced, one line (or JSON object) per request; with Watch, every accepted
+    // one is watched. Exits 1 if any was refused.
+    void runBulk(const StartPlan &plan, Then then);
+    void run(const StartPlan &plan, Then then);
 
 signals:
     void finished(int exitCode);
 
 private:
+    static TeamRequest buildOne(const QString &command, const QStringList &positional,
+                                const QCommandLineParser &parser, QString &problem);
     void report(const TeamRequest &request, const OperationStarter::Result &result);
-    void watch(const QString &location, bool waitReady);
+    void watch(const QStringList &locations, bool waitReady);
     void waitUntilReady(const QString &location);
 
     WatchSession::Options m_watch;
@@ -67,4 +84,6 @@ private:
     std::unique_ptr<OperationStarter> m_starter;
     std::unique_ptr<WatchSession> m_session;
     std::unique_ptr<CloneReadinessTracker> m_readiness;
+    std::unique_ptr<BulkCloner> m_bulk;
+    int m_refusedInBulk = 0;
 };

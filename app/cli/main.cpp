@@ -64,6 +64,8 @@ int main(int argc, char *argv[])
         "  teamsops-cli whoami [--json]              who is signed in, until when\n"
         "  teamsops-cli clone TEAM --name NAME [--parts LIST] [--visibility V] [--description T]\n"
         "                     [--classification T] [--watch]\n"
+        "  teamsops-cli clone TEAM --names-from FILE.csv | --name \"Project {n}\" --count N\n"
+        "                     [...] [--watch]     many clones, paced\n"
         "  teamsops-cli archive TEAM [--spo-read-only] [--watch]\n"
         "  teamsops-cli unarchive TEAM [--watch]\n"
         "  teamsops-cli create --name NAME [--description T] [--visibility V] [--watch]\n"
@@ -145,10 +147,10 @@ int main(int argc, char *argv[])
         return kUsageError;
     }
     // A start command's request is checked before anyone signs in.
-    TeamRequest startRequest;
+    StartPlan startPlan;
     if (StartCommands::isStartCommand(command)) {
         QString startProblem;
-        startRequest = StartCommands::build(command, positional, parser, startProblem);
+        startPlan = StartCommands::build(command, positional, parser, startProblem);
         if (!startProblem.isEmpty()) {
             err << "error: " << startProblem << Qt::endl;
             return kUsageError;
@@ -268,14 +270,14 @@ int main(int argc, char *argv[])
             // A kept sign-in remembers its cloud's Graph, unless --graph-url says.
             if (signInSession && !graphUrlGiven)
                 options.graphUrl = signIn.graphUrl();
-            if (!startRequest.path.isEmpty()) {
+            if (!startPlan.isEmpty()) {
                 starter = std::make_unique<StartCommands>(options, clock, out, err);
                 QObject::connect(starter.get(), &StartCommands::finished, &app, exitAfterWrites);
-                starter->run(startRequest, parser.isSet(QStringLiteral("wait-ready"))
-                                               ? StartCommands::Then::WaitReady
-                                           : parser.isSet(QStringLiteral("watch"))
-                                               ? StartCommands::Then::Watch
-                                               : StartCommands::Then::Exit);
+                starter->run(startPlan, parser.isSet(QStringLiteral("wait-ready"))
+                                            ? StartCommands::Then::WaitReady
+                                        : parser.isSet(QStringLiteral("watch"))
+                                            ? StartCommands::Then::Watch
+                                            : StartCommands::Then::Exit);
                 return;
             }
             session = std::make_unique<WatchSession>(options, clock, out, err);

@@ -57,6 +57,7 @@ private slots:
     void aLocationGivenAgainIsPolledWhereGraphIsNow();
     void clonesAndWatchesTheClone();
     void waitsUntilTheClonesTeamIsReady();
+    void clonesInBulkFromACsvWithOneJsonLineEach();
     void checksACloneBeforeSendingIt();
     void archivesWithJson();
     void createsATeamsAsyncOperationFromStdinAndSaysWhyARequestIsRefused();
@@ -578,6 +579,45 @@ void TestCli::waitsUntilTheClonesTeamIsReady()
     QVERIFY2(result.stdoutLines.constLast().endsWith("readiness: Ready"),
              result.stdoutLines.constLast().constData());
     QVERIFY(m_server->requestCount("/channels") >= 2); // the source's and the new team's
+}
+
+void TestCli::clonesInBulkFromACsvWithOneJsonLineEach()
+{
+    QFile csv(m_dataHome->filePath("names.csv"));
+    QVERIFY(csv.open(QIODevice::WriteOnly));
+    csv.write("name,description\nSales EMEA,\"Sales, Europe\"\nMarketing,\nSupport,Help desk\n");
+    csv.close();
+    const QString graph = m_server->baseUrl().toString();
+    const CliRun result = run({"clone", kTeam, "--names-from", csv.fileName(), "--parts",
+                               "apps,channels", "--json", "--graph-url", graph});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.stderrText));
+    QCOMPARE(result.stdoutLines.size(), 3);
+    QStringList names;
+    for (const QByteArray &line : result.stdoutLines) {
+        const QJsonObject object = QJsonDocument::fromJson(line).object();
+        QCOMPARE(object.value("accepted").toBool(), true);
+        const SimOperation *op = m_tenant->operation(kTeam, object.value("operationId").toString());
+        QVERIFY(op && op->producesTeam);
+        names.append(op->producesTeam->displayName);
+        if (op->producesTeam->displayName == QLatin1String("Sales EMEA"))
+            QCOMPARE(op->producesTeam->description, QStringLiteral("Sales, Europe"));
+    }
+    QCOMPARE(names, (QStringList{"Sales EMEA", "Marketing", "Support"}));
+    QVERIFY(result.stderrText.contains("3 of 3 clones accepted"));
+    QCOMPARE(m_server->throttled(), 0);
+
+    // A pattern, and a name the rules refuse: nothing is sent.
+    const int before = m_server->requestCount("/clone");
+    const CliRun refused =
+        run({"clone", kTeam, "--name", "Project", "--count", "3", "--graph-url", graph});
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.stderrText.contains("{n}"), qPrintable(refused.stderrText));
+    QCOMPARE(m_server->requestCount("/clone"), before);
+    const CliRun numbered =
+        run({"clone", kTeam, "--name", "Project {n}", "--count", "2", "--graph-url", graph});
+    QVERIFY2(numbered.exitCode == 0, qPrintable(numbered.stderrText));
+    QCOMPARE(numbered.stdoutLines.size(), 2); // one Location each
+    QCOMPARE(m_server->requestCount("/clone"), before + 2);
 }
 
 void TestCli::checksACloneBeforeSendingIt()

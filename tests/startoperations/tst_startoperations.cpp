@@ -2,8 +2,10 @@
 // Graph's rules want them (checked before sending), 202 with its Location resolved, a throttled
 // request sent again after Retry-After and never twice, an unanswered one never sent again, and
 // the request's own errors (400, 403, 404, 409) in plain words with Graph's message.
+#include "bulkclone.h"
 #include "clonereadiness.h"
 #include "graphclient.h"
+#include "operationpoller.h"
 #include "operationstarter.h"
 #include "simfixture.h"
 #include "teamrequests.h"
@@ -89,6 +91,8 @@ private slots:
     void refusalsSayWhatHappenedInPlainWords();
     void aClonesTeamIsReadyOnceEveryChannelAndAppIsThere();
     void readinessGivesUpAfterTheTimeAllowed();
+    void bulkNamesFromAPatternOrACsv();
+    void aBulkOfFiftyIsPacedWithoutA429AndRefusalsCanBeRetried();
 };
 
 void TestStartOperations::requestsFollowGraphsRules()
@@ -377,6 +381,116 @@ void TestStartOperations::readinessGivesUpAfterTheTimeAllowed()
     tracker.checkOperation(pending->ref->key());
     QTRY_COMPARE(again.size(), 1);
     QVERIFY(tracker.readiness(pending->ref->key())->text().contains("has not succeeded"));
+}
+
+void TestStartOperations::bulkNamesFromAPatternOrACsv()
+{
+    QString problem;
+    const QList<BulkCloneName> numbered = namesFromPattern("Project {n}", 3, 1, problem);
+    QCOMPARE(numbered.size(), 3);
+    QCOMPARE(numbered.at(2).displayName, QStringLiteral("Project 3"));
+    namesFromPattern("Project", 3, 1, problem);
+    QVERIFY(problem.contains("{n}"));
+
+    problem.clear();
+    const QList<BulkCloneName> rows = namesFromCsv(
+        "\xEF\xBB\xBFname,description\r\nSales EMEA,\"Sales, Europe and \"\"Africa\"\"\"\r\n\r\n"
+        "  Marketing  \n",
+        problem);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QCOMPARE(rows.size(), 2);
+    QCOMPARE(rows.at(0).displayName, QStringLiteral("Sales EMEA"));
+    QCOMPARE(rows.at(0).description, QStringLiteral("Sales, Europe and \"Africa\""));
+    QCOMPARE(rows.at(1).displayName, QStringLiteral("Marketing"));
+    namesFromCsv("ok\n\"not closed,x\n", problem);
+    QVERIFY2(problem.contains("line 2"), qPrintable(problem));
+    namesFromCsv("\n\n", problem);
+    QVERIFY(problem.contains("no names"));
+}
+
+void TestStartOperations::aBulkOfFiftyIsPacedWithoutA429AndRefusalsCanBeRetried()
+{
+    Rig rig;
+    // Jitter, and fast enough that only the pacing keeps the team under 4 requests a second.
+    rig.sim.tenant.setLatency(20, 120);
+    BulkCloner bulk(rig.client, rig.sim.clock);
+    bulk.setPerSecond(OperationPoller::kDefaultTeamBudget);
+    QString problem;
+    QVERIFY(!bulk.start({kTemplate, {}, {}, {}, {}, {"tabs"}},
+                        namesFromPattern("Project {n}", 50, 1, problem), problem));
+    QVERIFY(problem.contains("without cloning apps")); // nothing sent: every request checked first
+    QCOMPARE(rig.posts(), 0);
+
+    QSignalSpy finished(&bulk, &BulkCloner::finished);
+    QVERIFY(bulk.start({kTemplate, {}, {}, {}, {}, {"apps", "channels"}},
+                       namesFromPattern("Project {n}", 50, 1, problem), problem));
+    const auto drive = [&rig, &bulk] {
+        // Moves the clock in small steps; each step, whatever has arrived is answered.
+        for (int step = 0; step < 5000 && bulk.isRunning(); ++step) {
+            rig.sim.clock.advance(milliseconds(50));
+            rig.sim.server.serveArrived(); // what arrived by now is answered now
+            const bool settled = QTest::qWaitFor(
+                [&] {
+                    const bool sending = std::any_of(
+                        bulk.items().cbegin(), bulk.items().cend(), [](const auto &item) {
+                            return item.state == BulkCloner::Item::State::Sending;
+                        });
+                    const QDateTime next = rig.sim.server.nextArrivalAt();
+                    return !sending || (next.isValid() && next > rig.sim.clock.now());
+                },
+                5000);
+            if (!settled)
+                return false;
+        }
+        return !bulk.isRunning();
+    };
+    QVERIFY(drive());
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(bulk.accepted(), 50);
+    QCOMPARE(rig.sim.server.throttled(), 0); // paced under the team's 4 a second, jitter or not
+    QCOMPARE(rig.sim.tenant.operationsOf(kTemplate).size(), 50);
+    QCOMPARE(rig.posts(), 50); // each sent once
+
+    // A refusal (Graph refuses a few for a moment) is listed, and retried on request.
+    BulkCloner again(rig.client, rig.sim.clock);
+    rig.sim.server.injectFault(SimFault::answer(QStringLiteral("/clone"), 400, {}, 2));
+    QSignalSpy done(&again, &BulkCloner::finished);
+    QVERIFY(again.start({kTemplate, {}, {}, {}, {}, {}},
+                        namesFromPattern("Retry {n}", 4, 1, problem), problem));
+    QVERIFY([&] {
+        for (int step = 0; step < 1000 && again.isRunning(); ++step) {
+            rig.sim.clock.advance(milliseconds(100));
+            rig.sim.server.serveArrived();
+            if (!QTest::qWaitFor(
+                    [&] {
+                        return std::none_of(again.items().cbegin(), again.items().cend(),
+                                            [](const auto &item) {
+                                                return item.state ==
+                                                       BulkCloner::Item::State::Sending;
+                                            }) ||
+                               rig.sim.server.nextArrivalAt() > rig.sim.clock.now();
+                    },
+                    5000))
+                return false;
+        }
+        return true;
+    }());
+    QCOMPARE(again.refused(), 2);
+    QCOMPARE(again.accepted(), 2);
+    QCOMPARE(again.items().at(0).result.httpStatus, 400);
+    again.retryRefused();
+    for (int step = 0; step < 1000 && again.isRunning(); ++step) {
+        rig.sim.clock.advance(milliseconds(100));
+        rig.sim.server.serveArrived();
+        QTRY_VERIFY(std::none_of(again.items().cbegin(), again.items().cend(),
+                                 [](const auto &i) {
+                                     return i.state == BulkCloner::Item::State::Sending;
+                                 }) ||
+                    rig.sim.server.nextArrivalAt() > rig.sim.clock.now());
+    }
+    QCOMPARE(again.accepted(), 4);
+    QCOMPARE(again.refused(), 0);
+    QCOMPARE(done.size(), 2);
 }
 
 QTEST_GUILESS_MAIN(TestStartOperations)
