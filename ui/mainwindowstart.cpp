@@ -71,7 +71,7 @@ void MainWindow::buildStartActions(QMenu *operations)
 
 CloneDialog *MainWindow::openCloneDialog()
 {
-    auto *dialog = new CloneDialog(m_client, this);
+    auto *dialog = new CloneDialog(m_client, m_clock, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     // From a selected operation: its team is the likely source.
     const QStringList teams = selectedTeams();
@@ -79,6 +79,12 @@ CloneDialog *MainWindow::openCloneDialog()
         dialog->setSource(teams.first());
     connect(dialog, &QDialog::accepted, this,
             [this, dialog] { startRequests({dialog->request()}); });
+    // A bulk: each accepted clone is watched at once, as a single one is.
+    connect(dialog, &CloneDialog::cloneStarted, this,
+            [this](const OperationRef &clone, const QString &location, const QStringList &parts) {
+                m_readiness->expect(clone, parts);
+                m_poller.watch(clone, location);
+            });
     dialog->open();
     return dialog;
 }

@@ -10,14 +10,19 @@
 #include <QComboBox>
 #include <QCompleter>
 #include <QDialogButtonBox>
+#include <QFile>
+#include <QFileDialog>
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPlainTextEdit>
+#include <QProgressBar>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QVBoxLayout>
 
 namespace {
@@ -73,9 +78,19 @@ QString requestPreview(const GraphClient &client, const TeamRequest &request)
     return text;
 }
 
-CloneDialog::CloneDialog(GraphClient &client, QWidget *parent)
+CloneDialog::CloneDialog(GraphClient &client, Clock &clock, QWidget *parent)
     : QDialog(parent)
     , m_client(client)
+    , m_clock(clock)
+    , m_many(new QCheckBox(tr("Make &several clones"), this))
+    , m_count(new QSpinBox(this))
+    , m_csv(new QLineEdit(this))
+    , m_progress(new QProgressBar(this))
+    , m_progressText(new QLabel(this))
+    , m_refused(new QListWidget(this))
+    , m_retry(new QPushButton(tr("&Retry the refused"), this))
+    , m_cancel(nullptr)
+    , m_formArea(new QWidget(this))
     , m_source(new QComboBox(this))
     , m_sourceNote(new QLabel(tr("Loading the teams you belong to…"), this))
     , m_name(new QLineEdit(this))
@@ -116,23 +131,83 @@ CloneDialog::CloneDialog(GraphClient &client, QWidget *parent)
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     m_ok = buttons->button(QDialogButtonBox::Ok);
     m_ok->setText(tr("&Clone"));
-    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    m_cancel = buttons->button(QDialogButtonBox::Cancel);
+    buttons->addButton(m_retry, QDialogButtonBox::ActionRole);
+    m_retry->hide();
+    connect(buttons, &QDialogButtonBox::accepted, this, [this] {
+        if (isMany())
+            startBulk();
+        else
+            accept();
+    });
+    connect(buttons, &QDialogButtonBox::rejected, this, [this] {
+        if (m_bulk && m_bulk->isRunning())
+            m_bulk->cancel(); // what is on its way finishes; the dialog stays to say so
+        else
+            reject();
+    });
+    connect(m_retry, &QPushButton::clicked, this, &CloneDialog::retryRefused);
 
-    auto *form = new QFormLayout;
+    // Several clones: the name is a pattern, or the names come from a file.
+    m_many->setObjectName(QStringLiteral("cloneMany"));
+    m_count->setObjectName(QStringLiteral("cloneCount"));
+    m_count->setRange(1, 1000);
+    m_count->setValue(10);
+    m_count->setPrefix(tr("count "));
+    m_csv->setObjectName(QStringLiteral("cloneCsv"));
+    m_csv->setPlaceholderText(tr("or a CSV file of names (and descriptions)"));
+    auto *browse = new QPushButton(tr("&Browse…"), this);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Names of the new teams"),
+                                                          QString(), tr("CSV files (*.csv *.txt)"));
+        if (!path.isEmpty())
+            m_csv->setText(path);
+    });
+    auto *manyRow = new QHBoxLayout;
+    manyRow->addWidget(m_count);
+    manyRow->addWidget(m_csv, 1);
+    manyRow->addWidget(browse);
+    auto *manyArea = new QWidget(this);
+    manyArea->setLayout(manyRow);
+    manyRow->setContentsMargins(0, 0, 0, 0);
+    manyArea->setVisible(false);
+    connect(m_many, &QCheckBox::toggled, this, [this, manyArea](bool many) {
+        manyArea->setVisible(many);
+        m_name->setPlaceholderText(many ? tr("Project {n}") : tr("Required"));
+        m_ok->setText(many ? tr("&Start") : tr("&Clone"));
+        update();
+    });
+    connect(m_count, &QSpinBox::valueChanged, this, &CloneDialog::update);
+    connect(m_csv, &QLineEdit::textChanged, this, &CloneDialog::update);
+    m_progress->setObjectName(QStringLiteral("bulkProgress"));
+    m_progressText->setObjectName(QStringLiteral("bulkProgressText"));
+    m_refused->setObjectName(QStringLiteral("bulkRefused"));
+    m_refused->setAccessibleName(tr("Refused requests"));
+    for (QWidget *widget :
+         {static_cast<QWidget *>(m_progress), static_cast<QWidget *>(m_progressText),
+          static_cast<QWidget *>(m_refused)})
+        widget->hide();
+
+    auto *form = new QFormLayout(m_formArea);
+    form->setContentsMargins(0, 0, 0, 0);
     form->addRow(tr("&Source team:"), m_source);
     form->addRow(QString(), m_sourceNote);
     form->addRow(tr("New team's &name:"), m_name);
+    form->addRow(QString(), m_many);
+    form->addRow(QString(), manyArea);
     form->addRow(tr("&Description:"), m_description);
     form->addRow(tr("C&lassification:"), m_classification);
     form->addRow(tr("&Visibility:"), m_visibility);
     form->addRow(tr("Parts to clone:"), partsRow);
     form->addRow(QString(), rules);
     auto *layout = new QVBoxLayout(this);
-    layout->addLayout(form);
+    layout->addWidget(m_formArea);
     layout->addWidget(new QLabel(tr("Request:"), this));
     layout->addWidget(m_preview, 1);
     layout->addWidget(m_problem);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_progressText);
+    layout->addWidget(m_refused);
     layout->addWidget(buttons);
 
     for (QLineEdit *edit : {m_name, m_description, m_classification, m_source->lineEdit()})
@@ -221,12 +296,124 @@ QString CloneDialog::problem() const
     const QString typed = m_source->currentText().trimmed();
     if (typed.isEmpty())
         return tr("pick or paste the source team");
-    const CloneOptions options = this->options();
+    CloneOptions options = this->options();
     if (options.sourceTeamId.isEmpty())
         return tr("“%1” names no team").arg(typed);
     QString problem;
-    cloneRequest(options, problem);
+    if (!isMany()) {
+        cloneRequest(options, problem);
+        return problem;
+    }
+    // Every clone of the bulk is checked before the first is sent.
+    for (const BulkCloneName &name : names(problem)) {
+        options.displayName = name.displayName;
+        cloneRequest(options, problem);
+        if (!problem.isEmpty())
+            return tr("“%1”: %2").arg(name.displayName, problem);
+    }
     return problem;
+}
+
+bool CloneDialog::isMany() const
+{
+    return m_many->isChecked();
+}
+
+void CloneDialog::setMany(bool many, int count, const QString &csvPath)
+{
+    m_many->setChecked(many);
+    m_count->setValue(count);
+    m_csv->setText(csvPath);
+}
+
+QList<BulkCloneName> CloneDialog::names(QString &problem) const
+{
+    const QString path = m_csv->text().trimmed();
+    if (path.isEmpty())
+        return namesFromPattern(m_name->text().trimmed(), m_count->value(), 1, problem);
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        problem = tr("%1 cannot be read (%2)").arg(path, file.errorString());
+        return {};
+    }
+    return namesFromCsv(file.read(1024 * 1024), problem);
+}
+
+void CloneDialog::startBulk()
+{
+    QString problem;
+    const QList<BulkCloneName> names = this->names(problem);
+    if (!problem.isEmpty())
+        return;
+    m_bulk = new BulkCloner(m_client, m_clock, this);
+    connect(m_bulk, &BulkCloner::itemFinished, this, [this](int index) {
+        const BulkCloner::Item &item = m_bulk->items().at(index);
+        if (item.state == BulkCloner::Item::State::Accepted && item.result.ref) {
+            emit cloneStarted(*item.result.ref, item.result.location,
+                              item.request.body.value(QLatin1String("partsToClone"))
+                                  .toString()
+                                  .split(QLatin1Char(','), Qt::SkipEmptyParts));
+        }
+        showProgress();
+    });
+    connect(m_bulk, &BulkCloner::finished, this, &CloneDialog::showProgress);
+    m_formArea->setEnabled(false);
+    m_ok->setEnabled(false);
+    for (QWidget *widget :
+         {static_cast<QWidget *>(m_progress), static_cast<QWidget *>(m_progressText)})
+        widget->show();
+    m_bulk->start(options(), names, problem);
+    showProgress();
+    resize(width(), std::max(height(), sizeHint().height()));
+}
+
+void CloneDialog::showProgress()
+{
+    if (!m_bulk)
+        return;
+    const int total = int(m_bulk->items().size());
+    m_progress->setRange(0, total);
+    m_progress->setValue(m_bulk->done());
+    const qint64 left = m_bulk->timeLeft().count();
+    QString text = tr("%1 of %2 sent: %3 accepted, %4 refused")
+                       .arg(m_bulk->done())
+                       .arg(total)
+                       .arg(m_bulk->accepted())
+                       .arg(m_bulk->refused());
+    if (m_bulk->isRunning())
+        text += tr(" — about %1 left").arg(OperationPresentation::durationText(left));
+    else if (m_bulk->done() < total)
+        text += tr(" — cancelled; the rest were not sent");
+    m_progressText->setText(text);
+    m_refused->clear();
+    for (const BulkCloner::Item &item : m_bulk->items()) {
+        if (item.state == BulkCloner::Item::State::Refused)
+            m_refused->addItem(tr("%1 — %2").arg(item.request.label, item.result.message));
+    }
+    m_refused->setVisible(m_refused->count() > 0);
+    m_retry->setVisible(!m_bulk->isRunning() && m_bulk->refused() > 0);
+    m_cancel->setText(m_bulk->isRunning() ? tr("Cancel") : tr("Close"));
+}
+
+QString CloneDialog::progressText() const
+{
+    return m_progressText->text();
+}
+
+QStringList CloneDialog::refusedLines() const
+{
+    QStringList lines;
+    for (int i = 0; i < m_refused->count(); ++i)
+        lines.append(m_refused->item(i)->text());
+    return lines;
+}
+
+void CloneDialog::retryRefused()
+{
+    if (!m_bulk || m_bulk->isRunning())
+        return;
+    m_bulk->retryRefused();
+    showProgress();
 }
 
 QString CloneDialog::preview() const
@@ -236,9 +423,26 @@ QString CloneDialog::preview() const
 
 void CloneDialog::update()
 {
+    if (m_bulk)
+        return; // the bulk is under way: its form is fixed
     const QString problem = this->problem();
     showProblem(m_problem, m_ok, problem);
-    m_preview->setPlainText(problem.isEmpty() ? requestPreview(m_client, request()) : QString());
+    if (!problem.isEmpty() || !isMany()) {
+        m_preview->setPlainText(problem.isEmpty() ? requestPreview(m_client, request())
+                                                  : QString());
+        return;
+    }
+    QString ignored;
+    const QList<BulkCloneName> names = this->names(ignored);
+    CloneOptions first = options();
+    first.displayName = names.value(0).displayName;
+    if (!names.value(0).description.isEmpty())
+        first.description = names.value(0).description;
+    m_preview->setPlainText(requestPreview(m_client, cloneRequest(first, ignored)) +
+                            OperationPresentation::counted(int(names.size()) - 1,
+                                                           tr("\n…and 1 more like it"),
+                                                           tr("\n…and %1 more like it")) +
+                            tr(", sent at most 3 a second (Graph allows 4 on one team)"));
 }
 
 CreateTeamDialog::CreateTeamDialog(GraphClient &client, QWidget *parent)

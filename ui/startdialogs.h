@@ -1,11 +1,18 @@
 #pragma once
 
+#include "bulkclone.h"
+#include "operationref.h"
 #include "teamrequests.h"
 
 #include <QDialog>
 
+class BulkCloner;
+class Clock;
 class GraphClient;
 class QCheckBox;
+class QListWidget;
+class QProgressBar;
+class QSpinBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -16,13 +23,23 @@ class QPushButton;
 // an id or URL), the new team's name, description, classification and visibility, and the parts
 // to clone — with Graph's rules kept as the boxes are ticked (tabs bring apps and channels with
 // them). OK stays off, saying why, while the request would be refused; below, the request exactly
-// as it will be sent.
+// as it will be sent. "Make several clones" turns the name into a pattern ("Project {n}", with a
+// count) or takes the names from a CSV file; Start then sends them paced (BulkCloner), with a
+// progress bar, the time left, Cancel, and the refused ones listed for a retry.
 class CloneDialog final : public QDialog
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(CloneDialog)
 public:
-    explicit CloneDialog(GraphClient &client, QWidget *parent = nullptr);
+    CloneDialog(GraphClient &client, Clock &clock, QWidget *parent = nullptr);
+
+    // Several clones: from a pattern with {n} and a count, or (csvPath set) from a CSV file.
+    void setMany(bool many, int count = 10, const QString &csvPath = QString());
+    bool isMany() const;
+    BulkCloner *bulk() const { return m_bulk; }
+    QString progressText() const;
+    QStringList refusedLines() const;
+    void retryRefused();
 
     void setSource(const QString &teamIdOrText);
     void setDisplayName(const QString &name);
@@ -33,12 +50,30 @@ public:
     // How many teams the source list holds (once /me/joinedTeams answered).
     int teamCount() const;
 
+signals:
+    // One clone of a bulk was accepted: watch it (the parts tell its readiness).
+    void cloneStarted(const OperationRef &clone, const QString &location, const QStringList &parts);
+
 private:
     CloneOptions options() const;
+    QList<BulkCloneName> names(QString &problem) const;
     void keepGraphsRules(QCheckBox *changed);
     void update();
+    void startBulk();
+    void showProgress();
 
     GraphClient &m_client;
+    Clock &m_clock;
+    QCheckBox *m_many;
+    QSpinBox *m_count;
+    QLineEdit *m_csv;
+    QProgressBar *m_progress;
+    QLabel *m_progressText;
+    QListWidget *m_refused;
+    QPushButton *m_retry;
+    QPushButton *m_cancel;
+    QWidget *m_formArea;
+    BulkCloner *m_bulk = nullptr;
     QComboBox *m_source;
     QLabel *m_sourceNote;
     QLineEdit *m_name;

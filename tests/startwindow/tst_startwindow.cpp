@@ -1,6 +1,7 @@
 // Starting operations from the dashboard, offscreen, against the simulator over real HTTP: the
 // clone dialog's rules, team list and request preview; a started clone or create watched at
 // once; archive with a confirmation that names the teams; refusals said in a banner.
+#include "bulkclone.h"
 #include "clonereadiness.h"
 #include "detailspane.h"
 #include "graphclient.h"
@@ -77,6 +78,7 @@ private slots:
     void cloneDialogKeepsGraphsRulesAndShowsTheRequest();
     void aStartedCloneIsWatchedAtOnce();
     void aCreatedTeamIsWatchedToo();
+    void aBulkCloneShowsProgressWatchesEachAndRetriesTheRefused();
     void aStartedClonesReadinessShowsInTheTableAndDetails();
     void archiveNamesTheTeamsFirst();
     void refusalsAreSaidInABanner();
@@ -179,6 +181,53 @@ void TestStartWindow::aStartedClonesReadinessShowsInTheTableAndDetails()
     QTRY_VERIFY(std::any_of(notified.cbegin(), notified.cend(), [](const QList<QVariant> &args) {
         return args.at(1).toString() == QLatin1String("Cloned team ready");
     }));
+}
+
+void TestStartWindow::aBulkCloneShowsProgressWatchesEachAndRetriesTheRefused()
+{
+    Window w;
+    CloneDialog *dialog = w.window.openCloneDialog();
+    dialog->setSource(kTemplate);
+    dialog->setMany(true, 5);
+    QVERIFY(!w.ok(dialog)->isEnabled()); // no pattern yet
+    dialog->setDisplayName(QStringLiteral("Project"));
+    QVERIFY2(w.problem(dialog).contains("{n}"), qPrintable(w.problem(dialog)));
+    dialog->setDisplayName(QStringLiteral("Project {n}"));
+    QVERIFY(w.ok(dialog)->isEnabled());
+    QVERIFY(dialog->preview().contains("\"displayName\": \"Project 1\""));
+    QVERIFY(dialog->preview().contains("and 4 more like it"));
+
+    // Graph refuses two for a moment; the others go through and are watched at once.
+    w.sim.server.injectFault(SimFault::answer(QStringLiteral("/clone"), 400, {}, 2));
+    QTest::mouseClick(w.ok(dialog), Qt::LeftButton);
+    QVERIFY(dialog->isVisible()); // it stays, to show the progress
+    BulkCloner *bulk = dialog->bulk();
+    QVERIFY(bulk);
+    for (int step = 0; step < 200 && bulk->isRunning(); ++step) {
+        w.sim.clock.advance(milliseconds(400)); // the pace is on the window's clock
+        QTRY_VERIFY(std::none_of(bulk->items().cbegin(), bulk->items().cend(), [](const auto &i) {
+            return i.state == BulkCloner::Item::State::Sending;
+        }));
+    }
+    QVERIFY(!bulk->isRunning());
+    QVERIFY2(dialog->progressText().startsWith("5 of 5 sent: 3 accepted, 2 refused"),
+             qPrintable(dialog->progressText()));
+    QCOMPARE(dialog->refusedLines().size(), 2);
+    QVERIFY(dialog->refusedLines().first().contains("Graph refused the request"));
+    QTRY_COMPARE(w.store.size(), 3);
+
+    dialog->retryRefused();
+    for (int step = 0; step < 200 && bulk->isRunning(); ++step) {
+        w.sim.clock.advance(milliseconds(400));
+        QTRY_VERIFY(std::none_of(bulk->items().cbegin(), bulk->items().cend(), [](const auto &i) {
+            return i.state == BulkCloner::Item::State::Sending;
+        }));
+    }
+    QVERIFY2(dialog->progressText().startsWith("5 of 5 sent: 5 accepted, 0 refused"),
+             qPrintable(dialog->progressText()));
+    QTRY_COMPARE(w.store.size(), 5);
+    QCOMPARE(w.sim.tenant.operationsOf(kTemplate).size(), 5); // none twice
+    dialog->reject();
 }
 
 void TestStartWindow::aCreatedTeamIsWatchedToo()
