@@ -1,6 +1,7 @@
 #include "overviewstrip.h"
 
 #include "clock.h"
+#include "graphreply.h"
 #include "operationcounts.h"
 #include "operationpoller.h"
 #include "operationpresentation.h"
@@ -91,6 +92,13 @@ OverviewStrip::OverviewStrip(const OperationCounts &counts, const OperationPolle
     run->addSpacing(8);
     run->addWidget(m_pace, 3);
 
+    connect(&poller, &OperationPoller::pollFailed, this,
+            [this](const WatchedOperation &, const GraphReply &reply) {
+                m_lastError = reply.describe();
+                m_lastErrorAt = m_clock.now();
+                refresh();
+            });
+
     m_estimateLater.setSingleShot(true);
     m_estimateLater.setInterval(2000);
     connect(&m_estimateLater, &QTimer::timeout, this, &OverviewStrip::estimateNow);
@@ -155,6 +163,12 @@ void OverviewStrip::refresh()
     m_timeLeft->setText(estimateText());
     const PollPlanner::Pace pace = m_poller.pace();
     const QString slowed = pace.describe(m_clock.now());
-    m_pace->setText(slowed.isEmpty() ? tr("Polling at full pace (%1 requests/s)").arg(pace.budget)
-                                     : tr("⏬ Slower: %1").arg(slowed));
+    QString health = slowed.isEmpty() ? tr("Polling at full pace (%1 requests/s)").arg(pace.budget)
+                                      : tr("⏬ Slower: %1").arg(slowed);
+    const qint64 sinceError = m_lastErrorAt.isValid() ? m_lastErrorAt.msecsTo(m_clock.now()) : -1;
+    const bool recentError = sinceError >= 0 && sinceError < 3600 * 1000;
+    if (recentError)
+        health += tr(" · last error %1 ago").arg(P::durationText(sinceError));
+    m_pace->setText(health);
+    m_pace->setToolTip(recentError ? tr("Last poll error: %1").arg(m_lastError) : QString());
 }

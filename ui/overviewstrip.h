@@ -3,6 +3,7 @@
 #include "operationcategory.h"
 #include "runestimate.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QTimer>
 #include <QWidget>
@@ -17,7 +18,8 @@ class QToolButton;
 
 // The whole run at a glance, above the table: a chip per status with its count (a click filters
 // the table), how much of the run is finished, when it can be expected to be over (from what the
-// finished operations of each type took), and whether polling runs at full pace.
+// finished operations of each type took), whether polling runs at full pace, and the last poll
+// error of the past hour.
 class OverviewStrip final : public QWidget
 {
     Q_OBJECT
@@ -51,6 +53,9 @@ private:
     QLabel *m_timeLeft;
     QLabel *m_pace;
     RunEstimate m_estimate;
+    // The last poll that failed (a 503, a timeout, …): said beside the pace for an hour.
+    QString m_lastError;
+    QDateTime m_lastErrorAt;
     // The estimate reads every record: at most every few seconds, after a change, never per tick.
     QTimer m_estimateLater;
 };

@@ -132,6 +132,7 @@ private slots:
     void remembersTheHeaderAndSplitters();
     void overviewChipsCountAndFilter();
     void overviewEstimatesTheTimeLeft();
+    void overviewSaysTheLastPollError();
     void tableFirstShowsFifteenRowsWithDetailsOpen();
     void timelineAgreesWithElapsedAndSaysPlurals();
     void welcomesAFirstStartUntilSomethingIsWatched();
@@ -480,6 +481,27 @@ void TestDashboard::overviewChipsCountAndFilter()
     for (const OperationCategory category : kStatusCategories)
         QVERIFY(!overview->chip(category)->isChecked());
     QVERIFY(!overview->chip(OperationCategory::All)->isChecked());
+}
+
+void TestDashboard::overviewSaysTheLastPollError()
+{
+    Dashboard d;
+    d.watchAll();
+    auto *health = d.window.overview()->findChild<QLabel *>("pace");
+    d.window.overview()->refresh();
+    QVERIFY2(health->text().startsWith("Polling at full pace"), qPrintable(health->text()));
+    QVERIFY(!health->text().contains("last error"));
+
+    d.sim.server.injectFault(SimFault::answer(QStringLiteral("/operations"), 500, {}, 1));
+    d.advance(seconds(31));
+    d.window.overview()->refresh();
+    QVERIFY2(health->text().endsWith(" · last error 0 s ago"), qPrintable(health->text()));
+    QVERIFY2(health->toolTip().contains("500"), qPrintable(health->toolTip()));
+    // An hour without another: no longer said.
+    for (int i = 0; i < 4; ++i)
+        d.advance(minutes(16));
+    d.window.overview()->refresh();
+    QVERIFY2(!health->text().contains("last error"), qPrintable(health->text()));
 }
 
 void TestDashboard::overviewEstimatesTheTimeLeft()
