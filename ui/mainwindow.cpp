@@ -77,6 +77,8 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
+    // Ids and locations keep both ends: "/teams('6d3f…5b6c')".
+    m_table->setTextElideMode(Qt::ElideMiddle);
     m_table->setMouseTracking(true);
     m_table->verticalHeader()->hide();
     // Rows as high as the text needs (and the 16 px status icon), so that more of them show.

@@ -13,6 +13,7 @@
 #include "operationstarter.h"
 #include "operationtablemodel.h"
 #include "startdialogs.h"
+#include "teamnames.h"
 #include "watchedoperation.h"
 
 #include <QAction>
@@ -33,6 +34,15 @@ void MainWindow::buildStartActions(QMenu *operations)
     });
     connect(&m_poller, &OperationPoller::operationObserved, m_readiness,
             &CloneReadinessTracker::observe);
+    // The teams operations produced, by name rather than location.
+    auto *names = new TeamNames(m_client, this);
+    m_model->setTargetNames([names](const QString &location) { return names->nameOf(location); });
+    connect(&m_poller, &OperationPoller::operationObserved, names,
+            [names](const WatchedOperation &operation) {
+                if (operation.latest && operation.latest->status == OperationStatus::Succeeded)
+                    names->want(operation.latest->targetResourceLocation);
+            });
+    connect(names, &TeamNames::known, m_model, &OperationTableModel::targetNameChanged);
     connect(m_readiness, &CloneReadinessTracker::changed, this, [this](const QString &key) {
         m_model->noteChanged(key);
         if (m_details->shownKey() == key)

@@ -76,6 +76,24 @@ void OperationTableModel::noteChanged(const QString &key)
     emit changesEnd();
 }
 
+void OperationTableModel::targetNameChanged(const QString &location)
+{
+    // Once per team name learnt: one pass over the rows, each with that target repainted.
+    bool began = false;
+    for (int row = 0; row < rowCount(); ++row) {
+        const WatchedOperation &operation = m_store.at(row);
+        if (!operation.latest || operation.latest->targetResourceLocation != location)
+            continue;
+        if (!began) {
+            emit changesBegin();
+            began = true;
+        }
+        emit dataChanged(index(row, Target), index(row, Target));
+    }
+    if (began)
+        emit changesEnd();
+}
+
 int OperationTableModel::rowOf(const QString &key) const
 {
     const qsizetype index = m_store.indexOf(key);
@@ -224,7 +242,8 @@ QVariant OperationTableModel::data(const QModelIndex &index, int role) const
             return lines.join(QLatin1Char('\n'));
         }
         if (column == Target)
-            return hasTarget ? tr("Open the team this operation produced")
+            return hasTarget ? tr("%1\nOpen the team this operation produced")
+                                   .arg(operation.latest->targetResourceLocation)
                              : P::reasonForNoTarget(operation);
         return QVariant();
     case Qt::ForegroundRole:
@@ -267,8 +286,11 @@ QVariant OperationTableModel::displayData(const WatchedOperation &operation, int
     case Type:
         return op ? P::typeText(*op) : QString();
     case Target:
-        if (op && !op->targetResourceLocation.isEmpty())
-            return op->targetResourceLocation;
+        if (op && !op->targetResourceLocation.isEmpty()) {
+            const QString name =
+                m_targetName ? m_targetName(op->targetResourceLocation) : QString();
+            return name.isEmpty() ? op->targetResourceLocation : name;
+        }
         return QStringLiteral("—");
     case Attempts:
         return op ? QVariant(op->attemptsCount) : QVariant();

@@ -67,6 +67,12 @@ public:
     void setStatusNote(NoteSource source) { m_note = std::move(source); }
     void noteChanged(const QString &key);
     QString noteOf(const QString &key) const { return m_note ? m_note(key) : QString(); }
+    // The display name of the team at a targetResourceLocation, when known (TeamNames):
+    // shown in the Target column, the location in its tooltip. targetNameChanged() repaints
+    // the rows with that target.
+    using NameSource = std::function<QString(const QString &location)>;
+    void setTargetNames(NameSource source) { m_targetName = std::move(source); }
+    void targetNameChanged(const QString &location);
 
     const WatchedOperation *operationAt(int row) const;
     int rowOf(const QString &key) const;
@@ -84,6 +90,7 @@ signals:
 
 private:
     NoteSource m_note;
+    NameSource m_targetName;
     void forwardChanges(const QList<qsizetype> &rows);
     QVariant displayData(const WatchedOperation &operation, int column) const;
     qint64 elapsedMs(const WatchedOperation &operation) const;

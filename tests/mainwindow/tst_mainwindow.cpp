@@ -159,6 +159,16 @@ void TestMainWindow::doubleClickShowsTheTeamFromGraph()
     QTRY_VERIFY(d.allRead());
     d.advance(seconds(60));
     QCOMPARE(d.status(kClone), QStringLiteral("Succeeded"));
+    // The Target column says the team's name once it is known; its location is in the tooltip.
+    QTRY_COMPARE(d.cell(kClone, OperationTableModel::Target).data().toString(),
+                 QStringLiteral("Project Fabrikam"));
+    QVERIFY(d.cell(kClone, OperationTableModel::Target)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("/teams('%1')").arg(kProduced)));
+    const int readForTheName =
+        d.sim.server.requestCount(QStringLiteral("/teams('%1')").arg(kProduced));
+    QCOMPARE(readForTheName, 1); // once, however many polls
 
     TeamCardDialog *card = d.doubleClick(kClone);
     QVERIFY(card);
@@ -170,12 +180,14 @@ void TestMainWindow::doubleClickShowsTheTeamFromGraph()
     QCOMPARE(card->findChild<QLabel *>("teamVisibility")->text(), QStringLiteral("private"));
     QCOMPARE(card->findChild<QLabel *>("teamArchived")->text(), QStringLiteral("No"));
     QCOMPARE(card->findChild<QLabel *>("teamMembers")->text(), QStringLiteral("7"));
-    QCOMPARE(d.sim.server.requestCount(QStringLiteral("/teams('%1')").arg(kProduced)), 1);
+    QCOMPARE(d.sim.server.requestCount(QStringLiteral("/teams('%1')").arg(kProduced)),
+             readForTheName + 1);
     QVERIFY(card->findChild<QPushButton *>("openInTeams")->isEnabled());
 
     // The same row again raises the open card instead of fetching once more.
     QCOMPARE(d.window.openTarget(d.cell(kClone, 0)), card);
-    QCOMPARE(d.sim.server.requestCount(QStringLiteral("/teams('%1')").arg(kProduced)), 1);
+    QCOMPARE(d.sim.server.requestCount(QStringLiteral("/teams('%1')").arg(kProduced)),
+             readForTheName + 1);
 
     card->findChild<QPushButton *>("openInTeams")->click();
     QCOMPARE(d.opened.size(), 1);
