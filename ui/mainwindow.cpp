@@ -6,6 +6,7 @@
 #include "detailspane.h"
 #include "filtersidebar.h"
 #include "graphclient.h"
+#include "middleelidingdelegate.h"
 #include "notifier.h"
 #include "operationactions.h"
 #include "operationcounts.h"
@@ -77,8 +78,9 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     m_table->setContextMenuPolicy(Qt::CustomContextMenu);
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
-    // Ids and locations keep both ends: "/teams('6d3f…5b6c')".
-    m_table->setTextElideMode(Qt::ElideMiddle);
+    // Target locations keep both ends; errors keep their start (the code).
+    m_table->setItemDelegateForColumn(OperationTableModel::Target,
+                                      new MiddleElidingDelegate(m_table));
     m_table->setMouseTracking(true);
     m_table->verticalHeader()->hide();
     // Rows as high as the text needs (and the 16 px status icon), so that more of them show.
