@@ -56,6 +56,7 @@ struct WatchedOperation
     GraphFailure lastFailure = GraphFailure::None;
     QString lastFailureMessage;
     bool pollRequested = false;  // "Poll now": goes out as soon as the floor allows
+    bool startedHere = false;    // TeamsOps sent the request that started it (not kept on disk)
     QByteArray lastReply;        // the operation's JSON as last received
     QList<StatusChange> history; // every observed change, oldest first
 

@@ -143,6 +143,8 @@ private:
     void showNotice(const QString &key, const QString &text);
     void buildStartActions(QMenu *operations); // mainwindowstart.cpp
     void startNext();
+    // Watches an operation this window started; it says "Requested" until first read.
+    void markStartedHere(const OperationRef &ref, const QString &location);
     void refreshAccount(); // mainwindowsignin.cpp
     void showSignInNeeded(const QString &why);
     void startSignIn(bool deviceCode);

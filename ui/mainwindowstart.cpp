@@ -93,7 +93,7 @@ CloneDialog *MainWindow::openCloneDialog()
     connect(dialog, &CloneDialog::cloneStarted, this,
             [this](const OperationRef &clone, const QString &location, const QStringList &parts) {
                 m_readiness->expect(clone, parts);
-                m_poller.watch(clone, location);
+                markStartedHere(clone, location);
             });
     dialog->open();
     return dialog;
@@ -107,6 +107,14 @@ CreateTeamDialog *MainWindow::openCreateTeamDialog()
             [this, dialog] { startRequests({dialog->request()}); });
     dialog->open();
     return dialog;
+}
+
+void MainWindow::markStartedHere(const OperationRef &ref, const QString &location)
+{
+    m_poller.watch(ref, location);
+    // "Requested" until its first status arrives.
+    if (WatchedOperation *record = m_poller.store().edit(ref.key()))
+        record->startedHere = true;
 }
 
 QStringList MainWindow::selectedTeams() const
@@ -202,7 +210,7 @@ void MainWindow::startNext()
                                                      .split(QLatin1Char(','), Qt::SkipEmptyParts));
             }
             // Watched at once: the row appears now, as requested, and its status follows.
-            m_poller.watch(*result.ref, result.location);
+            markStartedHere(*result.ref, result.location);
             // Selected once the table has the row (the store tells it on the next turn).
             QTimer::singleShot(0, this, [this, key = result.ref->key()] { selectOperation(key); });
             statusBar()->showMessage(tr("%1: accepted, watching it").arg(request.label), 8000);

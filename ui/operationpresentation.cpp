@@ -44,8 +44,10 @@ QString statusText(const WatchedOperation &operation)
     if (operation.watch == WatchedOperation::Watch::NotFound)
         return tr("Not found");
     if (!operation.latest) {
-        return operation.lastFailure == GraphFailure::None ? tr("Waiting for first poll")
-                                                           : tr("Cannot read");
+        if (operation.lastFailure != GraphFailure::None)
+            return tr("Cannot read");
+        // Graph took the request; its first status is not read yet.
+        return operation.startedHere ? tr("Requested") : tr("Waiting for first poll");
     }
     return statusWord(operation.latest->status, operation.latest->statusRaw);
 }

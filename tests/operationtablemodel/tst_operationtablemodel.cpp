@@ -53,6 +53,7 @@ private slots:
     void insertsAndUpdatesWithoutReset();
     void signalsOnlyTheChangedRow();
     void showsStatusAsWordAndIcon();
+    void saysRequestedUntilTheFirstStatusOfWhatItStarted();
     void showsUnknownValuesAsSent();
     void sortsByRawValues();
     void breaksTiesByTheOrderAdded();
@@ -145,6 +146,30 @@ void TestOperationTableModel::showsStatusAsWordAndIcon()
         icons.insert(icon.cacheKey());
     }
     QCOMPARE(icons.size(), 4); // a distinct picture per status, not a recoloured one
+}
+
+void TestOperationTableModel::saysRequestedUntilTheFirstStatusOfWhatItStarted()
+{
+    OperationStore store;
+    OperationTableModel model(store, m_clock);
+    WatchedOperation pasted = watched("pasted", "inProgress", 1, m_clock.now());
+    pasted.latest.reset();
+    WatchedOperation started = watched("started", "inProgress", 1, m_clock.now());
+    started.latest.reset();
+    started.startedHere = true;
+    put(store, pasted);
+    put(store, started);
+    store.flush();
+    QCOMPARE(model.index(0, OperationTableModel::Status).data().toString(),
+             QStringLiteral("Waiting for first poll"));
+    QCOMPARE(model.index(1, OperationTableModel::Status).data().toString(),
+             QStringLiteral("Requested"));
+    // Then its real status.
+    started.latest = watched("started", "notStarted", 0, m_clock.now()).latest;
+    put(store, started);
+    store.flush();
+    QCOMPARE(model.index(1, OperationTableModel::Status).data().toString(),
+             QStringLiteral("Not started"));
 }
 
 void TestOperationTableModel::showsUnknownValuesAsSent()

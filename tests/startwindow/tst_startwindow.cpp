@@ -144,6 +144,7 @@ void TestStartWindow::aStartedCloneIsWatchedAtOnce()
     QVERIFY(made);
     QCOMPARE(made->producesTeam->displayName, QStringLiteral("Project 8"));
     QCOMPARE(w.window.currentKey(), row.key);
+    QVERIFY(row.startedHere); // "Requested" until its first status (tst_operationtablemodel)
     QTRY_VERIFY(w.store.at(0).latest.has_value()); // then its real status
 }
 
