@@ -65,7 +65,7 @@ void MainWindow::buildStartActions(QMenu *operations)
     });
     operations->addSeparator();
     QAction *clone =
-        operations->addAction(tr("&Clone a team…"), this, [this] { openCloneDialog(); });
+        operations->addAction(tr("Clo&ne a team…"), this, [this] { openCloneDialog(); });
     clone->setObjectName(QStringLiteral("cloneTeam"));
     clone->setShortcut(QKeySequence(tr("Ctrl+Shift+N")));
     QAction *create =

@@ -4,6 +4,7 @@
 #include "detailspane.h"
 #include "filtersidebar.h"
 #include "graphclient.h"
+#include "keyboardreach.h"
 #include "mainwindow.h"
 #include "notifier.h"
 #include "operationactions.h"
@@ -22,6 +23,8 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
@@ -137,6 +140,7 @@ private slots:
     void timelineAgreesWithElapsedAndSaysPlurals();
     void welcomesAFirstStartUntilSomethingIsWatched();
     void helpListsShortcutsAndTheEndpoint();
+    void everyMenuActionIsReachableByKeyboard();
 };
 
 void TestDashboard::initTestCase()
@@ -618,6 +622,13 @@ void TestDashboard::helpListsShortcutsAndTheEndpoint()
     const QString about = d.window.aboutText();
     QVERIFY2(about.contains(d.sim.base().toString()), qPrintable(about));
     QVERIFY(about.contains(QStringLiteral("TeamsOps 0.")));
+}
+
+void TestDashboard::everyMenuActionIsReachableByKeyboard()
+{
+    Dashboard d;
+    const QStringList unreachable = unreachableByKeyboard(*d.window.menuBar());
+    QVERIFY2(unreachable.isEmpty(), qPrintable(unreachable.join(QStringLiteral(" | "))));
 }
 
 QTEST_MAIN(TestDashboard)

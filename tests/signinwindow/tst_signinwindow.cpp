@@ -3,6 +3,7 @@
 // the account in the status bar, the "Sign in again" banner of a lost sign-in with polling
 // paused and nothing lost, the no-keychain notice, and the sign-in settings' checks.
 #include "graphclient.h"
+#include "keyboardreach.h"
 #include "mainwindow.h"
 #include "modaldialogs.h"
 #include "operationpoller.h"
@@ -19,6 +20,7 @@
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -147,6 +149,9 @@ void TestSignInWindow::signsInFromTheWelcomePageInTheBrowser()
     QVERIFY(signInButton->isVisible());
     QVERIFY(w.window.findChild<QPushButton *>("welcomeDeviceCode")->isVisible());
     QVERIFY2(w.account().contains("Not signed in"), qPrintable(w.account()));
+    // The Account menu too is reachable by keyboard (letters unique within it).
+    const QStringList unreachable = unreachableByKeyboard(*w.window.menuBar());
+    QVERIFY2(unreachable.isEmpty(), qPrintable(unreachable.join(QStringLiteral(" | "))));
 
     w.signInInTheBrowser();
     // Who, in the status bar and on the welcome page, and no more offers to sign in.
