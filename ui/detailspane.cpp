@@ -40,6 +40,7 @@ DetailsPane::DetailsPane(QWidget *parent)
     , m_body(new QWidget(this))
 {
     setObjectName(QStringLiteral("detailsPane"));
+    setAccessibleName(tr("Details of the selected operation"));
     m_title->setObjectName(QStringLiteral("detailsTitle"));
     QFont titleFont = m_title->font();
     titleFont.setBold(true);
@@ -69,6 +70,7 @@ DetailsPane::DetailsPane(QWidget *parent)
     m_polling = addRow(form, tr("Polling:"), QStringLiteral("detailPolling"));
 
     m_json->setObjectName(QStringLiteral("detailJson"));
+    m_json->setAccessibleName(tr("Last reply from Graph"));
     m_json->setReadOnly(true);
     m_json->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_json->setPlaceholderText(tr("No reply yet"));

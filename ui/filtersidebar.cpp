@@ -33,6 +33,7 @@ FilterSidebar::FilterSidebar(QWidget *parent)
     , m_typesHeader(new QListWidgetItem(tr("Type")))
 {
     setObjectName(QStringLiteral("filterSidebar"));
+    setAccessibleName(tr("Filters by status and type"));
     auto *statusHeader = new QListWidgetItem(tr("Status"), this);
     statusHeader->setFlags(Qt::NoItemFlags);
     QFont bold = font();

@@ -70,6 +70,7 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     m_proxy->setSourceModel(m_model);
 
     m_table->setObjectName(QStringLiteral("operationsTable"));
+    m_table->setAccessibleName(tr("Operations"));
     m_table->setModel(m_proxy);
     m_table->setSortingEnabled(true);
     m_table->sortByColumn(OperationTableModel::Created, Qt::DescendingOrder);
@@ -115,6 +116,7 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     });
 
     m_banner->setObjectName(QStringLiteral("banner"));
+    m_banner->setAccessibleName(tr("Notice"));
     m_banner->setWordWrap(true);
     m_banner->setTextFormat(Qt::RichText);
     m_banner->setMargin(8);
@@ -373,6 +375,7 @@ void MainWindow::buildMenus()
     toolbar->addAction(m_actions->remove());
     toolbar->addSeparator();
     m_search->setObjectName(QStringLiteral("search"));
+    m_search->setAccessibleName(tr("Search operations"));
     m_search->setPlaceholderText(tr("Search id, team, target or error (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
     m_search->setMaximumWidth(fontMetrics().horizontalAdvance(QLatin1Char('x')) * 48);

@@ -44,6 +44,7 @@ void MainWindow::buildStatusBar()
     statusBar()->addWidget(m_lastPollLabel, 1);
     statusBar()->addPermanentWidget(m_countsLabel);
     m_accountLabel->setObjectName(QStringLiteral("accountLabel"));
+    m_accountLabel->setAccessibleName(tr("Signed-in account"));
     statusBar()->addPermanentWidget(m_accountLabel);
     setAccount(QString());
     m_lastPollLabel->setText(tr("Waiting for the first poll…"));

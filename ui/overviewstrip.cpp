@@ -50,6 +50,7 @@ OverviewStrip::OverviewStrip(const OperationCounts &counts, const OperationPolle
     , m_pace(new QLabel(this))
 {
     setObjectName(QStringLiteral("overviewStrip"));
+    setAccessibleName(tr("Overview of the run"));
     // Two rows: the chips, then the run's progress, its time left and the pace.
     auto *rows = new QVBoxLayout(this);
     rows->setContentsMargins(0, 0, 0, 4);
@@ -82,7 +83,9 @@ OverviewStrip::OverviewStrip(const OperationCounts &counts, const OperationPolle
     m_progress->setTextVisible(true);
     m_progress->setAccessibleName(tr("Finished operations"));
     m_timeLeft->setObjectName(QStringLiteral("timeLeft"));
+    m_timeLeft->setAccessibleName(tr("Time left"));
     m_pace->setObjectName(QStringLiteral("pace"));
+    m_pace->setAccessibleName(tr("Poll health"));
     // Long texts give way rather than widen the window.
     for (QLabel *label : {m_timeLeft, m_pace})
         label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);

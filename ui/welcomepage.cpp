@@ -14,6 +14,7 @@ WelcomePage::WelcomePage(QWidget *parent)
     , m_account(new QLabel(this))
 {
     setObjectName(QStringLiteral("welcomePage"));
+    setAccessibleName(tr("Welcome"));
     auto *icon = new QLabel(this);
     icon->setPixmap(OperationPresentation::appIcon().pixmap(64, 64));
     icon->setAlignment(Qt::AlignCenter);

@@ -141,6 +141,7 @@ private slots:
     void welcomesAFirstStartUntilSomethingIsWatched();
     void helpListsShortcutsAndTheEndpoint();
     void everyMenuActionIsReachableByKeyboard();
+    void everyCustomWidgetHasAnAccessibleName();
 };
 
 void TestDashboard::initTestCase()
@@ -622,6 +623,36 @@ void TestDashboard::helpListsShortcutsAndTheEndpoint()
     const QString about = d.window.aboutText();
     QVERIFY2(about.contains(d.sim.base().toString()), qPrintable(about));
     QVERIFY(about.contains(QStringLiteral("TeamsOps 0.")));
+}
+
+void TestDashboard::everyCustomWidgetHasAnAccessibleName()
+{
+    Dashboard d;
+    d.watchAll();
+    // TeamsOps' own widgets, and the ones a screen reader lands on first.
+    const QStringList named{"overviewStrip",   "filterSidebar", "detailsPane", "welcomePage",
+                            "operationsTable", "search",        "banner",      "accountLabel",
+                            "timeLeft",        "pace",          "runProgress", "detailJson"};
+    QStringList unnamed;
+    for (const QString &name : named) {
+        auto *widget = d.window.findChild<QWidget *>(name);
+        if (!widget || widget->accessibleName().isEmpty())
+            unnamed.append(name);
+    }
+    for (QWidget *widget : d.window.findChildren<QWidget *>()) {
+        const QString className = QString::fromLatin1(widget->metaObject()->className());
+        if ((className == QLatin1String("TimelineWidget") ||
+             className == QLatin1String("OverviewStrip") ||
+             className == QLatin1String("FilterSidebar")) &&
+            widget->accessibleName().isEmpty())
+            unnamed.append(className);
+    }
+    QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(QStringLiteral(", "))));
+    // The table speaks the status word, never a colour alone.
+    const QModelIndex status = d.window.proxy()->index(0, OperationTableModel::Status);
+    QVERIFY(!status.data(Qt::DisplayRole).toString().isEmpty());
+    QVERIFY(!status.data(Qt::AccessibleTextRole).isValid() ||
+            !status.data(Qt::AccessibleTextRole).toString().isEmpty());
 }
 
 void TestDashboard::everyMenuActionIsReachableByKeyboard()
