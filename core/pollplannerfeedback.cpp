@@ -1,4 +1,5 @@
 // PollPlanner, part 2: what answers teach it — throttling, team listings, backoff.
+#include "plural.h"
 #include "pollplanner.h"
 
 #include "retryafter.h"
@@ -157,11 +158,12 @@ QString PollPlanner::Pace::describe(const QDateTime &now) const
     if (!isSlowed() && slowedTeams == 0)
         return QString();
     const QString slower =
-        isSlowed() ? QCoreApplication::translate("PollPlanner", "polling at %1 of %2 requests/s")
-                         .arg(int(rate))
-                         .arg(budget)
-                   : QCoreApplication::translate("PollPlanner", "%n team(s) polled more slowly",
-                                                 nullptr, slowedTeams);
+        isSlowed()
+            ? QCoreApplication::translate("PollPlanner", "polling at %1 of %2 requests/s")
+                  .arg(int(rate))
+                  .arg(budget)
+            : QCoreApplication::translate("PollPlanner", "%1 polled more slowly")
+                  .arg(countOf(slowedTeams, QStringLiteral("team"), QStringLiteral("teams")));
     if (!slowedAt.isValid())
         return slower;
     return QCoreApplication::translate("PollPlanner", "%1: Graph asked to slow down %2 s ago")

@@ -1,4 +1,5 @@
 #include "storecommands.h"
+#include "plural.h"
 
 #include "operationdatabase.h"
 #include "printable.h"
@@ -159,6 +160,8 @@ int StoreCommands::forget(const QString &storePath, const QStringList &locations
         }
         forgotten += int(gone->size());
     }
-    out << "forgot " << forgotten << " operation(s)" << Qt::endl;
+    out << "forgot "
+        << countOf(forgotten, QStringLiteral("operation"), QStringLiteral("operations"))
+        << Qt::endl;
     return 0;
 }

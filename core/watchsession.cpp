@@ -1,4 +1,5 @@
 #include "watchsession.h"
+#include "plural.h"
 
 #include "signinsession.h"
 
@@ -203,8 +204,10 @@ bool WatchSession::start()
             m_poller->retry(ref);
     }
     if (resume) {
-        m_err << "note: resuming " << m_store.size() << " unfinished operation(s) from "
-              << m_options.storePath << Qt::endl;
+        m_err << "note: resuming "
+              << countOf(m_store.size(), QStringLiteral("unfinished operation"),
+                         QStringLiteral("unfinished operations"))
+              << " from " << m_options.storePath << Qt::endl;
         // What another TeamsOps adds to the store is watched here too, within one interval.
         m_saver->followOthers(std::min<milliseconds>(StoreSaver::kFollowEvery, interval));
     }
@@ -217,8 +220,9 @@ bool WatchSession::start()
                 finish(UsageError);
                 return;
             }
-            m_err << "note: team " << r.teamId << ": " << r.listed << " operation(s), " << r.added
-                  << " not watched before" << Qt::endl;
+            m_err << "note: team " << r.teamId << ": "
+                  << countOf(r.listed, QStringLiteral("operation"), QStringLiteral("operations"))
+                  << ", " << r.added << " not watched before" << Qt::endl;
             // Operations may all have finished while other teams were still being listed.
             if (--m_teamsToList == 0 && m_poller->allTerminal())
                 finishWithOutcome();

@@ -428,8 +428,9 @@ AddDialog *MainWindow::openAddDialog()
                 int added = 0;
                 for (const LocationList::Good &good : locations)
                     added += m_poller.watch(good.ref, good.text) ? 1 : 0;
-                statusBar()->showMessage(tr("Added %1 operation(s); %2 were watched already")
-                                             .arg(added)
+                statusBar()->showMessage(tr("Added %1; %2 watched already")
+                                             .arg(OperationPresentation::counted(
+                                                 added, tr("1 operation"), tr("%1 operations")))
                                              .arg(locations.size() - added),
                                          8000);
             });
@@ -437,14 +438,16 @@ AddDialog *MainWindow::openAddDialog()
         statusBar()->showMessage(tr("Listing the operations of team %1…").arg(teamId));
         watchTeamOperations(
             m_client, m_poller, teamId, this, [this](const TeamWatchResult &result) {
-                statusBar()->showMessage(result.error.isEmpty()
-                                             ? tr("Team %1: %2 operation(s), %3 new")
-                                                   .arg(result.teamId)
-                                                   .arg(result.listed)
-                                                   .arg(result.added)
-                                             : tr("Could not list team %1's operations: %2")
-                                                   .arg(result.teamId, result.error),
-                                         12000);
+                statusBar()->showMessage(
+                    result.error.isEmpty()
+                        ? tr("Team %1: %2, %3 new")
+                              .arg(result.teamId)
+                              .arg(OperationPresentation::counted(result.listed, tr("1 operation"),
+                                                                  tr("%1 operations")))
+                              .arg(result.added)
+                        : tr("Could not list team %1's operations: %2")
+                              .arg(result.teamId, result.error),
+                    12000);
             });
     });
     dialog->show();

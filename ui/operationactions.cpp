@@ -3,6 +3,7 @@
 #include "clock.h"
 #include "operationexport.h"
 #include "operationpoller.h"
+#include "operationpresentation.h"
 #include "operationsortproxy.h"
 #include "operationtablemodel.h"
 
@@ -112,7 +113,8 @@ void OperationActions::removeSelected()
         refs.append(op->ref);
     m_poller.unwatch(refs); // one pass, however many
     if (!refs.isEmpty())
-        emit message(tr("Forgot %1 operation(s)").arg(refs.size()));
+        emit message(OperationPresentation::counted(int(refs.size()), tr("Forgot 1 operation"),
+                                                    tr("Forgot %1 operations")));
 }
 
 void OperationActions::toggleWatchingSelected()
@@ -147,10 +149,11 @@ QString OperationActions::pollSelectedNow()
     if (asked == 0)
         return tr("Nothing to poll: the selected operations are finished or not watched.");
     const qint64 wait = std::max<qint64>(0, m_clock.now().msecsTo(latest));
-    return wait < 1000 ? tr("Polling %1 operation(s) now").arg(asked)
-                       : tr("Polling %1 operation(s) within %2 s (Graph asks for 30 s between "
-                            "polls)")
-                             .arg(asked)
+    const QString what =
+        OperationPresentation::counted(int(asked), tr("1 operation"), tr("%1 operations"));
+    return wait < 1000 ? tr("Polling %1 now").arg(what)
+                       : tr("Polling %1 within %2 s (Graph asks for 30 s between polls)")
+                             .arg(what)
                              .arg((wait + 999) / 1000);
 }
 

@@ -232,7 +232,7 @@ void TestCli::watchesAWholeTeam()
              "--timeout", "2", "--team", "/teams('" + kTeam + "')", location(kQuick)});
     QCOMPARE(result.exitCode, 3);
     QVERIFY2(result.stderrText.contains("note: team " + kTeam +
-                                        ": 3 operation(s), 2 not watched "
+                                        ": 3 operations, 2 not watched "
                                         "before"),
              qPrintable(result.stderrText));
     QSet<QString> seen;
@@ -388,7 +388,7 @@ void TestCli::keepsWhatItWatchesAndResumesIt()
     const int quickPolls = m_server->requestCount(kQuick);
     result = run({"watch", "--graph-url", graph, "--interval", "0.1", "--timeout", "1"});
     QCOMPARE(result.exitCode, 3);
-    QVERIFY2(result.stderrText.contains("resuming 1 unfinished operation(s)"),
+    QVERIFY2(result.stderrText.contains("resuming 1 unfinished operation from"),
              qPrintable(result.stderrText));
     QVERIFY(m_server->requestCount(kSlow) > slowPolls);
     QCOMPARE(m_server->requestCount(kQuick), quickPolls);
@@ -396,12 +396,12 @@ void TestCli::keepsWhatItWatchesAndResumesIt()
     // Forgotten: gone from the store, and nothing left to resume.
     result = run({"forget", location(kSlow)});
     QCOMPARE(result.exitCode, 0);
-    QCOMPARE(result.stdoutLines, QList<QByteArray>{"forgot 1 operation(s)"});
+    QCOMPARE(result.stdoutLines, QList<QByteArray>{"forgot 1 operation"});
     result = run({"list"});
     QCOMPARE(result.stdoutLines.size(), 1);
     QVERIFY(result.stdoutLines.first().contains(kQuick.toUtf8()));
     result = run({"forget", "--terminal-older-than", "0"});
-    QCOMPARE(result.stdoutLines, QList<QByteArray>{"forgot 1 operation(s)"});
+    QCOMPARE(result.stdoutLines, QList<QByteArray>{"forgot 1 operation"});
     result = run({"watch", "--graph-url", graph, "--interval", "0.1", "--timeout", "5"});
     QCOMPARE(result.exitCode, 0);
     QVERIFY(result.stderrText.contains("resuming 0 unfinished"));

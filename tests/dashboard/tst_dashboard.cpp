@@ -286,7 +286,7 @@ void TestDashboard::watchesAWholeTeam()
     dialog->submitTeam();
     QTRY_COMPARE(d.store.records().size(), 2); // kClone and kFails, from a real list call
     QVERIFY(d.sim.server.requestCount(kTeam + "/operations") >= 1);
-    QVERIFY(d.window.statusBar()->currentMessage().contains("2 operation(s), 2 new"));
+    QVERIFY(d.window.statusBar()->currentMessage().contains("2 operations, 2 new"));
 }
 
 void TestDashboard::actionsRemovePauseAndPollNow()
@@ -300,7 +300,7 @@ void TestDashboard::actionsRemovePauseAndPollNow()
     QVERIFY(actions->remove()->isEnabled());
     // Just polled: against the simulator the floor is 100 ms, so "now" (the real service would
     // say "within 30 s").
-    QCOMPARE(actions->pollSelectedNow(), QStringLiteral("Polling 1 operation(s) now"));
+    QCOMPARE(actions->pollSelectedNow(), QStringLiteral("Polling 1 operation now"));
     QVERIFY(d.store.records().at(0).pollRequested);
     actions->toggleWatchingSelected();
     QCOMPARE(d.store.records().at(0).watch, WatchedOperation::Watch::Paused);
