@@ -245,6 +245,10 @@ void SignInManager::signOut()
         m_session = nullptr;
     }
     m_fixedToken.clear();
+    if (!m_keeping) {
+        emit signedOut();
+        return;
+    }
     m_secrets->remove(KeptSignIn::keychainKey(), this,
                       [this](const QString &) { emit signedOut(); });
 }
