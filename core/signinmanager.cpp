@@ -94,8 +94,7 @@ void SignInManager::useFixedToken(const QString &token, const QString &descripti
     m_fixedDescription = description;
     if (token.isEmpty())
         return;
-    if (m_poller && m_poller->isPausedForSignIn())
-        m_poller->resume();
+    resumePolling();
     emit signedIn(TokenSet());
 }
 
@@ -191,8 +190,7 @@ void SignInManager::startSession(const TokenSet &tokens, bool renewFirst)
     connect(session, &SignInSession::renewed, this, [this, session](const TokenSet &renewed) {
         // Single use: the rotated refresh token replaces the kept one at once.
         keep(renewed);
-        if (m_poller && m_poller->isPausedForSignIn())
-            m_poller->resume();
+        resumePolling();
         if (session == m_session && !m_signedInOnce) {
             m_signedInOnce = true;
             emit signedIn(renewed);
@@ -214,9 +212,14 @@ void SignInManager::startSession(const TokenSet &tokens, bool renewFirst)
     }
     m_signedInOnce = true;
     keep(tokens);
+    resumePolling();
+    emit signedIn(tokens);
+}
+
+void SignInManager::resumePolling()
+{
     if (m_poller && m_poller->isPausedForSignIn())
         m_poller->resume();
-    emit signedIn(tokens);
 }
 
 void SignInManager::keep(const TokenSet &tokens)

@@ -84,6 +84,8 @@ signals:
 private:
     void startSession(const TokenSet &tokens, bool renewFirst);
     void keep(const TokenSet &tokens);
+    // A token is there again: polls paused by a 401 go on.
+    void resumePolling();
     void endSignInAttempt();
 
     SignInConfig m_config;

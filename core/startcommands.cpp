@@ -321,9 +321,7 @@ void StartCommands::waitUntilReady(const QString &location)
     }
     m_readiness = std::make_unique<CloneReadinessTracker>(*m_client, m_clock);
     m_readiness->setSpacing(std::chrono::duration_cast<std::chrono::seconds>(m_watch.interval));
-    m_readiness->expect(*resolved.ref, m_request.body.value(QLatin1String("partsToClone"))
-                                           .toString()
-                                           .split(QLatin1Char(','), Qt::SkipEmptyParts));
+    m_readiness->expect(*resolved.ref, m_request.clonedParts());
     connect(m_readiness.get(), &CloneReadinessTracker::changed, this,
             [this, location](const QString &key) {
                 const QString text = m_readiness->readiness(key)->text();

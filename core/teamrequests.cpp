@@ -61,6 +61,13 @@ QString TeamRequest::kindName(Kind kind)
     return QString();
 }
 
+QStringList TeamRequest::clonedParts() const
+{
+    return body.value(QLatin1String("partsToClone"))
+        .toString()
+        .split(QLatin1Char(','), Qt::SkipEmptyParts);
+}
+
 QStringList cloneParts()
 {
     return {QStringLiteral("apps"), QStringLiteral("tabs"), QStringLiteral("settings"),

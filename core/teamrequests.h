@@ -25,6 +25,8 @@ struct TeamRequest
     QString label; // for people: "Clone of Template as “Project 7”"
 
     int expectedStatus() const { return kind == Kind::CreateOperation ? 201 : 202; }
+    // A clone's partsToClone as a list ("apps", "channels", …); empty for anything else.
+    QStringList clonedParts() const;
     static QString kindName(Kind kind); // "clone", "archive", ...
 };
 

@@ -205,9 +205,7 @@ void MainWindow::startNext()
         if (result.accepted && result.ref) {
             ++m_startAccepted;
             if (request.kind == TeamRequest::Kind::Clone) {
-                m_readiness->expect(*result.ref, request.body.value(QLatin1String("partsToClone"))
-                                                     .toString()
-                                                     .split(QLatin1Char(','), Qt::SkipEmptyParts));
+                m_readiness->expect(*result.ref, request.clonedParts());
             }
             // Watched at once: the row appears now, as requested, and its status follows.
             markStartedHere(*result.ref, result.location);

@@ -349,10 +349,7 @@ void CloneDialog::startBulk()
     connect(m_bulk, &BulkCloner::itemFinished, this, [this](int index) {
         const BulkCloner::Item &item = m_bulk->items().at(index);
         if (item.state == BulkCloner::Item::State::Accepted && item.result.ref) {
-            emit cloneStarted(*item.result.ref, item.result.location,
-                              item.request.body.value(QLatin1String("partsToClone"))
-                                  .toString()
-                                  .split(QLatin1Char(','), Qt::SkipEmptyParts));
+            emit cloneStarted(*item.result.ref, item.result.location, item.request.clonedParts());
         }
         showProgress();
     });
