@@ -6,19 +6,20 @@
 // 4 h each; TeamsOps starts watching each when it starts, as an admin would. The simulator
 // answers some requests with a fault of every kind TeamsOps must survive: 429 with seconds and
 // with an HTTP date, 503 with an HTML page, 502, a 401 (the token is renewed and polling goes
-// on), connections reset mid-answer, truncated JSON, and passing 404s (which must not stop an
-// operation). Not requests never answered: they end only on a real-time timer, which a moved
-// clock cannot drive (tst_pollscheduler covers them). Every H simulated hours (default 24) TeamsOps
-// is restarted from its SQLite store — every other time without saving first, as after a crash.
-// Operations finished for 6 h are compared with the simulator and forgotten (as an admin clears
-// them), so the store holds a steady number of rows and memory can be compared across days.
+// on), connections reset mid-answer, truncated JSON, passing 404s (which must not stop an
+// operation), and requests never answered, which the client gives up on after its reply
+// deadline, measured on the moved clock like everything else. Every H simulated hours (default 24)
+// TeamsOps is restarted from its SQLite store — every other time without saving first, as after a
+// crash. Operations finished for 6 h are compared with the simulator and forgotten (as an admin
+// clears them), so the store holds a steady number of rows and memory can be compared across days.
 //
 // Time moves from event to event on a manual clock, never by sleeping. Printed: per restart, the
 // rows restored and the resident memory; at the end, requests, faults, renewals, and how many
 // operations ended in the client exactly as in the simulator. The last line is a summary for
 // scripts:
 //   soak operations=<n> days=<d> restarts=<r> mismatches=<m> missing=<k> stopped=<s>
-//   rss_day1_kib=<a> rss_last_kib=<b> requests=<q> faults=<f> renewals=<t> real_s=<e>
+//   rss_day1_kib=<a> rss_last_kib=<b> requests=<q> faults=<f> unanswered=<u> renewals=<t>
+//   real_s=<e>
 // The exit status is 0 when every operation ended as in the simulator.
 #include "clock.h"
 #include "graphclient.h"
@@ -84,6 +85,7 @@ void addFaults(SimTenant &tenant)
     faults.add(kind(0.001, QStringLiteral("reset")));
     faults.add(kind(0.002, QStringLiteral("truncated")));
     faults.add(fault(0.003, 404));
+    faults.add(kind(0.0005, QStringLiteral("hang")));
 }
 
 struct Planned
@@ -151,11 +153,11 @@ public:
         if (m_restored < 0)
             qFatal("soak: the store could not be read: %s", qPrintable(m_saver->lastError()));
         // Simulated time is not real time: a request may wait for the clock to move for as
-        // long as the harness takes, so real-time timeouts would abort answers still on their
-        // way (and the harness would wait for them forever). Hence no "hang" fault here:
-        // tst_pollscheduler covers unanswered requests against the real clock.
+        // long as the harness takes, so Qt's real-time transfer timeout would abort answers
+        // still on their way. The reply deadline (the app's two minutes) runs on the moved
+        // clock instead: it is what ends the requests the simulator never answers.
         m_client.setTransferTimeout(hours(1));
-        m_client.setReplyDeadline(hours(1));
+        m_client.setClock(&clock);
         const AppCredential credential{kSecret, nullptr};
         m_session.setAppCredential(credential);
         m_identity.requestAppToken(
@@ -348,19 +350,20 @@ int main(int argc, char *argv[])
             instance->poller()->unwatch(done);
     };
 
-    // Until every request sent has arrived at the service or is on its way, and every answer
-    // given has been read (as bench/pollbench/harness.cpp).
+    // Until every request sent is on its way or held unanswered at the service, and every
+    // answer given has been read (as bench/pollbench/harness.cpp).
+    const auto atService = [&] { return server.requestsInTransit() + server.requestsHeld(); };
     const auto settle = [&] {
         QCoreApplication::processEvents();
         QDeadlineTimer deadline(minutes(1));
-        while (instance->inFlight() != server.requestsInTransit() && !deadline.hasExpired())
+        while (instance->inFlight() != atService() && !deadline.hasExpired())
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
         if (deadline.hasExpired()) {
             qFatal("soak: the client never settled: %d in flight (polls %d, renewing %d), %d on "
-                   "their way at the simulator",
+                   "their way at the simulator, %d held",
                    instance->inFlight(),
                    instance->poller() ? instance->poller()->inFlightRequests() : -1,
-                   int(instance->isRenewing()), server.requestsInTransit());
+                   int(instance->isRenewing()), server.requestsInTransit(), server.requestsHeld());
         }
     };
 
@@ -433,14 +436,16 @@ int main(int argc, char *argv[])
                 "in the client\n",
                 compared, mismatches, stopped, stillPolled);
     std::printf("requests %d (round trips %d), 429 answers %d, faults drawn (all kinds) %lld, "
-                "token renewals %d, real time %.0f s\n",
+                "never answered %d, token renewals %d, real time %.0f s\n",
                 server.roundTrips() + server.subRequests(), server.roundTrips(), server.throttled(),
-                qint64(tenant.faults().drawn()), renewals, real.elapsed() / 1000.0);
+                qint64(tenant.faults().drawn()), server.requestsLeftUnanswered(), renewals,
+                real.elapsed() / 1000.0);
     std::printf("soak operations=%d days=%d restarts=%d mismatches=%d missing=%d stopped=%d "
-                "rss_day1_kib=%lld rss_last_kib=%lld requests=%d faults=%lld renewals=%d "
-                "real_s=%.0f\n",
+                "rss_day1_kib=%lld rss_last_kib=%lld requests=%d faults=%lld unanswered=%d "
+                "renewals=%d real_s=%.0f\n",
                 operations, days, restarts, mismatches, operations - compared, stopped, rssDay1,
                 rssLast, server.roundTrips() + server.subRequests(),
-                qint64(tenant.faults().drawn()), renewals, real.elapsed() / 1000.0);
+                qint64(tenant.faults().drawn()), server.requestsLeftUnanswered(), renewals,
+                real.elapsed() / 1000.0);
     return mismatches == 0 && compared == operations ? 0 : 1;
 }

@@ -14,6 +14,9 @@
 #include <QNetworkRequest>
 #include <QTimer>
 
+#include <algorithm>
+#include <limits>
+
 namespace {
 
 const char kTooLargeProperty[] = "teamsops_too_large";
@@ -218,13 +221,7 @@ void GraphClient::track(QNetworkReply *reply, QObject *receiver, ReplyHandler ha
             abortIfTooLarge(0, length.toLongLong());
     });
     connect(reply, &QNetworkReply::downloadProgress, reply, abortIfTooLarge);
-    auto *deadline = new QTimer(reply);
-    deadline->setSingleShot(true);
-    connect(deadline, &QTimer::timeout, reply, [reply] {
-        reply->setProperty(kPastDeadlineProperty, true);
-        reply->abort();
-    });
-    deadline->start(static_cast<int>(m_replyDeadline.count()));
+    armDeadline(reply);
 
     QPointer<QObject> guard(receiver);
     connect(reply, &QNetworkReply::finished, this, [this, reply, guard, handler] {
@@ -233,6 +230,39 @@ void GraphClient::track(QNetworkReply *reply, QObject *receiver, ReplyHandler ha
         if (guard)
             handler(result);
     });
+}
+
+void GraphClient::armDeadline(QNetworkReply *reply)
+{
+    auto *timer = new QTimer(reply);
+    timer->setSingleShot(true);
+    const auto abortUnfinished = [reply] {
+        if (reply->isFinished())
+            return;
+        reply->setProperty(kPastDeadlineProperty, true);
+        reply->abort();
+    };
+    const qint64 span = m_replyDeadline.count();
+    if (!m_clock) {
+        connect(timer, &QTimer::timeout, reply, abortUnfinished);
+        timer->start(static_cast<int>(span));
+        return;
+    }
+    // On a clock of its own, the deadline is checked when the real timer fires (a system
+    // clock's time) and whenever the clock is moved by hand (a manual clock's).
+    const QPointer<Clock> clock = m_clock;
+    const QDateTime due = clock->now().addMSecs(span);
+    const auto check = [timer, clock, due, abortUnfinished] {
+        const qint64 left = clock ? clock->now().msecsTo(due) : 0;
+        if (left <= 0)
+            abortUnfinished();
+        else
+            timer->start(static_cast<int>(std::min<qint64>(left, std::numeric_limits<int>::max())));
+    };
+    connect(timer, &QTimer::timeout, reply, check);
+    // Queued: an abort delivers the reply, which must not run inside the mover's advance().
+    connect(clock, &Clock::jumped, reply, check, Qt::QueuedConnection);
+    timer->start(static_cast<int>(span));
 }
 
 GraphReply GraphClient::toGraphReply(QNetworkReply *reply, bool tooLarge) const

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "clock.h"
 #include "graphreply.h"
 
 #include <QHash>
@@ -45,6 +46,10 @@ public:
     // The whole reply must have arrived within this long, however it trickles in: a server
     // sending a byte every few seconds must not hold a request (and the CLI) for ever.
     void setReplyDeadline(std::chrono::milliseconds deadline) { m_replyDeadline = deadline; }
+    // The clock the reply deadline is measured on; real time when none is set. A harness that
+    // moves a ManualClock passes it so that a request never answered times out in simulated
+    // time (the transfer timeout above stays Qt's own, on real time).
+    void setClock(Clock *clock) { m_clock = clock; }
     void setMaxReplyBytes(qint64 bytes) { m_maxReplyBytes = bytes; }
     qint64 maxReplyBytes() const { return m_maxReplyBytes; }
 
@@ -75,6 +80,7 @@ public:
 private:
     QNetworkRequest makeRequest(const QUrl &url) const;
     void track(QNetworkReply *reply, QObject *receiver, ReplyHandler handler);
+    void armDeadline(QNetworkReply *reply);
     bool refuseForeignOrigin(const QUrl &url, QObject *receiver, const ReplyHandler &handler);
     GraphReply toGraphReply(QNetworkReply *reply, bool tooLarge) const;
 
@@ -83,5 +89,6 @@ private:
     TokenProvider m_tokenProvider;
     std::chrono::milliseconds m_transferTimeout{std::chrono::seconds(60)};
     std::chrono::milliseconds m_replyDeadline{std::chrono::seconds(120)};
+    QPointer<Clock> m_clock;
     qint64 m_maxReplyBytes = 4 * 1024 * 1024;
 };

@@ -46,6 +46,7 @@ SimReply SimServer::handleBatch(const QUrl &url, const QHash<QByteArray, QByteAr
     // The version of the batch URL applies to its relative sub-request URLs.
     const QString versionRoot = url.path().section(QLatin1Char('/'), 0, -2);
     QJsonArray responses;
+    bool held = false;
     for (const QJsonValue &value : requests) {
         const QJsonObject request = value.toObject();
         QString relative = request.value(QLatin1String("url")).toString();
@@ -62,6 +63,9 @@ SimReply SimServer::handleBatch(const QUrl &url, const QHash<QByteArray, QByteAr
             request.value(QLatin1String("method")).toString(QStringLiteral("GET")).toLatin1(),
             subUrl, subHeaders,
             QJsonDocument(request.value(QLatin1String("body")).toObject()).toJson(), true);
+        // Graph answers a batch once every request in it is answered: one never answered holds
+        // the whole batch.
+        held = held || sub.hang;
 
         QJsonObject subHeadersJson;
         for (const auto &[name, value] : sub.headers)
@@ -87,6 +91,7 @@ SimReply SimServer::handleBatch(const QUrl &url, const QHash<QByteArray, QByteAr
     SimReply reply = SimReply::json(200, QJsonObject{{QStringLiteral("responses"), shuffled}});
     if (envelopeFault)
         SimFaults::alter(*envelopeFault, url, reply); // a batch cut short, or never answered
+    reply.hang = reply.hang || held;
     reply.delayMs += delayMs;
     return reply;
 }

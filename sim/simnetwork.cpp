@@ -58,7 +58,7 @@ QDateTime SimServer::arrivalTime() const
 void SimServer::respond(const SimReply &reply, QHttpServerResponder &&responder)
 {
     if (reply.hang) {
-        m_hanging.push_back(std::make_shared<QHttpServerResponder>(std::move(responder)));
+        hold(std::make_shared<QHttpServerResponder>(std::move(responder)), true);
         return;
     }
     if (!reply.breakage.isEmpty()) {
@@ -73,11 +73,32 @@ void SimServer::respond(const SimReply &reply, QHttpServerResponder &&responder)
     QTimer::singleShot(reply.delayMs, this, [reply, held] { reply.write(*held); });
 }
 
+void SimServer::hold(std::shared_ptr<QHttpServerResponder> responder, bool incomplete)
+{
+    // Those whose connection has closed are let go, so a week of faults holds only the open ones.
+    const auto closed = [](const Held &held) {
+        return !held.socket || held.socket->state() != QAbstractSocket::ConnectedState;
+    };
+    m_held.erase(std::remove_if(m_held.begin(), m_held.end(), closed), m_held.end());
+    QTcpSocket *socket = responder->socket();
+    if (incomplete)
+        ++m_leftUnanswered;
+    m_held.push_back({std::move(responder), socket, incomplete});
+}
+
+int SimServer::requestsHeld() const
+{
+    return int(std::count_if(m_held.cbegin(), m_held.cend(), [](const Held &held) {
+        return held.incomplete && held.socket &&
+               held.socket->state() == QAbstractSocket::ConnectedState;
+    }));
+}
+
 void SimServer::respondBroken(const SimReply &reply, QHttpServerResponder &&responder)
 {
     auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
-    m_hanging.push_back(held); // its socket stays ours until the server goes away
     QTcpSocket *socket = held->socket();
+    hold(held, reply.breakage == "stall");
     QByteArray head = "HTTP/1.1 " + QByteArray::number(reply.status) + " Whatever\r\n";
     for (const auto &[name, value] : reply.headers)
         head += name + ": " + value + "\r\n";

@@ -7,10 +7,12 @@
 #include <QHash>
 #include <QList>
 #include <QObject>
+#include <QPointer>
 #include <QString>
 #include <QUrl>
 #include <QUrlQuery>
 
+#include <QTcpSocket>
 #include <QTimer>
 
 #include <map>
@@ -60,6 +62,10 @@ public:
     // Requests sent but not yet arrived (see SimTenant::latency()), and when the next arrives.
     int requestsInTransit() const { return static_cast<int>(m_inTransit.size()); }
     QDateTime nextArrivalAt() const;
+    // Requests that arrived and will never be answered in full (a "hang" or "stall" fault)
+    // whose client has not given up yet: the client counts them in flight.
+    int requestsHeld() const;
+    int requestsLeftUnanswered() const { return m_leftUnanswered; } // all held so far
     // Serves every request whose arrival time has come. A timer calls it against the real
     // clock; a harness that moves a manual clock calls it after each move.
     void serveArrived();
@@ -141,6 +147,15 @@ private:
     std::multimap<qint64, InTransit> m_inTransit; // by arrival, ms since the epoch
     QTimer m_arrivalTimer;
     QDateTime m_servingArrivedAt;
-    // Requests the scenario chose never to answer, held until the server goes away.
-    std::vector<std::shared_ptr<QHttpServerResponder>> m_hanging;
+    // Answers the scenario chose to leave unfinished (never answered, stalled, dripping or
+    // reset), each kept while its connection is open: the client ends them, or the server's end.
+    struct Held
+    {
+        std::shared_ptr<QHttpServerResponder> responder;
+        QPointer<QTcpSocket> socket;
+        bool incomplete = false; // will never be complete: the client must give up on it
+    };
+    void hold(std::shared_ptr<QHttpServerResponder> responder, bool incomplete);
+    std::vector<Held> m_held;
+    int m_leftUnanswered = 0;
 };

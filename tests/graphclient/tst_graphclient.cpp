@@ -45,6 +45,7 @@ private slots:
     void capsTheReplySize();
     void reportsConnectionRefused();
     void timesOutOnASilentServer();
+    void measuresTheReplyDeadlineOnItsClock();
     void refusesAnUntrustedCertificate();
     void readsRetryAfterOnThrottling();
     void parsesRetryAfter();
@@ -171,6 +172,41 @@ void TestGraphClient::timesOutOnASilentServer()
     client.setTransferTimeout(std::chrono::milliseconds(300));
     const GraphReply reply = fetch(client, client.resolve(QStringLiteral("/teams/x")));
     QCOMPARE(reply.failure, GraphFailure::Timeout);
+}
+
+void TestGraphClient::measuresTheReplyDeadlineOnItsClock()
+{
+    // A request the service never answers ends when the client's clock passes the deadline,
+    // not before, and not on real time: the soak moves a week of simulated time so.
+    SimFixture sim(oneOperationScenario());
+    SimFault hang;
+    hang.pathContains = QStringLiteral("/operations/");
+    hang.kind = QStringLiteral("hang");
+    hang.times = 1;
+    sim.server.injectFault(hang);
+    GraphClient client(sim.base(), [] { return QStringLiteral("test-token"); });
+    client.setClock(&sim.clock);
+    client.setReplyDeadline(std::chrono::seconds(120));
+    client.setTransferTimeout(std::chrono::hours(1));
+    const QUrl url = client.resolve(QStringLiteral("/teams/%1/operations/%2").arg(kTeam, kOp));
+
+    std::optional<GraphReply> result;
+    QObject receiver;
+    client.get(url, &receiver, [&](const GraphReply &reply) { result = reply; });
+    QTRY_COMPARE(sim.server.requestsHeld(), 1);
+    sim.clock.advance(std::chrono::seconds(119));
+    QCoreApplication::processEvents(); // the queued deadline check runs, and finds time left
+    QCoreApplication::processEvents();
+    QVERIFY(!result.has_value());
+    QCOMPARE(sim.server.requestsHeld(), 1);
+
+    sim.clock.advance(std::chrono::seconds(2));
+    QTRY_VERIFY(result.has_value());
+    QCOMPARE(result->failure, GraphFailure::Timeout);
+    QVERIFY2(result->errorMessage.contains(QLatin1String("120 s")),
+             qPrintable(result->errorMessage));
+    // The service sees the connection closed: nothing is held for a client that gave up.
+    QTRY_COMPARE(sim.server.requestsHeld(), 0);
 }
 
 void TestGraphClient::refusesAnUntrustedCertificate()

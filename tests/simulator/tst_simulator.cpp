@@ -82,6 +82,7 @@ private slots:
     void refusesTabsWithoutApps();
     void listsOperationsWithPaging();
     void answersBatchesOutOfOrderAndThrottlesEachRequest();
+    void holdsABatchWhoseRequestIsNeverAnswered();
     void enforcesTheTenantAndTeamLimits();
     void injectsFaultsFromTheScenario();
     void countsLimitsByArrivalUnderLatency();
@@ -350,6 +351,41 @@ void TestSimulator::answersBatchesOutOfOrderAndThrottlesEachRequest()
         call("POST", at(sim, "/$batch"), QJsonDocument(QJsonObject{{"requests", tooMany}}).toJson())
             .status,
         400);
+}
+
+void TestSimulator::holdsABatchWhoseRequestIsNeverAnswered()
+{
+    SimFixture sim(scenario());
+    SimFault hang;
+    hang.pathEndsWith = kClone;
+    hang.kind = QStringLiteral("hang");
+    hang.times = 1;
+    sim.server.injectFault(hang);
+    const QJsonArray requests{
+        QJsonObject{{"id", "1"},
+                    {"method", "GET"},
+                    {"url", QStringLiteral("/teams/%1/operations/%2").arg(kTemplate, kClone)}},
+        QJsonObject{
+            {"id", "2"}, {"method", "GET"}, {"url", QStringLiteral("/teams/%1").arg(kTemplate)}}};
+    QNetworkAccessManager network;
+    QNetworkRequest request(at(sim, "/$batch"));
+    request.setRawHeader("Authorization", "Bearer test-token");
+    request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json");
+    std::unique_ptr<QNetworkReply> reply(
+        network.post(request, QJsonDocument(QJsonObject{{"requests", requests}}).toJson()));
+    // The batch waits for its slowest request, which never comes: the whole batch is held.
+    QTRY_COMPARE(sim.server.requestsHeld(), 1);
+    QVERIFY(!reply->isFinished());
+    QCOMPARE(sim.server.requestsLeftUnanswered(), 1);
+    // Until the client gives up and closes the connection.
+    reply->abort();
+    QTRY_COMPARE(sim.server.requestsHeld(), 0);
+    QCOMPARE(sim.server.requestsLeftUnanswered(), 1);
+    // The next batch is answered.
+    QCOMPARE(call("POST", at(sim, "/$batch"),
+                  QJsonDocument(QJsonObject{{"requests", requests}}).toJson())
+                 .status,
+             200);
 }
 
 void TestSimulator::enforcesTheTenantAndTeamLimits()
