@@ -16,6 +16,7 @@ void SimServer::receive(const QByteArray &method, const QUrl &url,
     const int latencyMs = m_tenant.drawLatencyMs();
     if (latencyMs <= 0) {
         respond(handle(method, url, headers, body), std::move(responder));
+        emit trafficChanged();
         return;
     }
     const qint64 arrival = m_tenant.wallNow().toMSecsSinceEpoch() + latencyMs;
@@ -23,6 +24,7 @@ void SimServer::receive(const QByteArray &method, const QUrl &url,
                         InTransit{method, url, headers, body,
                                   std::make_unique<QHttpServerResponder>(std::move(responder))});
     serveArrived(); // re-arms the timer for the earliest arrival
+    emit trafficChanged();
 }
 
 QDateTime SimServer::nextArrivalAt() const
@@ -35,6 +37,7 @@ QDateTime SimServer::nextArrivalAt() const
 void SimServer::serveArrived()
 {
     const qint64 now = m_tenant.wallNow().toMSecsSinceEpoch();
+    const std::size_t before = m_inTransit.size();
     // In order of arrival, which is not the order of sending: that is what jitter does.
     while (!m_inTransit.empty() && m_inTransit.begin()->first <= now) {
         auto node = m_inTransit.extract(m_inTransit.begin());
@@ -44,6 +47,8 @@ void SimServer::serveArrived()
         m_servingArrivedAt = QDateTime();
         respond(reply, std::move(*request.responder));
     }
+    if (m_inTransit.size() != before)
+        emit trafficChanged();
     if (m_inTransit.empty())
         m_arrivalTimer.stop();
     else
@@ -83,6 +88,8 @@ void SimServer::hold(std::shared_ptr<QHttpServerResponder> responder, bool incom
     QTcpSocket *socket = responder->socket();
     if (incomplete)
         ++m_leftUnanswered;
+    if (incomplete)
+        connect(socket, &QTcpSocket::disconnected, this, &SimServer::trafficChanged);
     m_held.push_back({std::move(responder), socket, incomplete});
 }
 

@@ -85,6 +85,10 @@ public:
     SimReply handle(const QByteArray &method, const QUrl &url,
                     const QHash<QByteArray, QByteArray> &headers, const QByteArray &body);
 
+signals:
+    // Requests in transit or held changed: one arrived, was served, or its client gave up.
+    void trafficChanged();
+
 private:
     SimReply handleOne(const QByteArray &method, const QUrl &url,
                        const QHash<QByteArray, QByteArray> &headers, const QByteArray &body,
