@@ -8,10 +8,11 @@ using namespace std::chrono;
 
 namespace {
 
-QString tr(const char *text)
+// The context of this file's strings, for tr() at run time and for lupdate alike.
+struct Text
 {
-    return QCoreApplication::translate("BulkClone", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(BulkClone)
+};
 
 // One CSV record's fields (RFC 4180: quotes around fields with commas, "" for a quote).
 QStringList csvFields(const QString &line, bool &ok)
@@ -54,11 +55,11 @@ QList<BulkCloneName> namesFromPattern(const QString &pattern, int count, int fir
 {
     QList<BulkCloneName> names;
     if (!pattern.contains(QLatin1String("{n}"))) {
-        problem = tr("the name pattern needs {n} where the number goes (“Project {n}”)");
+        problem = Text::tr("the name pattern needs {n} where the number goes (“Project {n}”)");
         return names;
     }
     if (count < 1 || count > 1000) {
-        problem = tr("a bulk clone makes 1 to 1000 teams (asked for %1)").arg(count);
+        problem = Text::tr("a bulk clone makes 1 to 1000 teams (asked for %1)").arg(count);
         return names;
     }
     for (int n = first; n < first + count; ++n)
@@ -81,7 +82,7 @@ QList<BulkCloneName> namesFromCsv(const QByteArray &csv, QString &problem)
         bool ok = true;
         const QStringList fields = csvFields(line, ok);
         if (!ok) {
-            problem = tr("line %1: a quote is not closed").arg(i + 1);
+            problem = Text::tr("line %1: a quote is not closed").arg(i + 1);
             return {};
         }
         const QString first = fields.value(0);
@@ -90,15 +91,16 @@ QList<BulkCloneName> namesFromCsv(const QByteArray &csv, QString &problem)
              first.compare(QLatin1String("displayName"), Qt::CaseInsensitive) == 0))
             continue; // the header
         if (first.isEmpty()) {
-            problem = tr("line %1: no name in the first column").arg(i + 1);
+            problem = Text::tr("line %1: no name in the first column").arg(i + 1);
             return {};
         }
         names.append({first, fields.value(1)});
     }
     if (names.isEmpty())
-        problem = tr("no names in the file");
+        problem = Text::tr("no names in the file");
     if (names.size() > 1000)
-        problem = tr("a bulk clone makes at most 1000 teams (the file has %1)").arg(names.size());
+        problem =
+            Text::tr("a bulk clone makes at most 1000 teams (the file has %1)").arg(names.size());
     return problem.isEmpty() ? names : QList<BulkCloneName>();
 }
 

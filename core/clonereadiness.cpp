@@ -14,17 +14,18 @@ using namespace std::chrono;
 
 namespace {
 
-QString tr(const char *text)
+// The context of this file's strings, for tr() at run time and for lupdate alike.
+struct Text
 {
-    return QCoreApplication::translate("CloneReadiness", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(CloneReadiness)
+};
 
 // How many entries a Graph list holds; standard channels only (private ones are never cloned).
 int countOf(const GraphReply &reply, bool channels, QString &error)
 {
     const QJsonDocument json = QJsonDocument::fromJson(reply.body);
     if (!reply.ok() || !json.object().value(QLatin1String("value")).isArray()) {
-        error = reply.ok() ? tr("Graph's list is not one") : reply.describe();
+        error = reply.ok() ? Text::tr("Graph's list is not one") : reply.describe();
         return -1;
     }
     int count = 0;
@@ -42,26 +43,27 @@ QString CloneReadiness::text() const
 {
     const auto shortOf = [this]() {
         if (channelsExpected >= 0 && channels < channelsExpected)
-            return tr("channels %1 of %2").arg(channels).arg(channelsExpected);
+            return Text::tr("channels %1 of %2").arg(channels).arg(channelsExpected);
         if (appsExpected >= 0 && apps < appsExpected)
-            return tr("apps %1 of %2").arg(apps).arg(appsExpected);
+            return Text::tr("apps %1 of %2").arg(apps).arg(appsExpected);
         return QString();
     };
     switch (state) {
     case State::Waiting:
         return QString();
     case State::Checking:
-        return tr("Checking that the team is complete…");
+        return Text::tr("Checking that the team is complete…");
     case State::Settling: {
         QString what = shortOf();
         if (!what.isEmpty())
             what[0] = what[0].toUpper();
-        return what.isEmpty() ? tr("Still settling") : tr("%1 — still settling").arg(what);
+        return what.isEmpty() ? Text::tr("Still settling")
+                              : Text::tr("%1 — still settling").arg(what);
     }
     case State::Ready:
-        return tr("Ready");
+        return Text::tr("Ready");
     case State::GaveUp:
-        return tr("Gave up waiting: %1").arg(shortOf().isEmpty() ? lastError : shortOf());
+        return Text::tr("Gave up waiting: %1").arg(shortOf().isEmpty() ? lastError : shortOf());
     }
     return QString();
 }

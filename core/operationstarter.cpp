@@ -11,10 +11,11 @@ using namespace std::chrono;
 
 namespace {
 
-QString tr(const char *text)
+// The context of this file's strings, for tr() at run time and for lupdate alike.
+struct Text
 {
-    return QCoreApplication::translate("OperationStarter", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(OperationStarter)
+};
 
 } // namespace
 
@@ -24,35 +25,36 @@ QString describeStartFailure(const TeamRequest &request, int httpStatus, const Q
     QString plain;
     switch (httpStatus) {
     case 400:
-        plain = tr("Graph refused the request as it was written");
+        plain = Text::tr("Graph refused the request as it was written");
         break;
     case 401:
-        plain = tr("the sign-in was refused: sign in again");
+        plain = Text::tr("the sign-in was refused: sign in again");
         break;
     case 403:
         plain =
             request.kind == TeamRequest::Kind::Clone || request.kind == TeamRequest::Kind::Create
-                ? tr("not allowed: the account needs Team.Create (and to own the team)")
-                : tr("not allowed: the account needs TeamSettings.ReadWrite.All or to own the "
-                     "team");
+                ? Text::tr("not allowed: the account needs Team.Create (and to own the team)")
+                : Text::tr(
+                      "not allowed: the account needs TeamSettings.ReadWrite.All or to own the "
+                      "team");
         break;
     case 404:
-        plain = tr("no such team (or the account cannot see it)");
+        plain = Text::tr("no such team (or the account cannot see it)");
         break;
     case 409:
         plain = request.kind == TeamRequest::Kind::Archive
-                    ? tr("the team is already archived, or another change to it is running")
+                    ? Text::tr("the team is already archived, or another change to it is running")
                 : request.kind == TeamRequest::Kind::Unarchive
-                    ? tr("the team is not archived, or another change to it is running")
-                    : tr("it conflicts with something that already exists or is running");
+                    ? Text::tr("the team is not archived, or another change to it is running")
+                    : Text::tr("it conflicts with something that already exists or is running");
         break;
     case 429:
-        plain = tr("Graph is throttling: still refused after %1 attempts")
+        plain = Text::tr("Graph is throttling: still refused after %1 attempts")
                     .arg(OperationStarter::kMaxAttempts);
         break;
     default:
-        plain = httpStatus >= 500 ? tr("Graph failed on its side (HTTP %1)").arg(httpStatus)
-                                  : tr("HTTP %1").arg(httpStatus);
+        plain = httpStatus >= 500 ? Text::tr("Graph failed on its side (HTTP %1)").arg(httpStatus)
+                                  : Text::tr("HTTP %1").arg(httpStatus);
     }
     QString graph = graphMessage.trimmed();
     if (!errorCode.isEmpty())

@@ -1,5 +1,4 @@
 // PollPlanner, part 2: what answers teach it — throttling, team listings, backoff.
-#include "plural.h"
 #include "pollplanner.h"
 
 #include "retryafter.h"
@@ -158,12 +157,11 @@ QString PollPlanner::Pace::describe(const QDateTime &now) const
     if (!isSlowed() && slowedTeams == 0)
         return QString();
     const QString slower =
-        isSlowed()
-            ? QCoreApplication::translate("PollPlanner", "polling at %1 of %2 requests/s")
-                  .arg(int(rate))
-                  .arg(budget)
-            : QCoreApplication::translate("PollPlanner", "%1 polled more slowly")
-                  .arg(countOf(slowedTeams, QStringLiteral("team"), QStringLiteral("teams")));
+        isSlowed() ? QCoreApplication::translate("PollPlanner", "polling at %1 of %2 requests/s")
+                         .arg(int(rate))
+                         .arg(budget)
+                   : QCoreApplication::translate("PollPlanner", "%n team(s) polled more slowly",
+                                                 nullptr, int(slowedTeams));
     if (!slowedAt.isValid())
         return slower;
     return QCoreApplication::translate("PollPlanner", "%1: Graph asked to slow down %2 s ago")

@@ -1,10 +1,10 @@
 #include "storecommands.h"
-#include "plural.h"
 
 #include "operationdatabase.h"
 #include "printable.h"
 #include "watchsession.h"
 
+#include <QCoreApplication>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -160,8 +160,8 @@ int StoreCommands::forget(const QString &storePath, const QStringList &locations
         }
         forgotten += int(gone->size());
     }
-    out << "forgot "
-        << countOf(forgotten, QStringLiteral("operation"), QStringLiteral("operations"))
+    out << QCoreApplication::translate("StoreCommands", "forgot %n operation(s)", nullptr,
+                                       forgotten)
         << Qt::endl;
     return 0;
 }

@@ -6,10 +6,11 @@
 
 namespace {
 
-QString tr(const char *text)
+// The context of this file's strings, for tr() at run time and for lupdate alike.
+struct Text
 {
-    return QCoreApplication::translate("TeamRequest", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(TeamRequest)
+};
 
 // Path segments are ids: nothing that could climb out of /teams/{id}.
 bool isTeamId(const QString &id)
@@ -20,8 +21,9 @@ bool isTeamId(const QString &id)
 
 QString checkTeam(const QString &teamId)
 {
-    return isTeamId(teamId) ? QString()
-                            : tr("“%1” is not a team id (a GUID, as in /teams('…'))").arg(teamId);
+    return isTeamId(teamId)
+               ? QString()
+               : Text::tr("“%1” is not a team id (a GUID, as in /teams('…'))").arg(teamId);
 }
 
 QString checkVisibility(const QString &visibility)
@@ -29,16 +31,17 @@ QString checkVisibility(const QString &visibility)
     if (visibility.isEmpty() || visibility == QLatin1String("public") ||
         visibility == QLatin1String("private"))
         return QString();
-    return tr("visibility is public or private (got “%1”)").arg(visibility);
+    return Text::tr("visibility is public or private (got “%1”)").arg(visibility);
 }
 
 // Graph caps a team's display name at 256 characters.
 QString checkDisplayName(const QString &name)
 {
     if (name.trimmed().isEmpty())
-        return tr("a display name is required");
+        return Text::tr("a display name is required");
     if (name.size() > 256)
-        return tr("a display name has at most 256 characters (this one has %1)").arg(name.size());
+        return Text::tr("a display name has at most 256 characters (this one has %1)")
+            .arg(name.size());
     return QString();
 }
 
@@ -85,7 +88,7 @@ TeamRequest cloneRequest(const CloneOptions &options, QString &problem)
     for (const QString &part : options.parts) {
         const QString name = part.trimmed().toLower();
         if (problem.isEmpty() && !cloneParts().contains(name))
-            problem = tr("“%1” is not a part Graph clones (%2)")
+            problem = Text::tr("“%1” is not a part Graph clones (%2)")
                           .arg(part, cloneParts().join(QStringLiteral(", ")));
         if (!parts.contains(name))
             parts.append(name);
@@ -93,10 +96,10 @@ TeamRequest cloneRequest(const CloneOptions &options, QString &problem)
     // The service's own rules, said before sending (it answers 400 InvalidRequest otherwise).
     if (problem.isEmpty() && parts.contains(QLatin1String("tabs")) &&
         !parts.contains(QLatin1String("apps")))
-        problem = tr("tabs cannot be cloned without cloning apps as well");
+        problem = Text::tr("tabs cannot be cloned without cloning apps as well");
     if (problem.isEmpty() && parts.contains(QLatin1String("tabs")) &&
         !parts.contains(QLatin1String("channels")))
-        problem = tr("tabs cannot be cloned without cloning channels as well");
+        problem = Text::tr("tabs cannot be cloned without cloning channels as well");
     if (!problem.isEmpty())
         return TeamRequest();
 
@@ -116,7 +119,7 @@ TeamRequest cloneRequest(const CloneOptions &options, QString &problem)
     if (!parts.isEmpty())
         request.body.insert(QStringLiteral("partsToClone"), parts.join(QLatin1Char(',')));
     request.label =
-        tr("Clone of %1 as “%2”").arg(options.sourceTeamId, options.displayName.trimmed());
+        Text::tr("Clone of %1 as “%2”").arg(options.sourceTeamId, options.displayName.trimmed());
     return request;
 }
 
@@ -131,7 +134,7 @@ TeamRequest archiveRequest(const QString &teamId, bool spoSiteReadOnlyForMembers
     request.teamId = teamId;
     if (spoSiteReadOnlyForMembers)
         request.body.insert(QStringLiteral("shouldSetSpoSiteReadOnlyForMembers"), true);
-    request.label = tr("Archive of %1").arg(teamId);
+    request.label = Text::tr("Archive of %1").arg(teamId);
     return request;
 }
 
@@ -144,7 +147,7 @@ TeamRequest unarchiveRequest(const QString &teamId, QString &problem)
     request.kind = TeamRequest::Kind::Unarchive;
     request.path = QStringLiteral("/teams/%1/unarchive").arg(teamId);
     request.teamId = teamId;
-    request.label = tr("Unarchive of %1").arg(teamId);
+    request.label = Text::tr("Unarchive of %1").arg(teamId);
     return request;
 }
 
@@ -166,7 +169,7 @@ TeamRequest createTeamRequest(const CreateOptions &options, QString &problem)
         request.body.insert(QStringLiteral("description"), options.description);
     if (!options.visibility.isEmpty())
         request.body.insert(QStringLiteral("visibility"), options.visibility);
-    request.label = tr("New team “%1”").arg(options.displayName.trimmed());
+    request.label = Text::tr("New team “%1”").arg(options.displayName.trimmed());
     return request;
 }
 
@@ -175,7 +178,7 @@ TeamRequest createOperationRequest(const QString &teamId, const QJsonObject &bod
 {
     problem = checkTeam(teamId);
     if (problem.isEmpty() && body.isEmpty())
-        problem = tr("the body is not a JSON object");
+        problem = Text::tr("the body is not a JSON object");
     if (!problem.isEmpty())
         return TeamRequest();
     TeamRequest request;
@@ -184,6 +187,6 @@ TeamRequest createOperationRequest(const QString &teamId, const QJsonObject &bod
                                   : QStringLiteral("/teams/%1/operations").arg(teamId);
     request.teamId = teamId;
     request.body = body;
-    request.label = tr("teamsAsyncOperation under %1").arg(teamId);
+    request.label = Text::tr("teamsAsyncOperation under %1").arg(teamId);
     return request;
 }

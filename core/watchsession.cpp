@@ -1,5 +1,4 @@
 #include "watchsession.h"
-#include "plural.h"
 
 #include "signinsession.h"
 
@@ -10,6 +9,7 @@
 #include "printable.h"
 #include "teamoperations.h"
 
+#include <QCoreApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
@@ -204,10 +204,11 @@ bool WatchSession::start()
             m_poller->retry(ref);
     }
     if (resume) {
-        m_err << "note: resuming "
-              << countOf(m_store.size(), QStringLiteral("unfinished operation"),
-                         QStringLiteral("unfinished operations"))
-              << " from " << m_options.storePath << Qt::endl;
+        m_err << QCoreApplication::translate("WatchSession",
+                                             "note: resuming %n unfinished operation(s) from %1",
+                                             nullptr, int(m_store.size()))
+                     .arg(m_options.storePath)
+              << Qt::endl;
         // What another TeamsOps adds to the store is watched here too, within one interval.
         m_saver->followOthers(std::min<milliseconds>(StoreSaver::kFollowEvery, interval));
     }
@@ -220,9 +221,12 @@ bool WatchSession::start()
                 finish(UsageError);
                 return;
             }
-            m_err << "note: team " << r.teamId << ": "
-                  << countOf(r.listed, QStringLiteral("operation"), QStringLiteral("operations"))
-                  << ", " << r.added << " not watched before" << Qt::endl;
+            m_err << QCoreApplication::translate(
+                         "WatchSession", "note: team %1: %n operation(s), %2 not watched before",
+                         nullptr, int(r.listed))
+                         .arg(r.teamId)
+                         .arg(r.added)
+                  << Qt::endl;
             // Operations may all have finished while other teams were still being listed.
             if (--m_teamsToList == 0 && m_poller->allTerminal())
                 finishWithOutcome();

@@ -183,7 +183,7 @@ void DetailsPane::showOperation(const WatchedOperation &operation, const QDateTi
         operation.lastPolledAt.isValid()
             ? tr("checked %1 ago").arg(P::durationText(operation.lastPolledAt.msecsTo(now)))
             : tr("not checked yet");
-    const QString polls = P::counted(operation.polls, tr("1 poll"), tr("%1 polls"));
+    const QString polls = tr("%n poll(s)", nullptr, operation.polls);
     m_polling->setText(
         operation.isPolled()
             ? tr("%1; %2; next not before %3").arg(polls, checked, timeText(operation.nextPollAt))

@@ -6,10 +6,11 @@
 
 namespace {
 
-QString tr(const char *text)
+// The context of this file's strings, for tr() at run time and for lupdate alike.
+struct Text
 {
-    return QCoreApplication::translate("ErrorHints", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(ErrorHints)
+};
 
 struct Hint
 {
@@ -65,33 +66,36 @@ const Hint kHints[] = {
 QString errorHint(const WatchedOperation &operation)
 {
     if (operation.watch == WatchedOperation::Watch::AccessDenied)
-        return tr("Graph refused to show this operation to the signed-in account (403). Sign in "
-                  "as an owner of the team, or with an account that has Team.ReadBasic.All.");
+        return Text::tr(
+            "Graph refused to show this operation to the signed-in account (403). Sign in "
+            "as an owner of the team, or with an account that has Team.ReadBasic.All.");
     if (operation.watch == WatchedOperation::Watch::NotFound)
-        return tr("Graph kept answering 404: the Location may be mistyped, or belong to another "
-                  "tenant. A brand-new operation can take a moment to appear; use Poll now to "
-                  "try again.");
+        return Text::tr(
+            "Graph kept answering 404: the Location may be mistyped, or belong to another "
+            "tenant. A brand-new operation can take a moment to appear; use Poll now to "
+            "try again.");
     if (operation.latest && operation.latest->error) {
         const OperationError &error = *operation.latest->error;
         const QString text = error.code + QLatin1Char(' ') + error.message;
         for (const Hint &hint : kHints) {
             if (text.contains(QLatin1String(hint.codeOrMessage), Qt::CaseInsensitive))
-                return tr(hint.hint);
+                return Text::tr(hint.hint);
         }
     }
     switch (operation.lastFailure) {
     case GraphFailure::Throttled:
-        return tr("Graph is limiting requests. TeamsOps waits as long as it is asked to and "
-                  "polls again by itself.");
+        return Text::tr("Graph is limiting requests. TeamsOps waits as long as it is asked to and "
+                        "polls again by itself.");
     case GraphFailure::Timeout:
     case GraphFailure::Network:
-        return tr("Graph could not be reached. TeamsOps keeps trying, less often each time.");
+        return Text::tr("Graph could not be reached. TeamsOps keeps trying, less often each time.");
     case GraphFailure::MalformedReply:
     case GraphFailure::TooLarge:
-        return tr("Graph's reply could not be read. TeamsOps keeps the last good state and tries "
-                  "again.");
+        return Text::tr(
+            "Graph's reply could not be read. TeamsOps keeps the last good state and tries "
+            "again.");
     case GraphFailure::Unauthorized:
-        return tr("The access token was refused. Sign in again; nothing is lost meanwhile.");
+        return Text::tr("The access token was refused. Sign in again; nothing is lost meanwhile.");
     default:
         return QString();
     }

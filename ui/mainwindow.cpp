@@ -429,8 +429,7 @@ AddDialog *MainWindow::openAddDialog()
                 for (const LocationList::Good &good : locations)
                     added += m_poller.watch(good.ref, good.text) ? 1 : 0;
                 statusBar()->showMessage(tr("Added %1; %2 watched already")
-                                             .arg(OperationPresentation::counted(
-                                                 added, tr("1 operation"), tr("%1 operations")))
+                                             .arg(tr("%n operation(s)", nullptr, added))
                                              .arg(locations.size() - added),
                                          8000);
             });
@@ -439,14 +438,12 @@ AddDialog *MainWindow::openAddDialog()
         watchTeamOperations(
             m_client, m_poller, teamId, this, [this](const TeamWatchResult &result) {
                 statusBar()->showMessage(
-                    result.error.isEmpty()
-                        ? tr("Team %1: %2, %3 new")
-                              .arg(result.teamId)
-                              .arg(OperationPresentation::counted(result.listed, tr("1 operation"),
-                                                                  tr("%1 operations")))
-                              .arg(result.added)
-                        : tr("Could not list team %1's operations: %2")
-                              .arg(result.teamId, result.error),
+                    result.error.isEmpty() ? tr("Team %1: %2, %3 new")
+                                                 .arg(result.teamId)
+                                                 .arg(tr("%n operation(s)", nullptr, result.listed))
+                                                 .arg(result.added)
+                                           : tr("Could not list team %1's operations: %2")
+                                                 .arg(result.teamId, result.error),
                     12000);
             });
     });

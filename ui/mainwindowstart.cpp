@@ -57,10 +57,8 @@ void MainWindow::buildStartActions(QMenu *operations)
             });
     connect(m_starter, &OperationStarter::waiting, this, [this](std::chrono::seconds wait, int) {
         statusBar()->showMessage(
-            OperationPresentation::counted(
-                int(wait.count()),
-                tr("Graph is throttling: the request goes out again in 1 second"),
-                tr("Graph is throttling: the request goes out again in %1 seconds")),
+            tr("Graph is throttling: the request goes out again in %n second(s)", nullptr,
+               int(wait.count())),
             int(std::chrono::milliseconds(wait).count()) + 2000);
     });
     operations->addSeparator();
@@ -143,13 +141,11 @@ void MainWindow::confirmArchive(bool archive)
                                  5000);
         return;
     }
-    auto *box = new QMessageBox(
-        QMessageBox::Question, archive ? tr("Archive teams") : tr("Unarchive teams"),
-        archive ? OperationPresentation::counted(int(teams.size()), tr("Archive this team?"),
-                                                 tr("Archive these %1 teams?"))
-                : OperationPresentation::counted(int(teams.size()), tr("Unarchive this team?"),
-                                                 tr("Unarchive these %1 teams?")),
-        QMessageBox::Yes | QMessageBox::Cancel, this);
+    auto *box = new QMessageBox(QMessageBox::Question,
+                                archive ? tr("Archive teams") : tr("Unarchive teams"),
+                                archive ? tr("Archive %n team(s)?", nullptr, int(teams.size()))
+                                        : tr("Unarchive %n team(s)?", nullptr, int(teams.size())),
+                                QMessageBox::Yes | QMessageBox::Cancel, this);
     box->setObjectName(QStringLiteral("archiveConfirmation"));
     box->setInformativeText(teams.join(QLatin1Char('\n')));
     box->setAttribute(Qt::WA_DeleteOnClose);
@@ -188,9 +184,7 @@ void MainWindow::startNext()
         return;
     if (m_startQueue.isEmpty()) {
         if (!m_startRefusals.isEmpty()) {
-            showBanner(OperationPresentation::counted(int(m_startRefusals.size()),
-                                                      tr("<b>1 request refused</b>:"),
-                                                      tr("<b>%1 requests refused</b>:")) +
+            showBanner(tr("<b>%n request(s) refused</b>:", nullptr, int(m_startRefusals.size())) +
                            QStringLiteral("<br>") + m_startRefusals.join(QStringLiteral("<br>")),
                        BannerKind::Warning);
         }

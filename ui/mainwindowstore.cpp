@@ -45,8 +45,7 @@ void MainWindow::attachStore(StoreSaver &saver, const QString &path)
     connect(&saver, &StoreSaver::pickedUp, this, [this](qsizetype added, qsizetype forgotten) {
         QStringList parts;
         if (added > 0)
-            parts.append(OperationPresentation::counted(int(added), tr("1 operation added"),
-                                                        tr("%1 operations added")));
+            parts.append(tr("%n operation(s) added", nullptr, int(added)));
         if (forgotten > 0)
             parts.append(tr("%1 forgotten").arg(forgotten));
         statusBar()->showMessage(
@@ -72,10 +71,8 @@ void MainWindow::attachStore(StoreSaver &saver, const QString &path)
             return;
         QSettings().setValue(kRetentionKey, days);
         const qsizetype forgotten = saver.pruneFinishedOlderThan(std::chrono::hours(24 * days));
-        statusBar()->showMessage(
-            OperationPresentation::counted(int(forgotten), tr("1 finished operation forgotten"),
-                                           tr("%1 finished operations forgotten")),
-            10000);
+        statusBar()->showMessage(tr("%n finished operation(s) forgotten", nullptr, int(forgotten)),
+                                 10000);
     });
 }
 

@@ -113,8 +113,7 @@ void OperationActions::removeSelected()
         refs.append(op->ref);
     m_poller.unwatch(refs); // one pass, however many
     if (!refs.isEmpty())
-        emit message(OperationPresentation::counted(int(refs.size()), tr("Forgot 1 operation"),
-                                                    tr("Forgot %1 operations")));
+        emit message(tr("Forgot %n operation(s)", nullptr, int(refs.size())));
 }
 
 void OperationActions::toggleWatchingSelected()
@@ -149,8 +148,7 @@ QString OperationActions::pollSelectedNow()
     if (asked == 0)
         return tr("Nothing to poll: the selected operations are finished or not watched.");
     const qint64 wait = std::max<qint64>(0, m_clock.now().msecsTo(latest));
-    const QString what =
-        OperationPresentation::counted(int(asked), tr("1 operation"), tr("%1 operations"));
+    const QString what = tr("%n operation(s)", nullptr, int(asked));
     return wait < 1000 ? tr("Polling %1 now").arg(what)
                        : tr("Polling %1 within %2 s (Graph asks for 30 s between polls)")
                              .arg(what)

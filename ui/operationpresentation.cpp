@@ -7,10 +7,11 @@
 
 namespace {
 
-QString tr(const char *text)
+// The context of this file's strings, for tr() at run time and for lupdate alike.
+struct Text
 {
-    return QCoreApplication::translate("OperationPresentation", text);
-}
+    Q_DECLARE_TR_FUNCTIONS(OperationPresentation)
+};
 
 struct StatusLook
 {
@@ -37,17 +38,17 @@ QString statusText(const WatchedOperation &operation)
     if (operation.watch == WatchedOperation::Watch::Paused) {
         WatchedOperation watched = operation;
         watched.watch = WatchedOperation::Watch::Active;
-        return tr("%1 · paused").arg(statusText(watched));
+        return Text::tr("%1 · paused").arg(statusText(watched));
     }
     if (operation.watch == WatchedOperation::Watch::AccessDenied)
-        return tr("Access denied");
+        return Text::tr("Access denied");
     if (operation.watch == WatchedOperation::Watch::NotFound)
-        return tr("Not found");
+        return Text::tr("Not found");
     if (!operation.latest) {
         if (operation.lastFailure != GraphFailure::None)
-            return tr("Cannot read");
+            return Text::tr("Cannot read");
         // Graph took the request; its first status is not read yet.
-        return operation.startedHere ? tr("Requested") : tr("Waiting for first poll");
+        return operation.startedHere ? Text::tr("Requested") : Text::tr("Waiting for first poll");
     }
     return statusWord(operation.latest->status, operation.latest->statusRaw);
 }
@@ -56,21 +57,21 @@ QString statusWord(OperationStatus status, const QString &raw)
 {
     switch (status) {
     case OperationStatus::NotStarted:
-        return tr("Not started");
+        return Text::tr("Not started");
     case OperationStatus::InProgress:
-        return tr("In progress");
+        return Text::tr("In progress");
     case OperationStatus::Succeeded:
-        return tr("Succeeded");
+        return Text::tr("Succeeded");
     case OperationStatus::Failed:
-        return tr("Failed");
+        return Text::tr("Failed");
     case OperationStatus::Invalid:
-        return tr("Invalid");
+        return Text::tr("Invalid");
     case OperationStatus::UnknownFutureValue:
     case OperationStatus::Unrecognized:
         break;
     }
     // Shown exactly as Graph sent it: the admin may recognise a value this build does not.
-    return raw.isEmpty() ? tr("(no status)") : raw;
+    return raw.isEmpty() ? Text::tr("(no status)") : raw;
 }
 
 QIcon statusIcon(const WatchedOperation &operation)
@@ -139,31 +140,26 @@ QString typeText(const Operation &operation)
 {
     switch (operation.operationType) {
     case OperationType::CloneTeam:
-        return tr("Clone team");
+        return Text::tr("Clone team");
     case OperationType::ArchiveTeam:
-        return tr("Archive team");
+        return Text::tr("Archive team");
     case OperationType::UnarchiveTeam:
-        return tr("Unarchive team");
+        return Text::tr("Unarchive team");
     case OperationType::CreateTeam:
-        return tr("Create team");
+        return Text::tr("Create team");
     case OperationType::TeamifyGroup:
-        return tr("Teamify group");
+        return Text::tr("Teamify group");
     case OperationType::CreateChannel:
-        return tr("Create channel");
+        return Text::tr("Create channel");
     case OperationType::ArchiveChannel:
-        return tr("Archive channel");
+        return Text::tr("Archive channel");
     case OperationType::UnarchiveChannel:
-        return tr("Unarchive channel");
+        return Text::tr("Unarchive channel");
     case OperationType::CreateChat:
-        return tr("Create chat");
+        return Text::tr("Create chat");
     default:
         return operation.operationTypeRaw;
     }
-}
-
-QString counted(int n, const QString &one, const QString &many)
-{
-    return n == 1 ? one : many.arg(n);
 }
 
 QString errorText(const WatchedOperation &operation)
@@ -174,7 +170,7 @@ QString errorText(const WatchedOperation &operation)
                                     : error.code + QStringLiteral(": ") + error.message;
     }
     if (operation.lastFailure != GraphFailure::None)
-        return tr("Last poll: %1").arg(operation.lastFailureMessage);
+        return Text::tr("Last poll: %1").arg(operation.lastFailureMessage);
     return QString();
 }
 
@@ -182,36 +178,37 @@ QString durationText(qint64 ms)
 {
     const qint64 seconds = std::max<qint64>(0, ms / 1000);
     if (seconds < 60)
-        return tr("%1 s").arg(seconds);
+        return Text::tr("%1 s").arg(seconds);
     if (seconds < 3600)
-        return tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
+        return Text::tr("%1 min %2 s").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
     if (seconds < 86400)
-        return tr("%1 h %2 min")
+        return Text::tr("%1 h %2 min")
             .arg(seconds / 3600)
             .arg((seconds % 3600) / 60, 2, 10, QLatin1Char('0'));
-    return tr("%1 d %2 h").arg(seconds / 86400).arg((seconds % 86400) / 3600);
+    return Text::tr("%1 d %2 h").arg(seconds / 86400).arg((seconds % 86400) / 3600);
 }
 
 QString reasonForNoTarget(const WatchedOperation &operation)
 {
     if (!operation.latest)
-        return tr("This operation has not been read yet, so its target is not known.");
+        return Text::tr("This operation has not been read yet, so its target is not known.");
     const Operation &op = *operation.latest;
     if (!op.targetResourceLocation.isEmpty())
         return QString();
     switch (op.status) {
     case OperationStatus::Failed:
-        return op.error ? tr("This operation failed (%1), so it produced nothing to open.")
+        return op.error ? Text::tr("This operation failed (%1), so it produced nothing to open.")
                               .arg(errorText(operation))
-                        : tr("This operation failed, so it produced nothing to open.");
+                        : Text::tr("This operation failed, so it produced nothing to open.");
     case OperationStatus::NotStarted:
-        return tr("This operation has not started yet. Its target appears when it succeeds.");
+        return Text::tr("This operation has not started yet. Its target appears when it succeeds.");
     case OperationStatus::InProgress:
-        return tr("This operation is still in progress. Its target appears when it succeeds.");
+        return Text::tr(
+            "This operation is still in progress. Its target appears when it succeeds.");
     case OperationStatus::Succeeded:
-        return tr("Graph reported success but named no target resource.");
+        return Text::tr("Graph reported success but named no target resource.");
     default:
-        return tr("The operation's status is \"%1\", and it names no target yet.")
+        return Text::tr("The operation's status is \"%1\", and it names no target yet.")
             .arg(op.statusRaw);
     }
 }

@@ -24,9 +24,6 @@ int statusRank(const WatchedOperation &operation);
 
 QString typeText(const Operation &operation);
 QString errorText(const WatchedOperation &operation);
-// `one` when n is 1, else `many` with n for %1: correct English until a translation with plural
-// forms (lupdate's numerus) is shipped.
-QString counted(int n, const QString &one, const QString &many);
 QString durationText(qint64 milliseconds);
 
 // Why an operation has no target to open, or an empty string when it has one.

@@ -228,11 +228,8 @@ CloneDialog::CloneDialog(GraphClient &client, Clock &clock, QWidget *parent)
         m_source->setCurrentIndex(-1);
         m_source->setEditText(typed);
         m_sourceNote->setText(result.error.isEmpty()
-                                  ? OperationPresentation::counted(
-                                        int(result.teams.size()),
-                                        tr("1 team you belong to; or paste any team's id or URL."),
-                                        tr("%1 teams you belong to; or paste any team's id or "
-                                           "URL."))
+                                  ? tr("%n team(s) you belong to; or paste any team's id or URL.",
+                                       nullptr, int(result.teams.size()))
                                   : tr("Your teams could not be listed (%1); paste the team's id "
                                        "or URL.")
                                         .arg(result.error));
@@ -436,9 +433,7 @@ void CloneDialog::update()
     if (!names.value(0).description.isEmpty())
         first.description = names.value(0).description;
     m_preview->setPlainText(requestPreview(m_client, cloneRequest(first, ignored)) +
-                            OperationPresentation::counted(int(names.size()) - 1,
-                                                           tr("\n…and 1 more like it"),
-                                                           tr("\n…and %1 more like it")) +
+                            tr("\n…and %n more like it", nullptr, int(names.size()) - 1) +
                             tr(", sent at most 3 a second (Graph allows 4 on one team)"));
 }
 

@@ -53,7 +53,7 @@ void TimelineWidget::setOperation(const WatchedOperation &operation, const QDate
             continue;
         }
         if (!m_segments.isEmpty() && attempts > 1)
-            m_segments.last().detail = P::counted(attempts, tr("1 attempt"), tr("%1 attempts"));
+            m_segments.last().detail = tr("%n attempt(s)", nullptr, attempts);
         previousRaw = change.statusRaw;
         attempts = change.attemptsCount;
         const QDateTime from = m_segments.isEmpty() ? start : std::clamp(change.seenAt, start, end);
@@ -63,7 +63,7 @@ void TimelineWidget::setOperation(const WatchedOperation &operation, const QDate
                                   end, change.status});
     }
     if (attempts > 1)
-        m_segments.last().detail = P::counted(attempts, tr("1 attempt"), tr("%1 attempts"));
+        m_segments.last().detail = tr("%n attempt(s)", nullptr, attempts);
     for (Segment &segment : m_segments) {
         const QString duration = P::durationText(segment.from.msecsTo(segment.to));
         segment.detail =

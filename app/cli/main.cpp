@@ -6,6 +6,7 @@
 #include "signinconfig.h"
 #include "startcommands.h"
 #include "storecommands.h"
+#include "translations.h"
 #include "watchoptions.h"
 #include "watchsession.h"
 
@@ -45,6 +46,7 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("teamsops-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    installTranslations(app);
     QTextStream out(stdout);
     QTextStream err(stderr);
 

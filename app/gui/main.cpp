@@ -13,6 +13,7 @@
 #include "simserver.h"
 #include "simtenant.h"
 #include "storesaver.h"
+#include "translations.h"
 #include "watchoptions.h"
 
 #include <QApplication>
@@ -105,6 +106,7 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(QStringLiteral("TeamsOps"));
     QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
     QApplication::setDesktopFileName(QStringLiteral("teamsops"));
+    installTranslations(app);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

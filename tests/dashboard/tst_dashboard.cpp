@@ -16,6 +16,7 @@
 #include "simfixture.h"
 #include "teamoperations.h"
 #include "timelinewidget.h"
+#include "translations.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -150,6 +151,8 @@ void TestDashboard::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("TeamsOpsTests"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_dashboard"));
+    // As main() does: the English plural forms ("2 polls") come from a translation.
+    QVERIFY(installTranslations(*QCoreApplication::instance()));
 }
 
 void TestDashboard::init()

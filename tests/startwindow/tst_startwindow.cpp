@@ -14,6 +14,7 @@
 #include "simfixture.h"
 #include "startdialogs.h"
 #include "teamoperations.h"
+#include "translations.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -75,6 +76,8 @@ class TestStartWindow : public QObject
     Q_OBJECT
 
 private slots:
+    // As main() does: the English plural forms ("2 requests refused") come from a translation.
+    void initTestCase() { QVERIFY(installTranslations(*QCoreApplication::instance())); }
     void cloneDialogKeepsGraphsRulesAndShowsTheRequest();
     void aStartedCloneIsWatchedAtOnce();
     void aCreatedTeamIsWatchedToo();
