@@ -18,8 +18,9 @@
 // operations ended in the client exactly as in the simulator. The last line is a summary for
 // scripts:
 //   soak operations=<n> days=<d> restarts=<r> mismatches=<m> missing=<k> stopped=<s>
-//   rss_day1_kib=<a> rss_last_kib=<b> requests=<q> faults=<f> unanswered=<u> renewals=<t>
-//   real_s=<e>
+//   rss_day1_kib=<a> rss_last_kib=<b> heap_day1_kib=<c> heap_last_kib=<d> requests=<q>
+//   faults=<f> unanswered=<u> renewals=<t> real_s=<e>
+// (RSS and heap in use are the client's: the simulator runs in a process of its own.)
 // The exit status is 0 when every operation ended as in the simulator.
 #include "operationref.h"
 #include "remotesimulator.h"
@@ -133,6 +134,7 @@ int main(int argc, char *argv[])
     int restarts = 0;
     int renewals = 0;
     qint64 rssDay1 = 0;
+    qint64 heapDay1 = 0;
     qsizetype next = 0;
     QDateTime nextRestart = start.addSecs(restartEvery);
     QDateTime nextSweep = start.addSecs(3600);
@@ -208,16 +210,19 @@ int main(int argc, char *argv[])
             const qsizetype before = instance->store().size();
             renewals += instance->renewals();
             const qint64 rss = residentKiB();
+            const qint64 heap = heapInUseKiB();
             const qint64 simulatorRss = remote.figures().residentKiB;
-            if (restarts == 0)
+            if (restarts == 0) {
                 rssDay1 = rss;
+                heapDay1 = heap;
+            }
             instance.reset();
             instance = std::make_unique<Instance>(path, remote.baseUrl(), clock);
             ++restarts;
-            std::printf("day %.1f: %s restart, %lld rows before, %lld restored, RSS %lld KiB "
-                        "(the simulator's process: %lld KiB)\n",
+            std::printf("day %.1f: %s restart, %lld rows before, %lld restored, RSS %lld KiB, heap "
+                        "in use %lld KiB (the simulator's process: %lld KiB)\n",
                         elapsed / 86400, crash ? "crash" : "clean", qint64(before),
-                        qint64(instance->restored()), rss, simulatorRss);
+                        qint64(instance->restored()), rss, heap, simulatorRss);
             std::fflush(stdout);
             nextRestart = now.addSecs(restartEvery);
         }
@@ -237,6 +242,7 @@ int main(int argc, char *argv[])
     }
     renewals += instance->renewals();
     const qint64 rssLast = residentKiB();
+    const qint64 heapLast = heapInUseKiB();
     const int stillPolled =
         int(std::count_if(instance->store().records().cbegin(), instance->store().records().cend(),
                           [](const WatchedOperation &op) { return !op.isTerminal(); }));
@@ -256,10 +262,10 @@ int main(int argc, char *argv[])
                 requests, figures.roundTrips, figures.throttled, figures.faults, figures.unanswered,
                 renewals, real.elapsed() / 1000.0, figures.residentKiB);
     std::printf("soak operations=%d days=%d restarts=%d mismatches=%d missing=%d stopped=%d "
-                "rss_day1_kib=%lld rss_last_kib=%lld requests=%lld faults=%lld unanswered=%lld "
-                "renewals=%d real_s=%.0f\n",
+                "rss_day1_kib=%lld rss_last_kib=%lld heap_day1_kib=%lld heap_last_kib=%lld "
+                "requests=%lld faults=%lld unanswered=%lld renewals=%d real_s=%.0f\n",
                 operations, days, restarts, mismatches, operations - compared, stopped, rssDay1,
-                rssLast, requests, figures.faults, figures.unanswered, renewals,
+                rssLast, heapDay1, heapLast, requests, figures.faults, figures.unanswered, renewals,
                 real.elapsed() / 1000.0);
     return mismatches == 0 && compared == operations ? 0 : 1;
 }
