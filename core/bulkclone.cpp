@@ -111,6 +111,13 @@ BulkCloner::BulkCloner(GraphClient &client, Clock &clock, QObject *parent)
 {
     m_pace.setSingleShot(true);
     connect(&m_pace, &QTimer::timeout, this, &BulkCloner::sendNext);
+    connect(&m_starter, &OperationStarter::waiting, this, [this] {
+        const auto sending = std::find_if(m_items.cbegin(), m_items.cend(), [](const Item &item) {
+            return item.state == Item::State::Sending;
+        });
+        if (m_poller && sending != m_items.cend())
+            m_poller->teamRequestThrottled(sending->request.teamId, m_lastSentAt);
+    });
     connect(&m_clock, &Clock::jumped, this, [this] {
         if (m_pace.isActive())
             sendNext();
@@ -209,6 +216,13 @@ void BulkCloner::sendNext()
         const qint64 wait = m_spacing.count() - m_lastSentAt.msecsTo(now);
         if (wait > 0) {
             m_pace.start(int(wait));
+            return;
+        }
+    }
+    if (m_poller) {
+        const QDateTime freeAt = m_poller->reserveTeamRequest(next->request.teamId);
+        if (freeAt.isValid()) {
+            m_pace.start(int(std::clamp<qint64>(now.msecsTo(freeAt), 1, 60000)));
             return;
         }
     }

@@ -1,11 +1,13 @@
 #pragma once
 
+#include "operationpoller.h"
 #include "operationstarter.h"
 #include "teamrequests.h"
 
 #include <QDateTime>
 #include <QList>
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
 
 #include <chrono>
@@ -53,6 +55,10 @@ public:
     BulkCloner(GraphClient &client, Clock &clock, QObject *parent = nullptr);
 
     void setPerSecond(int perSecond);
+    // While operations are polled, polls of the template team and the clones' POSTs on it count
+    // against one limit at Graph (4 a second on a team): each POST then also waits for a place
+    // in the poller's team budget, and a throttled one slows the team's polling too.
+    void sharePollingBudget(OperationPoller *poller) { m_poller = poller; }
     // Checks every request first: nothing is sent when any cannot be (`problem` says which).
     bool start(const CloneOptions &common, const QList<BulkCloneName> &names, QString &problem);
     // Sends the refused ones again (the admin fixed the cause, or the service's was passing).
@@ -80,6 +86,7 @@ private:
     QList<Item> m_items;
     std::chrono::milliseconds m_spacing{334};
     QDateTime m_lastSentAt;
+    QPointer<OperationPoller> m_poller;
     QTimer m_pace;
     bool m_running = false;
 };

@@ -68,6 +68,16 @@ public:
     void setTeamListsEnabled(bool enabled) { m_planner.setTeamListsEnabled(enabled); }
     // The rate in force, below the budget after Graph asked to slow down.
     PollPlanner::Pace pace() const { return m_planner.pace(); }
+    // Requests TeamsOps sends on a team besides polls (a bulk clone's POSTs on its source)
+    // take their places in the same team budget (PollPlanner::reserveTeamRequest).
+    QDateTime reserveTeamRequest(const QString &teamId)
+    {
+        return m_planner.reserveTeamRequest(teamId, m_clock.now());
+    }
+    void teamRequestThrottled(const QString &teamId, const QDateTime &sentAt)
+    {
+        m_planner.teamRequestThrottled(teamId, sentAt, m_clock.now());
+    }
 
     // Starts watching; the first poll is due at once. False when already watched.
     bool watch(const OperationRef &ref, const QString &locationText = QString());

@@ -137,8 +137,15 @@ public:
     static QDateTime requestedPollAt(const WatchedOperation &op, std::chrono::milliseconds floor,
                                      const QDateTime &now);
 
+    // A request on a team that is not a poll (the POST of one clone of a bulk clone, on its
+    // source team) shares the team's budget with polling: when a place is free now it is taken
+    // and the time returned is invalid; otherwise nothing is taken and the time says when.
+    QDateTime reserveTeamRequest(const QString &teamId, const QDateTime &now);
+
     // What answers said (pollplannerfeedback.cpp).
     void learn(const Feedback &feedback, const QDateTime &now);
+    // A request reserved above was throttled: the team's rate is cut as for a throttled poll.
+    void teamRequestThrottled(const QString &teamId, const QDateTime &sentAt, const QDateTime &now);
     void envelopeAnswered(const GraphReply &envelope, const QDateTime &now);
     // A page of a team's listing arrived and was read: `seen` holds the keys it listed.
     ListStep listPageRead(const QString &teamKey, const QSet<QString> &seen, const QUrl &nextLink,

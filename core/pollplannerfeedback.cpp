@@ -38,6 +38,26 @@ void PollPlanner::learn(const Feedback &feedback, const QDateTime &now)
     applyRates();
 }
 
+QDateTime PollPlanner::reserveTeamRequest(const QString &teamId, const QDateTime &now)
+{
+    TeamState &state = team(teamId.toLower());
+    if (state.retryAt.isValid() && state.retryAt > now)
+        return state.retryAt;
+    if (state.window.available(now) < 1)
+        return state.window.freeAt(now, 1);
+    state.window.record(now);
+    return QDateTime();
+}
+
+void PollPlanner::teamRequestThrottled(const QString &teamId, const QDateTime &sentAt,
+                                       const QDateTime &now)
+{
+    Feedback feedback;
+    feedback.sentAt = sentAt;
+    feedback.throttledTeams.insert(teamId.toLower());
+    learn(feedback, now);
+}
+
 void PollPlanner::envelopeAnswered(const GraphReply &envelope, const QDateTime &now)
 {
     if (envelope.failure == GraphFailure::Throttled) {

@@ -81,6 +81,7 @@ CloneDialog *MainWindow::openCloneDialog()
 {
     auto *dialog = new CloneDialog(m_client, m_clock, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->sharePollingBudget(&m_poller);
     // From a selected operation: its team is the likely source.
     const QStringList teams = selectedTeams();
     if (teams.size() == 1)

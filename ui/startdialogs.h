@@ -5,6 +5,7 @@
 #include "teamrequests.h"
 
 #include <QDialog>
+#include <QPointer>
 
 class BulkCloner;
 class Clock;
@@ -42,6 +43,8 @@ public:
     void retryRefused();
 
     void setSource(const QString &teamIdOrText);
+    // A bulk clone takes its POSTs' places in this poller's team budget (BulkCloner).
+    void sharePollingBudget(OperationPoller *poller) { m_pollingBudget = poller; }
     void setDisplayName(const QString &name);
     // The request OK sends; empty path while there is a problem.
     TeamRequest request() const;
@@ -64,6 +67,7 @@ private:
 
     GraphClient &m_client;
     Clock &m_clock;
+    QPointer<OperationPoller> m_pollingBudget;
     QCheckBox *m_many;
     QSpinBox *m_count;
     QLineEdit *m_csv;
