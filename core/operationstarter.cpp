@@ -166,6 +166,7 @@ void OperationStarter::answered(const GraphReply &reply)
         finish(result);
         return;
     }
+    result.graphMessage = reply.errorMessage;
     result.message =
         describeStartFailure(m_request, reply.httpStatus, reply.errorCode, reply.errorMessage);
     finish(result);

@@ -36,8 +36,9 @@ public:
         std::optional<OperationRef> ref; // the operation it names
         QJsonObject created;             // 201: the object Graph created
         int httpStatus = 0;
-        QString errorCode; // Graph's error.code
-        QString message;   // for people, when not accepted: what happened, in plain words
+        QString errorCode;    // Graph's error.code
+        QString graphMessage; // Graph's error.message, as it was sent
+        QString message;      // for people, when not accepted: what happened, in plain words
         int attempts = 0;
         bool maybeStarted = false; // no answer arrived: it may have started; not sent again
     };

@@ -12,6 +12,7 @@
 #include "operationpresentation.h"
 #include "operationstarter.h"
 #include "operationtablemodel.h"
+#include "orgwideteams.h"
 #include "startdialogs.h"
 #include "teamnames.h"
 #include "watchedoperation.h"
@@ -208,6 +209,7 @@ void MainWindow::startNext()
             QTimer::singleShot(0, this, [this, key = result.ref->key()] { selectOperation(key); });
             statusBar()->showMessage(tr("%1: accepted, watching it").arg(request.label), 8000);
         } else {
+            KnownOrgWideTeams::learnFrom(request, result); // refused before sending next time
             m_startRefusals.append(QStringLiteral("%1 — %2").arg(request.label.toHtmlEscaped(),
                                                                  result.message.toHtmlEscaped()));
             statusBar()->clearMessage();

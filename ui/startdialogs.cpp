@@ -1,5 +1,7 @@
 #include "startdialogs.h"
 
+#include "orgwideteams.h"
+
 #include "graphclient.h"
 #include "joinedteams.h"
 #include "operationpresentation.h"
@@ -296,6 +298,8 @@ QString CloneDialog::problem() const
     CloneOptions options = this->options();
     if (options.sourceTeamId.isEmpty())
         return tr("“%1” names no team").arg(typed);
+    if (KnownOrgWideTeams::contains(options.sourceTeamId))
+        return tr("Graph said this is an org-wide team, and org-wide teams cannot be cloned");
     QString problem;
     if (!isMany()) {
         cloneRequest(options, problem);

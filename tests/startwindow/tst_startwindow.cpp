@@ -24,7 +24,9 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QtTest>
 
 using namespace std::chrono;
@@ -34,6 +36,7 @@ namespace {
 const QString kTemplate = QStringLiteral("6d3f1a2b-8c4e-4f5a-9b0c-1d2e3f4a5b6c");
 const QString kOther = QStringLiteral("0b7e9c1d-2a3f-4e5b-8c6d-7e8f9a0b1c2d");
 const QString kRunning = QStringLiteral("1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0");
+const QString kEveryone = QStringLiteral("5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b");
 
 // The template has four channels; a clone's channels come one every 50 s after it succeeded.
 QJsonObject scenario()
@@ -76,8 +79,7 @@ class TestStartWindow : public QObject
     Q_OBJECT
 
 private slots:
-    // As main() does: the English plural forms ("2 requests refused") come from a translation.
-    void initTestCase() { QVERIFY(installTranslations(*QCoreApplication::instance())); }
+    void initTestCase();
     void cloneDialogKeepsGraphsRulesAndShowsTheRequest();
     void aStartedCloneIsWatchedAtOnce();
     void aCreatedTeamIsWatchedToo();
@@ -85,6 +87,7 @@ private slots:
     void aStartedClonesReadinessShowsInTheTableAndDetails();
     void archiveNamesTheTeamsFirst();
     void refusalsAreSaidInABanner();
+    void anOrgWideTeamIsRefusedBeforeSendingOnceGraphSaidSo();
 };
 
 void TestStartWindow::cloneDialogKeepsGraphsRulesAndShowsTheRequest()
@@ -288,6 +291,46 @@ void TestStartWindow::archiveNamesTheTeamsFirst()
     w.window.confirmArchive(true);
     QTRY_VERIFY(!QApplication::activeModalWidget());
     QCOMPARE(w.sim.server.requestCount("/archive"), before);
+}
+
+void TestStartWindow::initTestCase()
+{
+    // Settings go to a throw-away place, never the developer's own, and start empty.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("TeamsOpsTests"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_startwindow"));
+    QSettings().clear();
+    // As main() does: the English plural forms ("2 requests refused") come from a translation.
+    QVERIFY(installTranslations(*QCoreApplication::instance()));
+}
+
+void TestStartWindow::anOrgWideTeamIsRefusedBeforeSendingOnceGraphSaidSo()
+{
+    // Graph's team has no "org-wide" flag: the first clone of one is sent and refused...
+    Window w;
+    SimTeam everyone;
+    everyone.id = kEveryone;
+    everyone.displayName = QStringLiteral("Everyone at Contoso");
+    everyone.isOrgWide = true;
+    w.sim.tenant.addTeam(everyone);
+    QSignalSpy finished(&w.window, &MainWindow::startsFinished);
+    QString problem;
+    w.window.startRequests({cloneRequest({kEveryone, "Everyone, again", {}, {}, {}, {}}, problem)});
+    QTRY_COMPARE(finished.size(), 1);
+    QVERIFY2(w.banner()->text().contains("Org-wide teams cannot be cloned."),
+             qPrintable(w.banner()->text()));
+    QCOMPARE(w.sim.server.requestCount(QStringLiteral("/clone")), 1);
+
+    // ...and from then on it is refused in the dialog, before anything is sent.
+    CloneDialog *dialog = w.window.openCloneDialog();
+    dialog->setSource(kEveryone);
+    dialog->setDisplayName(QStringLiteral("Everyone, once more"));
+    QTRY_VERIFY2(w.problem(dialog).contains("org-wide team"), qPrintable(w.problem(dialog)));
+    QVERIFY(!w.ok(dialog)->isEnabled());
+    dialog->setSource(kTemplate); // other teams are cloned as before
+    QTRY_VERIFY(w.ok(dialog)->isEnabled());
+    dialog->reject();
+    QCOMPARE(w.sim.server.requestCount(QStringLiteral("/clone")), 1);
 }
 
 void TestStartWindow::refusalsAreSaidInABanner()
