@@ -1,6 +1,7 @@
 #include "clientcertificate.h"
 
-#include <QFile>
+#include "smallfile.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QUuid>
@@ -72,12 +73,7 @@ constexpr qint64 kMaxPemBytes = 256 * 1024;
 
 QByteArray readPemFile(const QString &path, QString &problem)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        problem = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
-        return QByteArray();
-    }
-    return file.read(kMaxPemBytes);
+    return readSmallFile(path, kMaxPemBytes, QStringLiteral("a PEM file"), problem);
 }
 
 } // namespace

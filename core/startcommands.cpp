@@ -4,10 +4,10 @@
 #include "graphclient.h"
 #include "printable.h"
 #include "signinsession.h"
+#include "smallfile.h"
 #include "teamoperations.h"
 
 #include <QCommandLineParser>
-#include <QFile>
 #include <QJsonDocument>
 #include <QTextStream>
 
@@ -20,18 +20,7 @@ constexpr qint64 kMaxBodyBytes = 1024 * 1024;
 
 QByteArray readBody(const QString &path, QString &problem)
 {
-    QFile file;
-    const bool opened = path == QLatin1String("-")
-                            ? file.open(stdin, QIODevice::ReadOnly)
-                            : (file.setFileName(path), file.open(QIODevice::ReadOnly));
-    if (!opened) {
-        problem = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
-        return QByteArray();
-    }
-    const QByteArray body = file.read(kMaxBodyBytes + 1);
-    if (body.size() > kMaxBodyBytes)
-        problem = QStringLiteral("%1 is larger than a request body can be").arg(path);
-    return body;
+    return readSmallFile(path, kMaxBodyBytes, QStringLiteral("a request body"), problem, true);
 }
 
 QString teamArgument(const QStringList &positional, const QString &command, QString &problem)

@@ -1,18 +1,17 @@
 #include "startdialogs.h"
 
-#include "orgwideteams.h"
-
 #include "graphclient.h"
 #include "joinedteams.h"
 #include "operationpresentation.h"
 #include "operationref.h"
+#include "orgwideteams.h"
+#include "smallfile.h"
 #include "teamoperations.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCompleter>
 #include <QDialogButtonBox>
-#include <QFile>
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QFormLayout>
@@ -332,12 +331,8 @@ QList<BulkCloneName> CloneDialog::names(QString &problem) const
     const QString path = m_csv->text().trimmed();
     if (path.isEmpty())
         return namesFromPattern(m_name->text().trimmed(), m_count->value(), 1, problem);
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        problem = tr("%1 cannot be read (%2)").arg(path, file.errorString());
-        return {};
-    }
-    return namesFromCsv(file.read(1024 * 1024), problem);
+    const QByteArray csv = readSmallFile(path, 1024 * 1024, tr("a list of team names"), problem);
+    return problem.isEmpty() ? namesFromCsv(csv, problem) : QList<BulkCloneName>();
 }
 
 void CloneDialog::startBulk()

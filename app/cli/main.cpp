@@ -4,6 +4,7 @@
 #include "operationpoller.h"
 #include "signincommands.h"
 #include "signinconfig.h"
+#include "smallfile.h"
 #include "startcommands.h"
 #include "storecommands.h"
 #include "translations.h"
@@ -12,7 +13,6 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QFile>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTextStream>
@@ -28,13 +28,10 @@ constexpr int kUsageError = WatchSession::UsageError;
 // A secret or token from a file: never from the command line, where `ps` shows it to everyone.
 QString readSecretFile(const QString &path, QString &problem)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        problem = QStringLiteral("cannot read %1: %2").arg(path, file.errorString());
-        return QString();
-    }
-    const QString text = QString::fromUtf8(file.read(64 * 1024)).trimmed();
-    if (text.isEmpty())
+    const QString text =
+        QString::fromUtf8(readSmallFile(path, 64 * 1024, QStringLiteral("a secret"), problem))
+            .trimmed();
+    if (problem.isEmpty() && text.isEmpty())
         problem = QStringLiteral("%1 is empty").arg(path);
     return text;
 }
