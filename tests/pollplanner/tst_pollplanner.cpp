@@ -198,6 +198,7 @@ private slots:
     void keepsATeamsLimitUnderJitter();
     void slowsDownWhenThrottledAndRecoversSlowly();
     void oneTeamRefusedSlowsOnlyThatTeam();
+    void otherRequestsOnATeamShareItsBudget();
     void twoOrThreeCopiesShareTheTenantFairly_data();
     void twoOrThreeCopiesShareTheTenantFairly();
     void answersTheSameDueTimeItPlansBy();
@@ -278,6 +279,31 @@ void TestPollPlanner::oneTeamRefusedSlowsOnlyThatTeam()
     feedback.cleanTeams = {};
     planner.learn(feedback, kStart.addMSecs(600));
     QVERIFY(planner.pace().isSlowed());
+}
+
+void TestPollPlanner::otherRequestsOnATeamShareItsBudget()
+{
+    // A bulk clone's POSTs on the template: as many at once as the team budget allows, then a
+    // time to come back; its name in any case.
+    PollPlanner planner(resolve);
+    const auto placesAt = [&planner](const QDateTime &at) {
+        int taken = 0;
+        while (!planner.reserveTeamRequest(QStringLiteral("TEMPLATE"), at).isValid())
+            ++taken;
+        return taken;
+    };
+    QCOMPARE(placesAt(kStart), PollPlanner::kDefaultTeamBudget);
+    const QDateTime freeAt = planner.reserveTeamRequest(QStringLiteral("template"), kStart);
+    QVERIFY(freeAt > kStart);
+    QVERIFY(freeAt <= kStart.addMSecs(1400));
+    // Polls of that team see the places taken: none left for a poll at this moment.
+    QCOMPARE(placesAt(kStart.addMSecs(100)), 0);
+    // A throttled one slows the team as a throttled poll does, and only that team.
+    const QDateTime later = kStart.addSecs(10);
+    planner.teamRequestThrottled(QStringLiteral("Template"), later, later);
+    QCOMPARE(planner.pace().slowedTeams, 1);
+    QVERIFY(placesAt(later.addSecs(5)) < PollPlanner::kDefaultTeamBudget);
+    QCOMPARE(planner.reserveTeamRequest(QStringLiteral("other"), later.addSecs(5)), QDateTime());
 }
 
 void TestPollPlanner::twoOrThreeCopiesShareTheTenantFairly_data()
