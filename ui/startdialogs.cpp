@@ -347,6 +347,8 @@ void CloneDialog::startBulk()
         const BulkCloner::Item &item = m_bulk->items().at(index);
         if (item.state == BulkCloner::Item::State::Accepted && item.result.ref) {
             emit cloneStarted(*item.result.ref, item.result.location, item.request.clonedParts());
+        } else {
+            KnownOrgWideTeams::learnFrom(item.request, item.result); // as a single clone does
         }
         showProgress();
     });

@@ -331,6 +331,32 @@ void TestStartWindow::anOrgWideTeamIsRefusedBeforeSendingOnceGraphSaidSo()
     QTRY_VERIFY(w.ok(dialog)->isEnabled());
     dialog->reject();
     QCOMPARE(w.sim.server.requestCount(QStringLiteral("/clone")), 1);
+
+    // A bulk clone learns it too: another org-wide team, refused in a bulk of two, is stopped
+    // in the dialog from then on.
+    QSettings().clear();
+    CloneDialog *bulkDialog = w.window.openCloneDialog();
+    bulkDialog->setSource(kEveryone);
+    bulkDialog->setMany(true, 2);
+    bulkDialog->setDisplayName(QStringLiteral("Everyone {n}"));
+    QTRY_VERIFY(w.ok(bulkDialog)->isEnabled()); // forgotten: sent again
+    QTest::mouseClick(w.ok(bulkDialog), Qt::LeftButton);
+    BulkCloner *bulk = bulkDialog->bulk();
+    QVERIFY(bulk);
+    for (int step = 0; step < 50 && bulk->isRunning(); ++step) {
+        w.sim.clock.advance(milliseconds(400));
+        QTRY_VERIFY(std::none_of(bulk->items().cbegin(), bulk->items().cend(), [](const auto &i) {
+            return i.state == BulkCloner::Item::State::Sending;
+        }));
+    }
+    QCOMPARE(bulk->refused(), 2);
+    bulkDialog->reject();
+    CloneDialog *again = w.window.openCloneDialog();
+    again->setSource(kEveryone);
+    again->setDisplayName(QStringLiteral("Everyone, at last"));
+    QTRY_VERIFY2(w.problem(again).contains("org-wide team"), qPrintable(w.problem(again)));
+    QVERIFY(!w.ok(again)->isEnabled());
+    again->reject();
 }
 
 void TestStartWindow::refusalsAreSaidInABanner()
