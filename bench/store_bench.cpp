@@ -9,10 +9,10 @@
 //   store_bench rows=<n> save_all_ms=<a> round_ms=<b> round_per_row_ms=<c> open_ms=<d>
 //   restore_ms=<e> first_paint_ms=<f>
 #include "benchstore.h"
-#include "clock.h"
-#include "operationdatabase.h"
-#include "operationstore.h"
-#include "storesaver.h"
+#include "model/clock.h"
+#include "store/operationdatabase.h"
+#include "store/operationstore.h"
+#include "store/storesaver.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -12,11 +12,11 @@
 //   table_bench rows=<n> update_ms=<a> reset_update_ms=<b> load_ms=<c> sort_ms=<d>
 //   filter_ms=<e> kib_per_op=<f> first_paint_ms=<g>
 #include "benchstore.h"
-#include "clock.h"
+#include "model/clock.h"
 #include "operationsortproxy.h"
-#include "operationstore.h"
 #include "operationtablemodel.h"
 #include "residentmemory.h"
+#include "store/operationstore.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

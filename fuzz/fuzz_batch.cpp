@@ -1,5 +1,5 @@
 // The $batch reply reader: any bytes as the envelope's body, answers for three requests.
-#include "graphpages.h"
+#include "graph/graphpages.h"
 
 #include <cstddef>
 #include <cstdint>

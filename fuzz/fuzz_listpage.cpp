@@ -1,5 +1,5 @@
 // A page of a team's operation list: any bytes.
-#include "graphpages.h"
+#include "graph/graphpages.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,5 @@
 // Location resolution: any text an admin pastes or a server sends in a Location header.
-#include "operationref.h"
+#include "model/operationref.h"
 
 #include <cstddef>
 #include <cstdint>

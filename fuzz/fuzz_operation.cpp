@@ -1,5 +1,5 @@
 // The teamsAsyncOperation parser: any bytes, as a GET of one operation answers.
-#include "operation.h"
+#include "model/operation.h"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,5 @@
 // Retry-After: delay-seconds or an HTTP date, any bytes.
-#include "retryafter.h"
+#include "graph/retryafter.h"
 
 #include <cstddef>
 #include <cstdint>

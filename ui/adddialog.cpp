@@ -1,6 +1,6 @@
 #include "adddialog.h"
 
-#include "teamoperations.h"
+#include "polling/teamoperations.h"
 
 #include <QDialogButtonBox>
 #include <QFile>

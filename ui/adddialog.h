@@ -1,6 +1,6 @@
 #pragma once
 
-#include "locationlist.h"
+#include "graph/locationlist.h"
 
 #include <QDialog>
 #include <QUrl>

@@ -1,6 +1,6 @@
 #include "errorhints.h"
 
-#include "watchedoperation.h"
+#include "model/watchedoperation.h"
 
 #include <QCoreApplication>
 

@@ -1,7 +1,7 @@
 #include "filtersidebar.h"
 
-#include "operationcounts.h"
 #include "operationpresentation.h"
+#include "store/operationcounts.h"
 
 namespace {
 

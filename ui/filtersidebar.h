@@ -1,6 +1,6 @@
 #pragma once
 
-#include "operationcategory.h"
+#include "model/operationcategory.h"
 
 #include <QListWidget>
 

@@ -1,7 +1,7 @@
 #pragma once
 
+#include "start/teamrequests.h"
 #include "teamcarddialog.h"
-#include "teamrequests.h"
 
 #include <QHash>
 #include <QMainWindow>

@@ -2,8 +2,8 @@
 // bar's account and the banners of a lost or unkept sign-in. SignInManager (core) does the work.
 #include "mainwindow.h"
 
+#include "signin/signinmanager.h"
 #include "signindialogs.h"
-#include "signinmanager.h"
 #include "welcomepage.h"
 
 #include <QAction>

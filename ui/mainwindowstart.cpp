@@ -3,19 +3,19 @@
 // OperationStarter; each accepted one is watched at once, each refused one is said in a banner.
 #include "mainwindow.h"
 
-#include "clonereadiness.h"
 #include "detailspane.h"
-#include "graphclient.h"
+#include "graph/graphclient.h"
+#include "graph/teamnames.h"
+#include "model/watchedoperation.h"
 #include "notifier.h"
 #include "operationactions.h"
-#include "operationpoller.h"
 #include "operationpresentation.h"
-#include "operationstarter.h"
 #include "operationtablemodel.h"
-#include "orgwideteams.h"
+#include "polling/operationpoller.h"
+#include "start/clonereadiness.h"
+#include "start/operationstarter.h"
+#include "start/orgwideteams.h"
 #include "startdialogs.h"
-#include "teamnames.h"
-#include "watchedoperation.h"
 
 #include <QAction>
 #include <QCheckBox>

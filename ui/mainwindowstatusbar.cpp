@@ -1,19 +1,19 @@
 // MainWindow, its status bar: the schedule, the pace when Graph asked to slow down, the last
 // round, the counts. The rest of the window is in mainwindow.cpp.
 #include "adddialog.h"
-#include "clock.h"
 #include "detailspane.h"
 #include "filtersidebar.h"
-#include "graphclient.h"
+#include "graph/graphclient.h"
 #include "mainwindow.h"
+#include "model/clock.h"
 #include "notifier.h"
 #include "operationactions.h"
-#include "operationcounts.h"
-#include "operationpoller.h"
 #include "operationpresentation.h"
 #include "operationsortproxy.h"
 #include "operationtablemodel.h"
-#include "teamoperations.h"
+#include "polling/operationpoller.h"
+#include "polling/teamoperations.h"
+#include "store/operationcounts.h"
 #include <QCloseEvent>
 #include <QDesktopServices>
 #include <QHeaderView>

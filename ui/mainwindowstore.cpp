@@ -6,7 +6,7 @@
 #include "operationpresentation.h"
 #include "operationsortproxy.h"
 #include "operationtablemodel.h"
-#include "storesaver.h"
+#include "store/storesaver.h"
 
 #include <QDir>
 #include <QInputDialog>

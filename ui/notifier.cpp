@@ -1,7 +1,7 @@
 #include "notifier.h"
 
-#include "operationpoller.h"
 #include "operationpresentation.h"
+#include "polling/operationpoller.h"
 
 #include <QSystemTrayIcon>
 

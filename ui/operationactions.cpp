@@ -1,11 +1,11 @@
 #include "operationactions.h"
 
-#include "clock.h"
-#include "operationexport.h"
-#include "operationpoller.h"
+#include "model/clock.h"
+#include "model/operationexport.h"
 #include "operationpresentation.h"
 #include "operationsortproxy.h"
 #include "operationtablemodel.h"
+#include "polling/operationpoller.h"
 
 #include <QAction>
 #include <QApplication>

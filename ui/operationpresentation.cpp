@@ -1,7 +1,7 @@
 #include "operationpresentation.h"
 
-#include "graphreply.h"
-#include "watchedoperation.h"
+#include "model/graphreply.h"
+#include "model/watchedoperation.h"
 
 #include <QCoreApplication>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "operation.h"
+#include "model/operation.h"
 
 #include <QColor>
 #include <QIcon>

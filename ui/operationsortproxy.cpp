@@ -1,8 +1,8 @@
 #include "operationsortproxy.h"
 
-#include "operationstore.h"
+#include "model/watchedoperation.h"
 #include "operationtablemodel.h"
-#include "watchedoperation.h"
+#include "store/operationstore.h"
 
 #include <QElapsedTimer>
 

@@ -1,9 +1,9 @@
 #include "operationtablemodel.h"
 
-#include "clock.h"
-#include "operationcategory.h"
+#include "model/clock.h"
+#include "model/operationcategory.h"
 #include "operationpresentation.h"
-#include "operationstore.h"
+#include "store/operationstore.h"
 
 #include <QFont>
 #include <QGuiApplication>

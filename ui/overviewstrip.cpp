@@ -1,10 +1,10 @@
 #include "overviewstrip.h"
 
-#include "clock.h"
-#include "graphreply.h"
-#include "operationcounts.h"
-#include "operationpoller.h"
+#include "model/clock.h"
+#include "model/graphreply.h"
 #include "operationpresentation.h"
+#include "polling/operationpoller.h"
+#include "store/operationcounts.h"
 
 #include <QButtonGroup>
 #include <QHBoxLayout>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "operationcategory.h"
-#include "runestimate.h"
+#include "model/operationcategory.h"
+#include "model/runestimate.h"
 
 #include <QDateTime>
 #include <QHash>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "signinconfig.h"
+#include "signin/signinconfig.h"
 
 #include <QDialog>
 

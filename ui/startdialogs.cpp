@@ -1,12 +1,12 @@
 #include "startdialogs.h"
 
-#include "graphclient.h"
-#include "joinedteams.h"
+#include "graph/graphclient.h"
+#include "graph/joinedteams.h"
+#include "model/operationref.h"
+#include "model/smallfile.h"
 #include "operationpresentation.h"
-#include "operationref.h"
-#include "orgwideteams.h"
-#include "smallfile.h"
-#include "teamoperations.h"
+#include "polling/teamoperations.h"
+#include "start/orgwideteams.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "bulkclone.h"
-#include "operationref.h"
-#include "teamrequests.h"
+#include "model/operationref.h"
+#include "start/bulkclone.h"
+#include "start/teamrequests.h"
 
 #include <QDialog>
 #include <QPointer>

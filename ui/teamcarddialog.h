@@ -1,7 +1,7 @@
 #pragma once
 
-#include "team.h"
-#include "watchedoperation.h"
+#include "graph/team.h"
+#include "model/watchedoperation.h"
 
 #include <QDialog>
 #include <QUrl>

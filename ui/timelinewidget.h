@@ -1,6 +1,6 @@
 #pragma once
 
-#include "watchedoperation.h"
+#include "model/watchedoperation.h"
 
 #include <QDateTime>
 #include <QWidget>

@@ -1,15 +1,15 @@
 // teamsops-cli: the headless twin of the dashboard, for scripts.
-#include "clientcertificate.h"
-#include "clock.h"
-#include "operationpoller.h"
-#include "signincommands.h"
-#include "signinconfig.h"
-#include "smallfile.h"
-#include "startcommands.h"
-#include "storecommands.h"
-#include "translations.h"
-#include "watchoptions.h"
-#include "watchsession.h"
+#include "cli/signincommands.h"
+#include "cli/startcommands.h"
+#include "cli/storecommands.h"
+#include "cli/watchsession.h"
+#include "i18n/translations.h"
+#include "model/clock.h"
+#include "model/smallfile.h"
+#include "polling/operationpoller.h"
+#include "polling/watchoptions.h"
+#include "signin/clientcertificate.h"
+#include "signin/signinconfig.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,20 +1,20 @@
 // teamsops: the desktop dashboard. Parses arguments and wires core, ui and (for --demo) the
 // simulator together; everything else lives in those libraries.
-#include "clock.h"
-#include "graphclient.h"
+#include "graph/graphclient.h"
+#include "i18n/translations.h"
 #include "mainwindow.h"
-#include "networkmonitor.h"
-#include "operationdatabase.h"
-#include "operationpoller.h"
-#include "operationstore.h"
+#include "model/clock.h"
 #include "operationtablemodel.h"
+#include "polling/networkmonitor.h"
+#include "polling/operationpoller.h"
+#include "polling/watchoptions.h"
+#include "signin/signinmanager.h"
 #include "signindialogs.h"
-#include "signinmanager.h"
 #include "simserver.h"
 #include "simtenant.h"
-#include "storesaver.h"
-#include "translations.h"
-#include "watchoptions.h"
+#include "store/operationdatabase.h"
+#include "store/operationstore.h"
+#include "store/storesaver.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -1,13 +1,13 @@
 #include "benchstore.h"
 
-#include "clock.h"
-#include "graphclient.h"
+#include "graph/graphclient.h"
 #include "mainwindow.h"
-#include "operationdatabase.h"
-#include "operationpoller.h"
-#include "operationstore.h"
+#include "model/clock.h"
 #include "operationtablemodel.h"
-#include "storesaver.h"
+#include "polling/operationpoller.h"
+#include "store/operationdatabase.h"
+#include "store/operationstore.h"
+#include "store/storesaver.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -3,7 +3,7 @@
 // What store_bench and table_bench share: the sample operations they store, and a restart timed
 // from opening the file to the painted window.
 
-#include "watchedoperation.h"
+#include "model/watchedoperation.h"
 
 #include <QString>
 

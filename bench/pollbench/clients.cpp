@@ -1,7 +1,7 @@
 #include "clients.h"
 
-#include "operation.h"
-#include "pollplanner.h"
+#include "model/operation.h"
+#include "polling/pollplanner.h"
 
 using namespace std::chrono;
 

@@ -3,10 +3,10 @@
 // The clients poll_bench compares, all on the same simulated tenant and network.
 
 #include "harness.h"
-#include "operationpoller.h"
-#include "operationref.h"
-#include "operationstore.h"
-#include "ratewindow.h"
+#include "model/operationref.h"
+#include "polling/operationpoller.h"
+#include "polling/ratewindow.h"
+#include "store/operationstore.h"
 
 #include <QHash>
 #include <QObject>

@@ -1,6 +1,6 @@
 #include "harness.h"
 
-#include "operation.h"
+#include "model/operation.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>

@@ -4,8 +4,8 @@
 // moves from event to event (a request arriving at the service, a client's wake-up), never by
 // sleeping, so ten simulated minutes take seconds and every run is repeatable.
 
-#include "clock.h"
-#include "graphclient.h"
+#include "graph/graphclient.h"
+#include "model/clock.h"
 #include "simserver.h"
 #include "simtenant.h"
 #include "world.h"

@@ -22,7 +22,7 @@
 //   faults=<f> unanswered=<u> renewals=<t> real_s=<e>
 // (RSS and heap in use are the client's: the simulator runs in a process of its own.)
 // The exit status is 0 when every operation ended as in the simulator.
-#include "operationref.h"
+#include "model/operationref.h"
 #include "remotesimulator.h"
 #include "residentmemory.h"
 #include "simulatorprocess.h"

@@ -1,6 +1,6 @@
 #include "simulatorprocess.h"
 
-#include "clock.h"
+#include "model/clock.h"
 #include "residentmemory.h"
 #include "simserver.h"
 #include "simtenant.h"

@@ -1,16 +1,16 @@
 #pragma once
 
-#include "clock.h"
-#include "graphclient.h"
-#include "identityclient.h"
-#include "operationdatabase.h"
-#include "operationpoller.h"
-#include "operationstore.h"
-#include "signinconfig.h"
-#include "signinsession.h"
+#include "graph/graphclient.h"
+#include "model/clock.h"
+#include "polling/operationpoller.h"
+#include "signin/identityclient.h"
+#include "signin/signinconfig.h"
+#include "signin/signinsession.h"
+#include "signin/tokenset.h"
 #include "soakworld.h"
-#include "storesaver.h"
-#include "tokenset.h"
+#include "store/operationdatabase.h"
+#include "store/operationstore.h"
+#include "store/storesaver.h"
 
 #include <memory>
 

@@ -2,10 +2,10 @@
 #include "simserver.h"
 #include "simtenant.h"
 
-#include "clock.h"
-#include "operationdatabase.h"
-#include "operationstore.h"
-#include "storesaver.h"
+#include "model/clock.h"
+#include "store/operationdatabase.h"
+#include "store/operationstore.h"
+#include "store/storesaver.h"
 
 #include <QCryptographicHash>
 #include <QJsonArray>

@@ -2,7 +2,7 @@
 
 // A simulated tenant on 127.0.0.1 driven by a manual clock, for tests that talk real HTTP.
 
-#include "clock.h"
+#include "model/clock.h"
 #include "simserver.h"
 #include "simtenant.h"
 

@@ -1,6 +1,6 @@
-#include "graphclient.h"
-#include "graphpages.h"
-#include "retryafter.h"
+#include "graph/graphclient.h"
+#include "graph/graphpages.h"
+#include "graph/retryafter.h"
 #include "simfixture.h"
 
 #include <QFile>

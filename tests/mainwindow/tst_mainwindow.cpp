@@ -1,14 +1,14 @@
 // The dashboard against the simulator over real loopback HTTP, on a manual clock, offscreen.
 #include "detailspane.h"
-#include "graphclient.h"
+#include "graph/graphclient.h"
 #include "mainwindow.h"
-#include "operationdatabase.h"
-#include "operationpoller.h"
 #include "operationsortproxy.h"
-#include "operationstore.h"
 #include "operationtablemodel.h"
+#include "polling/operationpoller.h"
 #include "simfixture.h"
-#include "storesaver.h"
+#include "store/operationdatabase.h"
+#include "store/operationstore.h"
+#include "store/storesaver.h"
 #include "timelinewidget.h"
 
 #include <QLabel>

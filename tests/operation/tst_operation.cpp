@@ -1,4 +1,4 @@
-#include "operation.h"
+#include "model/operation.h"
 #include "specexamples.h"
 
 #include <QtTest>

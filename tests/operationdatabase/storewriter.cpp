@@ -5,10 +5,10 @@
 //
 // Round N adds three operations PREFIX/N-0..2 ("inProgress") and moves round N-1's to
 // "succeeded": after round N is committed, rounds 1..N-1 are succeeded and round N in progress.
-#include "clock.h"
-#include "operationdatabase.h"
-#include "operationstore.h"
-#include "storesaver.h"
+#include "model/clock.h"
+#include "store/operationdatabase.h"
+#include "store/operationstore.h"
+#include "store/storesaver.h"
 
 #include <QCoreApplication>
 #include <QTextStream>

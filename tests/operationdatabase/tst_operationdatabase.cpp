@@ -1,11 +1,11 @@
 // The store on disk: every field survives, the first schema still opens, damaged and newer files
 // are handled without losing anything, two processes share one file, and a process killed at any
 // point leaves every round it reported committed.
-#include "clock.h"
-#include "operationdatabase.h"
-#include "operationstore.h"
-#include "pollplanner.h"
-#include "storesaver.h"
+#include "model/clock.h"
+#include "polling/pollplanner.h"
+#include "store/operationdatabase.h"
+#include "store/operationstore.h"
+#include "store/storesaver.h"
 
 #include <QCryptographicHash>
 #include <QFile>

@@ -1,7 +1,7 @@
-#include "graphclient.h"
-#include "operationpoller.h"
-#include "operationstore.h"
+#include "graph/graphclient.h"
+#include "polling/operationpoller.h"
 #include "simfixture.h"
+#include "store/operationstore.h"
 
 #include <QLocale>
 #include <QSignalSpy>

@@ -1,4 +1,4 @@
-#include "operationref.h"
+#include "model/operationref.h"
 
 #include <QtTest>
 

@@ -2,11 +2,11 @@
 // removals, sorts and filters it shows exactly what sorting and filtering every row from scratch
 // would, keeps the model/view contract (QAbstractItemModelTester, a real QTableView) and moves
 // the selection with its row.
-#include "clock.h"
-#include "operationcategory.h"
+#include "model/clock.h"
+#include "model/operationcategory.h"
 #include "operationsortproxy.h"
-#include "operationstore.h"
 #include "operationtablemodel.h"
+#include "store/operationstore.h"
 
 #include <QAbstractItemModelTester>
 #include <QHeaderView>

@@ -1,6 +1,6 @@
 // The store of watched operations and the counts kept from its signals; no network, no widgets.
-#include "operationcounts.h"
-#include "operationstore.h"
+#include "store/operationcounts.h"
+#include "store/operationstore.h"
 
 #include <QRandomGenerator>
 #include <QSignalSpy>

@@ -1,8 +1,8 @@
-#include "clock.h"
+#include "model/clock.h"
 #include "operationpresentation.h"
 #include "operationsortproxy.h"
-#include "operationstore.h"
 #include "operationtablemodel.h"
+#include "store/operationstore.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -2,10 +2,10 @@
 // stands in for Graph (its limits are the simulator's, counted when requests arrive, after a
 // network latency drawn between 50 and 400 ms), so each test covers minutes of polling in
 // milliseconds.
-#include "operationstore.h"
-#include "pollplanner.h"
+#include "model/watchedoperation.h"
+#include "polling/pollplanner.h"
 #include "simthrottle.h"
-#include "watchedoperation.h"
+#include "store/operationstore.h"
 
 #include <QRandomGenerator>
 #include <QtTest>

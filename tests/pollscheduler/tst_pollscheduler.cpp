@@ -1,11 +1,11 @@
 // The poller with many operations: budgets, batches, slots, team lists, scoped Retry-After and
 // failures, against the simulator over real loopback HTTP on a manual clock.
-#include "graphclient.h"
-#include "operationdatabase.h"
-#include "operationpoller.h"
-#include "operationstore.h"
+#include "graph/graphclient.h"
+#include "polling/operationpoller.h"
 #include "simfixture.h"
-#include "storesaver.h"
+#include "store/operationdatabase.h"
+#include "store/operationstore.h"
+#include "store/storesaver.h"
 
 #include <QSignalSpy>
 #include <QtTest>

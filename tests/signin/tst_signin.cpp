@@ -2,15 +2,15 @@
 // its errors, refresh with rotation, renewal before expiry and on a 401 while watching, app-only
 // with a secret. Time: the tenant runs 50 times faster than the wall clock, and the device code
 // flow's seconds are shortened to match (a little longer, as a real network adds delay).
-#include "browsersignin.h"
-#include "clock.h"
-#include "devicecodesignin.h"
-#include "identityclient.h"
-#include "signinsession.h"
+#include "cli/watchsession.h"
+#include "model/clock.h"
+#include "signin/browsersignin.h"
+#include "signin/devicecodesignin.h"
+#include "signin/identityclient.h"
+#include "signin/signinsession.h"
 #include "simserver.h"
 #include "simtenant.h"
 #include "testcertificate.h"
-#include "watchsession.h"
 
 #include <QCryptographicHash>
 #include <QHostAddress>

@@ -2,16 +2,16 @@
 // HTTP: the welcome page's browser sign-in (the test is the browser), the device code dialog,
 // the account in the status bar, the "Sign in again" banner of a lost sign-in with polling
 // paused and nothing lost, the no-keychain notice, and the sign-in settings' checks.
-#include "graphclient.h"
+#include "graph/graphclient.h"
 #include "keyboardreach.h"
 #include "mainwindow.h"
 #include "modaldialogs.h"
-#include "operationpoller.h"
-#include "operationstore.h"
+#include "polling/operationpoller.h"
+#include "polling/teamoperations.h"
+#include "signin/signinmanager.h"
 #include "signindialogs.h"
-#include "signinmanager.h"
 #include "simfixture.h"
-#include "teamoperations.h"
+#include "store/operationstore.h"
 #include "welcomepage.h"
 
 #include <QAction>

@@ -1,6 +1,6 @@
-#include "graphclient.h"
-#include "operation.h"
-#include "operationref.h"
+#include "graph/graphclient.h"
+#include "model/operation.h"
+#include "model/operationref.h"
 #include "simfixture.h"
 #include "specexamples.h"
 

@@ -1,6 +1,6 @@
 // Small files read whole or refused: a secret, a PEM, a request body or a CSV of names is never
 // read in part, and each refusal says which file and why.
-#include "smallfile.h"
+#include "model/smallfile.h"
 
 #include <QFile>
 #include <QTemporaryDir>

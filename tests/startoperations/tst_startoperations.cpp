@@ -2,13 +2,13 @@
 // Graph's rules want them (checked before sending), 202 with its Location resolved, a throttled
 // request sent again after Retry-After and never twice, an unanswered one never sent again, and
 // the request's own errors (400, 403, 404, 409) in plain words with Graph's message.
-#include "bulkclone.h"
-#include "clonereadiness.h"
-#include "graphclient.h"
-#include "operationpoller.h"
-#include "operationstarter.h"
+#include "graph/graphclient.h"
+#include "polling/operationpoller.h"
 #include "simfixture.h"
-#include "teamrequests.h"
+#include "start/bulkclone.h"
+#include "start/clonereadiness.h"
+#include "start/operationstarter.h"
+#include "start/teamrequests.h"
 
 #include <QSignalSpy>
 #include <QtTest>

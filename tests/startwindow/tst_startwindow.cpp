@@ -1,20 +1,20 @@
 // Starting operations from the dashboard, offscreen, against the simulator over real HTTP: the
 // clone dialog's rules, team list and request preview; a started clone or create watched at
 // once; archive with a confirmation that names the teams; refusals said in a banner.
-#include "bulkclone.h"
-#include "clonereadiness.h"
 #include "detailspane.h"
-#include "graphclient.h"
+#include "graph/graphclient.h"
+#include "i18n/translations.h"
 #include "mainwindow.h"
 #include "modaldialogs.h"
 #include "notifier.h"
-#include "operationpoller.h"
-#include "operationstore.h"
 #include "operationtablemodel.h"
+#include "polling/operationpoller.h"
+#include "polling/teamoperations.h"
 #include "simfixture.h"
+#include "start/bulkclone.h"
+#include "start/clonereadiness.h"
 #include "startdialogs.h"
-#include "teamoperations.h"
-#include "translations.h"
+#include "store/operationstore.h"
 
 #include <QCheckBox>
 #include <QComboBox>

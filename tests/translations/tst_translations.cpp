@@ -1,6 +1,6 @@
 // The English plural forms: every "%n" string lupdate finds in the sources reads as English for
 // one and for many, once installTranslations() has run (as both apps' main() do).
-#include "translations.h"
+#include "i18n/translations.h"
 
 #include <QFile>
 #include <QXmlStreamReader>

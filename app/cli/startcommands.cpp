@@ -1,0 +1,372 @@
+#include "cli/startcommands.h"
+
+#include "graph/graphclient.h"
+#include "model/printable.h"
+#include "model/smallfile.h"
+#include "polling/teamoperations.h"
+#include "signin/signinsession.h"
+#include "start/clonereadiness.h"
+
+#include <QCommandLineParser>
+#include <QJsonDocument>
+#include <QTextStream>
+
+#include <cstdio>
+
+namespace {
+
+// A request body is a few KiB; refuse to read a file much larger than any.
+constexpr qint64 kMaxBodyBytes = 1024 * 1024;
+
+QByteArray readBody(const QString &path, QString &problem)
+{
+    return readSmallFile(path, kMaxBodyBytes, QStringLiteral("a request body"), problem, true);
+}
+
+QString teamArgument(const QStringList &positional, const QString &command, QString &problem)
+{
+    if (positional.size() != 1) {
+        problem =
+            QStringLiteral("%1 takes one TEAM (an id, /teams('id') or a Graph URL)").arg(command);
+        return QString();
+    }
+    const QString id = teamIdFromText(positional.first());
+    if (id.isEmpty())
+        problem = QStringLiteral("no team id in \"%1\"").arg(positional.first());
+    return id;
+}
+
+} // namespace
+
+bool StartCommands::isStartCommand(const QString &command)
+{
+    return command == QLatin1String("clone") || command == QLatin1String("archive") ||
+           command == QLatin1String("unarchive") || command == QLatin1String("create") ||
+           command == QLatin1String("operations");
+}
+
+void StartCommands::addOptions(QCommandLineParser &parser)
+{
+    parser.addOptions({
+        {QStringLiteral("name"), QStringLiteral("clone, create: the new team's display name."),
+         QStringLiteral("NAME")},
+        {QStringLiteral("description"), QStringLiteral("clone, create: its description."),
+         QStringLiteral("TEXT")},
+        {QStringLiteral("classification"), QStringLiteral("clone: its classification."),
+         QStringLiteral("TEXT")},
+        {QStringLiteral("visibility"), QStringLiteral("clone, create: private or public."),
+         QStringLiteral("VISIBILITY")},
+        {QStringLiteral("parts"),
+         QStringLiteral("clone: what to copy, of apps,tabs,settings,channels,members (tabs need "
+                        "apps and channels)."),
+         QStringLiteral("LIST")},
+        {QStringLiteral("names-from"),
+         QStringLiteral("clone: many clones, one per line of this CSV file (name, optional "
+                        "description), paced under Graph's limits."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("count"),
+         QStringLiteral("clone: this many clones, named by --name with {n} for 1, 2, …"),
+         QStringLiteral("N")},
+        {QStringLiteral("spo-read-only"),
+         QStringLiteral("archive: make the SharePoint site read-only for members too.")},
+        {QStringLiteral("body"),
+         QStringLiteral("operations create: the teamsAsyncOperation's JSON (a file, or - for "
+                        "stdin)."),
+         QStringLiteral("FILE")},
+        {QStringLiteral("me"),
+         QStringLiteral("operations create: under /me/joinedTeams/{id}/team/operations.")},
+        {QStringLiteral("watch"),
+         QStringLiteral("clone, archive, unarchive, create, operations create: then watch the "
+                        "operation until it ends (exit codes as for watch).")},
+        {QStringLiteral("wait-ready"),
+         QStringLiteral("clone: watch it, then wait until the new team has every channel (and "
+                        "app) of the source — Graph says succeeded before — checking every "
+                        "--interval; exit 3 if it is still settling after 30 minutes.")},
+    });
+}
+
+StartPlan StartCommands::build(const QString &command, const QStringList &positional,
+                               const QCommandLineParser &parser, QString &problem)
+{
+    StartPlan plan;
+    plan.request = buildOne(command, positional, parser, problem);
+    if (command == QLatin1String("clone") && problem == QLatin1String("bulk")) {
+        problem.clear();
+        plan.request = TeamRequest();
+        plan.bulkCommon.sourceTeamId = teamArgument(positional, command, problem);
+        plan.bulkCommon.description = parser.value(QStringLiteral("description"));
+        plan.bulkCommon.classification = parser.value(QStringLiteral("classification"));
+        plan.bulkCommon.visibility = parser.value(QStringLiteral("visibility"));
+        plan.bulkCommon.parts =
+            parser.value(QStringLiteral("parts")).split(QLatin1Char(','), Qt::SkipEmptyParts);
+        if (!problem.isEmpty())
+            return StartPlan();
+        if (parser.isSet(QStringLiteral("names-from"))) {
+            const QByteArray csv = readBody(parser.value(QStringLiteral("names-from")), problem);
+            if (problem.isEmpty())
+                plan.bulkNames = namesFromCsv(csv, problem);
+        } else {
+            bool ok = false;
+            const int count = parser.value(QStringLiteral("count")).toInt(&ok);
+            plan.bulkNames =
+                namesFromPattern(parser.value(QStringLiteral("name")), ok ? count : 0, 1, problem);
+        }
+        if (!problem.isEmpty())
+            return StartPlan();
+        // Every request is checked before the first goes out.
+        for (const BulkCloneName &name : std::as_const(plan.bulkNames)) {
+            CloneOptions options = plan.bulkCommon;
+            options.displayName = name.displayName;
+            cloneRequest(options, problem);
+            if (!problem.isEmpty()) {
+                problem = QStringLiteral("\"%1\": %2").arg(name.displayName, problem);
+                return StartPlan();
+            }
+        }
+    }
+    return problem.isEmpty() ? plan : StartPlan();
+}
+
+TeamRequest StartCommands::buildOne(const QString &command, const QStringList &positional,
+                                    const QCommandLineParser &parser, QString &problem)
+{
+    const auto value = [&parser](const char *name) { return parser.value(QLatin1String(name)); };
+    if (command == QLatin1String("clone")) {
+        CloneOptions options;
+        options.sourceTeamId = teamArgument(positional, command, problem);
+        if (!problem.isEmpty())
+            return TeamRequest();
+        options.displayName = value("name");
+        options.description = value("description");
+        options.classification = value("classification");
+        options.visibility = value("visibility");
+        options.parts = value("parts").split(QLatin1Char(','), Qt::SkipEmptyParts);
+        if (parser.isSet(QStringLiteral("names-from")) || parser.isSet(QStringLiteral("count"))) {
+            problem = QStringLiteral("bulk"); // build() takes it from here
+            return TeamRequest();
+        }
+        if (!parser.isSet(QStringLiteral("name"))) {
+            problem = QStringLiteral("clone needs --name NAME");
+            return TeamRequest();
+        }
+        return cloneRequest(options, problem);
+    }
+    if (command == QLatin1String("archive") || command == QLatin1String("unarchive")) {
+        const QString team = teamArgument(positional, command, problem);
+        if (!problem.isEmpty())
+            return TeamRequest();
+        return command == QLatin1String("archive")
+                   ? archiveRequest(team, parser.isSet(QStringLiteral("spo-read-only")), problem)
+                   : unarchiveRequest(team, problem);
+    }
+    if (command == QLatin1String("create")) {
+        if (!positional.isEmpty() || !parser.isSet(QStringLiteral("name"))) {
+            problem = QStringLiteral("create takes --name NAME (and no other argument)");
+            return TeamRequest();
+        }
+        return createTeamRequest({value("name"), value("description"), value("visibility")},
+                                 problem);
+    }
+    // operations create TEAM --body FILE|-
+    if (positional.value(0) != QLatin1String("create")) {
+        problem = QStringLiteral("operations takes: operations create TEAM --body FILE|-");
+        return TeamRequest();
+    }
+    const QString team =
+        teamArgument(positional.mid(1), QStringLiteral("operations create"), problem);
+    if (!problem.isEmpty())
+        return TeamRequest();
+    if (!parser.isSet(QStringLiteral("body"))) {
+        problem = QStringLiteral("operations create needs --body FILE (or - for stdin)");
+        return TeamRequest();
+    }
+    const QByteArray text = readBody(value("body"), problem);
+    if (!problem.isEmpty())
+        return TeamRequest();
+    QJsonParseError error;
+    const QJsonDocument body = QJsonDocument::fromJson(text, &error);
+    if (!body.isObject()) {
+        problem = error.error != QJsonParseError::NoError
+                      ? QStringLiteral("the body is not JSON (%1 at byte %2)")
+                            .arg(error.errorString())
+                            .arg(error.offset)
+                      : QStringLiteral("the body is not a JSON object");
+        return TeamRequest();
+    }
+    return createOperationRequest(team, body.object(), parser.isSet(QStringLiteral("me")), problem);
+}
+
+StartCommands::StartCommands(WatchSession::Options watch, Clock &clock, QTextStream &out,
+                             QTextStream &err, QObject *parent)
+    : QObject(parent)
+    , m_watch(std::move(watch))
+    , m_clock(clock)
+    , m_out(out)
+    , m_err(err)
+{
+    const QString token = m_watch.token;
+    m_client = std::make_unique<GraphClient>(
+        m_watch.graphUrl, m_watch.signIn ? m_watch.signIn->tokenProvider()
+                                         : GraphClient::TokenProvider([token] { return token; }));
+    m_starter = std::make_unique<OperationStarter>(*m_client, clock);
+    connect(m_starter.get(), &OperationStarter::waiting, this,
+            [this](std::chrono::seconds wait, int attempt) {
+                m_err << "note: Graph is throttling; sending again in " << wait.count()
+                      << " s (attempt " << attempt << " of " << OperationStarter::kMaxAttempts
+                      << ")" << Qt::endl;
+            });
+}
+
+StartCommands::~StartCommands() = default;
+
+void StartCommands::run(const TeamRequest &request, Then then)
+{
+    m_request = request;
+    m_starter->start(request, [this, then](const OperationStarter::Result &result) {
+        report(m_request, result);
+        if (!result.accepted) {
+            emit finished(1);
+            return;
+        }
+        QString location = result.location;
+        if (m_request.kind == TeamRequest::Kind::CreateOperation) {
+            // The created object has an id: it is watched under its team.
+            location =
+                QStringLiteral("/teams('%1')/operations('%2')")
+                    .arg(m_request.teamId, result.created.value(QLatin1String("id")).toString());
+        }
+        const bool waitReady =
+            then == Then::WaitReady && m_request.kind == TeamRequest::Kind::Clone;
+        if (then == Then::Exit || location.isEmpty()) {
+            emit finished(0);
+            return;
+        }
+        watch({location}, waitReady);
+    });
+}
+
+void StartCommands::run(const StartPlan &plan, Then then)
+{
+    if (plan.isBulk())
+        runBulk(plan, then);
+    else
+        run(plan.request, then);
+}
+
+void StartCommands::runBulk(const StartPlan &plan, Then then)
+{
+    m_bulk = std::make_unique<BulkCloner>(*m_client, m_clock);
+    m_bulk->setPerSecond(std::min(m_watch.teamBudget, 4));
+    connect(m_bulk.get(), &BulkCloner::itemFinished, this, [this](int index) {
+        const BulkCloner::Item &item = m_bulk->items().at(index);
+        report(item.request, item.result);
+    });
+    connect(m_bulk.get(), &BulkCloner::finished, this, [this, then](int accepted, int refused) {
+        m_err << "note: " << accepted << " of " << m_bulk->items().size() << " clones accepted"
+              << (refused ? QStringLiteral(", %1 refused").arg(refused) : QString()) << Qt::endl;
+        QStringList locations;
+        for (const BulkCloner::Item &item : m_bulk->items()) {
+            if (item.state == BulkCloner::Item::State::Accepted)
+                locations.append(item.result.location);
+        }
+        if (then == Then::Exit || locations.isEmpty()) {
+            emit finished(refused ? 1 : 0);
+            return;
+        }
+        m_refusedInBulk = refused;
+        watch(locations, false);
+    });
+    QString problem;
+    if (!m_bulk->start(plan.bulkCommon, plan.bulkNames, problem)) {
+        m_err << "error: " << printable(problem) << Qt::endl;
+        emit finished(WatchSession::UsageError);
+    }
+}
+
+void StartCommands::watch(const QStringList &locations, bool waitReady)
+{
+    WatchSession::Options options = m_watch;
+    options.locations = locations;
+    options.teams.clear();
+    m_session = std::make_unique<WatchSession>(options, m_clock, m_out, m_err);
+    const QString location = locations.value(0);
+    connect(m_session.get(), &WatchSession::finished, this,
+            [this, location, waitReady](int exitCode) {
+                if (exitCode == 0 && waitReady)
+                    waitUntilReady(location);
+                else
+                    emit finished(exitCode == 0 && m_refusedInBulk ? 1 : exitCode);
+            });
+    if (!m_session->start())
+        emit finished(WatchSession::UsageError);
+}
+
+void StartCommands::waitUntilReady(const QString &location)
+{
+    const LocationResolution resolved = resolveLocation(location, m_watch.graphUrl);
+    if (!resolved.ref) {
+        emit finished(WatchSession::UsageError);
+        return;
+    }
+    m_readiness = std::make_unique<CloneReadinessTracker>(*m_client, m_clock);
+    m_readiness->setSpacing(std::chrono::duration_cast<std::chrono::seconds>(m_watch.interval));
+    m_readiness->expect(*resolved.ref, m_request.clonedParts());
+    connect(m_readiness.get(), &CloneReadinessTracker::changed, this,
+            [this, location](const QString &key) {
+                const QString text = m_readiness->readiness(key)->text();
+                if (m_watch.json) {
+                    m_out << QJsonDocument(QJsonObject{{QStringLiteral("location"), location},
+                                                       {QStringLiteral("readiness"), text}})
+                                 .toJson(QJsonDocument::Compact)
+                          << Qt::endl;
+                } else {
+                    m_out << printable(location) << " readiness: " << printable(text) << Qt::endl;
+                }
+            });
+    // Given up: as for --timeout.
+    connect(
+        m_readiness.get(), &CloneReadinessTracker::settled, this,
+        [this](const QString &, bool ready) { emit finished(ready ? 0 : WatchSession::TimedOut); });
+    m_readiness->checkOperation(resolved.ref->key());
+}
+
+void StartCommands::report(const TeamRequest &request, const OperationStarter::Result &result)
+{
+    if (!result.accepted) {
+        m_err << "error: " << TeamRequest::kindName(request.kind)
+              << " refused: " << printable(result.message) << Qt::endl;
+        if (m_watch.json) {
+            m_out << QJsonDocument(QJsonObject{{QStringLiteral("request"), request.label},
+                                               {QStringLiteral("accepted"), false},
+                                               {QStringLiteral("httpStatus"), result.httpStatus},
+                                               {QStringLiteral("error"), result.errorCode},
+                                               {QStringLiteral("message"), result.message},
+                                               {QStringLiteral("attempts"), result.attempts}})
+                         .toJson(QJsonDocument::Compact)
+                  << Qt::endl;
+        }
+        return;
+    }
+    if (request.kind == TeamRequest::Kind::CreateOperation) {
+        m_out << QJsonDocument(result.created)
+                     .toJson(m_watch.json ? QJsonDocument::Compact : QJsonDocument::Indented);
+        if (m_watch.json)
+            m_out << Qt::endl;
+        m_out.flush();
+        return;
+    }
+    if (m_watch.json) {
+        m_out << QJsonDocument(QJsonObject{{QStringLiteral("request"), request.label},
+                                           {QStringLiteral("accepted"), true},
+                                           {QStringLiteral("location"), result.location},
+                                           {QStringLiteral("operationId"),
+                                            result.ref ? result.ref->operationId : QString()},
+                                           {QStringLiteral("teamId"),
+                                            result.ref ? result.ref->teamId : QString()},
+                                           {QStringLiteral("attempts"), result.attempts}})
+                     .toJson(QJsonDocument::Compact)
+              << Qt::endl;
+    } else {
+        m_out << printable(result.location) << Qt::endl;
+    }
+}

@@ -1,0 +1,167 @@
+#include "cli/storecommands.h"
+
+#include "cli/watchsession.h"
+#include "model/printable.h"
+#include "store/operationdatabase.h"
+
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+namespace {
+
+QString watchWord(WatchedOperation::Watch watch)
+{
+    switch (watch) {
+    case WatchedOperation::Watch::Active:
+        return QStringLiteral("watching");
+    case WatchedOperation::Watch::AccessDenied:
+        return QStringLiteral("accessDenied");
+    case WatchedOperation::Watch::NotFound:
+        return QStringLiteral("notFound");
+    case WatchedOperation::Watch::Paused:
+        return QStringLiteral("paused");
+    }
+    return QString();
+}
+
+// Opens the store to read; a missing store is an empty one, not an error.
+bool openToRead(OperationDatabase &database, const QString &path, QTextStream &err, bool *empty)
+{
+    *empty = false;
+    if (!QFileInfo::exists(path)) {
+        *empty = true;
+        return true;
+    }
+    const OperationDatabase::OpenResult opened =
+        database.open(path, OperationDatabase::Access::ReadOnly);
+    if (!opened.ok)
+        err << "error: cannot read " << path << ": " << printable(opened.error) << Qt::endl;
+    return opened.ok;
+}
+
+std::optional<QString> keyOf(const QString &location, const QUrl &graphUrl, QTextStream &err)
+{
+    const LocationResolution resolved = resolveLocation(location, graphUrl);
+    if (!resolved.ref) {
+        err << "error: bad Location \"" << printable(location)
+            << "\": " << printable(resolved.error) << Qt::endl;
+        return std::nullopt;
+    }
+    return resolved.ref->key();
+}
+
+} // namespace
+
+int StoreCommands::list(const QString &storePath, bool json, QTextStream &out, QTextStream &err)
+{
+    OperationDatabase database;
+    bool empty = false;
+    if (!openToRead(database, storePath, err, &empty))
+        return 1;
+    if (empty)
+        return 0;
+    const auto stored = database.loadAll();
+    if (!stored) {
+        err << "error: " << printable(database.lastError()) << Qt::endl;
+        return 1;
+    }
+    for (const OperationDatabase::Stored &s : *stored) {
+        const WatchedOperation &op = s.operation;
+        if (json) {
+            QJsonObject line =
+                QJsonDocument::fromJson(observationJsonLine(op, op.lastPolledAt)).object();
+            line.insert(QStringLiteral("watch"), watchWord(op.watch));
+            line.insert(QStringLiteral("addedAt"), op.addedAt.toUTC().toString(Qt::ISODateWithMs));
+            out << QJsonDocument(line).toJson(QJsonDocument::Compact) << '\n';
+        } else {
+            out << printable(observationTextLine(op, op.lastPolledAt)) << "  ("
+                << watchWord(op.watch) << ")\n";
+        }
+    }
+    out.flush();
+    return 0;
+}
+
+int StoreCommands::history(const QString &storePath, const QString &location, const QUrl &graphUrl,
+                           bool json, QTextStream &out, QTextStream &err)
+{
+    const std::optional<QString> key = keyOf(location, graphUrl, err);
+    if (!key)
+        return 1;
+    OperationDatabase database;
+    bool empty = false;
+    if (!openToRead(database, storePath, err, &empty))
+        return 1;
+    const auto stored = empty ? std::nullopt : database.load(*key);
+    if (!stored) {
+        err << "error: " << printable(location) << " is not in " << storePath << Qt::endl;
+        return 1;
+    }
+    // Each change as the line `watch` printed when it saw it.
+    WatchedOperation at = stored->operation;
+    Operation snapshot = at.latest.value_or(Operation());
+    for (const StatusChange &change : stored->operation.history) {
+        snapshot.statusRaw = change.statusRaw;
+        snapshot.status = change.status;
+        snapshot.attemptsCount = change.attemptsCount;
+        snapshot.error = change.error;
+        snapshot.targetResourceLocation = change.targetResourceLocation;
+        at.latest = snapshot;
+        if (json)
+            out << observationJsonLine(at, change.seenAt) << '\n';
+        else
+            out << printable(observationTextLine(at, change.seenAt)) << '\n';
+    }
+    out.flush();
+    return 0;
+}
+
+int StoreCommands::forget(const QString &storePath, const QStringList &locations,
+                          const QUrl &graphUrl, int olderThanDays, QTextStream &out,
+                          QTextStream &err)
+{
+    QStringList keys;
+    for (const QString &location : locations) {
+        const std::optional<QString> key = keyOf(location, graphUrl, err);
+        if (!key)
+            return 1;
+        keys.append(*key);
+    }
+    if (!QFileInfo::exists(storePath)) {
+        out << "nothing stored at " << storePath << Qt::endl;
+        return 0;
+    }
+    OperationDatabase database;
+    const OperationDatabase::OpenResult opened = database.open(storePath);
+    if (!opened.ok) {
+        err << "error: cannot open " << storePath << ": " << printable(opened.error) << Qt::endl;
+        return 1;
+    }
+    if (!opened.movedTo.isEmpty())
+        err << "warning: " << printable(opened.error) << Qt::endl;
+    int forgotten = 0;
+    if (!keys.isEmpty()) {
+        const std::optional<int> count = database.forget(keys);
+        if (!count) {
+            err << "error: " << printable(database.lastError()) << Qt::endl;
+            return 1;
+        }
+        forgotten += *count;
+    }
+    if (olderThanDays >= 0) {
+        const QDateTime before = QDateTime::currentDateTimeUtc().addDays(-olderThanDays);
+        const std::optional<QStringList> gone = database.forgetTerminalBefore(before);
+        if (!gone) {
+            err << "error: " << printable(database.lastError()) << Qt::endl;
+            return 1;
+        }
+        forgotten += int(gone->size());
+    }
+    out << QCoreApplication::translate("StoreCommands", "forgot %n operation(s)", nullptr,
+                                       forgotten)
+        << Qt::endl;
+    return 0;
+}

@@ -1,0 +1,356 @@
+#include "cli/watchsession.h"
+
+#include "signin/signinsession.h"
+
+#include "graph/graphclient.h"
+#include "model/clock.h"
+#include "model/operationcategory.h"
+#include "model/printable.h"
+#include "polling/networkmonitor.h"
+#include "polling/teamoperations.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+using namespace std::chrono;
+
+namespace {
+
+QString isoUtc(const QDateTime &time)
+{
+    return time.toUTC().toString(Qt::ISODateWithMs);
+}
+
+} // namespace
+
+QByteArray observationJsonLine(const WatchedOperation &operation, const QDateTime &observedAt)
+{
+    const Operation op = operation.latest.value_or(Operation());
+    QJsonObject line{
+        {QStringLiteral("location"), operation.locationText},
+        {QStringLiteral("id"), op.id.isEmpty() ? operation.ref.operationId : op.id},
+        {QStringLiteral("operationType"), op.operationTypeRaw},
+        {QStringLiteral("status"), op.statusRaw},
+        {QStringLiteral("attemptsCount"), op.attemptsCount},
+        {QStringLiteral("targetResourceLocation"), op.targetResourceLocation.isEmpty()
+                                                       ? QJsonValue()
+                                                       : QJsonValue(op.targetResourceLocation)},
+        {QStringLiteral("observedAt"), isoUtc(observedAt)},
+    };
+    line.insert(QStringLiteral("error"),
+                op.error ? QJsonValue(QJsonObject{{QStringLiteral("code"), op.error->code},
+                                                  {QStringLiteral("message"), op.error->message}})
+                         : QJsonValue());
+    return QJsonDocument(line).toJson(QJsonDocument::Compact);
+}
+
+QString observationTextLine(const WatchedOperation &operation, const QDateTime &observedAt)
+{
+    const Operation op = operation.latest.value_or(Operation());
+    QString line =
+        QStringLiteral("%1  %2  %3  attempts=%4  %5")
+            .arg(isoUtc(observedAt),
+                 op.statusRaw.isEmpty() ? QStringLiteral("(no status)") : op.statusRaw,
+                 op.operationTypeRaw.isEmpty() ? QStringLiteral("(no type)") : op.operationTypeRaw)
+            .arg(op.attemptsCount)
+            .arg(operation.locationText);
+    if (op.error)
+        line += QStringLiteral("  error=%1: %2").arg(op.error->code, op.error->message);
+    if (!op.targetResourceLocation.isEmpty())
+        line += QStringLiteral("  target=") + op.targetResourceLocation;
+    return line;
+}
+
+WatchSession::WatchSession(Options options, Clock &clock, QTextStream &out, QTextStream &err,
+                           QObject *parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+    , m_clock(clock)
+    , m_out(out)
+    , m_err(err)
+{
+    m_timeout.setSingleShot(true);
+    connect(&m_timeout, &QTimer::timeout, this, [this] {
+        m_err << "timed out: not every operation finished within the --timeout" << Qt::endl;
+        finish(TimedOut);
+    });
+}
+
+WatchSession::~WatchSession() = default;
+
+bool WatchSession::start()
+{
+    const QString urlProblem = GraphClient::checkBaseUrl(m_options.graphUrl);
+    if (!urlProblem.isEmpty()) {
+        m_err << "error: " << urlProblem << Qt::endl;
+        return false;
+    }
+    const bool resume = m_options.locations.isEmpty() && m_options.teams.isEmpty();
+    if (resume && m_options.storePath.isEmpty()) {
+        m_err << "error: give at least one LOCATION (or --team) to watch" << Qt::endl;
+        return false;
+    }
+    if (m_options.token.isEmpty() && !m_options.signIn) {
+        m_err << "error: TEAMSOPS_TOKEN is not set; put a Microsoft Graph access token in it "
+                 "(for example from Graph Explorer's \"Access token\" tab)"
+              << Qt::endl;
+        return false;
+    }
+
+    QList<std::pair<OperationRef, QString>> refs;
+    bool allResolved = true;
+    for (const QString &location : std::as_const(m_options.locations)) {
+        const LocationResolution resolved = resolveLocation(location, m_options.graphUrl);
+        if (resolved.ref) {
+            refs.append({*resolved.ref, location});
+        } else {
+            m_err << "error: bad Location \"" << printable(location)
+                  << "\": " << printable(resolved.error) << Qt::endl;
+            allResolved = false;
+        }
+    }
+    QStringList teamIds;
+    for (const QString &team : std::as_const(m_options.teams)) {
+        const QString id = teamIdFromText(team);
+        if (id.isEmpty()) {
+            m_err << "error: --team \"" << printable(team)
+                  << "\" is not a team id, /teams('id') or team URL" << Qt::endl;
+            allResolved = false;
+        }
+        teamIds.append(id);
+    }
+    if (!allResolved)
+        return false;
+    QList<OperationRef> explicitRefs;
+    for (const auto &[ref, text] : std::as_const(refs))
+        explicitRefs.append(ref);
+    if (!m_options.storePath.isEmpty() && !openStore(explicitRefs))
+        return false;
+
+    const QString token = m_options.token;
+    GraphClient::TokenProvider tokens = [token] { return token; };
+    if (m_options.signIn)
+        tokens = m_options.signIn->tokenProvider();
+    m_client = new GraphClient(m_options.graphUrl, tokens, this);
+    m_poller = new OperationPoller(*m_client, m_clock, m_store, this);
+    m_poller->setBudget(m_options.tenantBudget, m_options.teamBudget);
+    if (!m_client->talksToLoopback())
+        new NetworkMonitor(*m_poller, this);
+    const milliseconds interval = m_poller->setInterval(m_options.interval);
+    if (interval > m_options.interval) {
+        m_err << "note: polling every " << duration<double>(interval).count()
+              << " s, the shortest interval allowed for this host" << Qt::endl;
+    }
+
+    connect(m_poller, &OperationPoller::operationObserved, this, &WatchSession::report);
+    connect(m_poller, &OperationPoller::scheduleChanged, this, [this] {
+        // Say so when the budget, not --interval, sets the pace.
+        const milliseconds effective = m_poller->effectiveInterval();
+        if (effective == m_announcedInterval || effective <= m_poller->interval())
+            return;
+        m_announcedInterval = effective;
+        m_err << "note: " << m_store.size() << " operations at " << m_poller->tenantBudget()
+              << " requests/s: each is polled every " << duration<double>(effective).count() << " s"
+              << Qt::endl;
+    });
+    connect(m_poller, &OperationPoller::roundFinished, this, &WatchSession::notePace);
+    connect(m_poller, &OperationPoller::notice, this,
+            [this](const QString &text) { m_err << "note: " << printable(text) << Qt::endl; });
+    connect(m_poller, &OperationPoller::onlineChanged, this, [this](bool online) {
+        m_err << (online ? "note: back online, polling again" : "note: offline, polling paused")
+              << Qt::endl;
+    });
+    connect(m_poller, &OperationPoller::pollFailed, this, &WatchSession::warn);
+    connect(m_poller, &OperationPoller::authenticationRequired, this, [this](const QString &why) {
+        if (m_options.signIn && m_options.signIn->canRenew()) {
+            // Polling is paused; a renewed token resumes it, a lost sign-in ends the run.
+            m_err << "note: Graph refused the token (" << printable(why) << "); renewing it"
+                  << Qt::endl;
+            m_options.signIn->renew();
+            return;
+        }
+        m_err << "error: authentication failed (" << printable(why)
+              << (m_options.signIn ? "); sign in again with teamsops-cli login"
+                                   : "); set a fresh token in TEAMSOPS_TOKEN")
+              << Qt::endl;
+        finish(UsageError);
+    });
+    if (m_options.signIn) {
+        connect(m_options.signIn, &SignInSession::renewed, m_poller, [this] {
+            if (m_poller->isPausedForSignIn())
+                m_poller->resume();
+        });
+        connect(m_options.signIn, &SignInSession::lost, this, [this](const QString &why) {
+            m_err << "error: the sign-in was lost (" << printable(why)
+                  << "); sign in again with teamsops-cli login. Everything watched is kept."
+                  << Qt::endl;
+            finish(UsageError);
+        });
+    }
+    connect(m_poller, &OperationPoller::allOperationsTerminal, this, [this] {
+        if (m_teamsToList == 0)
+            finishWithOutcome();
+    });
+
+    if (m_saver) {
+        m_poller->restorePace(m_saver->savedPace());
+        m_saver->setPaceSource([this] { return m_poller->savedPace(); });
+    }
+    for (const auto &[ref, text] : std::as_const(refs)) {
+        // Asked for by name: watched again even if it was stopped (paused, denied, not found).
+        if (!m_poller->watch(ref, text))
+            m_poller->retry(ref);
+    }
+    if (resume) {
+        m_err << QCoreApplication::translate("WatchSession",
+                                             "note: resuming %n unfinished operation(s) from %1",
+                                             nullptr, int(m_store.size()))
+                     .arg(m_options.storePath)
+              << Qt::endl;
+        // What another TeamsOps adds to the store is watched here too, within one interval.
+        m_saver->followOthers(std::min<milliseconds>(StoreSaver::kFollowEvery, interval));
+    }
+    m_teamsToList = int(teamIds.size());
+    for (const QString &teamId : std::as_const(teamIds)) {
+        watchTeamOperations(*m_client, *m_poller, teamId, this, [this](const TeamWatchResult &r) {
+            if (!r.error.isEmpty()) {
+                m_err << "error: could not list the operations of team " << r.teamId << ": "
+                      << printable(r.error) << Qt::endl;
+                finish(UsageError);
+                return;
+            }
+            m_err << QCoreApplication::translate(
+                         "WatchSession", "note: team %1: %n operation(s), %2 not watched before",
+                         nullptr, int(r.listed))
+                         .arg(r.teamId)
+                         .arg(r.added)
+                  << Qt::endl;
+            // Operations may all have finished while other teams were still being listed.
+            if (--m_teamsToList == 0 && m_poller->allTerminal())
+                finishWithOutcome();
+        });
+    }
+    if (m_options.timeout)
+        m_timeout.start(*m_options.timeout);
+    // Nothing left to poll (everything named had finished before): say so and stop.
+    if (m_teamsToList == 0 && m_poller->allTerminal())
+        QMetaObject::invokeMethod(this, &WatchSession::finishWithOutcome, Qt::QueuedConnection);
+    return true;
+}
+
+bool WatchSession::openStore(const QList<OperationRef> &refs)
+{
+    m_database = std::make_unique<OperationDatabase>();
+    const OperationDatabase::OpenResult opened = m_database->open(m_options.storePath);
+    if (!opened.ok) {
+        // Watching matters more than remembering: go on in memory, and say so.
+        m_err << "warning: not saving: " << printable(opened.error) << Qt::endl;
+        m_database.reset();
+        if (m_options.locations.isEmpty() && m_options.teams.isEmpty())
+            return false; // nothing to resume from
+        return true;
+    }
+    if (!opened.movedTo.isEmpty())
+        m_err << "warning: " << printable(opened.error) << Qt::endl;
+    m_saver = new StoreSaver(*m_database, m_store, m_clock, this);
+    QStringList keys;
+    for (const OperationRef &ref : refs)
+        keys.append(ref.key());
+    const qsizetype restored =
+        keys.isEmpty() && m_options.teams.isEmpty()
+            ? m_saver->restore([](const WatchedOperation &op) {
+                  return op.watch == WatchedOperation::Watch::Active && !op.isTerminal();
+              })
+            : m_saver->restore(keys);
+    if (restored < 0) {
+        m_err << "warning: could not read " << m_options.storePath << ": "
+              << printable(m_saver->lastError()) << Qt::endl;
+    }
+    connect(m_saver, &StoreSaver::committed, this, &WatchSession::printPending);
+    connect(m_saver, &StoreSaver::savingFailed, this, [this](const QString &why) {
+        m_err << "warning: saving to " << m_options.storePath << " fails (" << printable(why)
+              << "); watching goes on, and saving is tried again" << Qt::endl;
+        printPending(); // not held back for a save that may not come
+    });
+    connect(m_saver, &StoreSaver::savingResumed, this, [this] {
+        m_err << "note: saving to " << m_options.storePath << " works again" << Qt::endl;
+    });
+    return true;
+}
+
+void WatchSession::printPending()
+{
+    for (const QByteArray &line : std::as_const(m_pending))
+        m_out << line << '\n';
+    m_pending.clear();
+    m_out.flush();
+}
+
+void WatchSession::report(const WatchedOperation &operation, bool changed)
+{
+    m_lastWarning.remove(operation.ref.key());
+    if (!changed)
+        return;
+    const QDateTime observedAt = operation.lastPolledAt;
+    m_pending.append(m_options.json
+                         ? observationJsonLine(operation, observedAt)
+                         : printable(observationTextLine(operation, observedAt)).toUtf8());
+    // With a store, a change is printed once it is on disk (what a script reads is kept).
+    if (!m_saver || m_saver->isFailing())
+        printPending();
+}
+
+void WatchSession::warn(const WatchedOperation &operation, const GraphReply &reply)
+{
+    // Say each distinct problem once, not once per retry.
+    const QString message = reply.describe();
+    QString &last = m_lastWarning[operation.ref.key()];
+    if (last == message)
+        return;
+    last = message;
+    m_err << "warning: " << printable(operation.locationText) << ": " << printable(message)
+          << Qt::endl;
+}
+
+void WatchSession::finishWithOutcome()
+{
+    const auto &ops = m_store.records();
+    if (ops.isEmpty())
+        m_err << "note: nothing to watch" << Qt::endl;
+    // Failed, access denied and not found all mean "not done as asked".
+    const bool allSucceeded = std::all_of(ops.cbegin(), ops.cend(), [](const auto &op) {
+        return outcomeOf(op) == OperationOutcome::Succeeded;
+    });
+    finish(allSucceeded ? AllSucceeded : SomeFailed);
+}
+
+void WatchSession::finish(int exitCode)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_timeout.stop();
+    if (m_saver)
+        m_saver->saveNow();
+    printPending();
+    m_out.flush();
+    m_err.flush();
+    emit finished(exitCode);
+}
+
+void WatchSession::notePace()
+{
+    // Once per slowdown, and once when back at full pace: not at every step of the recovery.
+    const PollPlanner::Pace pace = m_poller->pace();
+    const bool slowed = pace.isSlowed() || pace.slowedTeams > 0;
+    if (slowed && pace.slowedAt.isValid() && pace.slowedAt != m_announcedSlowdown) {
+        m_announcedSlowdown = pace.slowedAt;
+        m_err << "note: " << pace.describe(m_clock.now())
+              << "; speeding up again while answers come back clean" << Qt::endl;
+    } else if (!slowed && m_announcedSlowdown.isValid()) {
+        m_announcedSlowdown = QDateTime();
+        m_err << "note: back at full pace, " << pace.budget << " requests/s" << Qt::endl;
+    }
+}

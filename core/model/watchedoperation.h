@@ -1,0 +1,65 @@
+#pragma once
+
+#include "model/graphreply.h"
+#include "model/operation.h"
+#include "model/operationref.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+// One observed change of an operation, for its history.
+struct StatusChange
+{
+    QDateTime seenAt;
+    QString statusRaw;
+    OperationStatus status = OperationStatus::Unrecognized;
+    int attemptsCount = 0;
+    std::optional<OperationError> error;
+    QString targetResourceLocation;
+};
+
+// Everything known of one watched operation: what it is, what Graph last said of it, its history,
+// and the state the poller schedules it by. Records live in an OperationStore and change only
+// through it, so whoever shows them is told of every change.
+struct WatchedOperation
+{
+    // Whether the operation is still polled. AccessDenied and NotFound stop it until a retry;
+    // Paused is the admin's choice (stop watching), undone by resuming.
+    enum class Watch
+    {
+        Active,
+        AccessDenied,
+        NotFound,
+        Paused
+    };
+
+    OperationRef ref;
+    QString key;          // ref.key(), computed once (sorting and lookups ask for it constantly)
+    QString locationText; // as the user gave it
+    std::optional<Operation> latest;
+    QDateTime addedAt; // when it was first watched
+    Watch watch = Watch::Active;
+    QDateTime nextPollAt;    // not polled before this
+    QDateTime lastSentAt;    // when the last poll went out
+    QDateTime lastPolledAt;  // when the last answer arrived
+    QDateTime lastChangedAt; // when status, attempts or error last changed
+    bool inFlight = false;
+    bool missingFromList = false; // the team's list did not include it: ask for it directly
+    int polls = 0;
+    int consecutiveFailures = 0;
+    int consecutiveNotFound = 0;
+    QDateTime firstNotFoundAt;
+    GraphFailure lastFailure = GraphFailure::None;
+    QString lastFailureMessage;
+    bool pollRequested = false;  // "Poll now": goes out as soon as the floor allows
+    bool startedHere = false;    // TeamsOps sent the request that started it (not kept on disk)
+    QByteArray lastReply;        // the operation's JSON as last received
+    QList<StatusChange> history; // every observed change, oldest first
+
+    bool isTerminal() const { return latest && latest->isTerminal(); }
+    bool isPolled() const { return watch == Watch::Active && !isTerminal(); }
+};

@@ -1,0 +1,180 @@
+#include "start/operationstarter.h"
+
+#include "graph/graphclient.h"
+#include "graph/retryafter.h"
+#include "model/clock.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+
+using namespace std::chrono;
+
+namespace {
+
+// The context of this file's strings, for tr() at run time and for lupdate alike.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(OperationStarter)
+};
+
+} // namespace
+
+QString describeStartFailure(const TeamRequest &request, int httpStatus, const QString &errorCode,
+                             const QString &graphMessage)
+{
+    QString plain;
+    switch (httpStatus) {
+    case 400:
+        plain = Text::tr("Graph refused the request as it was written");
+        break;
+    case 401:
+        plain = Text::tr("the sign-in was refused: sign in again");
+        break;
+    case 403:
+        plain =
+            request.kind == TeamRequest::Kind::Clone || request.kind == TeamRequest::Kind::Create
+                ? Text::tr("not allowed: the account needs Team.Create (and to own the team)")
+                : Text::tr(
+                      "not allowed: the account needs TeamSettings.ReadWrite.All or to own the "
+                      "team");
+        break;
+    case 404:
+        plain = Text::tr("no such team (or the account cannot see it)");
+        break;
+    case 409:
+        plain = request.kind == TeamRequest::Kind::Archive
+                    ? Text::tr("the team is already archived, or another change to it is running")
+                : request.kind == TeamRequest::Kind::Unarchive
+                    ? Text::tr("the team is not archived, or another change to it is running")
+                    : Text::tr("it conflicts with something that already exists or is running");
+        break;
+    case 429:
+        plain = Text::tr("Graph is throttling: still refused after %1 attempts")
+                    .arg(OperationStarter::kMaxAttempts);
+        break;
+    default:
+        plain = httpStatus >= 500 ? Text::tr("Graph failed on its side (HTTP %1)").arg(httpStatus)
+                                  : Text::tr("HTTP %1").arg(httpStatus);
+    }
+    QString graph = graphMessage.trimmed();
+    if (!errorCode.isEmpty())
+        graph = graph.isEmpty() ? errorCode : errorCode + QStringLiteral(": ") + graph;
+    return graph.isEmpty() ? plain : plain + QStringLiteral(" (") + graph + QLatin1Char(')');
+}
+
+OperationStarter::OperationStarter(GraphClient &client, Clock &clock, QObject *parent)
+    : QObject(parent)
+    , m_client(client)
+    , m_clock(clock)
+{
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, [this] {
+        if (m_retryDue.isValid() && m_clock.now() >= m_retryDue)
+            send();
+        else if (m_retryDue.isValid())
+            retryAt(m_retryDue);
+    });
+    // A moved clock (tests, the soak) makes a wait due at once.
+    connect(&m_clock, &Clock::jumped, this, [this] {
+        if (m_retryDue.isValid() && m_clock.now() >= m_retryDue)
+            send();
+    });
+}
+
+void OperationStarter::start(const TeamRequest &request, Handler done)
+{
+    Q_ASSERT(!m_done);
+    m_request = request;
+    m_done = std::move(done);
+    m_result = Result();
+    send();
+}
+
+void OperationStarter::cancel()
+{
+    m_retry.stop();
+    m_retryDue = QDateTime();
+    m_done = nullptr;
+}
+
+void OperationStarter::send()
+{
+    m_retry.stop();
+    m_retryDue = QDateTime();
+    ++m_result.attempts;
+    const QUrl url = urlUnderBase(m_client.baseUrl(), m_request.path);
+    m_client.post(url, m_request.body, this, [this](const GraphReply &reply) { answered(reply); });
+}
+
+void OperationStarter::retryAt(const QDateTime &due)
+{
+    m_retryDue = due;
+    const qint64 ms = std::max<qint64>(0, m_clock.now().msecsTo(due));
+    m_retry.start(int(std::min<qint64>(ms, std::numeric_limits<int>::max())));
+}
+
+void OperationStarter::answered(const GraphReply &reply)
+{
+    if (!m_done)
+        return; // cancelled
+    Result result = m_result;
+    result.httpStatus = reply.httpStatus;
+    result.errorCode = reply.errorCode;
+    if (reply.httpStatus == m_request.expectedStatus() ||
+        (reply.ok() && reply.httpStatus / 100 == 2)) {
+        result.location = QString::fromUtf8(reply.location);
+        if (m_request.kind == TeamRequest::Kind::CreateOperation) {
+            result.created = QJsonDocument::fromJson(reply.body).object();
+            result.accepted = !result.created.isEmpty();
+            if (!result.accepted)
+                result.message = tr("Graph answered HTTP %1 without the created operation")
+                                     .arg(reply.httpStatus);
+        } else {
+            const LocationResolution resolved =
+                resolveLocation(result.location, m_client.baseUrl());
+            result.ref = resolved.ref;
+            result.accepted = resolved.ref.has_value();
+            if (!result.accepted)
+                result.message = result.location.isEmpty()
+                                     ? tr("Graph accepted the request but sent no Location to "
+                                          "watch")
+                                     : tr("Graph accepted the request, but its Location cannot be "
+                                          "read (%1)")
+                                           .arg(resolved.error);
+        }
+        finish(result);
+        return;
+    }
+    if (reply.failure == GraphFailure::Throttled && result.attempts < kMaxAttempts) {
+        // Not taken: the same request again, once the service says it may come.
+        const QDateTime now = m_clock.now();
+        const std::optional<seconds> asked = parseRetryAfter(reply.retryAfterHeader, now);
+        const seconds wait =
+            std::min(asked.value_or(kFirstBackoff * (1 << (result.attempts - 1))), kRetryAfterCap);
+        m_result = result;
+        emit waiting(wait, result.attempts + 1);
+        retryAt(now.addSecs(wait.count()));
+        return;
+    }
+    if (reply.httpStatus == 0 || reply.failure == GraphFailure::Timeout ||
+        reply.failure == GraphFailure::Network) {
+        result.maybeStarted = reply.failure != GraphFailure::Refused;
+        result.message =
+            tr("no answer from Graph (%1): the request may or may not have started, so it is not "
+               "sent again — look at the team's operations before trying again")
+                .arg(reply.errorMessage);
+        finish(result);
+        return;
+    }
+    result.graphMessage = reply.errorMessage;
+    result.message =
+        describeStartFailure(m_request, reply.httpStatus, reply.errorCode, reply.errorMessage);
+    finish(result);
+}
+
+void OperationStarter::finish(const Result &result)
+{
+    Handler done = std::exchange(m_done, nullptr);
+    if (done)
+        done(result);
+}

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "model/graphreply.h"
+#include "model/operationref.h"
+#include "start/teamrequests.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QTimer>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+
+class Clock;
+class GraphClient;
+
+// Sends one request that starts a Teams operation, as an admin's script should and rarely does.
+// A 429 or 503 means the service did not take it: sent again after its Retry-After (on the
+// injectable clock), up to kMaxAttempts. A request that got no answer at all (timeout, reset) is
+// never sent again — it may have been taken, and a second clone is worse than a message — and
+// the result says so. 202 gives the operation (its Location resolved); 201 the created object.
+class OperationStarter final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(OperationStarter)
+public:
+    static constexpr int kMaxAttempts = 5;
+    // Without a Retry-After, wait this long (doubling) before sending again.
+    static constexpr std::chrono::seconds kFirstBackoff{3};
+
+    struct Result
+    {
+        bool accepted = false;
+        QString location;                // the Location header as sent (202)
+        std::optional<OperationRef> ref; // the operation it names
+        QJsonObject created;             // 201: the object Graph created
+        int httpStatus = 0;
+        QString errorCode;    // Graph's error.code
+        QString graphMessage; // Graph's error.message, as it was sent
+        QString message;      // for people, when not accepted: what happened, in plain words
+        int attempts = 0;
+        bool maybeStarted = false; // no answer arrived: it may have started; not sent again
+    };
+    using Handler = std::function<void(const Result &)>;
+
+    OperationStarter(GraphClient &client, Clock &clock, QObject *parent = nullptr);
+
+    // One request at a time; `done` runs once.
+    void start(const TeamRequest &request, Handler done);
+    bool isBusy() const { return bool(m_done); }
+    // How many times the request in hand has been sent so far.
+    int attemptsSent() const { return m_result.attempts; }
+    void cancel();
+
+signals:
+    // Throttled: sent again in `wait` (attempt `attempt` of kMaxAttempts next).
+    void waiting(std::chrono::seconds wait, int attempt);
+
+private:
+    void send();
+    void answered(const GraphReply &reply);
+    void finish(const Result &result);
+    void retryAt(const QDateTime &due);
+
+    GraphClient &m_client;
+    Clock &m_clock;
+    TeamRequest m_request;
+    Handler m_done;
+    Result m_result;
+    QTimer m_retry;
+    QDateTime m_retryDue;
+};
+
+// The request's own error in plain words, for the table, the CLI and the bulk list: what a 400,
+// 403, 404, 409 or 429 means for this kind of request, then Graph's message.
+QString describeStartFailure(const TeamRequest &request, int httpStatus, const QString &errorCode,
+                             const QString &graphMessage);

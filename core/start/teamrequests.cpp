@@ -1,0 +1,192 @@
+#include "start/teamrequests.h"
+
+#include <QRegularExpression>
+
+#include <QCoreApplication>
+
+namespace {
+
+// The context of this file's strings, for tr() at run time and for lupdate alike.
+struct Text
+{
+    Q_DECLARE_TR_FUNCTIONS(TeamRequest)
+};
+
+// Path segments are ids: nothing that could climb out of /teams/{id}.
+bool isTeamId(const QString &id)
+{
+    static const QRegularExpression shape(QStringLiteral("^[A-Za-z0-9-]{1,64}$"));
+    return shape.match(id).hasMatch();
+}
+
+QString checkTeam(const QString &teamId)
+{
+    return isTeamId(teamId)
+               ? QString()
+               : Text::tr("“%1” is not a team id (a GUID, as in /teams('…'))").arg(teamId);
+}
+
+QString checkVisibility(const QString &visibility)
+{
+    if (visibility.isEmpty() || visibility == QLatin1String("public") ||
+        visibility == QLatin1String("private"))
+        return QString();
+    return Text::tr("visibility is public or private (got “%1”)").arg(visibility);
+}
+
+// Graph caps a team's display name at 256 characters.
+QString checkDisplayName(const QString &name)
+{
+    if (name.trimmed().isEmpty())
+        return Text::tr("a display name is required");
+    if (name.size() > 256)
+        return Text::tr("a display name has at most 256 characters (this one has %1)")
+            .arg(name.size());
+    return QString();
+}
+
+} // namespace
+
+QString TeamRequest::kindName(Kind kind)
+{
+    switch (kind) {
+    case Kind::Clone:
+        return QStringLiteral("clone");
+    case Kind::Archive:
+        return QStringLiteral("archive");
+    case Kind::Unarchive:
+        return QStringLiteral("unarchive");
+    case Kind::Create:
+        return QStringLiteral("create");
+    case Kind::CreateOperation:
+        return QStringLiteral("operations create");
+    }
+    return QString();
+}
+
+QStringList TeamRequest::clonedParts() const
+{
+    return body.value(QLatin1String("partsToClone"))
+        .toString()
+        .split(QLatin1Char(','), Qt::SkipEmptyParts);
+}
+
+QStringList cloneParts()
+{
+    return {QStringLiteral("apps"), QStringLiteral("tabs"), QStringLiteral("settings"),
+            QStringLiteral("channels"), QStringLiteral("members")};
+}
+
+TeamRequest cloneRequest(const CloneOptions &options, QString &problem)
+{
+    problem = checkTeam(options.sourceTeamId);
+    if (problem.isEmpty())
+        problem = checkDisplayName(options.displayName);
+    if (problem.isEmpty())
+        problem = checkVisibility(options.visibility);
+    QStringList parts;
+    for (const QString &part : options.parts) {
+        const QString name = part.trimmed().toLower();
+        if (problem.isEmpty() && !cloneParts().contains(name))
+            problem = Text::tr("“%1” is not a part Graph clones (%2)")
+                          .arg(part, cloneParts().join(QStringLiteral(", ")));
+        if (!parts.contains(name))
+            parts.append(name);
+    }
+    // The service's own rules, said before sending (it answers 400 InvalidRequest otherwise).
+    if (problem.isEmpty() && parts.contains(QLatin1String("tabs")) &&
+        !parts.contains(QLatin1String("apps")))
+        problem = Text::tr("tabs cannot be cloned without cloning apps as well");
+    if (problem.isEmpty() && parts.contains(QLatin1String("tabs")) &&
+        !parts.contains(QLatin1String("channels")))
+        problem = Text::tr("tabs cannot be cloned without cloning channels as well");
+    if (!problem.isEmpty())
+        return TeamRequest();
+
+    TeamRequest request;
+    request.kind = TeamRequest::Kind::Clone;
+    request.path = QStringLiteral("/teams/%1/clone").arg(options.sourceTeamId);
+    request.teamId = options.sourceTeamId;
+    request.body.insert(QStringLiteral("displayName"), options.displayName.trimmed());
+    // mailNickname is required by the schema and ignored by the service.
+    request.body.insert(QStringLiteral("mailNickname"), QStringLiteral("teamsops"));
+    if (!options.description.isEmpty())
+        request.body.insert(QStringLiteral("description"), options.description);
+    if (!options.classification.isEmpty())
+        request.body.insert(QStringLiteral("classification"), options.classification);
+    if (!options.visibility.isEmpty())
+        request.body.insert(QStringLiteral("visibility"), options.visibility);
+    if (!parts.isEmpty())
+        request.body.insert(QStringLiteral("partsToClone"), parts.join(QLatin1Char(',')));
+    request.label =
+        Text::tr("Clone of %1 as “%2”").arg(options.sourceTeamId, options.displayName.trimmed());
+    return request;
+}
+
+TeamRequest archiveRequest(const QString &teamId, bool spoSiteReadOnlyForMembers, QString &problem)
+{
+    problem = checkTeam(teamId);
+    if (!problem.isEmpty())
+        return TeamRequest();
+    TeamRequest request;
+    request.kind = TeamRequest::Kind::Archive;
+    request.path = QStringLiteral("/teams/%1/archive").arg(teamId);
+    request.teamId = teamId;
+    if (spoSiteReadOnlyForMembers)
+        request.body.insert(QStringLiteral("shouldSetSpoSiteReadOnlyForMembers"), true);
+    request.label = Text::tr("Archive of %1").arg(teamId);
+    return request;
+}
+
+TeamRequest unarchiveRequest(const QString &teamId, QString &problem)
+{
+    problem = checkTeam(teamId);
+    if (!problem.isEmpty())
+        return TeamRequest();
+    TeamRequest request;
+    request.kind = TeamRequest::Kind::Unarchive;
+    request.path = QStringLiteral("/teams/%1/unarchive").arg(teamId);
+    request.teamId = teamId;
+    request.label = Text::tr("Unarchive of %1").arg(teamId);
+    return request;
+}
+
+TeamRequest createTeamRequest(const CreateOptions &options, QString &problem)
+{
+    problem = checkDisplayName(options.displayName);
+    if (problem.isEmpty())
+        problem = checkVisibility(options.visibility);
+    if (!problem.isEmpty())
+        return TeamRequest();
+    TeamRequest request;
+    request.kind = TeamRequest::Kind::Create;
+    request.path = QStringLiteral("/teams");
+    request.body.insert(
+        QStringLiteral("template@odata.bind"),
+        QStringLiteral("https://graph.microsoft.com/v1.0/teamsTemplates('standard')"));
+    request.body.insert(QStringLiteral("displayName"), options.displayName.trimmed());
+    if (!options.description.isEmpty())
+        request.body.insert(QStringLiteral("description"), options.description);
+    if (!options.visibility.isEmpty())
+        request.body.insert(QStringLiteral("visibility"), options.visibility);
+    request.label = Text::tr("New team “%1”").arg(options.displayName.trimmed());
+    return request;
+}
+
+TeamRequest createOperationRequest(const QString &teamId, const QJsonObject &body,
+                                   bool viaJoinedTeams, QString &problem)
+{
+    problem = checkTeam(teamId);
+    if (problem.isEmpty() && body.isEmpty())
+        problem = Text::tr("the body is not a JSON object");
+    if (!problem.isEmpty())
+        return TeamRequest();
+    TeamRequest request;
+    request.kind = TeamRequest::Kind::CreateOperation;
+    request.path = viaJoinedTeams ? QStringLiteral("/me/joinedTeams/%1/team/operations").arg(teamId)
+                                  : QStringLiteral("/teams/%1/operations").arg(teamId);
+    request.teamId = teamId;
+    request.body = body;
+    request.label = Text::tr("teamsAsyncOperation under %1").arg(teamId);
+    return request;
+}

@@ -1,0 +1,274 @@
+// Opening the store: the file, its pragmas, its schema version, and what to do with a file that
+// is not a store. Reading and writing rows is in operationdatabaserows.cpp.
+#include "store/operationdatabase.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStandardPaths>
+
+namespace {
+
+// Every statement of each schema version, in order: migrations[v] takes a store from version v
+// to v + 1. A new version appends a step; a shipped step never changes (tests open the first
+// schema's fixture and expect it to come up to date).
+const QList<QStringList> &migrations()
+{
+    static const QList<QStringList> steps{
+        // 0 → 1: the first schema.
+        {
+            QStringLiteral("CREATE TABLE operations ("
+                           " id INTEGER PRIMARY KEY,"
+                           " key TEXT NOT NULL UNIQUE,"
+                           " team_id TEXT NOT NULL,"
+                           " operation_id TEXT NOT NULL,"
+                           " url TEXT NOT NULL,"
+                           " location TEXT NOT NULL,"
+                           " added_at INTEGER,"
+                           " watch TEXT NOT NULL,"
+                           " has_snapshot INTEGER NOT NULL DEFAULT 0,"
+                           " snapshot_id TEXT,"
+                           " type TEXT,"
+                           " status TEXT,"
+                           " created_at INTEGER,"
+                           " last_action_at INTEGER,"
+                           " attempts INTEGER,"
+                           " target_id TEXT,"
+                           " target_location TEXT,"
+                           " error_code TEXT,"
+                           " error_message TEXT,"
+                           " last_reply BLOB,"
+                           " next_poll_at INTEGER,"
+                           " last_sent_at INTEGER,"
+                           " last_polled_at INTEGER,"
+                           " last_changed_at INTEGER,"
+                           " polls INTEGER NOT NULL DEFAULT 0,"
+                           " consecutive_failures INTEGER NOT NULL DEFAULT 0,"
+                           " consecutive_not_found INTEGER NOT NULL DEFAULT 0,"
+                           " first_not_found_at INTEGER,"
+                           " last_failure TEXT,"
+                           " last_failure_message TEXT)"),
+            QStringLiteral("CREATE TABLE history ("
+                           " id INTEGER PRIMARY KEY,"
+                           " operation_id INTEGER NOT NULL"
+                           "  REFERENCES operations(id) ON DELETE CASCADE,"
+                           " seen_at INTEGER NOT NULL,"
+                           " status TEXT NOT NULL,"
+                           " attempts INTEGER NOT NULL,"
+                           " error_code TEXT,"
+                           " error_message TEXT,"
+                           " target_location TEXT)"),
+            QStringLiteral("CREATE INDEX history_by_operation ON history(operation_id, id)"),
+            QStringLiteral("CREATE TABLE state (name TEXT PRIMARY KEY, value TEXT NOT NULL)"),
+        },
+    };
+    static_assert(OperationDatabase::kSchemaVersion == 1, "add the migration step");
+    return steps;
+}
+
+QString uniqueConnectionName()
+{
+    static QAtomicInteger<int> counter;
+    return QStringLiteral("teamsops-store-%1").arg(counter.fetchAndAddRelaxed(1));
+}
+
+// SQLite keeps a store in up to three files; all of them move together.
+const QStringList kCompanions{QString(), QStringLiteral("-wal"), QStringLiteral("-shm")};
+
+} // namespace
+
+OperationDatabase::OperationDatabase()
+    : m_connection(uniqueConnectionName())
+{}
+
+OperationDatabase::~OperationDatabase()
+{
+    m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+QString OperationDatabase::defaultPath()
+{
+    // One file for both apps: their application names differ, so not AppDataLocation (which
+    // would give ~/.local/share/teamsops and ~/.local/share/teamsops-cli) but the folder it
+    // gives an application called TeamsOps.
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+           QStringLiteral("/TeamsOps/operations.sqlite");
+}
+
+OperationDatabase::OpenResult OperationDatabase::open(const QString &path, Access access,
+                                                      std::chrono::milliseconds busyTimeout)
+{
+    OpenResult result = openFile(path, access, busyTimeout);
+    if (!result.unreadable || access == Access::ReadOnly)
+        return result;
+    // Keep it for whoever wants to look into it, and start afresh beside it.
+    const QString movedTo = moveAside();
+    if (movedTo.isEmpty())
+        return result;
+    OpenResult fresh = openFile(path, access, busyTimeout);
+    fresh.movedTo = movedTo;
+    if (fresh.ok) {
+        fresh.error = QStringLiteral("The saved operations could not be read (%1). The file was "
+                                     "moved to %2; starting with an empty list.")
+                          .arg(result.error, QDir::toNativeSeparators(movedTo));
+    }
+    return fresh;
+}
+
+OperationDatabase::OpenResult OperationDatabase::openFile(const QString &path, Access access,
+                                                          std::chrono::milliseconds busyTimeout)
+{
+    m_db.close();
+    m_path = path;
+    const bool exists = QFileInfo::exists(path);
+    if (access == Access::ReadOnly && !exists)
+        return {false, QStringLiteral("no store at %1").arg(QDir::toNativeSeparators(path)), {}};
+    if (!exists && !QDir().mkpath(QFileInfo(path).absolutePath())) {
+        return {
+            false,
+            QStringLiteral("cannot create the folder of %1").arg(QDir::toNativeSeparators(path)),
+            {}};
+    }
+    m_db = QSqlDatabase::contains(m_connection)
+               ? QSqlDatabase::database(m_connection, false)
+               : QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    if (!m_db.isValid())
+        return {false, QStringLiteral("the Qt SQLite driver is not installed"), {}};
+    m_db.setDatabaseName(path);
+    QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(busyTimeout.count());
+    if (access == Access::ReadOnly)
+        options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+    m_db.setConnectOptions(options);
+    if (!m_db.open())
+        return {false, m_db.lastError().text(), {}};
+
+    QString why;
+    QSqlQuery version(m_db);
+    if (!isReadable(&why) || !version.exec(QStringLiteral("PRAGMA user_version")) ||
+        !version.next()) {
+        version.finish();
+        m_db.close();
+        OpenResult unreadable{false, why.isEmpty() ? version.lastError().text() : why, {}};
+        unreadable.unreadable = true;
+        return unreadable;
+    }
+    const int found = version.value(0).toInt();
+    version.finish();
+    if (found > kSchemaVersion) {
+        m_db.close();
+        return {false,
+                QStringLiteral("%1 was written by a newer TeamsOps (store version %2; this "
+                               "one reads up to %3). It was left untouched; nothing is saved.")
+                    .arg(QDir::toNativeSeparators(path))
+                    .arg(found)
+                    .arg(kSchemaVersion),
+                {}};
+    }
+    if (access == Access::ReadOnly) {
+        if (found < kSchemaVersion) {
+            m_db.close();
+            return {false,
+                    QStringLiteral("the store is from an older TeamsOps: open it once with "
+                                   "the app or `teamsops-cli watch` to bring it up to date"),
+                    {}};
+        }
+        return {true, {}, {}};
+    }
+    // WAL: readers and one writer at once, across processes. NORMAL sync is durable against a
+    // crash of the app (not of the machine's power), at a fraction of FULL's fsyncs.
+    if (!exec(QStringLiteral("PRAGMA journal_mode=WAL")) ||
+        !exec(QStringLiteral("PRAGMA synchronous=NORMAL")) ||
+        !exec(QStringLiteral("PRAGMA foreign_keys=ON")) ||
+        // Reads straight from the mapped file rather than copied through the page cache.
+        !exec(QStringLiteral("PRAGMA mmap_size=268435456")) || !migrate(found)) {
+        const QString error = m_lastError;
+        m_db.close();
+        return {false, error, {}};
+    }
+    return {true, {}, {}};
+}
+
+bool OperationDatabase::isReadable(QString *why)
+{
+    // quick_check reads every page (not every index entry): a store damaged anywhere says so
+    // here, at start, rather than in the middle of a session.
+    QSqlQuery check(m_db);
+    if (!check.exec(QStringLiteral("PRAGMA quick_check"))) {
+        *why = check.lastError().databaseText();
+        return false;
+    }
+    QStringList problems;
+    while (check.next())
+        problems.append(check.value(0).toString());
+    if (problems != QStringList{QStringLiteral("ok")}) {
+        *why = QStringLiteral("damaged: ") + problems.mid(0, 3).join(QStringLiteral("; "));
+        return false;
+    }
+    check.finish();
+    // A SQLite file of some other program: not ours to migrate or to write into.
+    QSqlQuery tables(m_db);
+    if (!tables.exec(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name NOT IN "
+                                    "('operations', 'history', 'state', 'history_by_operation') "
+                                    "AND name NOT LIKE 'sqlite_%'")) ||
+        !tables.next()) {
+        *why = tables.lastError().databaseText();
+        return false;
+    }
+    if (tables.value(0).toInt() > 0) {
+        *why = QStringLiteral("it holds tables that are not TeamsOps's");
+        return false;
+    }
+    return true;
+}
+
+QString OperationDatabase::moveAside()
+{
+    m_db.close();
+    const QString stamp =
+        QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss-zzz"));
+    const QString target = m_path + QStringLiteral(".unreadable-") + stamp;
+    for (const QString &suffix : kCompanions) {
+        const QString from = m_path + suffix;
+        if (QFile::exists(from) && !QFile::rename(from, target + suffix))
+            return QString();
+    }
+    return target;
+}
+
+bool OperationDatabase::migrate(int fromVersion)
+{
+    for (int version = fromVersion; version < kSchemaVersion; ++version) {
+        if (!m_db.transaction())
+            return fail(QStringLiteral("migration"), m_db.lastError().text());
+        for (const QString &statement : migrations().at(version)) {
+            if (!exec(statement)) {
+                m_db.rollback();
+                return false;
+            }
+        }
+        if (!exec(QStringLiteral("PRAGMA user_version=%1").arg(version + 1)) || !m_db.commit()) {
+            m_db.rollback();
+            return fail(QStringLiteral("migration"), m_db.lastError().text());
+        }
+    }
+    return true;
+}
+
+bool OperationDatabase::exec(const QString &statement)
+{
+    QSqlQuery query(m_db);
+    if (!query.exec(statement))
+        return fail(statement.section(QLatin1Char(' '), 0, 2), query.lastError().text());
+    return true;
+}
+
+bool OperationDatabase::fail(const QString &what, const QString &error)
+{
+    m_lastError = QStringLiteral("%1: %2").arg(what, error);
+    return false;
+}

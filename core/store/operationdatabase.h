@@ -1,0 +1,111 @@
+#pragma once
+
+#include "model/watchedoperation.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+#include <QStringList>
+
+#include <chrono>
+#include <optional>
+
+// The SQLite file that keeps watched operations across restarts: each operation (Location, last
+// payload, scheduling state), every observed change, and the poll pace. One file, in WAL mode, so
+// the GUI and `teamsops-cli watch` can share it: readers never wait for the writer, and writes are
+// short transactions under a busy timeout.
+//
+// The schema is versioned (PRAGMA user_version) and migrated forward on open. A file that is not
+// a readable store is moved aside, never overwritten; a file from a newer TeamsOps is left alone.
+class OperationDatabase
+{
+    Q_DISABLE_COPY_MOVE(OperationDatabase)
+public:
+    static constexpr int kSchemaVersion = 1;
+
+    enum class Access
+    {
+        ReadWrite, // creates the file, migrates it
+        ReadOnly   // for list and history: never writes, never creates
+    };
+
+    struct OpenResult
+    {
+        bool ok = false;
+        QString error;           // for people, when !ok
+        QString movedTo;         // a damaged file was moved here (ok is then true: a fresh store)
+        bool unreadable = false; // not a store this build can read (moved aside by open())
+    };
+
+    // One stored operation and the row it lives in.
+    struct Stored
+    {
+        qint64 rowId = 0;
+        WatchedOperation operation;
+    };
+
+    // What one commit writes: operations to insert or update (with the history entries from
+    // index historyFrom on, which are new), keys to delete, and the pace.
+    struct Upsert
+    {
+        const WatchedOperation *operation = nullptr;
+        qsizetype historyFrom = 0;
+    };
+    struct Changes
+    {
+        QList<Upsert> upserts;
+        QStringList deletions;
+        std::optional<QJsonObject> pace;
+    };
+
+    OperationDatabase();
+    ~OperationDatabase();
+
+    // Where the GUI and the CLI keep their store unless told otherwise.
+    static QString defaultPath();
+
+    // A write waits this long for another process's transaction before it fails (and is tried
+    // again later): transactions here last milliseconds.
+    static constexpr std::chrono::milliseconds kBusyTimeout{3000};
+
+    OpenResult open(const QString &path, Access access = Access::ReadWrite,
+                    std::chrono::milliseconds busyTimeout = kBusyTimeout);
+    bool isOpen() const { return m_db.isOpen(); }
+    QString path() const { return m_path; }
+    // Why the last statement failed, for people.
+    QString lastError() const { return m_lastError; }
+
+    // Reading (operationdatabaserows.cpp). Invalid on failure, with lastError() set.
+    std::optional<QList<Stored>> loadAll();
+    std::optional<QList<Stored>> loadAddedAfter(qint64 rowId);
+    std::optional<Stored> load(const QString &key);
+    std::optional<QStringList> keys();
+    std::optional<qsizetype> count();
+    std::optional<QJsonObject> pace();
+    // Changes by other connections to this file since the last call (SQLite's data_version):
+    // cheap, to notice another process's writes without reading anything else.
+    std::optional<qint64> dataVersion();
+
+    // Writing: one transaction, all or nothing. Returns the row id of every upserted key.
+    std::optional<QHash<QString, qint64>> commit(const Changes &changes);
+    // Forgets finished operations that last changed before `before`; returns their keys.
+    std::optional<QStringList> forgetTerminalBefore(const QDateTime &before);
+    std::optional<int> forget(const QStringList &keys);
+
+private:
+    OpenResult openFile(const QString &path, Access access, std::chrono::milliseconds busyTimeout);
+    bool isReadable(QString *why);
+    QString moveAside();
+    bool migrate(int fromVersion);
+    bool exec(const QString &statement);
+    bool fail(const QString &what, const QString &error);
+    std::optional<QList<Stored>> loadWhere(const QString &condition, const QVariantList &values);
+    bool loadHistory(QList<Stored> &stored, const QString &condition, const QVariantList &values);
+
+    QString m_connection;
+    QSqlDatabase m_db;
+    QString m_path;
+    QString m_lastError;
+};
