@@ -13,10 +13,10 @@
 //   filter_ms=<e> kib_per_op=<f> first_paint_ms=<g>
 #include "benchstore.h"
 #include "model/clock.h"
-#include "operationsortproxy.h"
-#include "operationtablemodel.h"
 #include "residentmemory.h"
 #include "store/operationstore.h"
+#include "table/operationsortproxy.h"
+#include "table/operationtablemodel.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

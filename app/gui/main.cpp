@@ -1,20 +1,22 @@
 // teamsops: the desktop dashboard. Parses arguments and wires core, ui and (for --demo) the
 // simulator together; everything else lives in those libraries.
+#include "dialogs/signindialogs.h"
 #include "graph/graphclient.h"
 #include "i18n/translations.h"
-#include "mainwindow.h"
 #include "model/clock.h"
-#include "operationtablemodel.h"
 #include "polling/networkmonitor.h"
 #include "polling/operationpoller.h"
 #include "polling/watchoptions.h"
 #include "signin/signinmanager.h"
-#include "signindialogs.h"
 #include "simserver.h"
 #include "simtenant.h"
 #include "store/operationdatabase.h"
 #include "store/operationstore.h"
 #include "store/storesaver.h"
+#include "table/operationtablemodel.h"
+#include "window/banner.h"
+#include "window/mainwindow.h"
+#include "window/storecontroller.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -227,30 +229,30 @@ int main(int argc, char *argv[])
     QObject::connect(&window, &MainWindow::demoRequested, &window, [&window] {
         if (!QProcess::startDetached(QCoreApplication::applicationFilePath(),
                                      {QStringLiteral("--demo")})) {
-            window.showBanner(QObject::tr("The demo tenant could not be started."),
-                              MainWindow::BannerKind::Warning);
+            window.banner()->showMessage(QObject::tr("The demo tenant could not be started."),
+                                         Banner::Kind::Warning);
         }
     });
 
     QStringList problems;
     if (demo) {
-        window.showBanner(
+        window.banner()->showMessage(
             QObject::tr("<b>Demo tenant</b> — a simulated Microsoft Graph on 127.0.0.1 where time "
                         "runs %1× faster. Nothing here touches a real tenant. Double-click a "
                         "succeeded clone to see the team it produced.")
                 .arg(tenant->timeScale()),
-            MainWindow::BannerKind::Info);
+            Banner::Kind::Info);
     }
     if (saver) {
         window.attachStore(*saver, options.storePath);
         poller.restorePace(saver->savedPace());
         saver->setPaceSource([&poller] { return poller.savedPace(); });
-        saver->pruneFinishedOlderThan(std::chrono::hours(24 * MainWindow::retentionDays()));
+        saver->pruneFinishedOlderThan(std::chrono::hours(24 * StoreController::retentionDays()));
         saver->followOthers(
             std::min<std::chrono::milliseconds>(StoreSaver::kFollowEvery, poller.interval()));
     }
     for (const QString &problem : std::as_const(storeProblems))
-        window.showBanner(problem, MainWindow::BannerKind::Warning);
+        window.banner()->showMessage(problem, Banner::Kind::Warning);
     {
         // Watched at once; their polls wait for the sign-in (a 401 pauses them until then).
         for (const QString &location : std::as_const(locations)) {
@@ -263,10 +265,11 @@ int main(int argc, char *argv[])
         }
     }
     if (!problems.isEmpty()) {
-        window.showBanner(QObject::tr("<b>Some Locations could not be read</b> and are not "
-                                      "watched:<br>%1")
-                              .arg(problems.join(QStringLiteral("<br>"))),
-                          MainWindow::BannerKind::Warning);
+        window.banner()->showMessage(
+            QObject::tr("<b>Some Locations could not be read</b> and are not "
+                        "watched:<br>%1")
+                .arg(problems.join(QStringLiteral("<br>"))),
+            Banner::Kind::Warning);
     }
 
     if (parser.isSet(QStringLiteral("screenshot")))

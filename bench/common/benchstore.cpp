@@ -1,13 +1,13 @@
 #include "benchstore.h"
 
 #include "graph/graphclient.h"
-#include "mainwindow.h"
 #include "model/clock.h"
-#include "operationtablemodel.h"
 #include "polling/operationpoller.h"
 #include "store/operationdatabase.h"
 #include "store/operationstore.h"
 #include "store/storesaver.h"
+#include "table/operationtablemodel.h"
+#include "window/mainwindow.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

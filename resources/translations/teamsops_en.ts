@@ -40,48 +40,6 @@
             <numerusform>%n operations</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>Graph is throttling: the request goes out again in %n second(s)</source>
-        <translation>
-            <numerusform>Graph is throttling: the request goes out again in %n second</numerusform>
-            <numerusform>Graph is throttling: the request goes out again in %n seconds</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Archive %n team(s)?</source>
-        <translation>
-            <numerusform>Archive this team?</numerusform>
-            <numerusform>Archive these %n teams?</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Unarchive %n team(s)?</source>
-        <translation>
-            <numerusform>Unarchive this team?</numerusform>
-            <numerusform>Unarchive these %n teams?</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>&lt;b&gt;%n request(s) refused&lt;/b&gt;:</source>
-        <translation>
-            <numerusform>&lt;b&gt;%n request refused&lt;/b&gt;:</numerusform>
-            <numerusform>&lt;b&gt;%n requests refused&lt;/b&gt;:</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n operation(s) added</source>
-        <translation>
-            <numerusform>%n operation added</numerusform>
-            <numerusform>%n operations added</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n finished operation(s) forgotten</source>
-        <translation>
-            <numerusform>%n finished operation forgotten</numerusform>
-            <numerusform>%n finished operations forgotten</numerusform>
-        </translation>
-    </message>
 </context>
 <context>
     <name>OperationActions</name>
@@ -111,12 +69,60 @@
     </message>
 </context>
 <context>
+    <name>StartController</name>
+    <message numerus="yes">
+        <source>Graph is throttling: the request goes out again in %n second(s)</source>
+        <translation>
+            <numerusform>Graph is throttling: the request goes out again in %n second</numerusform>
+            <numerusform>Graph is throttling: the request goes out again in %n seconds</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Archive %n team(s)?</source>
+        <translation>
+            <numerusform>Archive this team?</numerusform>
+            <numerusform>Archive these %n teams?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Unarchive %n team(s)?</source>
+        <translation>
+            <numerusform>Unarchive this team?</numerusform>
+            <numerusform>Unarchive these %n teams?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%n request(s) refused&lt;/b&gt;:</source>
+        <translation>
+            <numerusform>&lt;b&gt;%n request refused&lt;/b&gt;:</numerusform>
+            <numerusform>&lt;b&gt;%n requests refused&lt;/b&gt;:</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>StoreCommands</name>
     <message numerus="yes">
         <source>forgot %n operation(s)</source>
         <translation>
             <numerusform>forgot %n operation</numerusform>
             <numerusform>forgot %n operations</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>StoreController</name>
+    <message numerus="yes">
+        <source>%n operation(s) added</source>
+        <translation>
+            <numerusform>%n operation added</numerusform>
+            <numerusform>%n operations added</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n finished operation(s) forgotten</source>
+        <translation>
+            <numerusform>%n finished operation forgotten</numerusform>
+            <numerusform>%n finished operations forgotten</numerusform>
         </translation>
     </message>
 </context>

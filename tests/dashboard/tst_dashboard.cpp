@@ -1,22 +1,22 @@
 // The admin's dashboard features, offscreen, against the simulator on a manual clock: filters and
 // their counts, search, details, actions, paste, export, notifications and remembered layout.
-#include "adddialog.h"
-#include "detailspane.h"
-#include "filtersidebar.h"
+#include "dialogs/adddialog.h"
 #include "graph/graphclient.h"
 #include "i18n/translations.h"
 #include "keyboardreach.h"
-#include "mainwindow.h"
-#include "notifier.h"
-#include "operationactions.h"
-#include "operationsortproxy.h"
-#include "operationtablemodel.h"
-#include "overviewstrip.h"
+#include "panes/detailspane.h"
+#include "panes/filtersidebar.h"
+#include "panes/overviewstrip.h"
+#include "panes/timelinewidget.h"
 #include "polling/operationpoller.h"
 #include "polling/teamoperations.h"
 #include "simfixture.h"
 #include "store/operationstore.h"
-#include "timelinewidget.h"
+#include "table/operationsortproxy.h"
+#include "table/operationtablemodel.h"
+#include "window/mainwindow.h"
+#include "window/notifier.h"
+#include "window/operationactions.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>

@@ -1,15 +1,15 @@
 // The dashboard against the simulator over real loopback HTTP, on a manual clock, offscreen.
-#include "detailspane.h"
 #include "graph/graphclient.h"
-#include "mainwindow.h"
-#include "operationsortproxy.h"
-#include "operationtablemodel.h"
+#include "panes/detailspane.h"
+#include "panes/timelinewidget.h"
 #include "polling/operationpoller.h"
 #include "simfixture.h"
 #include "store/operationdatabase.h"
 #include "store/operationstore.h"
 #include "store/storesaver.h"
-#include "timelinewidget.h"
+#include "table/operationsortproxy.h"
+#include "table/operationtablemodel.h"
+#include "window/mainwindow.h"
 
 #include <QLabel>
 #include <QLineEdit>

@@ -4,9 +4,9 @@
 // the selection with its row.
 #include "model/clock.h"
 #include "model/operationcategory.h"
-#include "operationsortproxy.h"
-#include "operationtablemodel.h"
 #include "store/operationstore.h"
+#include "table/operationsortproxy.h"
+#include "table/operationtablemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QHeaderView>

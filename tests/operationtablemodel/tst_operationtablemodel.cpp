@@ -1,8 +1,8 @@
 #include "model/clock.h"
-#include "operationpresentation.h"
-#include "operationsortproxy.h"
-#include "operationtablemodel.h"
 #include "store/operationstore.h"
+#include "table/operationpresentation.h"
+#include "table/operationsortproxy.h"
+#include "table/operationtablemodel.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>

@@ -2,17 +2,18 @@
 // HTTP: the welcome page's browser sign-in (the test is the browser), the device code dialog,
 // the account in the status bar, the "Sign in again" banner of a lost sign-in with polling
 // paused and nothing lost, the no-keychain notice, and the sign-in settings' checks.
+#include "dialogs/signindialogs.h"
 #include "graph/graphclient.h"
 #include "keyboardreach.h"
-#include "mainwindow.h"
 #include "modaldialogs.h"
+#include "panes/welcomepage.h"
 #include "polling/operationpoller.h"
 #include "polling/teamoperations.h"
 #include "signin/signinmanager.h"
-#include "signindialogs.h"
 #include "simfixture.h"
 #include "store/operationstore.h"
-#include "welcomepage.h"
+#include "window/mainwindow.h"
+#include "window/signincontroller.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -173,8 +174,9 @@ void TestSignInWindow::deviceCodeDialogShowsTheCodeUntilApproved()
     SignedOutWindow w;
     w.sim.tenant.identity().setDeviceCodeInterval(seconds(1));
     QTest::mouseClick(w.window.findChild<QPushButton *>("welcomeDeviceCode"), Qt::LeftButton);
-    QTRY_VERIFY(w.window.deviceCodeDialog() && w.window.deviceCodeDialog()->isVisible());
-    DeviceCodeDialog *dialog = w.window.deviceCodeDialog();
+    QTRY_VERIFY(w.window.signIn()->deviceCodeDialog() &&
+                w.window.signIn()->deviceCodeDialog()->isVisible());
+    DeviceCodeDialog *dialog = w.window.signIn()->deviceCodeDialog();
     QTRY_COMPARE(dialog->userCode(), w.sim.tenant.identity().lastUserCode());
     QVERIFY(!dialog->userCode().isEmpty());
     QCOMPARE(dialog->verificationUri(), QStringLiteral("https://microsoft.com/devicelogin"));
@@ -186,7 +188,7 @@ void TestSignInWindow::deviceCodeDialogShowsTheCodeUntilApproved()
     QVERIFY(w.sim.tenant.identity().approveDeviceCode(dialog->userCode()));
     w.sim.clock.advance(seconds(5));
     QTRY_VERIFY_WITH_TIMEOUT(w.signIn.isSignedIn(), 10000);
-    QTRY_VERIFY(!w.window.deviceCodeDialog());
+    QTRY_VERIFY(!w.window.signIn()->deviceCodeDialog());
     QVERIFY(w.account().contains("Megan Bowen"));
 }
 

@@ -1,20 +1,21 @@
 // Starting operations from the dashboard, offscreen, against the simulator over real HTTP: the
 // clone dialog's rules, team list and request preview; a started clone or create watched at
 // once; archive with a confirmation that names the teams; refusals said in a banner.
-#include "detailspane.h"
+#include "dialogs/startdialogs.h"
 #include "graph/graphclient.h"
 #include "i18n/translations.h"
-#include "mainwindow.h"
 #include "modaldialogs.h"
-#include "notifier.h"
-#include "operationtablemodel.h"
+#include "panes/detailspane.h"
 #include "polling/operationpoller.h"
 #include "polling/teamoperations.h"
 #include "simfixture.h"
 #include "start/bulkclone.h"
 #include "start/clonereadiness.h"
-#include "startdialogs.h"
 #include "store/operationstore.h"
+#include "table/operationtablemodel.h"
+#include "window/mainwindow.h"
+#include "window/notifier.h"
+#include "window/startcontroller.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -93,7 +94,7 @@ private slots:
 void TestStartWindow::cloneDialogKeepsGraphsRulesAndShowsTheRequest()
 {
     Window w;
-    CloneDialog *dialog = w.window.openCloneDialog();
+    CloneDialog *dialog = w.window.starts()->openCloneDialog();
     QTRY_COMPARE(dialog->teamCount(), 2); // /me/joinedTeams answered
     auto *source = dialog->findChild<QComboBox *>("cloneSource");
     QVERIFY(source->itemText(0).contains("Marketing")); // by name
@@ -136,8 +137,8 @@ void TestStartWindow::cloneDialogKeepsGraphsRulesAndShowsTheRequest()
 void TestStartWindow::aStartedCloneIsWatchedAtOnce()
 {
     Window w;
-    QSignalSpy finished(&w.window, &MainWindow::startsFinished);
-    CloneDialog *dialog = w.window.openCloneDialog();
+    QSignalSpy finished(w.window.starts(), &StartController::startsFinished);
+    CloneDialog *dialog = w.window.starts()->openCloneDialog();
     dialog->setSource(kTemplate);
     dialog->setDisplayName(QStringLiteral("Project 8"));
     QTest::mouseClick(w.ok(dialog), Qt::LeftButton);
@@ -157,10 +158,10 @@ void TestStartWindow::aStartedCloneIsWatchedAtOnce()
 void TestStartWindow::aStartedClonesReadinessShowsInTheTableAndDetails()
 {
     Window w;
-    w.window.readiness()->setSpacing(seconds(60));
-    QSignalSpy finished(&w.window, &MainWindow::startsFinished);
+    w.window.starts()->readiness()->setSpacing(seconds(60));
+    QSignalSpy finished(w.window.starts(), &StartController::startsFinished);
     QSignalSpy notified(w.window.notifier(), &Notifier::notified);
-    CloneDialog *dialog = w.window.openCloneDialog();
+    CloneDialog *dialog = w.window.starts()->openCloneDialog();
     dialog->setSource(kTemplate);
     dialog->setDisplayName(QStringLiteral("Settling team"));
     dialog->findChild<QCheckBox *>("clonePart-channels")->click();
@@ -182,7 +183,7 @@ void TestStartWindow::aStartedClonesReadinessShowsInTheTableAndDetails()
     QTRY_COMPARE(w.window.details()->note(), QStringLiteral("Channels 1 of 4 — still settling"));
     for (int i = 0; i < 6 && !statusText().endsWith("Ready"); ++i) {
         w.sim.clock.advance(seconds(60));
-        QTRY_VERIFY(w.window.readiness()->readiness(key)->checks > i + 1);
+        QTRY_VERIFY(w.window.starts()->readiness()->readiness(key)->checks > i + 1);
     }
     QTRY_COMPARE(statusText(), QStringLiteral("Succeeded · Ready"));
     QTRY_VERIFY(std::any_of(notified.cbegin(), notified.cend(), [](const QList<QVariant> &args) {
@@ -193,7 +194,7 @@ void TestStartWindow::aStartedClonesReadinessShowsInTheTableAndDetails()
 void TestStartWindow::aBulkCloneShowsProgressWatchesEachAndRetriesTheRefused()
 {
     Window w;
-    CloneDialog *dialog = w.window.openCloneDialog();
+    CloneDialog *dialog = w.window.starts()->openCloneDialog();
     dialog->setSource(kTemplate);
     dialog->setMany(true, 5);
     QVERIFY(!w.ok(dialog)->isEnabled()); // no pattern yet
@@ -240,8 +241,8 @@ void TestStartWindow::aBulkCloneShowsProgressWatchesEachAndRetriesTheRefused()
 void TestStartWindow::aCreatedTeamIsWatchedToo()
 {
     Window w;
-    QSignalSpy finished(&w.window, &MainWindow::startsFinished);
-    CreateTeamDialog *dialog = w.window.openCreateTeamDialog();
+    QSignalSpy finished(w.window.starts(), &StartController::startsFinished);
+    CreateTeamDialog *dialog = w.window.starts()->openCreateTeamDialog();
     QVERIFY(!w.ok(dialog)->isEnabled());
     dialog->setDisplayName(QStringLiteral("Brand new"));
     QVERIFY(dialog->findChild<QPlainTextEdit *>("requestPreview")
@@ -263,9 +264,9 @@ void TestStartWindow::archiveNamesTheTeamsFirst()
              .ref);
     QTRY_VERIFY(w.store.size() == 1 && w.store.at(0).latest.has_value());
     QVERIFY(w.window.selectOperation(w.store.at(0).key));
-    QCOMPARE(w.window.selectedTeams(), QStringList{kOther});
+    QCOMPARE(w.window.starts()->selectedTeams(), QStringList{kOther});
 
-    QSignalSpy finished(&w.window, &MainWindow::startsFinished);
+    QSignalSpy finished(w.window.starts(), &StartController::startsFinished);
     QString named;
     whenModalOpens([&named](QWidget *modal) {
         auto *box = qobject_cast<QMessageBox *>(modal);
@@ -273,7 +274,7 @@ void TestStartWindow::archiveNamesTheTeamsFirst()
         box->checkBox()->setChecked(true); // the SharePoint site read-only for members
         QTest::mouseClick(box->button(QMessageBox::Yes), Qt::LeftButton);
     });
-    w.window.confirmArchive(true);
+    w.window.starts()->confirmArchive(true);
     QTRY_COMPARE(finished.size(), 1);
     QCOMPARE(named, kOther);
     QCOMPARE(finished.first().at(0).toInt(), 1);
@@ -288,7 +289,7 @@ void TestStartWindow::archiveNamesTheTeamsFirst()
                           Qt::LeftButton);
     });
     const int before = w.sim.server.requestCount("/archive");
-    w.window.confirmArchive(true);
+    w.window.starts()->confirmArchive(true);
     QTRY_VERIFY(!QApplication::activeModalWidget());
     QCOMPARE(w.sim.server.requestCount("/archive"), before);
 }
@@ -313,16 +314,17 @@ void TestStartWindow::anOrgWideTeamIsRefusedBeforeSendingOnceGraphSaidSo()
     everyone.displayName = QStringLiteral("Everyone at Contoso");
     everyone.isOrgWide = true;
     w.sim.tenant.addTeam(everyone);
-    QSignalSpy finished(&w.window, &MainWindow::startsFinished);
+    QSignalSpy finished(w.window.starts(), &StartController::startsFinished);
     QString problem;
-    w.window.startRequests({cloneRequest({kEveryone, "Everyone, again", {}, {}, {}, {}}, problem)});
+    w.window.starts()->startRequests(
+        {cloneRequest({kEveryone, "Everyone, again", {}, {}, {}, {}}, problem)});
     QTRY_COMPARE(finished.size(), 1);
     QVERIFY2(w.banner()->text().contains("Org-wide teams cannot be cloned."),
              qPrintable(w.banner()->text()));
     QCOMPARE(w.sim.server.requestCount(QStringLiteral("/clone")), 1);
 
     // ...and from then on it is refused in the dialog, before anything is sent.
-    CloneDialog *dialog = w.window.openCloneDialog();
+    CloneDialog *dialog = w.window.starts()->openCloneDialog();
     dialog->setSource(kEveryone);
     dialog->setDisplayName(QStringLiteral("Everyone, once more"));
     QTRY_VERIFY2(w.problem(dialog).contains("org-wide team"), qPrintable(w.problem(dialog)));
@@ -335,7 +337,7 @@ void TestStartWindow::anOrgWideTeamIsRefusedBeforeSendingOnceGraphSaidSo()
     // A bulk clone learns it too: another org-wide team, refused in a bulk of two, is stopped
     // in the dialog from then on.
     QSettings().clear();
-    CloneDialog *bulkDialog = w.window.openCloneDialog();
+    CloneDialog *bulkDialog = w.window.starts()->openCloneDialog();
     bulkDialog->setSource(kEveryone);
     bulkDialog->setMany(true, 2);
     bulkDialog->setDisplayName(QStringLiteral("Everyone {n}"));
@@ -351,7 +353,7 @@ void TestStartWindow::anOrgWideTeamIsRefusedBeforeSendingOnceGraphSaidSo()
     }
     QCOMPARE(bulk->refused(), 2);
     bulkDialog->reject();
-    CloneDialog *again = w.window.openCloneDialog();
+    CloneDialog *again = w.window.starts()->openCloneDialog();
     again->setSource(kEveryone);
     again->setDisplayName(QStringLiteral("Everyone, at last"));
     QTRY_VERIFY2(w.problem(again).contains("org-wide team"), qPrintable(w.problem(again)));
@@ -362,10 +364,10 @@ void TestStartWindow::anOrgWideTeamIsRefusedBeforeSendingOnceGraphSaidSo()
 void TestStartWindow::refusalsAreSaidInABanner()
 {
     Window w;
-    QSignalSpy finished(&w.window, &MainWindow::startsFinished);
+    QSignalSpy finished(w.window.starts(), &StartController::startsFinished);
     QString problem;
     // Neither team is archived: both unarchives are refused, each said with Graph's message.
-    w.window.startRequests(
+    w.window.starts()->startRequests(
         {unarchiveRequest(kTemplate, problem), unarchiveRequest(kOther, problem)});
     QTRY_COMPARE(finished.size(), 1);
     QCOMPARE(finished.first().at(0).toInt(), 0);

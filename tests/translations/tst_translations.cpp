@@ -73,7 +73,7 @@ void TestTranslations::everyPluralReadsAsEnglish()
     QCOMPARE(translated(polls, 1), QStringLiteral("1 poll"));
     QCOMPARE(translated(polls, 0), QStringLiteral("0 polls"));
     QCOMPARE(translated(polls, 2), QStringLiteral("2 polls"));
-    const NumerusMessage archive{QStringLiteral("MainWindow"),
+    const NumerusMessage archive{QStringLiteral("StartController"),
                                  QStringLiteral("Archive %n team(s)?")};
     QCOMPARE(translated(archive, 1), QStringLiteral("Archive this team?"));
     QCOMPARE(translated(archive, 4), QStringLiteral("Archive these 4 teams?"));

@@ -1,21 +1,19 @@
-// MainWindow's side of starting operations: Operation → Clone a team, Create a team, Archive and
-// Unarchive the selected operations' teams. Requests go out one after another through one
-// OperationStarter; each accepted one is watched at once, each refused one is said in a banner.
-#include "mainwindow.h"
+#include "window/startcontroller.h"
 
-#include "detailspane.h"
+#include "dialogs/startdialogs.h"
 #include "graph/graphclient.h"
 #include "graph/teamnames.h"
 #include "model/watchedoperation.h"
-#include "notifier.h"
-#include "operationactions.h"
-#include "operationpresentation.h"
-#include "operationtablemodel.h"
+#include "panes/detailspane.h"
 #include "polling/operationpoller.h"
 #include "start/clonereadiness.h"
 #include "start/operationstarter.h"
 #include "start/orgwideteams.h"
-#include "startdialogs.h"
+#include "table/operationtablemodel.h"
+#include "window/banner.h"
+#include "window/mainwindow.h"
+#include "window/notifier.h"
+#include "window/operationactions.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -24,44 +22,57 @@
 #include <QStatusBar>
 #include <QTimer>
 
-void MainWindow::buildStartActions(QMenu *operations)
-{
-    m_starter = new OperationStarter(m_client, m_clock, this);
+StartController::StartController(MainWindow &window)
+    : QObject(&window)
+    , m_window(window)
+    , m_starter(new OperationStarter(window.client(), window.clock(), this))
     // Clones TeamsOps started: once succeeded, is the new team complete?
-    m_readiness = new CloneReadinessTracker(m_client, m_clock, this);
-    m_model->setStatusNote([this](const QString &key) {
-        const std::optional<CloneReadiness> readiness = m_readiness->readiness(key);
-        return readiness ? readiness->text() : QString();
-    });
-    connect(&m_poller, &OperationPoller::operationObserved, m_readiness,
-            &CloneReadinessTracker::observe);
-    // The teams operations produced, by name rather than location.
-    auto *names = new TeamNames(m_client, this);
-    m_model->setTargetNames([names](const QString &location) { return names->nameOf(location); });
-    connect(&m_poller, &OperationPoller::operationObserved, names,
-            [names](const WatchedOperation &operation) {
-                if (operation.latest && operation.latest->status == OperationStatus::Succeeded)
-                    names->want(operation.latest->targetResourceLocation);
-            });
-    connect(names, &TeamNames::known, m_model, &OperationTableModel::targetNameChanged);
-    connect(m_readiness, &CloneReadinessTracker::changed, this, [this](const QString &key) {
-        m_model->noteChanged(key);
-        if (m_details->shownKey() == key)
-            refreshDetails();
-    });
-    connect(m_readiness, &CloneReadinessTracker::settled, this,
-            [this](const QString &key, bool ready) {
-                const QString text = m_readiness->readiness(key)->text();
-                m_notifier->notify(
-                    key, ready ? tr("Cloned team ready") : tr("Cloned team not complete"),
-                    ready ? tr("Every channel and app of the source is there") : text, !ready);
-            });
+    , m_readiness(new CloneReadinessTracker(window.client(), window.clock(), this))
+{
+    followReadinessAndNames();
     connect(m_starter, &OperationStarter::waiting, this, [this](std::chrono::seconds wait, int) {
-        statusBar()->showMessage(
+        m_window.statusBar()->showMessage(
             tr("Graph is throttling: the request goes out again in %n second(s)", nullptr,
                int(wait.count())),
             int(std::chrono::milliseconds(wait).count()) + 2000);
     });
+}
+
+void StartController::followReadinessAndNames()
+{
+    OperationTableModel *model = m_window.model();
+    OperationPoller &poller = m_window.poller();
+    model->setStatusNote([this](const QString &key) {
+        const std::optional<CloneReadiness> readiness = m_readiness->readiness(key);
+        return readiness ? readiness->text() : QString();
+    });
+    connect(&poller, &OperationPoller::operationObserved, m_readiness,
+            &CloneReadinessTracker::observe);
+    // The teams operations produced, by name rather than location.
+    auto *names = new TeamNames(m_window.client(), this);
+    model->setTargetNames([names](const QString &location) { return names->nameOf(location); });
+    connect(&poller, &OperationPoller::operationObserved, names,
+            [names](const WatchedOperation &operation) {
+                if (operation.latest && operation.latest->status == OperationStatus::Succeeded)
+                    names->want(operation.latest->targetResourceLocation);
+            });
+    connect(names, &TeamNames::known, model, &OperationTableModel::targetNameChanged);
+    connect(m_readiness, &CloneReadinessTracker::changed, this, [this, model](const QString &key) {
+        model->noteChanged(key);
+        if (m_window.details()->shownKey() == key)
+            m_window.refreshDetails();
+    });
+    connect(m_readiness, &CloneReadinessTracker::settled, this,
+            [this](const QString &key, bool ready) {
+                const QString text = m_readiness->readiness(key)->text();
+                m_window.notifier()->notify(
+                    key, ready ? tr("Cloned team ready") : tr("Cloned team not complete"),
+                    ready ? tr("Every channel and app of the source is there") : text, !ready);
+            });
+}
+
+void StartController::addActionsTo(QMenu *operations)
+{
     operations->addSeparator();
     QAction *clone =
         operations->addAction(tr("Clo&ne a team…"), this, [this] { openCloneDialog(); });
@@ -78,11 +89,11 @@ void MainWindow::buildStartActions(QMenu *operations)
     unarchive->setObjectName(QStringLiteral("unarchiveTeams"));
 }
 
-CloneDialog *MainWindow::openCloneDialog()
+CloneDialog *StartController::openCloneDialog()
 {
-    auto *dialog = new CloneDialog(m_client, m_clock, this);
+    auto *dialog = new CloneDialog(m_window.client(), m_window.clock(), &m_window);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->sharePollingBudget(&m_poller);
+    dialog->sharePollingBudget(&m_window.poller());
     // From a selected operation: its team is the likely source.
     const QStringList teams = selectedTeams();
     if (teams.size() == 1)
@@ -99,9 +110,9 @@ CloneDialog *MainWindow::openCloneDialog()
     return dialog;
 }
 
-CreateTeamDialog *MainWindow::openCreateTeamDialog()
+CreateTeamDialog *StartController::openCreateTeamDialog()
 {
-    auto *dialog = new CreateTeamDialog(m_client, this);
+    auto *dialog = new CreateTeamDialog(m_window.client(), &m_window);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this,
             [this, dialog] { startRequests({dialog->request()}); });
@@ -109,18 +120,19 @@ CreateTeamDialog *MainWindow::openCreateTeamDialog()
     return dialog;
 }
 
-void MainWindow::markStartedHere(const OperationRef &ref, const QString &location)
+void StartController::markStartedHere(const OperationRef &ref, const QString &location)
 {
-    m_poller.watch(ref, location);
+    OperationPoller &poller = m_window.poller();
+    poller.watch(ref, location);
     // "Requested" until its first status arrives.
-    if (WatchedOperation *record = m_poller.store().edit(ref.key()))
+    if (WatchedOperation *record = poller.store().edit(ref.key()))
         record->startedHere = true;
 }
 
-QStringList MainWindow::selectedTeams() const
+QStringList StartController::selectedTeams() const
 {
     QStringList teams;
-    for (const WatchedOperation *operation : m_actions->selected()) {
+    for (const WatchedOperation *operation : m_window.actions()->selected()) {
         // A finished clone or create: the team it made; anything else: the team it acts on.
         const bool made = operation->latest &&
                           operation->latest->status == OperationStatus::Succeeded &&
@@ -134,20 +146,20 @@ QStringList MainWindow::selectedTeams() const
     return teams;
 }
 
-void MainWindow::confirmArchive(bool archive)
+void StartController::confirmArchive(bool archive)
 {
     const QStringList teams = selectedTeams();
     if (teams.isEmpty()) {
-        statusBar()->showMessage(tr("Select the operations whose teams to %1")
-                                     .arg(archive ? tr("archive") : tr("unarchive")),
-                                 5000);
+        m_window.statusBar()->showMessage(tr("Select the operations whose teams to %1")
+                                              .arg(archive ? tr("archive") : tr("unarchive")),
+                                          5000);
         return;
     }
     auto *box = new QMessageBox(QMessageBox::Question,
                                 archive ? tr("Archive teams") : tr("Unarchive teams"),
                                 archive ? tr("Archive %n team(s)?", nullptr, int(teams.size()))
                                         : tr("Unarchive %n team(s)?", nullptr, int(teams.size())),
-                                QMessageBox::Yes | QMessageBox::Cancel, this);
+                                QMessageBox::Yes | QMessageBox::Cancel, &m_window);
     box->setObjectName(QStringLiteral("archiveConfirmation"));
     box->setInformativeText(teams.join(QLatin1Char('\n')));
     box->setAttribute(Qt::WA_DeleteOnClose);
@@ -171,7 +183,7 @@ void MainWindow::confirmArchive(bool archive)
     box->open();
 }
 
-void MainWindow::startRequests(const QList<TeamRequest> &requests)
+void StartController::startRequests(const QList<TeamRequest> &requests)
 {
     for (const TeamRequest &request : requests) {
         if (!request.path.isEmpty())
@@ -180,15 +192,16 @@ void MainWindow::startRequests(const QList<TeamRequest> &requests)
     startNext();
 }
 
-void MainWindow::startNext()
+void StartController::startNext()
 {
     if (m_starter->isBusy())
         return;
     if (m_startQueue.isEmpty()) {
         if (!m_startRefusals.isEmpty()) {
-            showBanner(tr("<b>%n request(s) refused</b>:", nullptr, int(m_startRefusals.size())) +
-                           QStringLiteral("<br>") + m_startRefusals.join(QStringLiteral("<br>")),
-                       BannerKind::Warning);
+            m_window.banner()->showMessage(
+                tr("<b>%n request(s) refused</b>:", nullptr, int(m_startRefusals.size())) +
+                    QStringLiteral("<br>") + m_startRefusals.join(QStringLiteral("<br>")),
+                Banner::Kind::Warning);
         }
         emit startsFinished(m_startAccepted, m_startRefusals);
         m_startAccepted = 0;
@@ -196,23 +209,24 @@ void MainWindow::startNext()
         return;
     }
     const TeamRequest request = m_startQueue.takeFirst();
-    statusBar()->showMessage(tr("Sending: %1…").arg(request.label));
-    m_starter->start(request, [this, request](const OperationStarter::Result &result) {
+    QStatusBar *statusBar = m_window.statusBar();
+    statusBar->showMessage(tr("Sending: %1…").arg(request.label));
+    m_starter->start(request, [this, request, statusBar](const OperationStarter::Result &result) {
         if (result.accepted && result.ref) {
             ++m_startAccepted;
-            if (request.kind == TeamRequest::Kind::Clone) {
+            if (request.kind == TeamRequest::Kind::Clone)
                 m_readiness->expect(*result.ref, request.clonedParts());
-            }
             // Watched at once: the row appears now, as requested, and its status follows.
             markStartedHere(*result.ref, result.location);
             // Selected once the table has the row (the store tells it on the next turn).
-            QTimer::singleShot(0, this, [this, key = result.ref->key()] { selectOperation(key); });
-            statusBar()->showMessage(tr("%1: accepted, watching it").arg(request.label), 8000);
+            QTimer::singleShot(0, this,
+                               [this, key = result.ref->key()] { m_window.selectOperation(key); });
+            statusBar->showMessage(tr("%1: accepted, watching it").arg(request.label), 8000);
         } else {
             KnownOrgWideTeams::learnFrom(request, result); // refused before sending next time
             m_startRefusals.append(QStringLiteral("%1 — %2").arg(request.label.toHtmlEscaped(),
                                                                  result.message.toHtmlEscaped()));
-            statusBar()->clearMessage();
+            statusBar->clearMessage();
         }
         startNext();
     });

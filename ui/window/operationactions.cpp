@@ -1,11 +1,11 @@
-#include "operationactions.h"
+#include "window/operationactions.h"
 
 #include "model/clock.h"
 #include "model/operationexport.h"
-#include "operationpresentation.h"
-#include "operationsortproxy.h"
-#include "operationtablemodel.h"
 #include "polling/operationpoller.h"
+#include "table/operationpresentation.h"
+#include "table/operationsortproxy.h"
+#include "table/operationtablemodel.h"
 
 #include <QAction>
 #include <QApplication>

@@ -1,10 +1,10 @@
-#include "overviewstrip.h"
+#include "panes/overviewstrip.h"
 
 #include "model/clock.h"
 #include "model/graphreply.h"
-#include "operationpresentation.h"
 #include "polling/operationpoller.h"
 #include "store/operationcounts.h"
+#include "table/operationpresentation.h"
 
 #include <QButtonGroup>
 #include <QHBoxLayout>

@@ -1,12 +1,12 @@
-#include "startdialogs.h"
+#include "dialogs/startdialogs.h"
 
 #include "graph/graphclient.h"
 #include "graph/joinedteams.h"
 #include "model/operationref.h"
 #include "model/smallfile.h"
-#include "operationpresentation.h"
 #include "polling/teamoperations.h"
 #include "start/orgwideteams.h"
+#include "table/operationpresentation.h"
 
 #include <QCheckBox>
 #include <QComboBox>

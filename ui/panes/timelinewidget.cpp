@@ -1,6 +1,6 @@
-#include "timelinewidget.h"
+#include "panes/timelinewidget.h"
 
-#include "operationpresentation.h"
+#include "table/operationpresentation.h"
 
 #include <QPainter>
 #include <QPainterPath>

@@ -1,6 +1,6 @@
-#include "teamcarddialog.h"
+#include "dialogs/teamcarddialog.h"
 
-#include "operationpresentation.h"
+#include "table/operationpresentation.h"
 
 #include <QApplication>
 #include <QClipboard>

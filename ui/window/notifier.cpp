@@ -1,7 +1,7 @@
-#include "notifier.h"
+#include "window/notifier.h"
 
-#include "operationpresentation.h"
 #include "polling/operationpoller.h"
+#include "table/operationpresentation.h"
 
 #include <QSystemTrayIcon>
 

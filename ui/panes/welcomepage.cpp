@@ -1,6 +1,6 @@
-#include "welcomepage.h"
+#include "panes/welcomepage.h"
 
-#include "operationpresentation.h"
+#include "table/operationpresentation.h"
 
 #include <QLabel>
 #include <QPushButton>

@@ -1,65 +1,73 @@
-// MainWindow, its status bar: the schedule, the pace when Graph asked to slow down, the last
-// round, the counts. The rest of the window is in mainwindow.cpp.
-#include "adddialog.h"
-#include "detailspane.h"
-#include "filtersidebar.h"
-#include "graph/graphclient.h"
-#include "mainwindow.h"
+#include "window/pollstatusbar.h"
+
 #include "model/clock.h"
-#include "notifier.h"
-#include "operationactions.h"
-#include "operationpresentation.h"
-#include "operationsortproxy.h"
-#include "operationtablemodel.h"
 #include "polling/operationpoller.h"
-#include "polling/teamoperations.h"
 #include "store/operationcounts.h"
-#include <QCloseEvent>
-#include <QDesktopServices>
-#include <QHeaderView>
+
+#include <QAbstractItemModel>
 #include <QLabel>
-#include <QLineEdit>
-#include <QMenu>
-#include <QMenuBar>
-#include <QSettings>
-#include <QSplitter>
 #include <QStatusBar>
-#include <QTableView>
-#include <QToolBar>
-#include <QVBoxLayout>
 
 using namespace std::chrono;
 
-void MainWindow::buildStatusBar()
+PollStatusBar::PollStatusBar(OperationPoller &poller, Clock &clock, const OperationCounts &counts,
+                             const QAbstractItemModel &rows, QStatusBar &statusBar,
+                             QWidget *noticeParent)
+    : QObject(&statusBar)
+    , m_poller(poller)
+    , m_clock(clock)
+    , m_counts(counts)
+    , m_rows(rows)
+    , m_notice(new QLabel(noticeParent))
+    , m_scheduleLabel(new QLabel(&statusBar))
+    , m_paceLabel(new QLabel(&statusBar))
+    , m_lastPollLabel(new QLabel(&statusBar))
+    , m_countsLabel(new QLabel(&statusBar))
+    , m_accountLabel(new QLabel(&statusBar))
 {
+    m_notice->setObjectName(QStringLiteral("notice"));
+    m_notice->setWordWrap(true);
+    m_notice->setMargin(6);
+    m_notice->setStyleSheet(
+        QStringLiteral("QLabel#notice { border: 2px solid #d9861c;"
+                       " border-radius: 4px; background: palette(alternate-base); }"));
+    m_notice->hide();
+
     m_scheduleLabel->setObjectName(QStringLiteral("scheduleLabel"));
     m_lastPollLabel->setObjectName(QStringLiteral("lastPollLabel"));
     m_countsLabel->setObjectName(QStringLiteral("countsLabel"));
-    statusBar()->addWidget(m_scheduleLabel);
+    statusBar.addWidget(m_scheduleLabel);
     m_paceLabel->setObjectName(QStringLiteral("paceLabel"));
     m_paceLabel->setToolTip(tr("Graph answered 429 (too many requests). TeamsOps lowered its own "
                                "rate and raises it back a little every few seconds while answers "
                                "come back clean."));
-    statusBar()->addWidget(m_paceLabel);
-    statusBar()->addWidget(m_lastPollLabel, 1);
-    statusBar()->addPermanentWidget(m_countsLabel);
+    statusBar.addWidget(m_paceLabel);
+    statusBar.addWidget(m_lastPollLabel, 1);
+    statusBar.addPermanentWidget(m_countsLabel);
     m_accountLabel->setObjectName(QStringLiteral("accountLabel"));
     m_accountLabel->setAccessibleName(tr("Signed-in account"));
-    statusBar()->addPermanentWidget(m_accountLabel);
+    statusBar.addPermanentWidget(m_accountLabel);
     setAccount(QString());
     m_lastPollLabel->setText(tr("Waiting for the first poll…"));
 
-    connect(&m_poller, &OperationPoller::roundFinished, this, &MainWindow::showRound);
-    connect(&m_poller, &OperationPoller::notice, this,
-            [this](const QString &text) { statusBar()->showMessage(text, 15000); });
+    connect(&m_poller, &OperationPoller::roundFinished, this, &PollStatusBar::showRound);
+    connect(&m_poller, &OperationPoller::notice, &statusBar,
+            [&statusBar](const QString &text) { statusBar.showMessage(text, 15000); });
     connect(&m_poller, &OperationPoller::scheduleChanged, this, [this](const QDateTime &next) {
         m_nextPollAt = next;
-        refreshStatusBar();
+        refresh();
     });
-    connect(&m_poller, &OperationPoller::onlineChanged, this, &MainWindow::refreshStatusBar);
+    connect(&m_poller, &OperationPoller::onlineChanged, this, &PollStatusBar::refresh);
+    m_nextPollAt = poller.nextPollAt();
 }
 
-void MainWindow::showRound(const PollRound &round)
+void PollStatusBar::setAccount(const QString &account, const QString &details)
+{
+    m_accountLabel->setText(account.isEmpty() ? tr("Not signed in") : account);
+    m_accountLabel->setToolTip(details);
+}
+
+void PollStatusBar::showRound(const PollRound &round)
 {
     const QString when = round.finishedAt.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
     if (round.failed == 0) {
@@ -76,10 +84,10 @@ void MainWindow::showRound(const PollRound &round)
     }
 }
 
-void MainWindow::refreshStatusBar()
+void PollStatusBar::refresh()
 {
     const QDateTime now = m_clock.now();
-    const QDateTime next = m_nextPollAt; // as the poller last said: asking walks every record
+    const QDateTime next = m_nextPollAt;
     const qint64 every = duration_cast<seconds>(m_poller.effectiveInterval()).count();
     // Say when the budget, not the chosen interval, sets the pace.
     const QString cadence = m_poller.effectiveInterval() > m_poller.interval()
@@ -93,11 +101,11 @@ void MainWindow::refreshStatusBar()
         const qint64 in = std::max<qint64>(0, (now.msecsTo(next) + 999) / 1000);
         m_scheduleLabel->setText(in == 0 ? tr("Polling now (%1)").arg(cadence)
                                          : tr("Next poll in %1 s (%2)").arg(in).arg(cadence));
-    } else if (m_counts->total() > 0 && m_counts->count(OperationOutcome::Pending) == 0) {
+    } else if (m_counts.total() > 0 && m_counts.count(OperationOutcome::Pending) == 0) {
         m_scheduleLabel->setText(tr("All operations finished"));
     } else {
-        m_scheduleLabel->setText(m_model->rowCount() > 0 ? tr("Polling now…")
-                                                         : tr("Nothing to watch"));
+        m_scheduleLabel->setText(m_rows.rowCount() > 0 ? tr("Polling now…")
+                                                       : tr("Nothing to watch"));
     }
 
     const QString pace = m_poller.pace().describe(now);
@@ -116,11 +124,11 @@ void MainWindow::refreshStatusBar()
     m_notice->setVisible(!m_poller.isOnline() || throttledUntil.isValid());
 }
 
-void MainWindow::refreshCounts()
+void PollStatusBar::refreshCounts()
 {
     m_countsLabel->setText(tr("%1 operations: %2 watched, %3 succeeded, %4 failed or stopped")
-                               .arg(m_counts->total())
-                               .arg(m_counts->count(OperationOutcome::Pending))
-                               .arg(m_counts->count(OperationOutcome::Succeeded))
-                               .arg(m_counts->count(OperationOutcome::NotSucceeded)));
+                               .arg(m_counts.total())
+                               .arg(m_counts.count(OperationOutcome::Pending))
+                               .arg(m_counts.count(OperationOutcome::Succeeded))
+                               .arg(m_counts.count(OperationOutcome::NotSucceeded)));
 }

@@ -1,4 +1,4 @@
-#include "signindialogs.h"
+#include "dialogs/signindialogs.h"
 
 #include <QApplication>
 #include <QClipboard>

@@ -1,4 +1,4 @@
-#include "operationpresentation.h"
+#include "table/operationpresentation.h"
 
 #include "model/graphreply.h"
 #include "model/watchedoperation.h"

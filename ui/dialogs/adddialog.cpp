@@ -1,4 +1,4 @@
-#include "adddialog.h"
+#include "dialogs/adddialog.h"
 
 #include "polling/teamoperations.h"
 

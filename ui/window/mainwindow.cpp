@@ -1,23 +1,27 @@
-#include "mainwindow.h"
+#include "window/mainwindow.h"
 
-#include "adddialog.h"
-#include "detailspane.h"
-#include "filtersidebar.h"
+#include "dialogs/adddialog.h"
 #include "graph/graphclient.h"
-#include "middleelidingdelegate.h"
 #include "model/clock.h"
-#include "notifier.h"
-#include "operationactions.h"
-#include "operationpresentation.h"
-#include "operationsortproxy.h"
-#include "operationtablemodel.h"
-#include "overviewstrip.h"
+#include "panes/detailspane.h"
+#include "panes/filtersidebar.h"
+#include "panes/overviewstrip.h"
+#include "panes/welcomepage.h"
 #include "polling/operationpoller.h"
 #include "polling/teamoperations.h"
-#include "signin/signinmanager.h"
 #include "start/clonereadiness.h"
 #include "store/operationcounts.h"
-#include "welcomepage.h"
+#include "table/operationpresentation.h"
+#include "table/operationsortproxy.h"
+#include "table/operationtablemodel.h"
+#include "table/operationtableview.h"
+#include "window/banner.h"
+#include "window/notifier.h"
+#include "window/operationactions.h"
+#include "window/pollstatusbar.h"
+#include "window/signincontroller.h"
+#include "window/startcontroller.h"
+#include "window/storecontroller.h"
 
 #include <QCloseEvent>
 #include <QDesktopServices>
@@ -31,11 +35,12 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
-#include <QTableView>
 #include <QToolBar>
 #include <QVBoxLayout>
 
-using namespace std::chrono;
+namespace {
+const QString kSelectionKey = QStringLiteral("selection/current");
+}
 
 MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &clock, QWidget *parent)
     : QMainWindow(parent)
@@ -45,22 +50,17 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     , m_counts(new OperationCounts(poller.store(), this))
     , m_model(new OperationTableModel(poller.store(), clock, this))
     , m_proxy(new OperationSortProxy(this))
-    , m_table(new QTableView(this))
+    , m_table(nullptr)
     , m_sidebar(new FilterSidebar(this))
     , m_details(new DetailsPane(this))
     , m_overview(new OverviewStrip(*m_counts, poller, clock, this))
+    , m_welcome(new WelcomePage(this))
     , m_notifier(new Notifier(poller, this))
     , m_search(new QLineEdit(this))
     , m_mainSplitter(new QSplitter(Qt::Horizontal, this))
     , m_rightSplitter(new QSplitter(Qt::Vertical, this))
     , m_notification(new QLabel(this))
-    , m_banner(new QLabel(this))
-    , m_notice(new QLabel(this))
-    , m_scheduleLabel(new QLabel(this))
-    , m_paceLabel(new QLabel(this))
-    , m_lastPollLabel(new QLabel(this))
-    , m_countsLabel(new QLabel(this))
-    , m_accountLabel(new QLabel(this))
+    , m_banner(new Banner(this))
     , m_urlOpener([](const QUrl &url) { return QDesktopServices::openUrl(url); })
 {
     setWindowTitle(tr("TeamsOps"));
@@ -68,66 +68,10 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     resize(1400, 880);
 
     m_proxy->setSourceModel(m_model);
-
-    m_table->setObjectName(QStringLiteral("operationsTable"));
-    m_table->setAccessibleName(tr("Operations"));
-    m_table->setModel(m_proxy);
-    m_table->setSortingEnabled(true);
-    m_table->sortByColumn(OperationTableModel::Created, Qt::DescendingOrder);
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_table->setContextMenuPolicy(Qt::CustomContextMenu);
-    m_table->setAlternatingRowColors(true);
-    m_table->setWordWrap(false);
-    // Target locations keep both ends; errors keep their start (the code).
-    m_table->setItemDelegateForColumn(OperationTableModel::Target,
-                                      new MiddleElidingDelegate(m_table));
-    m_table->setMouseTracking(true);
-    m_table->verticalHeader()->hide();
-    // Rows as high as the text needs (and the 16 px status icon), so that more of them show.
-    m_table->verticalHeader()->setDefaultSectionSize(std::max(m_table->fontMetrics().height(), 16) +
-                                                     8);
-    m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->horizontalHeader()->setSectionResizeMode(OperationTableModel::Error,
-                                                      QHeaderView::Stretch);
-    // Widths from sample text, so they follow the font and the screen's scale.
-    const QFontMetrics metrics = m_table->fontMetrics();
-    const auto fit = [&](int column, const char *sample, int extra = 24) {
-        m_table->setColumnWidth(column, metrics.horizontalAdvance(QLatin1String(sample)) + extra);
-    };
-    fit(OperationTableModel::Status, "Waiting for first poll", 44);
-    fit(OperationTableModel::Type, "Unarchive channel");
-    // Target is mostly "—" until a clone succeeds; the Error column, read first on a failure,
-    // takes the room that is left.
-    fit(OperationTableModel::Target, "/teams('16f70819…')");
-    fit(OperationTableModel::Attempts, "Attempts");
-    fit(OperationTableModel::Created, "2026-11-23 07:31:15");
-    fit(OperationTableModel::LastAction, "2026-11-23 07:31:15");
-    fit(OperationTableModel::Elapsed, "10 min 02 s");
-    fit(OperationTableModel::NextPoll, "in 10 min 02 s");
-    // Double-click and Enter both arrive as activated(); a click on a target cell opens it too.
-    connect(m_table, &QAbstractItemView::activated, this,
+    m_table = new OperationTableView(m_proxy, this);
+    connect(m_table, &OperationTableView::targetRequested, this,
             [this](const QModelIndex &index) { openTarget(index); });
-    connect(m_table, &QAbstractItemView::clicked, this, [this](const QModelIndex &index) {
-        if (index.column() == OperationTableModel::Target &&
-            !index.data(OperationTableModel::TargetLocationRole).toString().isEmpty()) {
-            openTarget(index);
-        }
-    });
-
-    m_banner->setObjectName(QStringLiteral("banner"));
-    m_banner->setAccessibleName(tr("Notice"));
-    m_banner->setWordWrap(true);
-    m_banner->setTextFormat(Qt::RichText);
-    m_banner->setMargin(8);
-    m_banner->hide();
-    m_notice->setObjectName(QStringLiteral("notice"));
-    m_notice->setWordWrap(true);
-    m_notice->setMargin(6);
-    m_notice->setStyleSheet(
-        QStringLiteral("QLabel#notice { border: 2px solid #d9861c;"
-                       " border-radius: 4px; background: palette(alternate-base); }"));
-    m_notice->hide();
+    m_pollStatus = new PollStatusBar(poller, clock, *m_counts, *m_model, *statusBar(), this);
 
     m_notification->setObjectName(QStringLiteral("notification"));
     m_notification->setWordWrap(true);
@@ -142,6 +86,43 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
         m_notification->hide();
     });
 
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(6, 6, 6, 0);
+    layout->addWidget(m_banner);
+    layout->addWidget(m_pollStatus->notice());
+    layout->addWidget(m_notification);
+    layout->addWidget(buildPanes(), 1);
+    setCentralWidget(central);
+
+    m_actions = new OperationActions(poller, clock, *m_model, *m_proxy, *m_table, this);
+    connect(m_actions->add(), &QAction::triggered, this, &MainWindow::openAddDialog);
+    connect(m_actions, &OperationActions::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    m_starts = new StartController(*this);
+    buildMenus();
+    buildToolBar();
+    connectFilters();
+
+    connect(m_notifier, &Notifier::inWindowNotice, this, &MainWindow::showNotice);
+    connect(m_notifier, &Notifier::activated, this, &MainWindow::selectOperation);
+    connect(&poller, &OperationPoller::authenticationRequired, this, &MainWindow::tokenRefused);
+
+    // Once a second: the countdown, the counts, and the two columns that move with the clock.
+    m_tick.setInterval(1000);
+    connect(&m_tick, &QTimer::timeout, this, [this] {
+        m_pollStatus->refresh();
+        m_overview->refresh();
+        m_table->repaintClockColumns();
+        refreshDetails(); // its timeline grows while the operation runs
+    });
+    m_tick.start();
+    m_pollStatus->refresh();
+    restoreLayout();
+}
+
+QWidget *MainWindow::buildPanes()
+{
     // Table first: the overview and the table take most of the height; the details below start
     // small (their properties scroll) and the split is remembered.
     auto *tablePane = new QWidget(this);
@@ -150,7 +131,6 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     tableLayout->addWidget(m_overview);
     tableLayout->addWidget(m_table, 1);
     // A first start, with nothing watched, shows the welcome page instead of an empty table.
-    m_welcome = new WelcomePage(this);
     m_tableOrWelcome = new QStackedWidget(this);
     m_tableOrWelcome->addWidget(m_welcome);
     m_tableOrWelcome->addWidget(tablePane);
@@ -166,22 +146,11 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     m_mainSplitter->setStretchFactor(1, 1);
     m_mainSplitter->setSizes(
         {fontMetrics().horizontalAdvance(QStringLiteral("Needs attention (0000)")) + 40, 1000});
+    return m_mainSplitter;
+}
 
-    auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
-    layout->setContentsMargins(6, 6, 6, 0);
-    layout->addWidget(m_banner);
-    layout->addWidget(m_notice);
-    layout->addWidget(m_notification);
-    layout->addWidget(m_mainSplitter, 1);
-    setCentralWidget(central);
-
-    m_actions = new OperationActions(poller, clock, *m_model, *m_proxy, *m_table, this);
-    connect(m_actions->add(), &QAction::triggered, this, &MainWindow::openAddDialog);
-    connect(m_actions, &OperationActions::message, this,
-            [this](const QString &text) { statusBar()->showMessage(text, 8000); });
-    buildMenus();
-
+void MainWindow::connectFilters()
+{
     // Filters: the sidebar's category or type, and the search box.
     connect(m_sidebar, &FilterSidebar::filterChanged, this,
             [this](OperationCategory category, const QString &type) {
@@ -218,48 +187,40 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
         menu.addAction(m_actions->add());
         menu.exec(m_table->viewport()->mapToGlobal(at));
     });
-    connect(m_notifier, &Notifier::inWindowNotice, this, &MainWindow::showNotice);
-    connect(m_notifier, &Notifier::activated, this, &MainWindow::selectOperation);
+}
 
-    buildStatusBar();
-    connect(&poller, &OperationPoller::authenticationRequired, this, [this](const QString &why) {
-        if (m_signIn) {
-            // SignInManager renews; the banner only when it cannot (mainwindowsignin.cpp).
-            if (m_signIn->canRenew())
-                statusBar()->showMessage(tr("Graph refused the token; renewing the sign-in…"),
-                                         15000);
-            else
-                showSignInNeeded(why);
-            refreshStatusBar();
-            return;
-        }
-        showBanner(tr("<b>Microsoft Graph refused the access token</b> (%1). Polling is paused and "
-                      "nothing is lost: set a fresh token in TEAMSOPS_TOKEN and start TeamsOps "
-                      "again.")
-                       .arg(why.toHtmlEscaped()),
-                   BannerKind::Warning);
-        refreshStatusBar();
-    });
+void MainWindow::tokenRefused(const QString &why)
+{
+    if (m_signIn) {
+        m_signIn->tokenRefused(why);
+    } else {
+        m_banner->showMessage(
+            tr("<b>Microsoft Graph refused the access token</b> (%1). Polling is paused and "
+               "nothing is lost: set a fresh token in TEAMSOPS_TOKEN and start TeamsOps again.")
+                .arg(why.toHtmlEscaped()),
+            Banner::Kind::Warning);
+    }
+    m_pollStatus->refresh();
+}
 
-    // Once a second: the countdown, the counts, and the two columns that move with the clock,
-    // Elapsed and Next poll, of the visible rows only (never a walk over every row).
-    m_tick.setInterval(1000);
-    connect(&m_tick, &QTimer::timeout, this, [this] {
-        refreshStatusBar();
-        m_overview->refresh();
-        for (const int column : {OperationTableModel::Elapsed, OperationTableModel::NextPoll}) {
-            if (m_table->isColumnHidden(column))
-                continue;
-            m_table->viewport()->update(m_table->columnViewportPosition(column), 0,
-                                        m_table->columnWidth(column),
-                                        m_table->viewport()->height());
-        }
-        refreshDetails(); // its timeline grows while the operation runs
-    });
-    m_tick.start();
-    m_nextPollAt = poller.nextPollAt();
-    refreshStatusBar();
-    restoreLayout();
+void MainWindow::attachSignIn(SignInManager &signIn)
+{
+    m_signIn = new SignInController(*this, signIn);
+}
+
+void MainWindow::attachStore(StoreSaver &saver, const QString &path)
+{
+    m_store = new StoreController(*this, saver, path);
+}
+
+QTableView *MainWindow::table() const
+{
+    return m_table;
+}
+
+void MainWindow::refreshCounts()
+{
+    m_pollStatus->refreshCounts();
 }
 
 void MainWindow::showWelcomeWhenEmpty()
@@ -277,8 +238,8 @@ bool MainWindow::isShowingWelcome() const
 void MainWindow::setDemo(bool demo)
 {
     // The demo's time runs faster: its clones settle within seconds.
-    if (demo && m_readiness)
-        m_readiness->setSpacing(std::chrono::seconds(5));
+    if (demo)
+        m_starts->readiness()->setSpacing(std::chrono::seconds(5));
     m_welcome->setDemoOffered(!demo);
 }
 
@@ -308,30 +269,8 @@ QString MainWindow::aboutText() const
              QString::fromLatin1(qVersion()));
 }
 
-void MainWindow::setAccount(const QString &account)
-{
-    m_accountLabel->setText(account.isEmpty() ? tr("Not signed in") : account);
-}
-
 void MainWindow::buildMenus()
 {
-    // Columns can be hidden from the header's context menu (and stay hidden: see saveLayout).
-    QHeaderView *header = m_table->horizontalHeader();
-    header->setContextMenuPolicy(Qt::CustomContextMenu);
-    connect(header, &QWidget::customContextMenuRequested, this, [this, header](const QPoint &at) {
-        QMenu menu(this);
-        for (int column = 0; column < OperationTableModel::ColumnCount; ++column) {
-            QAction *toggle =
-                menu.addAction(m_model->headerData(column, Qt::Horizontal).toString());
-            toggle->setCheckable(true);
-            toggle->setChecked(!header->isSectionHidden(column));
-            toggle->setEnabled(column != OperationTableModel::Status); // status always shows
-            connect(toggle, &QAction::toggled, header,
-                    [header, column](bool shown) { header->setSectionHidden(column, !shown); });
-        }
-        menu.exec(header->mapToGlobal(at));
-    });
-
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_actions->add());
     file->addSeparator();
@@ -342,7 +281,7 @@ void MainWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
     QMenu *operations = menuBar()->addMenu(tr("&Operation"));
     operations->addActions(m_actions->selectionActions());
-    buildStartActions(operations);
+    m_starts->addActionsTo(operations);
     QMenu *settings = menuBar()->addMenu(tr("&Settings"));
     settings->menuAction()->setObjectName(QStringLiteral("settingsMenu"));
     QAction *notify = settings->addAction(tr("Desktop &notifications"));
@@ -364,7 +303,10 @@ void MainWindow::buildMenus()
     about->setObjectName(QStringLiteral("aboutHelp"));
     connect(about, &QAction::triggered, this,
             [this] { QMessageBox::about(this, tr("About TeamsOps"), aboutText()); });
+}
 
+void MainWindow::buildToolBar()
+{
     QToolBar *toolbar = addToolBar(tr("Operations"));
     toolbar->setObjectName(QStringLiteral("toolbar"));
     toolbar->setMovable(false);
@@ -468,7 +410,7 @@ void MainWindow::saveLayout() const
     settings.setValue(QStringLiteral("splitter/main"), m_mainSplitter->saveState());
     settings.setValue(QStringLiteral("splitter/right"), m_rightSplitter->saveState());
     settings.setValue(QStringLiteral("notifications/enabled"), m_notifier->isEnabled());
-    settings.setValue(QStringLiteral("selection/current"), currentKey());
+    settings.setValue(kSelectionKey, currentKey());
 }
 
 void MainWindow::restoreLayout()
@@ -492,27 +434,6 @@ void MainWindow::closeEvent(QCloseEvent *event)
     QMainWindow::closeEvent(event);
 }
 
-void MainWindow::showBanner(const QString &text, BannerKind kind)
-{
-    const QString icon = kind == BannerKind::Warning
-                             ? QStringLiteral(":/icons/status-attention.svg")
-                             : QStringLiteral(":/icons/teamsops.svg");
-    m_banner->setText(
-        QStringLiteral("<table><tr><td valign='middle'><img src='%1' width='22' "
-                       "height='22'></td><td>&nbsp;&nbsp;</td><td>%2</td></tr></table>")
-            .arg(icon, text));
-    m_bannerIsAboutSaving = false;
-    m_bannerIsAboutSignIn = false;
-    // Palette roles, not fixed colours: the banner reads in light and dark themes alike.
-    m_banner->setStyleSheet(
-        kind == BannerKind::Warning
-            ? QStringLiteral("QLabel#banner { border: 2px solid #d9861c; border-radius: 4px;"
-                             " background: palette(alternate-base); }")
-            : QStringLiteral("QLabel#banner { border: 1px solid palette(highlight);"
-                             " border-radius: 4px; background: palette(alternate-base); }"));
-    m_banner->show();
-}
-
 TeamCardDialog *MainWindow::openTarget(const QModelIndex &proxyIndex)
 {
     const QModelIndex source = m_proxy->mapToSource(proxyIndex);
@@ -532,4 +453,18 @@ TeamCardDialog *MainWindow::openTarget(const QModelIndex &proxyIndex)
     card->show();
     emit teamCardOpened(card);
     return card;
+}
+
+QString MainWindow::currentKey() const
+{
+    const QModelIndex current = m_proxy->mapToSource(m_table->currentIndex());
+    const WatchedOperation *operation =
+        current.isValid() ? m_model->operationAt(current.row()) : nullptr;
+    return operation ? operation->key : QString();
+}
+
+bool MainWindow::restoreSelection()
+{
+    const QString key = QSettings().value(kSelectionKey).toString();
+    return !key.isEmpty() && selectOperation(key);
 }

@@ -1,4 +1,4 @@
-#include "errorhints.h"
+#include "panes/errorhints.h"
 
 #include "model/watchedoperation.h"
 

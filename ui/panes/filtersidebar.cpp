@@ -1,7 +1,7 @@
-#include "filtersidebar.h"
+#include "panes/filtersidebar.h"
 
-#include "operationpresentation.h"
 #include "store/operationcounts.h"
+#include "table/operationpresentation.h"
 
 namespace {
 

@@ -1,9 +1,9 @@
-#include "operationtablemodel.h"
+#include "table/operationtablemodel.h"
 
 #include "model/clock.h"
 #include "model/operationcategory.h"
-#include "operationpresentation.h"
 #include "store/operationstore.h"
+#include "table/operationpresentation.h"
 
 #include <QFont>
 #include <QGuiApplication>

@@ -1,8 +1,8 @@
-#include "operationsortproxy.h"
+#include "table/operationsortproxy.h"
 
 #include "model/watchedoperation.h"
-#include "operationtablemodel.h"
 #include "store/operationstore.h"
+#include "table/operationtablemodel.h"
 
 #include <QElapsedTimer>
 

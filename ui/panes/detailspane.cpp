@@ -1,8 +1,8 @@
-#include "detailspane.h"
+#include "panes/detailspane.h"
 
-#include "errorhints.h"
-#include "operationpresentation.h"
-#include "timelinewidget.h"
+#include "panes/errorhints.h"
+#include "panes/timelinewidget.h"
+#include "table/operationpresentation.h"
 
 #include <QApplication>
 #include <QClipboard>

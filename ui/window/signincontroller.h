@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QObject>
+#include <QPointer>
+
+class DeviceCodeDialog;
+class MainWindow;
+class QMenu;
+class SignInManager;
+
+// The window's side of signing in: the Account menu (sign in with the browser or a device code,
+// a pasted token, sign out, switch tenant or app), the welcome page's buttons, who is signed in
+// in the status bar, and the banners of a lost, failed or unkept sign-in (polling stays paused
+// meanwhile). SignInManager (core) does the work.
+class SignInController final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SignInController)
+public:
+    SignInController(MainWindow &window, SignInManager &signIn);
+
+    DeviceCodeDialog *deviceCodeDialog() const;
+    // Graph refused the token: renewing is SignInManager's; the banner only when it cannot.
+    void tokenRefused(const QString &why);
+
+private:
+    void buildAccountMenu();
+    void connectSignIn();
+    void startSignIn(bool deviceCode);
+    void showSignInNeeded(const QString &why);
+    void refreshAccount();
+
+    MainWindow &m_window;
+    SignInManager &m_signIn;
+    QMenu *m_accountMenu = nullptr;
+    QPointer<DeviceCodeDialog> m_deviceCodeDialog;
+};

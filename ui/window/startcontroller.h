@@ -1,0 +1,54 @@
+#pragma once
+
+#include "start/teamrequests.h"
+
+#include <QObject>
+
+class CloneDialog;
+class CloneReadinessTracker;
+class CreateTeamDialog;
+class MainWindow;
+class OperationStarter;
+class QMenu;
+struct OperationRef;
+
+// The window's side of starting operations: Operation → Clone a team, Create a team, Archive and
+// Unarchive the selected operations' teams. Requests go out one after another through one
+// OperationStarter; each accepted one is watched at once, each refused one is said in a banner.
+// Clones started here are followed until their team is complete (CloneReadinessTracker).
+class StartController final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(StartController)
+public:
+    explicit StartController(MainWindow &window);
+
+    // Adds Clone, Create, Archive and Unarchive to the Operation menu.
+    void addActionsTo(QMenu *operations);
+    CloneDialog *openCloneDialog();
+    CreateTeamDialog *openCreateTeamDialog();
+    // Archive (or unarchive) the selected operations' teams, once the admin confirms them.
+    void confirmArchive(bool archive);
+    // The teams of the selected operations: a finished clone's or create's new team, else the
+    // team the operation acts on.
+    QStringList selectedTeams() const;
+    void startRequests(const QList<TeamRequest> &requests);
+    CloneReadinessTracker *readiness() const { return m_readiness; }
+
+signals:
+    // A batch of start requests is done: how many were accepted, and why the others were not.
+    void startsFinished(int accepted, const QStringList &refusals);
+
+private:
+    void followReadinessAndNames();
+    void startNext();
+    // Watches an operation this window started; it says "Requested" until first read.
+    void markStartedHere(const OperationRef &ref, const QString &location);
+
+    MainWindow &m_window;
+    OperationStarter *m_starter;
+    CloneReadinessTracker *m_readiness;
+    QList<TeamRequest> m_startQueue;
+    QStringList m_startRefusals;
+    int m_startAccepted = 0;
+};
