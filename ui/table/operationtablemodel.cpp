@@ -25,6 +25,141 @@ QString shortDateTime(const QDateTime &time)
 
 } // namespace
 
+// One cell's row, with what the column definitions may ask of the model.
+struct OperationTableModel::Cell
+{
+    const OperationTableModel &model;
+    const WatchedOperation &operation;
+    const Operation *op; // the latest snapshot, if any
+
+    QString note() const { return model.noteOf(operation.key); }
+    bool hasTarget() const { return op && !op->targetResourceLocation.isEmpty(); }
+    qint64 elapsedMs() const { return model.elapsedMs(operation); }
+    qint64 msUntilNextPoll() const { return model.msUntilNextPoll(operation); }
+    QDateTime now() const { return model.m_clock.now(); }
+    QString targetName() const
+    {
+        return hasTarget() && model.m_targetName ? model.m_targetName(op->targetResourceLocation)
+                                                 : QString();
+    }
+};
+
+// Each column once: its title, whether it sorts as text, the raw value it sorts by, the text
+// it shows and its tooltip. Adding a column is one enum value and one entry here.
+struct OperationTableModel::ColumnDefinition
+{
+    const char *title;
+    bool sortsAsText;
+    SortKey (*sortKey)(const Cell &);
+    QVariant (*display)(const Cell &);
+    QVariant (*toolTip)(const Cell &);
+};
+
+namespace {
+using Cell = OperationTableModel::Cell;
+using SortKey = OperationTableModel::SortKey;
+
+qint64 msSinceEpoch(const QDateTime &time)
+{
+    return time.isValid() ? time.toMSecsSinceEpoch() : 0;
+}
+
+QVariant noToolTip(const Cell &)
+{
+    return QVariant();
+}
+
+QVariant statusToolTip(const Cell &cell) // how fresh the row is, and its error if any
+{
+    QStringList lines{cell.note(), P::errorText(cell.operation)};
+    lines.removeAll(QString());
+    const QDateTime polled = cell.operation.lastPolledAt;
+    lines.append(polled.isValid() ? OperationTableModel::tr("Checked %1 ago")
+                                        .arg(P::durationText(polled.msecsTo(cell.now())))
+                                  : OperationTableModel::tr("Not checked yet"));
+    return lines.join(QLatin1Char('\n'));
+}
+
+QVariant nextPollText(const Cell &cell)
+{
+    const qint64 ms = cell.msUntilNextPoll();
+    if (ms < 0)
+        return QStringLiteral("—");
+    return cell.operation.inFlight || ms == 0
+               ? OperationTableModel::tr("now")
+               : OperationTableModel::tr("in %1").arg(P::durationText(ms + 999));
+}
+
+} // namespace
+
+const OperationTableModel::ColumnDefinition
+    OperationTableModel::kColumns[OperationTableModel::ColumnCount] = {
+        {QT_TR_NOOP("Status"), false,
+         [](const Cell &c) { return SortKey{P::statusRank(c.operation), {}}; },
+         [](const Cell &c) -> QVariant {
+             const QString note = c.note();
+             return note.isEmpty() ? P::statusText(c.operation)
+                                   : tr("%1 · %2").arg(P::statusText(c.operation), note);
+         },
+         statusToolTip},
+        {QT_TR_NOOP("Type"), true,
+         [](const Cell &c) { return SortKey{0, c.op ? c.op->operationTypeRaw.toLower() : QString()}; },
+         [](const Cell &c) -> QVariant { return c.op ? P::typeText(*c.op) : QString(); },
+         noToolTip},
+        {QT_TR_NOOP("Target"), true,
+         [](const Cell &c) { return SortKey{0, c.op ? c.op->targetResourceLocation : QString()}; },
+         [](const Cell &c) -> QVariant {
+             if (!c.hasTarget())
+                 return QStringLiteral("—");
+             const QString name = c.targetName();
+             return name.isEmpty() ? c.op->targetResourceLocation : name;
+         },
+         [](const Cell &c) -> QVariant {
+             return c.hasTarget() ? tr("%1\nOpen the team this operation produced")
+                                        .arg(c.op->targetResourceLocation)
+                                  : P::reasonForNoTarget(c.operation);
+         }},
+        {QT_TR_NOOP("Attempts"), false,
+         [](const Cell &c) { return SortKey{c.op ? c.op->attemptsCount : -1, {}}; },
+         [](const Cell &c) { return c.op ? QVariant(c.op->attemptsCount) : QVariant(); },
+         noToolTip},
+        {QT_TR_NOOP("Error"), true,
+         [](const Cell &c) { return SortKey{0, P::errorText(c.operation)}; },
+         [](const Cell &c) -> QVariant { return P::errorText(c.operation); },
+         [](const Cell &c) -> QVariant {
+             const QString error = P::errorText(c.operation);
+             return error.isEmpty() ? QVariant() : QVariant(error);
+         }},
+        {QT_TR_NOOP("Created"), false,
+         [](const Cell &c) { return SortKey{c.op ? msSinceEpoch(c.op->createdDateTime) : 0, {}}; },
+         [](const Cell &c) -> QVariant {
+             return c.op ? shortDateTime(c.op->createdDateTime) : QString();
+         },
+         noToolTip},
+        {QT_TR_NOOP("Last action"), false,
+         [](const Cell &c) {
+             return SortKey{c.op ? msSinceEpoch(c.op->lastActionDateTime) : 0, {}};
+         },
+         [](const Cell &c) -> QVariant {
+             return c.op ? shortDateTime(c.op->lastActionDateTime) : QString();
+         },
+         noToolTip},
+        {QT_TR_NOOP("Elapsed"), false, [](const Cell &c) { return SortKey{c.elapsedMs(), {}}; },
+         [](const Cell &c) -> QVariant {
+             return c.op && c.op->createdDateTime.isValid() ? P::durationText(c.elapsedMs())
+                                                            : QString();
+         },
+         noToolTip},
+        // Finished ones last; polled ones with no time yet are due now, first.
+        {QT_TR_NOOP("Next poll"), false,
+         [](const Cell &c) {
+             if (!c.operation.isPolled())
+                 return SortKey{std::numeric_limits<qint64>::max(), {}};
+             return SortKey{msSinceEpoch(c.operation.nextPollAt), {}};
+         },
+         nextPollText, noToolTip},
+};
+
 OperationTableModel::OperationTableModel(const OperationStore &store, Clock &clock, QObject *parent)
     : QAbstractTableModel(parent)
     , m_store(store)
@@ -102,40 +237,20 @@ int OperationTableModel::rowOf(const QString &key) const
 
 bool OperationTableModel::isTextColumn(int column)
 {
-    return column == Type || column == Target || column == Error;
+    return column >= 0 && column < ColumnCount && kColumns[column].sortsAsText;
+}
+
+OperationTableModel::Cell OperationTableModel::cellOf(int row) const
+{
+    const WatchedOperation &operation = m_store.at(row);
+    return Cell{*this, operation, operation.latest ? &*operation.latest : nullptr};
 }
 
 OperationTableModel::SortKey OperationTableModel::sortKey(int row, int column) const
 {
-    const WatchedOperation &operation = m_store.at(row);
-    const Operation *op = operation.latest ? &*operation.latest : nullptr;
-    switch (column) {
-    case Status:
-        return {P::statusRank(operation), {}};
-    case Type:
-        return {0, op ? op->operationTypeRaw.toLower() : QString()};
-    case Target:
-        return {0, op ? op->targetResourceLocation : QString()};
-    case Attempts:
-        return {op ? op->attemptsCount : -1, {}};
-    case Error:
-        return {0, P::errorText(operation)};
-    case Created:
-        return {op && op->createdDateTime.isValid() ? op->createdDateTime.toMSecsSinceEpoch() : 0,
-                {}};
-    case LastAction:
-        return {op && op->lastActionDateTime.isValid() ? op->lastActionDateTime.toMSecsSinceEpoch()
-                                                       : 0,
-                {}};
-    case Elapsed:
-        return {elapsedMs(operation), {}};
-    case NextPoll: // finished ones last; polled ones with no time yet are due now, first
-        if (!operation.isPolled())
-            return {std::numeric_limits<qint64>::max(), {}};
-        return {operation.nextPollAt.isValid() ? operation.nextPollAt.toMSecsSinceEpoch() : 0, {}};
-    default:
+    if (column < 0 || column >= ColumnCount)
         return {};
-    }
+    return kColumns[column].sortKey(cellOf(row));
 }
 
 bool OperationTableModel::rowLessThan(int left, int right, int column) const
@@ -209,7 +324,7 @@ QVariant OperationTableModel::data(const QModelIndex &index, int role) const
     const bool hasTarget = operation.latest && !operation.latest->targetResourceLocation.isEmpty();
     switch (role) {
     case Qt::DisplayRole:
-        return displayData(operation, column);
+        return kColumns[column].display(cellOf(index.row()));
     case SortRole: {
         const SortKey key = sortKey(index.row(), column);
         return isTextColumn(column) ? QVariant(key.text) : QVariant(key.number);
@@ -227,25 +342,7 @@ QVariant OperationTableModel::data(const QModelIndex &index, int role) const
     case Qt::DecorationRole:
         return column == Status ? QVariant(P::statusIcon(operation)) : QVariant();
     case Qt::ToolTipRole:
-        if (column == Error) {
-            const QString error = P::errorText(operation);
-            return error.isEmpty() ? QVariant() : QVariant(error);
-        }
-        if (column == Status) { // how fresh the row is, and its error if any
-            QStringList lines{noteOf(operation.key), P::errorText(operation)};
-            lines.removeAll(QString());
-            lines.append(
-                operation.lastPolledAt.isValid()
-                    ? tr("Checked %1 ago")
-                          .arg(P::durationText(operation.lastPolledAt.msecsTo(m_clock.now())))
-                    : tr("Not checked yet"));
-            return lines.join(QLatin1Char('\n'));
-        }
-        if (column == Target)
-            return hasTarget ? tr("%1\nOpen the team this operation produced")
-                                   .arg(operation.latest->targetResourceLocation)
-                             : P::reasonForNoTarget(operation);
-        return QVariant();
+        return kColumns[column].toolTip(cellOf(index.row()));
     case Qt::ForegroundRole:
         if (column == Target && hasTarget)
             return QGuiApplication::palette().brush(QPalette::Link);
@@ -274,71 +371,11 @@ QVariant OperationTableModel::data(const QModelIndex &index, int role) const
     }
 }
 
-QVariant OperationTableModel::displayData(const WatchedOperation &operation, int column) const
-{
-    const Operation *op = operation.latest ? &*operation.latest : nullptr;
-    switch (column) {
-    case Status: {
-        const QString note = noteOf(operation.key);
-        return note.isEmpty() ? P::statusText(operation)
-                              : tr("%1 · %2").arg(P::statusText(operation), note);
-    }
-    case Type:
-        return op ? P::typeText(*op) : QString();
-    case Target:
-        if (op && !op->targetResourceLocation.isEmpty()) {
-            const QString name =
-                m_targetName ? m_targetName(op->targetResourceLocation) : QString();
-            return name.isEmpty() ? op->targetResourceLocation : name;
-        }
-        return QStringLiteral("—");
-    case Attempts:
-        return op ? QVariant(op->attemptsCount) : QVariant();
-    case Error:
-        return P::errorText(operation);
-    case Created:
-        return op ? shortDateTime(op->createdDateTime) : QString();
-    case LastAction:
-        return op ? shortDateTime(op->lastActionDateTime) : QString();
-    case Elapsed:
-        return op && op->createdDateTime.isValid() ? P::durationText(elapsedMs(operation))
-                                                   : QString();
-    case NextPoll: {
-        const qint64 ms = msUntilNextPoll(operation);
-        if (ms < 0)
-            return QStringLiteral("—");
-        return operation.inFlight || ms == 0 ? tr("now")
-                                             : tr("in %1").arg(P::durationText(ms + 999));
-    }
-    default:
-        return QVariant();
-    }
-}
-
 QVariant OperationTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
-    switch (section) {
-    case Status:
-        return tr("Status");
-    case Type:
-        return tr("Type");
-    case Target:
-        return tr("Target");
-    case Attempts:
-        return tr("Attempts");
-    case Error:
-        return tr("Error");
-    case Created:
-        return tr("Created");
-    case LastAction:
-        return tr("Last action");
-    case Elapsed:
-        return tr("Elapsed");
-    case NextPoll:
-        return tr("Next poll");
-    default:
+    if (section < 0 || section >= ColumnCount)
         return QVariant();
-    }
+    return tr(kColumns[section].title);
 }

@@ -83,16 +83,21 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation,
                         int role = Qt::DisplayRole) const override;
 
+    // One row's cell as the column definitions read it (operationtablemodel.cpp).
+    struct Cell;
+
 signals:
     // Around the dataChanged signals of one turn of the event loop.
     void changesBegin();
     void changesEnd();
 
 private:
+    struct ColumnDefinition;
+    static const ColumnDefinition kColumns[ColumnCount];
+    Cell cellOf(int row) const;
     NoteSource m_note;
     NameSource m_targetName;
     void forwardChanges(const QList<qsizetype> &rows);
-    QVariant displayData(const WatchedOperation &operation, int column) const;
     qint64 elapsedMs(const WatchedOperation &operation) const;
     qint64 msUntilNextPoll(const WatchedOperation &operation) const;
 
