@@ -10,13 +10,13 @@
 #include "panes/timelinewidget.h"
 #include "polling/operationpoller.h"
 #include "polling/teamoperations.h"
-#include "simfixture.h"
 #include "store/operationstore.h"
 #include "table/operationsortproxy.h"
 #include "table/operationtablemodel.h"
 #include "window/mainwindow.h"
 #include "window/notifier.h"
 #include "window/operationactions.h"
+#include "windowonsimulator.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -61,25 +61,14 @@ static QJsonObject scenario()
         {"operations", QJsonArray{operation(kClone, kTeam, 10, 40), fails, archive}}};
 }
 
-struct Dashboard
+struct Dashboard : WindowOnSimulator
 {
-    SimFixture sim{scenario()};
-    GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
-    OperationStore store;
-    OperationPoller poller{client, sim.clock, store};
-    MainWindow window{client, poller, sim.clock};
-
     Dashboard()
+        : WindowOnSimulator(scenario())
     {
-        poller.setInterval(seconds(30));
         window.show();
     }
-    void watch(const QString &team, const QString &op)
-    {
-        poller.watch(*resolveLocation(QStringLiteral("/teams('%1')/operations('%2')").arg(team, op),
-                                      sim.base())
-                          .ref);
-    }
+    void watch(const QString &team, const QString &op) { poller.watch(refOf(team, op)); }
     void watchAll()
     {
         watch(kTeam, kClone);

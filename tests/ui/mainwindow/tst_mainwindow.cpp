@@ -10,6 +10,7 @@
 #include "table/operationsortproxy.h"
 #include "table/operationtablemodel.h"
 #include "window/mainwindow.h"
+#include "windowonsimulator.h"
 
 #include <QLabel>
 #include <QLineEdit>
@@ -45,29 +46,20 @@ static QJsonObject scenario()
         {"operations", QJsonArray{clone, operation(kLater, kTeam, 100000, 60), fails}}};
 }
 
-struct Dashboard
+struct Dashboard : WindowOnSimulator
 {
-    SimFixture sim{scenario()};
-    GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
-    OperationStore store;
-    OperationPoller poller{client, sim.clock, store};
-    MainWindow window{client, poller, sim.clock};
     QList<QUrl> opened;
     bool browserWorks = true;
 
     Dashboard()
+        : WindowOnSimulator(scenario())
     {
-        poller.setInterval(seconds(30));
         window.setUrlOpener([this](const QUrl &url) {
             opened.append(url);
             return browserWorks;
         });
-        for (const QString &op : {kClone, kLater, kFails}) {
-            poller.watch(
-                *resolveLocation(QStringLiteral("/teams('%1')/operations('%2')").arg(kTeam, op),
-                                 sim.base())
-                     .ref);
-        }
+        for (const QString &op : {kClone, kLater, kFails})
+            poller.watch(refOf(kTeam, op));
         window.show();
     }
 

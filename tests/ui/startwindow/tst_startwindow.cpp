@@ -16,6 +16,7 @@
 #include "window/mainwindow.h"
 #include "window/notifier.h"
 #include "window/startcontroller.h"
+#include "windowonsimulator.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -49,17 +50,11 @@ QJsonObject scenario()
                        {"cloneSettleSeconds", 200}};
 }
 
-struct Window
+struct Window : WindowOnSimulator
 {
-    SimFixture sim{scenario()};
-    GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
-    OperationStore store;
-    OperationPoller poller{client, sim.clock, store};
-    MainWindow window{client, poller, sim.clock};
-
     Window()
+        : WindowOnSimulator(scenario())
     {
-        poller.setInterval(seconds(30));
         window.show();
     }
     QPushButton *ok(QDialog *dialog) const
@@ -70,7 +65,6 @@ struct Window
     {
         return dialog->findChild<QLabel *>("requestProblem")->text();
     }
-    QLabel *banner() const { return window.findChild<QLabel *>("banner"); }
 };
 
 } // namespace
