@@ -26,7 +26,8 @@ SimReply SimServer::handleBatch(const QUrl &url, const QHash<QByteArray, QByteAr
     int delayMs = 0;
     if (!envelope.authorized) {
         refused = unauthorized(headers);
-    } else if (std::optional<SimReply> fault = faultFor(url, envelopeFault, delayMs)) {
+    } else if (std::optional<SimReply> fault =
+                   faultFor(QByteArrayLiteral("POST"), url, envelopeFault, delayMs)) {
         refused = fault;
     } else if (requests.isEmpty() || requests.size() > 20) {
         refused = SimReply::graphError(

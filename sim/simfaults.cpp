@@ -19,6 +19,7 @@ QString SimFaults::load(const QJsonArray &specs, quint32 seed)
         fault.pathContains = object.value(QLatin1String("path")).toString();
         fault.pathEndsWith = object.value(QLatin1String("pathEndsWith")).toString();
         fault.queryContains = object.value(QLatin1String("queryContains")).toString();
+        fault.method = object.value(QLatin1String("method")).toString().toUpper().toLatin1();
         fault.rate = object.value(QLatin1String("rate")).toDouble(1.0);
         fault.times = object.value(QLatin1String("times")).toInt(-1);
         fault.status = object.value(QLatin1String("status")).toInt(0);
@@ -34,7 +35,9 @@ QString SimFaults::load(const QJsonArray &specs, quint32 seed)
                                        QStringLiteral("endless"),
                                        QStringLiteral("drip"),
                                        QStringLiteral("stall"),
-                                       QStringLiteral("reset")};
+                                       QStringLiteral("reset"),
+                                       QStringLiteral("close"),
+                                       QStringLiteral("abort")};
         if (!kinds.contains(fault.kind))
             return QStringLiteral("unknown fault kind \"%1\"").arg(fault.kind);
         if (fault.rate < 0 || fault.rate > 1)
@@ -44,13 +47,15 @@ QString SimFaults::load(const QJsonArray &specs, quint32 seed)
     return QString();
 }
 
-std::optional<SimFault> SimFaults::draw(const QString &path, const QString &query, int &delayMs)
+std::optional<SimFault> SimFaults::draw(const QByteArray &method, const QString &path,
+                                        const QString &query, int &delayMs)
 {
     std::optional<SimFault> drawn;
     for (qsizetype i = 0; i < m_faults.size(); ++i) {
         SimFault &fault = m_faults[i];
         if (!path.contains(fault.pathContains) || !path.endsWith(fault.pathEndsWith) ||
-            !query.contains(fault.queryContains))
+            !query.contains(fault.queryContains) ||
+            (!fault.method.isEmpty() && fault.method != method))
             continue;
         delayMs += fault.latencyMs;
         const bool doesSomething = fault.replacesAnswer() || !fault.kind.isEmpty();
@@ -113,7 +118,8 @@ void SimFaults::alter(const SimFault &fault, const QUrl &url, SimReply &reply)
     else if (fault.kind == QLatin1String("oversize"))
         reply.body.prepend(QByteArray(8 * 1024 * 1024, ' '));
     else if (fault.kind == QLatin1String("drip") || fault.kind == QLatin1String("stall") ||
-             fault.kind == QLatin1String("reset"))
+             fault.kind == QLatin1String("reset") || fault.kind == QLatin1String("close") ||
+             fault.kind == QLatin1String("abort"))
         reply.breakage = fault.kind.toLatin1();
     else if (fault.kind == QLatin1String("hang"))
         reply.hang = true;

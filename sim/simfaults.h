@@ -22,6 +22,11 @@
 //   {"path": "...", "kind": "drip"}      the answer one byte at a time, 200 ms apart
 //   {"path": "...", "kind": "stall"}     headers and half the body, then nothing
 //   {"path": "...", "kind": "reset"}     headers and half the body, then the connection drops
+//   {"path": "...", "kind": "close"}     the request is served, then the connection is closed
+//                                        cleanly before any byte of the answer
+//   {"path": "...", "kind": "abort"}     the request is served, then the connection is reset
+//                                        (RST) before any byte of the answer
+//   {"method": "POST", ...}              only requests of this method
 //   {"pathEndsWith": "/operations", ...} only paths ending so (a list, not its items)
 //   {"path": "...", "latencyMs": 300}                    every matching answer delayed
 //   {"path": "...", "times": 2, ...}                     only the next two matching requests
@@ -30,6 +35,7 @@ struct SimFault
     QString pathContains;  // matched against the decoded path
     QString pathEndsWith;  // when set, the decoded path must also end with it
     QString queryContains; // when set, the query must contain it ("$skiptoken": a next page)
+    QByteArray method;     // when set, only requests of this method ("POST")
     double rate = 1.0;     // share of matching requests it answers
     int times = -1;        // how many requests it answers; -1 for all
     int status = 0;        // a Graph error with this status (429 and 503 read as throttling)
@@ -69,7 +75,8 @@ public:
 
     // The fault a request on `path` gets, if any, counted against its `times`. Latency of every
     // matching fault is added to `delayMs`.
-    std::optional<SimFault> draw(const QString &path, const QString &query, int &delayMs);
+    std::optional<SimFault> draw(const QByteArray &method, const QString &path,
+                                 const QString &query, int &delayMs);
 
     // The answer a replacing fault sends.
     static SimReply answerOf(const SimFault &fault);

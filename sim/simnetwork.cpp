@@ -106,6 +106,15 @@ void SimServer::respondBroken(const SimReply &reply, QHttpServerResponder &&resp
     auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
     QTcpSocket *socket = held->socket();
     hold(held, reply.breakage == "stall");
+    // The request was served (a clone started), and its answer is lost before its first byte.
+    if (reply.breakage == "close") {
+        socket->disconnectFromHost();
+        return;
+    }
+    if (reply.breakage == "abort") {
+        socket->abort();
+        return;
+    }
     QByteArray head = "HTTP/1.1 " + QByteArray::number(reply.status) + " Whatever\r\n";
     for (const auto &[name, value] : reply.headers)
         head += name + ": " + value + "\r\n";

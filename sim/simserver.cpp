@@ -12,6 +12,7 @@
 #include <QRegularExpression>
 #include <QTcpSocket>
 #include <QTimer>
+#include <QUuid>
 
 namespace {
 
@@ -179,6 +180,7 @@ SimReply SimServer::handleOne(const QByteArray &method, const QUrl &url,
     record.method = method;
     record.path = url.path(QUrl::FullyDecoded);
     record.prefer = headers.value("prefer");
+    record.clientRequestId = headers.value("client-request-id");
     record.client = clientOf(headers);
     record.authorized = record.client >= 0;
     record.viaBatch = viaBatch;
@@ -194,7 +196,7 @@ SimReply SimServer::handleOne(const QByteArray &method, const QUrl &url,
     } else if (segments.isEmpty() || !(beta || is(segments.first(), "v1.0"))) {
         reply = SimReply::graphError(400, QStringLiteral("BadRequest"),
                                      QStringLiteral("Invalid version."));
-    } else if (std::optional<SimReply> fault = faultFor(url, alteration, delayMs)) {
+    } else if (std::optional<SimReply> fault = faultFor(method, url, alteration, delayMs)) {
         reply = *fault;
     } else {
         segments.removeFirst();
@@ -223,16 +225,21 @@ SimReply SimServer::handleOne(const QByteArray &method, const QUrl &url,
         }
     }
     reply.delayMs += delayMs;
+    // Graph names every answer (request-id) and echoes the caller's own id for it, or makes one.
+    record.requestId = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+    reply.withHeader("request-id", record.requestId);
+    reply.withHeader("client-request-id",
+                     record.clientRequestId.isEmpty() ? record.requestId : record.clientRequestId);
     record.status = reply.status;
     keep(record);
     return reply;
 }
 
-std::optional<SimReply> SimServer::faultFor(const QUrl &url, std::optional<SimFault> &alteration,
-                                            int &delayMs)
+std::optional<SimReply> SimServer::faultFor(const QByteArray &method, const QUrl &url,
+                                            std::optional<SimFault> &alteration, int &delayMs)
 {
     const std::optional<SimFault> fault = m_tenant.faults().draw(
-        url.path(QUrl::FullyDecoded), url.query(QUrl::FullyDecoded), delayMs);
+        method, url.path(QUrl::FullyDecoded), url.query(QUrl::FullyDecoded), delayMs);
     if (!fault)
         return std::nullopt;
     if (fault->replacesAnswer())

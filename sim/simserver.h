@@ -30,6 +30,8 @@ struct SimRequestRecord
     QByteArray method;
     QString path; // decoded, as received, version prefix included
     QByteArray prefer;
+    QByteArray clientRequestId; // the client-request-id header, as sent
+    QByteArray requestId;       // the request-id of the answer
     bool authorized = false;
     int client = -1;       // which accepted token it carried: 0 the first, -1 none
     bool viaBatch = false; // a sub-request of a POST /$batch
@@ -125,8 +127,8 @@ private:
     quint16 m_port = 0;
     // A fault drawn for this path: its answer when it replaces the service's, else nullopt
     // (and `alteration` is what to do to the service's answer).
-    std::optional<SimReply> faultFor(const QUrl &url, std::optional<SimFault> &alteration,
-                                     int &delayMs);
+    std::optional<SimReply> faultFor(const QByteArray &method, const QUrl &url,
+                                     std::optional<SimFault> &alteration, int &delayMs);
     void receive(const QByteArray &method, const QUrl &url,
                  const QHash<QByteArray, QByteArray> &headers, const QByteArray &body,
                  QHttpServerResponder &&responder);

@@ -335,13 +335,22 @@ void StartCommands::report(const TeamRequest &request, const OperationStarter::R
     if (!result.accepted) {
         m_err << "error: " << TeamRequest::kindName(request.kind)
               << " refused: " << printable(result.message) << Qt::endl;
+        // What support asks for, above all when nobody knows whether it started.
+        m_err << "note: client-request-id " << result.clientRequestId;
+        if (!result.requestId.isEmpty())
+            m_err << ", request-id " << printable(result.requestId);
+        m_err << Qt::endl;
         if (m_watch.json) {
-            m_out << QJsonDocument(QJsonObject{{QStringLiteral("request"), request.label},
-                                               {QStringLiteral("accepted"), false},
-                                               {QStringLiteral("httpStatus"), result.httpStatus},
-                                               {QStringLiteral("error"), result.errorCode},
-                                               {QStringLiteral("message"), result.message},
-                                               {QStringLiteral("attempts"), result.attempts}})
+            m_out << QJsonDocument(
+                         QJsonObject{{QStringLiteral("request"), request.label},
+                                     {QStringLiteral("accepted"), false},
+                                     {QStringLiteral("maybeStarted"), result.maybeStarted},
+                                     {QStringLiteral("httpStatus"), result.httpStatus},
+                                     {QStringLiteral("error"), result.errorCode},
+                                     {QStringLiteral("message"), result.message},
+                                     {QStringLiteral("attempts"), result.attempts},
+                                     {QStringLiteral("clientRequestId"), result.clientRequestId},
+                                     {QStringLiteral("requestId"), result.requestId}})
                          .toJson(QJsonDocument::Compact)
                   << Qt::endl;
         }
@@ -356,14 +365,17 @@ void StartCommands::report(const TeamRequest &request, const OperationStarter::R
         return;
     }
     if (m_watch.json) {
-        m_out << QJsonDocument(QJsonObject{{QStringLiteral("request"), request.label},
-                                           {QStringLiteral("accepted"), true},
-                                           {QStringLiteral("location"), result.location},
-                                           {QStringLiteral("operationId"),
-                                            result.ref ? result.ref->operationId : QString()},
-                                           {QStringLiteral("teamId"),
-                                            result.ref ? result.ref->teamId : QString()},
-                                           {QStringLiteral("attempts"), result.attempts}})
+        m_out << QJsonDocument(
+                     QJsonObject{
+                         {QStringLiteral("request"), request.label},
+                         {QStringLiteral("accepted"), true},
+                         {QStringLiteral("location"), result.location},
+                         {QStringLiteral("operationId"),
+                          result.ref ? result.ref->operationId : QString()},
+                         {QStringLiteral("teamId"), result.ref ? result.ref->teamId : QString()},
+                         {QStringLiteral("attempts"), result.attempts},
+                         {QStringLiteral("clientRequestId"), result.clientRequestId},
+                         {QStringLiteral("requestId"), result.requestId}})
                      .toJson(QJsonDocument::Compact)
               << Qt::endl;
     } else {

@@ -29,6 +29,42 @@ bool isTransportError(QNetworkReply::NetworkError error)
     return error != QNetworkReply::NoError && error < QNetworkReply::ContentAccessDenied;
 }
 
+// A request body that can be read once and never rewound. Qt's HTTP/1 layer sends a request
+// again by itself when its connection closes before the first byte of the answer (up to three
+// times, POSTs included), after rewinding the body; a body that cannot rewind makes it give up
+// with ContentReSendError instead, and nothing more goes on the wire.
+class SingleUseBody final : public QIODevice
+{
+public:
+    SingleUseBody(QByteArray data, QObject *parent)
+        : QIODevice(parent)
+        , m_data(std::move(data))
+    {
+        open(QIODevice::ReadOnly);
+    }
+    bool isSequential() const override { return true; }
+    bool reset() override { return false; }
+    qint64 bytesAvailable() const override
+    {
+        return m_data.size() - m_read + QIODevice::bytesAvailable();
+    }
+    bool atEnd() const override { return m_read >= m_data.size() && QIODevice::atEnd(); }
+
+protected:
+    qint64 readData(char *out, qint64 max) override
+    {
+        const qint64 n = std::min<qint64>(max, m_data.size() - m_read);
+        std::copy_n(m_data.constData() + m_read, n, out);
+        m_read += n;
+        return n;
+    }
+    qint64 writeData(const char *, qint64) override { return -1; }
+
+private:
+    QByteArray m_data;
+    qint64 m_read = 0;
+};
+
 // Graph's error body: {"error": {"code": "...", "message": "..."}}.
 void readGraphError(const QByteArray &body, GraphReply &out)
 {
@@ -206,6 +242,29 @@ void GraphClient::post(const QUrl &url, const QJsonObject &body, QObject *receiv
           std::move(handler));
 }
 
+void GraphClient::postOnce(const QUrl &url, const QJsonObject &body, const QString &clientRequestId,
+                           QObject *receiver, ReplyHandler handler)
+{
+    if (refuseForeignOrigin(url, receiver, handler))
+        return;
+    QNetworkRequest request = makeRequest(url);
+    // Always a body ("{}" at least): without one, Qt has nothing that refuses to be sent again.
+    const QByteArray data = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    request.setHeader(QNetworkRequest::ContentLengthHeader, data.size());
+    request.setRawHeader("client-request-id", clientRequestId.toLatin1());
+    request.setRawHeader("return-client-request-id", "true");
+    // Streamed from the single-use body, not copied into a buffer QNAM could rewind.
+    request.setAttribute(QNetworkRequest::DoNotBufferUploadDataAttribute, true);
+    // HTTP/1.1 only: HTTP/2 (Qt's default over TLS) handles a lost connection on another path,
+    // which the simulator cannot serve; a start request is rare enough not to need it.
+    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    auto *device = new SingleUseBody(data, nullptr);
+    QNetworkReply *reply = m_network->post(request, device);
+    device->setParent(reply);
+    track(reply, receiver, std::move(handler));
+}
+
 void GraphClient::track(QNetworkReply *reply, QObject *receiver, ReplyHandler handler)
 {
     const qint64 cap = m_maxReplyBytes;
@@ -273,6 +332,9 @@ GraphReply GraphClient::toGraphReply(QNetworkReply *reply, bool tooLarge) const
     out.location = reply->rawHeader("Location");
     out.contentLocation = reply->rawHeader("Content-Location");
     out.retryAfterHeader = reply->rawHeader("Retry-After");
+    out.requestId = reply->rawHeader("request-id");
+    out.clientRequestId = reply->rawHeader("client-request-id");
+    out.date = reply->rawHeader("Date");
     out.retryAfter = parseRetryAfter(out.retryAfterHeader, QDateTime::currentDateTimeUtc());
     if (tooLarge) {
         out.failure = GraphFailure::TooLarge;
@@ -295,6 +357,8 @@ GraphReply GraphClient::toGraphReply(QNetworkReply *reply, bool tooLarge) const
         out.errorMessage =
             timedOut
                 ? QStringLiteral("no reply within %1 s").arg(m_transferTimeout.count() / 1000.0)
+            : reply->error() == QNetworkReply::ContentReSendError
+                ? QStringLiteral("the connection closed before Graph answered")
                 : reply->errorString();
         if (out.httpStatus != 0)
             out.errorMessage += QStringLiteral(" (after HTTP %1 had begun)").arg(out.httpStatus);

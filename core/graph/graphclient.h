@@ -76,6 +76,11 @@ public:
     // Fills in failure, errorCode and errorMessage from httpStatus and body.
     static void classify(GraphReply &reply);
     void post(const QUrl &url, const QJsonObject &body, QObject *receiver, ReplyHandler handler);
+    // A POST that starts something (a clone, an archive, a team): it leaves once and no layer
+    // below sends it again, even when the connection drops before the answer; it carries
+    // `clientRequestId` as Graph's client-request-id.
+    void postOnce(const QUrl &url, const QJsonObject &body, const QString &clientRequestId,
+                  QObject *receiver, ReplyHandler handler);
 
 private:
     QNetworkRequest makeRequest(const QUrl &url) const;

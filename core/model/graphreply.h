@@ -37,6 +37,9 @@ struct GraphReply
     QString errorMessage; // for people: Graph's error.message or the transport's reason
     std::optional<std::chrono::seconds> retryAfter; // read against the wall clock, for people
     QByteArray retryAfterHeader; // as sent: the poller reads it against its own clock
+    QByteArray requestId;        // Graph's request-id for this answer, what support asks for
+    QByteArray clientRequestId;  // the client-request-id Graph echoed
+    QByteArray date;             // the answer's Date header
 
     bool ok() const { return failure == GraphFailure::None; }
     // One line for a status bar or stderr, e.g. "HTTP 404 NotFound: No team found".

@@ -57,6 +57,10 @@ struct WatchedOperation
     QString lastFailureMessage;
     bool pollRequested = false;  // "Poll now": goes out as soon as the floor allows
     bool startedHere = false;    // TeamsOps sent the request that started it (not kept on disk)
+    // The start request TeamsOps sent for it: its client-request-id, and Graph's request-id for
+    // the answer; what Microsoft support asks for (not kept on disk yet either).
+    QString startClientRequestId;
+    QString startRequestId;
     QByteArray lastReply;        // the operation's JSON as last received
     QList<StatusChange> history; // every observed change, oldest first
 

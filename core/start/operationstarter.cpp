@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 #include <QJsonDocument>
+#include <QUuid>
 
 using namespace std::chrono;
 
@@ -87,6 +88,7 @@ void OperationStarter::start(const TeamRequest &request, Handler done)
     m_request = request;
     m_done = std::move(done);
     m_result = Result();
+    m_result.clientRequestId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     send();
 }
 
@@ -103,7 +105,8 @@ void OperationStarter::send()
     m_retryDue = QDateTime();
     ++m_result.attempts;
     const QUrl url = urlUnderBase(m_client.baseUrl(), m_request.path);
-    m_client.post(url, m_request.body, this, [this](const GraphReply &reply) { answered(reply); });
+    m_client.postOnce(url, m_request.body, m_result.clientRequestId, this,
+                      [this](const GraphReply &reply) { answered(reply); });
 }
 
 void OperationStarter::retryAt(const QDateTime &due)
@@ -120,6 +123,8 @@ void OperationStarter::answered(const GraphReply &reply)
     Result result = m_result;
     result.httpStatus = reply.httpStatus;
     result.errorCode = reply.errorCode;
+    result.requestId = QString::fromLatin1(reply.requestId);
+    result.answeredAt = QString::fromLatin1(reply.date);
     if (reply.httpStatus == m_request.expectedStatus() ||
         (reply.ok() && reply.httpStatus / 100 == 2)) {
         result.location = QString::fromUtf8(reply.location);

@@ -19,7 +19,8 @@ class GraphClient;
 // A 429 or 503 means the service did not take it: sent again after its Retry-After (on the
 // injectable clock), up to kMaxAttempts. A request that got no answer at all (timeout, reset) is
 // never sent again — it may have been taken, and a second clone is worse than a message — and
-// the result says so. 202 gives the operation (its Location resolved); 201 the created object.
+// the result says so; nor does Qt's HTTP layer send it again (GraphClient::postOnce). 202 gives
+// the operation (its Location resolved); 201 the created object.
 class OperationStarter final : public QObject
 {
     Q_OBJECT
@@ -41,6 +42,11 @@ public:
         QString message;      // for people, when not accepted: what happened, in plain words
         int attempts = 0;
         bool maybeStarted = false; // no answer arrived: it may have started; not sent again
+        // The client-request-id the request carried (a UUID, the same on every attempt of one
+        // request), and Graph's request-id and Date for its last answer: what support asks for.
+        QString clientRequestId;
+        QString requestId;
+        QString answeredAt;
     };
     using Handler = std::function<void(const Result &)>;
 

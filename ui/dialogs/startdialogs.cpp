@@ -346,7 +346,7 @@ void CloneDialog::startBulk()
     connect(m_bulk, &BulkCloner::itemFinished, this, [this](int index) {
         const BulkCloner::Item &item = m_bulk->items().at(index);
         if (item.state == BulkCloner::Item::State::Accepted && item.result.ref) {
-            emit cloneStarted(*item.result.ref, item.result.location, item.request.clonedParts());
+            emit cloneStarted(item.result, item.request.clonedParts());
         } else {
             KnownOrgWideTeams::learnFrom(item.request, item.result); // as a single clone does
         }

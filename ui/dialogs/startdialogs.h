@@ -55,7 +55,7 @@ public:
 
 signals:
     // One clone of a bulk was accepted: watch it (the parts tell its readiness).
-    void cloneStarted(const OperationRef &clone, const QString &location, const QStringList &parts);
+    void cloneStarted(const OperationStarter::Result &clone, const QStringList &parts);
 
 private:
     CloneOptions options() const;

@@ -68,6 +68,9 @@ DetailsPane::DetailsPane(QWidget *parent)
     m_error = addRow(form, tr("Error:"), QStringLiteral("detailError"));
     m_hint = addRow(form, tr("What to do:"), QStringLiteral("detailHint"));
     m_polling = addRow(form, tr("Polling:"), QStringLiteral("detailPolling"));
+    m_startRequest = addRow(form, tr("Start request:"), QStringLiteral("detailStartRequest"));
+    m_startRequest->setToolTip(tr("The ids Microsoft support asks for: the client-request-id "
+                                  "TeamsOps sent, and the request-id Graph answered with"));
 
     m_json->setObjectName(QStringLiteral("detailJson"));
     m_json->setAccessibleName(tr("Last reply from Graph"));
@@ -148,7 +151,7 @@ void DetailsPane::clear()
     m_timeline->clear();
     m_json->clear();
     for (QLabel *label : {m_id, m_team, m_type, m_status, m_attempts, m_created, m_lastAction,
-                          m_target, m_error, m_hint, m_polling})
+                          m_target, m_error, m_hint, m_polling, m_startRequest})
         label->clear();
     m_location->clear();
 }
@@ -188,6 +191,12 @@ void DetailsPane::showOperation(const WatchedOperation &operation, const QDateTi
         operation.isPolled()
             ? tr("%1; %2; next not before %3").arg(polls, checked, timeText(operation.nextPollAt))
             : tr("%1; %2; no longer polled").arg(polls, checked));
+    m_startRequest->setText(
+        operation.startClientRequestId.isEmpty()
+            ? tr("— (not started from this TeamsOps)")
+            : tr("client-request-id %1 · request-id %2")
+                  .arg(operation.startClientRequestId,
+                       operation.startRequestId.isEmpty() ? tr("none") : operation.startRequestId));
     m_timeline->setOperation(operation, now);
     const QJsonDocument json = QJsonDocument::fromJson(operation.lastReply);
     const QString pretty = json.isNull() ? QString::fromUtf8(operation.lastReply)

@@ -49,6 +49,7 @@ private:
     QLabel *m_error;
     QLabel *m_hint;
     QLabel *m_polling;
+    QLabel *m_startRequest;
     TimelineWidget *m_timeline;
     QPlainTextEdit *m_json;
     QPushButton *m_copyJson;

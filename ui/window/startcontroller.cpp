@@ -102,9 +102,9 @@ CloneDialog *StartController::openCloneDialog()
             [this, dialog] { startRequests({dialog->request()}); });
     // A bulk: each accepted clone is watched at once, as a single one is.
     connect(dialog, &CloneDialog::cloneStarted, this,
-            [this](const OperationRef &clone, const QString &location, const QStringList &parts) {
-                m_readiness->expect(clone, parts);
-                markStartedHere(clone, location);
+            [this](const OperationStarter::Result &clone, const QStringList &parts) {
+                m_readiness->expect(*clone.ref, parts);
+                markStartedHere(clone);
             });
     dialog->open();
     return dialog;
@@ -120,13 +120,15 @@ CreateTeamDialog *StartController::openCreateTeamDialog()
     return dialog;
 }
 
-void StartController::markStartedHere(const OperationRef &ref, const QString &location)
+void StartController::markStartedHere(const OperationStarter::Result &started)
 {
     OperationPoller &poller = m_window.poller();
-    poller.watch(ref, location);
-    // "Requested" until its first status arrives.
-    if (WatchedOperation *record = poller.store().edit(ref.key()))
-        record->startedHere = true;
+    poller.watch(*started.ref, started.location);
+    if (WatchedOperation *record = poller.store().edit(started.ref->key())) {
+        record->startedHere = true; // "Requested" until its first status arrives
+        record->startClientRequestId = started.clientRequestId;
+        record->startRequestId = started.requestId;
+    }
 }
 
 QStringList StartController::selectedTeams() const
@@ -217,7 +219,7 @@ void StartController::startNext()
             if (request.kind == TeamRequest::Kind::Clone)
                 m_readiness->expect(*result.ref, request.clonedParts());
             // Watched at once: the row appears now, as requested, and its status follows.
-            markStartedHere(*result.ref, result.location);
+            markStartedHere(result);
             // Selected once the table has the row (the store tells it on the next turn).
             QTimer::singleShot(0, this,
                                [this, key = result.ref->key()] { m_window.selectOperation(key); });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "start/operationstarter.h"
 #include "start/teamrequests.h"
 
 #include <QObject>
@@ -43,7 +44,7 @@ private:
     void followReadinessAndNames();
     void startNext();
     // Watches an operation this window started; it says "Requested" until first read.
-    void markStartedHere(const OperationRef &ref, const QString &location);
+    void markStartedHere(const OperationStarter::Result &started);
 
     MainWindow &m_window;
     OperationStarter *m_starter;

@@ -16,6 +16,7 @@
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
+#include <QUuid>
 #include <QtTest>
 
 static const QString kTeam = QStringLiteral("6d3f1a2b-8c4e-4f5a-9b0c-1d2e3f4a5b6c");
@@ -61,6 +62,8 @@ private slots:
     void checksACloneBeforeSendingIt();
     void archivesWithJson();
     void createsATeamsAsyncOperationFromStdinAndSaysWhyARequestIsRefused();
+    void aStartWhoseAnswerIsLostIsSentOnceAndNamed_data();
+    void aStartWhoseAnswerIsLostIsSentOnceAndNamed();
 
 private:
     CliRun run(const QStringList &arguments, const QString &token = QStringLiteral("cli-token"),
@@ -676,6 +679,50 @@ void TestCli::createsATeamsAsyncOperationFromStdinAndSaysWhyARequestIsRefused()
     QVERIFY2(refused.stderrText.contains("error: unarchive refused: the team is not archived") &&
                  refused.stderrText.contains("(Conflict: Team is not archived.)"),
              qPrintable(refused.stderrText));
+}
+
+void TestCli::aStartWhoseAnswerIsLostIsSentOnceAndNamed_data()
+{
+    QTest::addColumn<QStringList>("command");
+    QTest::addColumn<QString>("fault");
+    for (const char *fault : {"close", "abort"}) {
+        QTest::addRow("clone, %s", fault) << QStringList{"clone", kTeam, "--name", "Lost"} << fault;
+        QTest::addRow("archive, %s", fault) << QStringList{"archive", kTeam} << fault;
+        QTest::addRow("create, %s", fault) << QStringList{"create", "--name", "Lost"} << fault;
+    }
+}
+
+// The service takes the POST and the connection ends before its answer: teamsops-cli sent it
+// once (the simulator counts), exits 1 saying the outcome is unknown, and names the request's
+// client-request-id, which the simulator received.
+void TestCli::aStartWhoseAnswerIsLostIsSentOnceAndNamed()
+{
+    QFETCH(QStringList, command);
+    QFETCH(QString, fault);
+    SimFault lost;
+    lost.method = "POST";
+    lost.kind = fault;
+    lost.times = 1;
+    m_server->injectFault(lost);
+    const CliRun result =
+        run(command + QStringList{"--json", "--graph-url", m_server->baseUrl().toString()});
+    QList<SimRequestRecord> posts;
+    for (const SimRequestRecord &record : m_server->requests()) {
+        if (record.method == "POST")
+            posts.append(record);
+    }
+    QCOMPARE(posts.size(), 1);
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(result.stderrText.contains("may or may not have started"),
+             qPrintable(result.stderrText));
+    const QString id = QString::fromLatin1(posts.first().clientRequestId);
+    QVERIFY(!QUuid::fromString(id).isNull());
+    QVERIFY2(result.stderrText.contains("client-request-id " + id), qPrintable(result.stderrText));
+    QCOMPARE(result.stdoutLines.size(), 1);
+    const QJsonObject line = QJsonDocument::fromJson(result.stdoutLines.first()).object();
+    QCOMPARE(line.value("accepted").toBool(), false);
+    QCOMPARE(line.value("maybeStarted").toBool(), true);
+    QCOMPARE(line.value("clientRequestId").toString(), id);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

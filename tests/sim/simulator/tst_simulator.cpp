@@ -7,6 +7,8 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QSignalSpy>
+#include <QTcpSocket>
+#include <QUuid>
 #include <QtTest>
 
 using namespace std::chrono;
@@ -37,6 +39,8 @@ struct RawReply
     QByteArray body;
     QByteArray location;
     QByteArray contentLocation;
+    QByteArray requestId;
+    QByteArray clientRequestId;
     QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
 };
 
@@ -55,8 +59,11 @@ static RawReply call(const QByteArray &method, const QUrl &url, const QByteArray
     if (!finished.wait(10000))
         qFatal("no reply from the simulator");
     RawReply raw{reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
-                 reply->readAll(), reply->rawHeader("Location"),
-                 reply->rawHeader("Content-Location")};
+                 reply->readAll(),
+                 reply->rawHeader("Location"),
+                 reply->rawHeader("Content-Location"),
+                 reply->rawHeader("request-id"),
+                 reply->rawHeader("client-request-id")};
     delete reply;
     return raw;
 }
@@ -85,6 +92,9 @@ private slots:
     void holdsABatchWhoseRequestIsNeverAnswered();
     void enforcesTheTenantAndTeamLimits();
     void injectsFaultsFromTheScenario();
+    void servesARequestAndLosesItsAnswer_data();
+    void servesARequestAndLosesItsAnswer();
+    void namesEveryAnswerAndEchoesTheClientRequestId();
     void countsLimitsByArrivalUnderLatency();
     void leavesRoomForAnotherClient();
 };
@@ -451,6 +461,60 @@ static void sendAll(QObject &owner, const QList<QUrl> &urls)
         request.setRawHeader("Authorization", "Bearer test-token");
         network->get(request);
     }
+}
+
+void TestSimulator::servesARequestAndLosesItsAnswer_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::newRow("closed cleanly") << "close";
+    QTest::newRow("reset") << "abort";
+}
+
+// "close" and "abort": the request is served (the clone starts), then the connection ends before
+// the first byte of the answer. Only POSTs here: a GET on the same path is answered.
+void TestSimulator::servesARequestAndLosesItsAnswer()
+{
+    QFETCH(QString, kind);
+    QJsonObject withFault = scenario();
+    withFault.insert(
+        "faults", QJsonArray{QJsonObject{{"path", "/clone"}, {"method", "POST"}, {"kind", kind}}});
+    SimFixture sim(withFault);
+    // A GET there is answered (Graph's 400 for a route it does not have), not dropped.
+    QCOMPARE(call("GET", at(sim, QStringLiteral("/teams/%1/clone").arg(kTemplate))).status, 400);
+
+    const qsizetype before = sim.tenant.operationsOf(kTemplate).size();
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, sim.server.baseUrl().port());
+    QVERIFY(socket.waitForConnected(5000));
+    const QByteArray body = R"({"displayName": "Lost answer"})";
+    socket.write("POST /v1.0/teams/" + kTemplate.toLatin1() +
+                 "/clone HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer test-token\r\n"
+                 "Content-Type: application/json\r\nContent-Length: " +
+                 QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    QSignalSpy closed(&socket, &QTcpSocket::disconnected);
+    QVERIFY(closed.wait(5000));
+    QCOMPARE(socket.readAll(), QByteArray()); // not one byte of the answer
+    QCOMPARE(sim.server.requestCount(QStringLiteral("/clone")), 2);
+    QCOMPARE(sim.tenant.operationsOf(kTemplate).size(), before + 1); // the clone started
+}
+
+void TestSimulator::namesEveryAnswerAndEchoesTheClientRequestId()
+{
+    SimFixture sim(scenario());
+    const QByteArray mine = "0f8fad5b-d9cb-469f-a165-70867728950e";
+    const RawReply echoed =
+        call("GET", at(sim, QStringLiteral("/teams/%1").arg(kTemplate)), {},
+             {{"Authorization", "Bearer test-token"}, {"client-request-id", mine}});
+    QCOMPARE(echoed.status, 200);
+    QCOMPARE(echoed.clientRequestId, mine);
+    QVERIFY(!QUuid::fromString(QString::fromLatin1(echoed.requestId)).isNull());
+    QCOMPARE(sim.server.requests().constLast().clientRequestId, mine);
+    QCOMPARE(sim.server.requests().constLast().requestId, echoed.requestId);
+    // Without one, Graph makes one: the request-id.
+    const RawReply named = call("GET", at(sim, QStringLiteral("/teams/%1").arg(kTemplate)));
+    QVERIFY(!named.requestId.isEmpty());
+    QVERIFY(named.requestId != echoed.requestId);
+    QCOMPARE(named.clientRequestId, named.requestId);
 }
 
 void TestSimulator::countsLimitsByArrivalUnderLatency()

@@ -11,6 +11,7 @@
 #include "start/teamrequests.h"
 
 #include <QSignalSpy>
+#include <QUuid>
 #include <QtTest>
 
 #include <optional>
@@ -87,6 +88,10 @@ private slots:
     void createTeamsAsyncOperationAnswers201WithTheObject();
     void aThrottledRequestIsSentAgainAfterRetryAfterAndNeverTwice();
     void anUnansweredRequestIsNeverSentAgain();
+    void aLostAnswerNeverSendsTheRequestTwice_data();
+    void aLostAnswerNeverSendsTheRequestTwice();
+    void everyStartRequestCarriesItsOwnClientRequestId();
+    void aBulkWithALostAnswerSendsEachCloneOnce();
     void refusalsSayWhatHappenedInPlainWords_data();
     void refusalsSayWhatHappenedInPlainWords();
     void aClonesTeamIsReadyOnceEveryChannelAndAppIsThere();
@@ -266,6 +271,105 @@ void TestStartOperations::anUnansweredRequestIsNeverSentAgain()
     QCOMPARE(result->attempts, 1);
     QCOMPARE(rig.posts(), 1);
     QVERIFY2(result->message.contains("may or may not have started"), qPrintable(result->message));
+}
+
+void TestStartOperations::aLostAnswerNeverSendsTheRequestTwice_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("fault");
+    for (const char *fault : {"close", "abort"}) {
+        for (const char *kind : {"clone", "archive", "unarchive", "create", "operations create"})
+            QTest::addRow("%s, %s", kind, fault) << QString::fromLatin1(kind) << fault;
+    }
+}
+
+// The service takes the request, then the connection closes (or is reset) before any byte of the
+// answer: Qt's HTTP layer would send the request again by itself on a new connection. It must
+// not: the simulator sees exactly one POST, and the result says the outcome is unknown.
+void TestStartOperations::aLostAnswerNeverSendsTheRequestTwice()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, fault);
+    Rig rig;
+    SimFault lost;
+    lost.method = "POST";
+    lost.kind = fault;
+    lost.times = 1;
+    rig.sim.server.injectFault(lost);
+    QString problem;
+    TeamRequest request;
+    if (kind == "clone")
+        request = rig.clone(kTemplate, "Answer lost");
+    else if (kind == "archive")
+        request = archiveRequest(kTemplate, false, problem);
+    else if (kind == "unarchive")
+        request = unarchiveRequest(kArchived, problem);
+    else if (kind == "create")
+        request = createTeamRequest({"Answer lost", "desc", "private"}, problem);
+    else
+        request = createOperationRequest(kTemplate, QJsonObject{{"operationType", "archiveTeam"}},
+                                         false, problem);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+
+    const auto result = rig.send(request);
+    QVERIFY(result);
+    // What the other side saw: one POST, which it served.
+    QCOMPARE(rig.posts(), 1);
+    QCOMPARE(rig.sim.server.requests().constLast().status / 100, 2);
+    QVERIFY(!result->accepted);
+    QVERIFY(result->maybeStarted);
+    QCOMPARE(result->attempts, 1);
+    QVERIFY2(result->message.contains("may or may not have started"), qPrintable(result->message));
+}
+
+void TestStartOperations::everyStartRequestCarriesItsOwnClientRequestId()
+{
+    Rig rig;
+    const auto first = rig.send(rig.clone(kTemplate, "First"));
+    const auto second = rig.send(rig.clone(kTemplate, "Second"));
+    QVERIFY(first && first->accepted && second && second->accepted);
+    const QList<SimRequestRecord> &seen = rig.sim.server.requests();
+    QCOMPARE(seen.size(), 2);
+    for (int i = 0; i < 2; ++i) {
+        const OperationStarter::Result &result = i == 0 ? *first : *second;
+        // A UUID, sent with the request, kept in the result, echoed by Graph with its request-id.
+        QVERIFY(!QUuid::fromString(QString::fromLatin1(seen[i].clientRequestId)).isNull());
+        QCOMPARE(result.clientRequestId, QString::fromLatin1(seen[i].clientRequestId));
+        QCOMPARE(result.requestId, QString::fromLatin1(seen[i].requestId));
+    }
+    QVERIFY(first->clientRequestId != second->clientRequestId);
+}
+
+// "A bulk of three sent four": the first clone's answer is lost (the connection is reset once the
+// service took it); the other two go on, and the simulator sees three POSTs and three clones.
+void TestStartOperations::aBulkWithALostAnswerSendsEachCloneOnce()
+{
+    Rig rig;
+    SimFault lost;
+    lost.method = "POST";
+    lost.pathContains = QStringLiteral("/clone");
+    lost.kind = QStringLiteral("abort");
+    lost.times = 1;
+    rig.sim.server.injectFault(lost);
+    BulkCloner bulk(rig.client, rig.sim.clock);
+    QSignalSpy finished(&bulk, &BulkCloner::finished);
+    QString problem;
+    QVERIFY(bulk.start({kTemplate, {}, {}, {}, {}, {}}, namesFromPattern("Lost {n}", 3, 1, problem),
+                       problem));
+    const auto sending = [&bulk] {
+        return std::any_of(bulk.items().cbegin(), bulk.items().cend(), [](const auto &item) {
+            return item.state == BulkCloner::Item::State::Sending;
+        });
+    };
+    for (int step = 0; step < 200 && bulk.isRunning(); ++step) {
+        rig.sim.clock.advance(milliseconds(500));
+        QVERIFY(QTest::qWaitFor([&] { return !sending(); }, 5000));
+    }
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(rig.posts(), 3);
+    QCOMPARE(rig.sim.tenant.operationsOf(kTemplate).size(), 3); // the lost one started too
+    QCOMPARE(bulk.accepted(), 2);
+    QVERIFY(bulk.items().first().result.maybeStarted);
 }
 
 void TestStartOperations::refusalsSayWhatHappenedInPlainWords_data()

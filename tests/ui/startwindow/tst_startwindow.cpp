@@ -77,6 +77,7 @@ private slots:
     void initTestCase();
     void cloneDialogKeepsGraphsRulesAndShowsTheRequest();
     void aStartedCloneIsWatchedAtOnce();
+    void theDetailsNameTheStartRequestForSupport();
     void aCreatedTeamIsWatchedToo();
     void aBulkCloneShowsProgressWatchesEachAndRetriesTheRefused();
     void aStartedClonesReadinessShowsInTheTableAndDetails();
@@ -147,6 +148,40 @@ void TestStartWindow::aStartedCloneIsWatchedAtOnce()
     QCOMPARE(w.window.currentKey(), row.key);
     QVERIFY(row.startedHere); // "Requested" until its first status (tst_operationtablemodel)
     QTRY_VERIFY(w.store.at(0).latest.has_value()); // then its real status
+}
+
+// The ids Microsoft support asks for, in the details of an operation started here: the
+// client-request-id the POST carried and the request-id Graph answered it with.
+void TestStartWindow::theDetailsNameTheStartRequestForSupport()
+{
+    Window w;
+    QSignalSpy finished(w.window.starts(), &StartController::startsFinished);
+    CloneDialog *dialog = w.window.starts()->openCloneDialog();
+    dialog->setSource(kTemplate);
+    dialog->setDisplayName(QStringLiteral("Project 9"));
+    QTest::mouseClick(w.ok(dialog), Qt::LeftButton);
+    QTRY_COMPARE(finished.size(), 1);
+    QList<SimRequestRecord> posts;
+    for (const SimRequestRecord &record : w.sim.server.requests()) {
+        if (record.method == "POST")
+            posts.append(record);
+    }
+    QCOMPARE(posts.size(), 1);
+    const SimRequestRecord post = posts.first();
+    QVERIFY(!post.clientRequestId.isEmpty());
+    QTRY_COMPARE(w.window.currentKey(), w.store.at(0).key);
+    auto *shown = w.window.details()->findChild<QLabel *>("detailStartRequest");
+    QVERIFY(shown);
+    QTRY_VERIFY2(shown->text().contains(QString::fromLatin1(post.clientRequestId)),
+                 qPrintable(shown->text()));
+    QVERIFY2(shown->text().contains(QString::fromLatin1(post.requestId)),
+             qPrintable(shown->text()));
+
+    // An operation watched from its Location was not started here: nothing to name.
+    w.poller.watch(w.refOf(kOther, kRunning));
+    QTRY_VERIFY(w.window.selectOperation(w.refOf(kOther, kRunning).key()));
+    QTRY_VERIFY2(shown->text().contains("not started from this TeamsOps"),
+                 qPrintable(shown->text()));
 }
 
 void TestStartWindow::aStartedClonesReadinessShowsInTheTableAndDetails()
@@ -229,6 +264,15 @@ void TestStartWindow::aBulkCloneShowsProgressWatchesEachAndRetriesTheRefused()
              qPrintable(dialog->progressText()));
     QTRY_COMPARE(w.store.size(), 5);
     QCOMPARE(w.sim.tenant.operationsOf(kTemplate).size(), 5); // none twice
+    // Each row keeps the client-request-id of the POST that started it, as the simulator got it.
+    QSet<QByteArray> sent;
+    for (const SimRequestRecord &record : w.sim.server.requests()) {
+        if (record.method == "POST" && record.status == 202)
+            sent.insert(record.clientRequestId);
+    }
+    QCOMPARE(sent.size(), 5);
+    for (const WatchedOperation &row : w.store.records())
+        QVERIFY(sent.contains(row.startClientRequestId.toLatin1()));
     dialog->reject();
 }
 
