@@ -6,6 +6,8 @@
 #include "polling/teamoperations.h"
 #include "signin/signinsession.h"
 #include "start/clonereadiness.h"
+#include "store/operationdatabase.h"
+#include "store/startjournal.h"
 
 #include <QCommandLineParser>
 #include <QJsonDocument>
@@ -245,8 +247,30 @@ void StartCommands::run(const TeamRequest &request, Then then)
     });
 }
 
+bool StartCommands::openJournal()
+{
+    m_database = std::make_unique<OperationDatabase>();
+    const OperationDatabase::OpenResult opened = m_database->open(m_watch.storePath);
+    if (!opened.ok) {
+        m_err << "error: not sent: TeamsOps saves a start request in its store before sending "
+                 "it, and the store cannot be opened: "
+              << printable(opened.error) << Qt::endl;
+        m_database.reset();
+        return false;
+    }
+    if (!opened.movedTo.isEmpty())
+        m_err << "warning: " << printable(opened.error) << Qt::endl;
+    m_journal = std::make_unique<StartJournal>(*m_database);
+    m_starter->setJournal(m_journal.get());
+    return true;
+}
+
 void StartCommands::run(const StartPlan &plan, Then then)
 {
+    if (!openJournal()) {
+        emit finished(1);
+        return;
+    }
     if (plan.isBulk())
         runBulk(plan, then);
     else
@@ -256,6 +280,7 @@ void StartCommands::run(const StartPlan &plan, Then then)
 void StartCommands::runBulk(const StartPlan &plan, Then then)
 {
     m_bulk = std::make_unique<BulkCloner>(*m_client, m_clock);
+    m_bulk->setJournal(m_journal.get());
     m_bulk->setPerSecond(std::min(m_watch.teamBudget, 4));
     connect(m_bulk.get(), &BulkCloner::itemFinished, this, [this](int index) {
         const BulkCloner::Item &item = m_bulk->items().at(index);
@@ -340,6 +365,10 @@ void StartCommands::report(const TeamRequest &request, const OperationStarter::R
         if (!result.requestId.isEmpty())
             m_err << ", request-id " << printable(result.requestId);
         m_err << Qt::endl;
+        if (result.maybeStarted && m_database) {
+            m_err << "note: kept in " << printable(m_database->path())
+                  << " as a start whose outcome is unknown" << Qt::endl;
+        }
         if (m_watch.json) {
             m_out << QJsonDocument(
                          QJsonObject{{QStringLiteral("request"), request.label},

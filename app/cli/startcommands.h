@@ -13,6 +13,8 @@
 class Clock;
 class CloneReadinessTracker;
 class GraphClient;
+class OperationDatabase;
+class StartJournal;
 class QCommandLineParser;
 class QTextStream;
 
@@ -74,6 +76,9 @@ private:
     void report(const TeamRequest &request, const OperationStarter::Result &result);
     void watch(const QStringList &locations, bool waitReady);
     void waitUntilReady(const QString &location);
+    // The store's journal of starts, where each request is saved before it is sent; false (and
+    // said on stderr) when the store cannot be opened: then nothing is sent.
+    bool openJournal();
 
     WatchSession::Options m_watch;
     Clock &m_clock;
@@ -85,5 +90,7 @@ private:
     std::unique_ptr<WatchSession> m_session;
     std::unique_ptr<CloneReadinessTracker> m_readiness;
     std::unique_ptr<BulkCloner> m_bulk;
+    std::unique_ptr<OperationDatabase> m_database;
+    std::unique_ptr<StartJournal> m_journal;
     int m_refusedInBulk = 0;
 };

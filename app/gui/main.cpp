@@ -12,6 +12,7 @@
 #include "simtenant.h"
 #include "store/operationdatabase.h"
 #include "store/operationstore.h"
+#include "store/startjournal.h"
 #include "store/storesaver.h"
 #include "table/operationtablemodel.h"
 #include "window/banner.h"
@@ -188,6 +189,7 @@ int main(int argc, char *argv[])
     // which then starts with every row (store_bench measured both orders: no difference).
     std::unique_ptr<OperationDatabase> database;
     std::unique_ptr<StoreSaver> saver;
+    std::unique_ptr<StartJournal> journal;
     QStringList storeProblems; // for the banner, once the window exists
     if (!demo || options.storeGiven) {
         database = std::make_unique<OperationDatabase>();
@@ -201,6 +203,7 @@ int main(int argc, char *argv[])
             if (!opened.movedTo.isEmpty())
                 storeProblems.append(opened.error.toHtmlEscaped());
             saver = std::make_unique<StoreSaver>(*database, store, clock);
+            journal = std::make_unique<StartJournal>(*database);
             if (saver->restore() < 0) {
                 storeProblems.append(QObject::tr("<b>Some saved operations could not be read</b> "
                                                  "(%1).")
@@ -244,7 +247,7 @@ int main(int argc, char *argv[])
             Banner::Kind::Info);
     }
     if (saver) {
-        window.attachStore(*saver, options.storePath);
+        window.attachStore(*saver, options.storePath, journal.get());
         poller.restorePace(saver->savedPace());
         saver->setPaceSource([&poller] { return poller.savedPace(); });
         saver->pruneFinishedOlderThan(std::chrono::hours(24 * StoreController::retentionDays()));

@@ -58,7 +58,8 @@ struct WatchedOperation
     bool pollRequested = false;  // "Poll now": goes out as soon as the floor allows
     bool startedHere = false;    // TeamsOps sent the request that started it (not kept on disk)
     // The start request TeamsOps sent for it: its client-request-id, and Graph's request-id for
-    // the answer; what Microsoft support asks for (not kept on disk yet either).
+    // the answer; what Microsoft support asks for. Kept in the store's journal of starts
+    // (StartJournal), not with the operation's row: filled in from there when the row is added.
     QString startClientRequestId;
     QString startRequestId;
     QByteArray lastReply;        // the operation's JSON as last received

@@ -55,6 +55,8 @@ public:
     BulkCloner(GraphClient &client, Clock &clock, QObject *parent = nullptr);
 
     void setPerSecond(int perSecond);
+    // Each clone's intent saved before it is sent (OperationStarter::setJournal).
+    void setJournal(StartJournal *journal) { m_starter.setJournal(journal); }
     // While operations are polled, polls of the template team and the clones' POSTs on it count
     // against one limit at Graph (4 a second on a team): each POST then also waits for a place
     // in the poller's team budget, and a throttled one slows the team's polling too.

@@ -3,6 +3,7 @@
 #include "graph/graphclient.h"
 #include "graph/retryafter.h"
 #include "model/clock.h"
+#include "store/startjournal.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -89,6 +90,25 @@ void OperationStarter::start(const TeamRequest &request, Handler done)
     m_done = std::move(done);
     m_result = Result();
     m_result.clientRequestId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    if (m_journal) {
+        StartRecord intent;
+        intent.clientRequestId = m_result.clientRequestId;
+        intent.kind = TeamRequest::kindName(request.kind);
+        intent.teamId = request.teamId;
+        intent.path = request.path;
+        intent.body = QJsonDocument(request.body).toJson(QJsonDocument::Compact);
+        intent.label = request.label;
+        intent.sentAt = m_clock.now();
+        if (!m_journal->recordIntent(intent)) {
+            // Sent without a trace, a lost answer could not be resolved: not sent at all.
+            Result refused = m_result;
+            refused.message = tr("not sent: TeamsOps saves a start request before sending it, "
+                                 "and the store cannot be written (%1)")
+                                  .arg(m_journal->lastError());
+            QTimer::singleShot(0, this, [this, refused] { finish(refused); });
+            return;
+        }
+    }
     send();
 }
 
@@ -118,8 +138,10 @@ void OperationStarter::retryAt(const QDateTime &due)
 
 void OperationStarter::answered(const GraphReply &reply)
 {
-    if (!m_done)
-        return; // cancelled
+    // Cancelled: nobody waits for the result, but the journal still learns the answer.
+    const bool cancelled = !m_done;
+    if (cancelled && !m_journal)
+        return;
     Result result = m_result;
     result.httpStatus = reply.httpStatus;
     result.errorCode = reply.errorCode;
@@ -150,7 +172,7 @@ void OperationStarter::answered(const GraphReply &reply)
         finish(result);
         return;
     }
-    if (reply.failure == GraphFailure::Throttled && result.attempts < kMaxAttempts) {
+    if (reply.failure == GraphFailure::Throttled && result.attempts < kMaxAttempts && !cancelled) {
         // Not taken: the same request again, once the service says it may come.
         const QDateTime now = m_clock.now();
         const std::optional<seconds> asked = parseRetryAfter(reply.retryAfterHeader, now);
@@ -177,8 +199,28 @@ void OperationStarter::answered(const GraphReply &reply)
     finish(result);
 }
 
+void OperationStarter::journalAnswer(const Result &result)
+{
+    StartRecord answer;
+    answer.clientRequestId = result.clientRequestId;
+    answer.state = result.accepted       ? StartRecord::State::Accepted
+                   : result.maybeStarted ? StartRecord::State::Unknown
+                                         : StartRecord::State::Refused;
+    answer.location = result.location;
+    answer.httpStatus = result.httpStatus;
+    answer.requestId = result.requestId;
+    answer.message = result.message;
+    answer.answeredAt = m_clock.now();
+    // The intent stays (an unknown outcome) when this cannot be written: looked at later.
+    if (!m_journal->recordAnswer(answer))
+        qWarning("teamsops: the answer to start %s was not saved: %s",
+                 qPrintable(result.clientRequestId), qPrintable(m_journal->lastError()));
+}
+
 void OperationStarter::finish(const Result &result)
 {
+    if (m_journal && result.attempts > 0)
+        journalAnswer(result);
     Handler done = std::exchange(m_done, nullptr);
     if (done)
         done(result);

@@ -14,6 +14,7 @@
 
 class Clock;
 class GraphClient;
+class StartJournal;
 
 // Sends one request that starts a Teams operation, as an admin's script should and rarely does.
 // A 429 or 503 means the service did not take it: sent again after its Retry-After (on the
@@ -52,6 +53,11 @@ public:
 
     OperationStarter(GraphClient &client, Clock &clock, QObject *parent = nullptr);
 
+    // With a journal, each request's intent is saved before it is sent (and not sent when it
+    // cannot be saved), and its answer replaces it: a crash in between leaves a start whose
+    // outcome is unknown, never a forgotten one. Not owned; it must outlive the starter.
+    void setJournal(StartJournal *journal) { m_journal = journal; }
+
     // One request at a time; `done` runs once.
     void start(const TeamRequest &request, Handler done);
     bool isBusy() const { return bool(m_done); }
@@ -68,6 +74,7 @@ private:
     void answered(const GraphReply &reply);
     void finish(const Result &result);
     void retryAt(const QDateTime &due);
+    void journalAnswer(const Result &result);
 
     GraphClient &m_client;
     Clock &m_clock;
@@ -76,6 +83,7 @@ private:
     Result m_result;
     QTimer m_retry;
     QDateTime m_retryDue;
+    StartJournal *m_journal = nullptr;
 };
 
 // The request's own error in plain words, for the table, the CLI and the bulk list: what a 400,

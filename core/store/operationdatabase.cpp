@@ -64,8 +64,27 @@ const QList<QStringList> &migrations()
             QStringLiteral("CREATE INDEX history_by_operation ON history(operation_id, id)"),
             QStringLiteral("CREATE TABLE state (name TEXT PRIMARY KEY, value TEXT NOT NULL)"),
         },
+        // 1 → 2: the journal of start requests (StartJournal), each saved before it is sent.
+        {
+            QStringLiteral("CREATE TABLE starts ("
+                           " id INTEGER PRIMARY KEY,"
+                           " client_request_id TEXT NOT NULL UNIQUE,"
+                           " kind TEXT NOT NULL,"
+                           " team_id TEXT,"
+                           " path TEXT NOT NULL,"
+                           " body BLOB,"
+                           " label TEXT,"
+                           " sent_at INTEGER NOT NULL,"
+                           " state TEXT NOT NULL,"
+                           " location TEXT,"
+                           " http_status INTEGER NOT NULL DEFAULT 0,"
+                           " request_id TEXT,"
+                           " message TEXT,"
+                           " answered_at INTEGER)"),
+            QStringLiteral("CREATE INDEX starts_by_location ON starts(location)"),
+        },
     };
-    static_assert(OperationDatabase::kSchemaVersion == 1, "add the migration step");
+    static_assert(OperationDatabase::kSchemaVersion == 2, "add the migration step");
     return steps;
 }
 
@@ -213,7 +232,8 @@ bool OperationDatabase::isReadable(QString *why)
     // A SQLite file of some other program: not ours to migrate or to write into.
     QSqlQuery tables(m_db);
     if (!tables.exec(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name NOT IN "
-                                    "('operations', 'history', 'state', 'history_by_operation') "
+                                    "('operations', 'history', 'state', 'history_by_operation', "
+                                    "'starts', 'starts_by_location') "
                                     "AND name NOT LIKE 'sqlite_%'")) ||
         !tables.next()) {
         *why = tables.lastError().databaseText();

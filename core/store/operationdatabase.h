@@ -23,7 +23,7 @@ class OperationDatabase
 {
     Q_DISABLE_COPY_MOVE(OperationDatabase)
 public:
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
     enum class Access
     {
@@ -76,6 +76,8 @@ public:
     QString path() const { return m_path; }
     // Why the last statement failed, for people.
     QString lastError() const { return m_lastError; }
+    // The connection, for the other tables of the same file (StartJournal's starts).
+    QSqlDatabase connection() const { return m_db; }
 
     // Reading (operationdatabaserows.cpp). Invalid on failure, with lastError() set.
     std::optional<QList<Stored>> loadAll();

@@ -343,6 +343,7 @@ void CloneDialog::startBulk()
         return;
     m_bulk = new BulkCloner(m_client, m_clock, this);
     m_bulk->sharePollingBudget(m_pollingBudget);
+    m_bulk->setJournal(m_journal);
     connect(m_bulk, &BulkCloner::itemFinished, this, [this](int index) {
         const BulkCloner::Item &item = m_bulk->items().at(index);
         if (item.state == BulkCloner::Item::State::Accepted && item.result.ref) {

@@ -45,6 +45,8 @@ public:
     void setSource(const QString &teamIdOrText);
     // A bulk clone takes its POSTs' places in this poller's team budget (BulkCloner).
     void sharePollingBudget(OperationPoller *poller) { m_pollingBudget = poller; }
+    // Each clone of a bulk saved in the store before it is sent (OperationStarter::setJournal).
+    void setJournal(StartJournal *journal) { m_journal = journal; }
     void setDisplayName(const QString &name);
     // The request OK sends; empty path while there is a problem.
     TeamRequest request() const;
@@ -68,6 +70,7 @@ private:
     GraphClient &m_client;
     Clock &m_clock;
     QPointer<OperationPoller> m_pollingBudget;
+    StartJournal *m_journal = nullptr;
     QCheckBox *m_many;
     QSpinBox *m_count;
     QLineEdit *m_csv;

@@ -208,9 +208,10 @@ void MainWindow::attachSignIn(SignInManager &signIn)
     m_signIn = new SignInController(*this, signIn);
 }
 
-void MainWindow::attachStore(StoreSaver &saver, const QString &path)
+void MainWindow::attachStore(StoreSaver &saver, const QString &path, StartJournal *journal)
 {
     m_store = new StoreController(*this, saver, path);
+    m_starts->setJournal(journal);
 }
 
 QTableView *MainWindow::table() const

@@ -30,6 +30,7 @@ class QTableView;
 class SignInController;
 class SignInManager;
 class StartController;
+class StartJournal;
 class StoreController;
 class StoreSaver;
 class WelcomePage;
@@ -60,8 +61,9 @@ public:
 
     // The Account menu and everything the window says of signing in (SignInController).
     void attachSignIn(SignInManager &signIn);
-    // What the window says of the store on disk (StoreController).
-    void attachStore(StoreSaver &saver, const QString &path);
+    // What the window says of the store on disk (StoreController); with the store's journal of
+    // starts, each start request is saved there before it is sent.
+    void attachStore(StoreSaver &saver, const QString &path, StartJournal *journal = nullptr);
     SignInController *signIn() const { return m_signIn; }
     StartController *starts() const { return m_starts; }
 

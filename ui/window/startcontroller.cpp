@@ -9,6 +9,8 @@
 #include "start/clonereadiness.h"
 #include "start/operationstarter.h"
 #include "start/orgwideteams.h"
+#include "store/operationstore.h"
+#include "store/startjournal.h"
 #include "table/operationtablemodel.h"
 #include "window/banner.h"
 #include "window/mainwindow.h"
@@ -71,6 +73,37 @@ void StartController::followReadinessAndNames()
             });
 }
 
+void StartController::setJournal(StartJournal *journal)
+{
+    m_journal = journal;
+    m_starter->setJournal(journal);
+    OperationStore &store = m_window.poller().store();
+    disconnect(&store, &OperationStore::added, this, nullptr);
+    if (!journal)
+        return;
+    fillStartIds(0, store.size() - 1);
+    // Restored, or added by another TeamsOps on this store: the ones started there too.
+    connect(&store, &OperationStore::added, this, &StartController::fillStartIds);
+}
+
+void StartController::fillStartIds(qsizetype first, qsizetype last)
+{
+    OperationStore &store = m_window.poller().store();
+    if (!m_journal || last < first)
+        return;
+    const auto started = m_journal->acceptedByLocation();
+    if (!started || started->isEmpty())
+        return;
+    for (qsizetype i = first; i <= last && i < store.size(); ++i) {
+        const auto found = started->constFind(store.at(i).locationText);
+        if (found == started->cend() || store.at(i).startClientRequestId == found->clientRequestId)
+            continue;
+        WatchedOperation &record = store.edit(i);
+        record.startClientRequestId = found->clientRequestId;
+        record.startRequestId = found->requestId;
+    }
+}
+
 void StartController::addActionsTo(QMenu *operations)
 {
     operations->addSeparator();
@@ -94,6 +127,7 @@ CloneDialog *StartController::openCloneDialog()
     auto *dialog = new CloneDialog(m_window.client(), m_window.clock(), &m_window);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->sharePollingBudget(&m_window.poller());
+    dialog->setJournal(m_journal);
     // From a selected operation: its team is the likely source.
     const QStringList teams = selectedTeams();
     if (teams.size() == 1)

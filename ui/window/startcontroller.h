@@ -11,6 +11,7 @@ class CreateTeamDialog;
 class MainWindow;
 class OperationStarter;
 class QMenu;
+class StartJournal;
 struct OperationRef;
 
 // The window's side of starting operations: Operation → Clone a team, Create a team, Archive and
@@ -35,6 +36,9 @@ public:
     QStringList selectedTeams() const;
     void startRequests(const QList<TeamRequest> &requests);
     CloneReadinessTracker *readiness() const { return m_readiness; }
+    // The store's journal of starts: each request saved before it is sent; the operations
+    // watched now that were started here get their request ids back (for the details).
+    void setJournal(StartJournal *journal);
 
 signals:
     // A batch of start requests is done: how many were accepted, and why the others were not.
@@ -42,6 +46,8 @@ signals:
 
 private:
     void followReadinessAndNames();
+    // The request ids of records [first, last] that were started here, from the journal.
+    void fillStartIds(qsizetype first, qsizetype last);
     void startNext();
     // Watches an operation this window started; it says "Requested" until first read.
     void markStartedHere(const OperationStarter::Result &started);
@@ -52,4 +58,5 @@ private:
     QList<TeamRequest> m_startQueue;
     QStringList m_startRefusals;
     int m_startAccepted = 0;
+    StartJournal *m_journal = nullptr;
 };

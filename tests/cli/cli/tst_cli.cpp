@@ -5,6 +5,7 @@
 #include "model/clock.h"
 #include "store/operationdatabase.h"
 #include "store/operationstore.h"
+#include "store/startjournal.h"
 #include "store/storesaver.h"
 
 #include <QCryptographicHash>
@@ -64,10 +65,13 @@ private slots:
     void createsATeamsAsyncOperationFromStdinAndSaysWhyARequestIsRefused();
     void aStartWhoseAnswerIsLostIsSentOnceAndNamed_data();
     void aStartWhoseAnswerIsLostIsSentOnceAndNamed();
+    void aStartKilledWhileGraphHoldsItsAnswerStaysInTheStore();
 
 private:
     CliRun run(const QStringList &arguments, const QString &token = QStringLiteral("cli-token"),
                const QByteArray &input = QByteArray());
+    // The CLI's environment: this test's data home (so its default store), and the token.
+    QProcessEnvironment environmentWith(const QString &token) const;
     QString location(const QString &op) const
     {
         return QStringLiteral("/teams('%1')/operations('%2')").arg(kTeam, op);
@@ -119,15 +123,20 @@ void TestCli::cleanup()
     m_dataHome.reset();
 }
 
-CliRun TestCli::run(const QStringList &arguments, const QString &token, const QByteArray &input)
+QProcessEnvironment TestCli::environmentWith(const QString &token) const
 {
-    QProcess process;
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.remove(QStringLiteral("TEAMSOPS_TOKEN"));
     environment.insert(QStringLiteral("XDG_DATA_HOME"), m_dataHome->path());
     if (!token.isEmpty())
         environment.insert(QStringLiteral("TEAMSOPS_TOKEN"), token);
-    process.setProcessEnvironment(environment);
+    return environment;
+}
+
+CliRun TestCli::run(const QStringList &arguments, const QString &token, const QByteArray &input)
+{
+    QProcess process;
+    process.setProcessEnvironment(environmentWith(token));
     QSignalSpy finished(&process, &QProcess::finished);
     process.start(QStringLiteral(TEAMSOPS_CLI_PATH), arguments);
     if (!input.isEmpty())
@@ -723,6 +732,49 @@ void TestCli::aStartWhoseAnswerIsLostIsSentOnceAndNamed()
     QCOMPARE(line.value("accepted").toBool(), false);
     QCOMPARE(line.value("maybeStarted").toBool(), true);
     QCOMPARE(line.value("clientRequestId").toString(), id);
+}
+
+// SIGKILL while the simulator holds the answer to the clone's POST: the intent was saved before
+// the POST left, so the store keeps a start whose outcome is unknown, under the client-request-id
+// the simulator received. A start that is answered ends as accepted, with its Location.
+void TestCli::aStartKilledWhileGraphHoldsItsAnswerStaysInTheStore()
+{
+    SimFault held;
+    held.method = "POST";
+    held.kind = QStringLiteral("hang");
+    held.times = 1;
+    m_server->injectFault(held);
+    QProcess killed;
+    killed.setProcessEnvironment(environmentWith(QStringLiteral("cli-token")));
+    QSignalSpy ended(&killed, &QProcess::finished);
+    killed.start(
+        QStringLiteral(TEAMSOPS_CLI_PATH),
+        {"clone", kTeam, "--name", "Killed", "--graph-url", m_server->baseUrl().toString()});
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->requestsHeld(), 1, 30000);
+    killed.kill();
+    QVERIFY(ended.wait(10000));
+    QCOMPARE(killed.exitStatus(), QProcess::CrashExit);
+    const QByteArray sentId = m_server->requests().constLast().clientRequestId;
+
+    const CliRun answered =
+        run({"clone", kTeam, "--name", "Answered", "--graph-url", m_server->baseUrl().toString()});
+    QVERIFY2(answered.exitCode == 0, qPrintable(answered.stderrText));
+
+    OperationDatabase database;
+    QVERIFY(database.open(defaultStore()).ok);
+    StartJournal journal(database);
+    const auto unresolved = journal.unresolved();
+    QVERIFY(unresolved);
+    QCOMPARE(unresolved->size(), 1);
+    QCOMPARE(unresolved->first().clientRequestId, QString::fromLatin1(sentId));
+    QCOMPARE(unresolved->first().kind, QStringLiteral("clone"));
+    QCOMPARE(unresolved->first().state, StartRecord::State::Intent);
+    QVERIFY(unresolved->first().body.contains("Killed"));
+    const auto accepted = journal.findByLocation(QString::fromUtf8(answered.stdoutLines.first()));
+    QVERIFY(accepted);
+    QCOMPARE(accepted->state, StartRecord::State::Accepted);
+    QCOMPARE(accepted->clientRequestId,
+             QString::fromLatin1(m_server->requests().constLast().clientRequestId));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

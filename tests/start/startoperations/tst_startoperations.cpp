@@ -9,8 +9,11 @@
 #include "start/clonereadiness.h"
 #include "start/operationstarter.h"
 #include "start/teamrequests.h"
+#include "store/operationdatabase.h"
+#include "store/startjournal.h"
 
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QUuid>
 #include <QtTest>
 
@@ -92,6 +95,8 @@ private slots:
     void aLostAnswerNeverSendsTheRequestTwice();
     void everyStartRequestCarriesItsOwnClientRequestId();
     void aBulkWithALostAnswerSendsEachCloneOnce();
+    void aStartIsJournaledBeforeItLeavesAndItsAnswerReplacesIt();
+    void aStartThatCannotBeJournaledIsNotSent();
     void refusalsSayWhatHappenedInPlainWords_data();
     void refusalsSayWhatHappenedInPlainWords();
     void aClonesTeamIsReadyOnceEveryChannelAndAppIsThere();
@@ -370,6 +375,97 @@ void TestStartOperations::aBulkWithALostAnswerSendsEachCloneOnce()
     QCOMPARE(rig.sim.tenant.operationsOf(kTemplate).size(), 3); // the lost one started too
     QCOMPARE(bulk.accepted(), 2);
     QVERIFY(bulk.items().first().result.maybeStarted);
+}
+
+// The intent is in the store while Graph holds the request (read by another connection, as
+// another process would), and the answer replaces it: accepted with its Location, refused with
+// its reason, unknown when the answer is lost; a throttled start stays one intent throughout.
+void TestStartOperations::aStartIsJournaledBeforeItLeavesAndItsAnswerReplacesIt()
+{
+    Rig rig;
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("store.sqlite"));
+    OperationDatabase database;
+    QVERIFY(database.open(path).ok);
+    StartJournal journal(database);
+    rig.starter.setJournal(&journal);
+    OperationDatabase elsewhere; // another process's view of the same file
+    QVERIFY(elsewhere.open(path).ok);
+    StartJournal seenElsewhere(elsewhere);
+
+    SimFault held;
+    held.method = "POST";
+    held.kind = QStringLiteral("hang");
+    held.times = 1;
+    rig.sim.server.injectFault(held);
+    rig.client.setClock(&rig.sim.clock); // the reply deadline (2 min) on the test's clock
+    std::optional<OperationStarter::Result> lost;
+    rig.starter.start(rig.clone(kTemplate, "Held"),
+                      [&lost](const OperationStarter::Result &r) { lost = r; });
+    QTRY_COMPARE(rig.sim.server.requestsHeld(), 1);
+    const auto whileHeld = seenElsewhere.unresolved();
+    QVERIFY(whileHeld);
+    QCOMPARE(whileHeld->size(), 1);
+    QCOMPARE(whileHeld->first().state, StartRecord::State::Intent);
+    QCOMPARE(whileHeld->first().kind, QStringLiteral("clone"));
+    QCOMPARE(whileHeld->first().clientRequestId,
+             QString::fromLatin1(rig.sim.server.requests().constLast().clientRequestId));
+    QVERIFY(whileHeld->first().body.contains("Held"));
+    rig.sim.clock.advance(seconds(121)); // the client gives up: the outcome is unknown
+    QTRY_VERIFY(lost.has_value());
+    QCOMPARE(seenElsewhere.find(lost->clientRequestId)->state, StartRecord::State::Unknown);
+
+    rig.sim.server.injectFault(SimFault::answer(QStringLiteral("/clone"), 429, "5", 1));
+    QSignalSpy waiting(&rig.starter, &OperationStarter::waiting);
+    std::optional<OperationStarter::Result> accepted;
+    rig.starter.start(rig.clone(kTemplate, "Taken"),
+                      [&accepted](const OperationStarter::Result &r) { accepted = r; });
+    QTRY_COMPARE(waiting.size(), 1);
+    QCOMPARE(seenElsewhere.unresolved()->size(), 2); // still an intent while it waits
+    rig.sim.clock.advance(seconds(5));
+    QTRY_VERIFY(accepted.has_value());
+    QVERIFY2(accepted->accepted, qPrintable(accepted->message));
+    QCOMPARE(accepted->attempts, 2);
+    const auto taken = seenElsewhere.find(accepted->clientRequestId);
+    QVERIFY(taken);
+    QCOMPARE(taken->state, StartRecord::State::Accepted);
+    QCOMPARE(taken->location, accepted->location);
+    QCOMPARE(taken->requestId, accepted->requestId);
+    QCOMPARE(seenElsewhere.findByLocation(accepted->location)->clientRequestId,
+             accepted->clientRequestId);
+
+    QString problem;
+    const auto refused = rig.send(unarchiveRequest(kTemplate, problem)); // not archived: 409
+    QVERIFY(refused && !refused->accepted);
+    const auto no = seenElsewhere.find(refused->clientRequestId);
+    QCOMPARE(no->state, StartRecord::State::Refused);
+    QCOMPARE(no->httpStatus, 409);
+    QCOMPARE(no->message, refused->message);
+    QCOMPARE(seenElsewhere.unresolved()->size(), 1); // the held one alone
+}
+
+void TestStartOperations::aStartThatCannotBeJournaledIsNotSent()
+{
+    Rig rig;
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("store.sqlite"));
+    {
+        OperationDatabase create;
+        QVERIFY(create.open(path).ok);
+    }
+    OperationDatabase readOnly;
+    QVERIFY(readOnly.open(path, OperationDatabase::Access::ReadOnly).ok);
+    StartJournal journal(readOnly);
+    rig.starter.setJournal(&journal);
+    const auto result = rig.send(rig.clone(kTemplate, "Untraced"));
+    QVERIFY(result);
+    QVERIFY(!result->accepted);
+    QVERIFY(!result->maybeStarted);
+    QCOMPARE(result->attempts, 0);
+    QVERIFY2(result->message.startsWith("not sent: TeamsOps saves a start request before sending "
+                                        "it, and the store cannot be written"),
+             qPrintable(result->message));
+    QCOMPARE(rig.posts(), 0);
 }
 
 void TestStartOperations::refusalsSayWhatHappenedInPlainWords_data()

@@ -5,6 +5,7 @@
 #include "polling/pollplanner.h"
 #include "store/operationdatabase.h"
 #include "store/operationstore.h"
+#include "store/startjournal.h"
 #include "store/storesaver.h"
 
 #include <QCryptographicHash>
@@ -199,6 +200,8 @@ private slots:
     void forgetsFinishedOperationsPastRetention();
     void twoProcessesShareOneFile();
     void everyReportedRoundSurvivesAKill();
+    void journalsAStartFromIntentToAnswer();
+    void aFirstSchemaStoreGainsTheJournal();
 
 private:
     QTemporaryDir m_dir;
@@ -606,6 +609,95 @@ void TestOperationDatabase::everyReportedRoundSurvivesAKill()
             }
         }
     }
+}
+
+// The journal of starts: an intent, then its answer in its place; what never got one is
+// unresolved, across a reopen (another process, a restart).
+void TestOperationDatabase::journalsAStartFromIntentToAnswer()
+{
+    OperationDatabase database;
+    QVERIFY(database.open(m_path).ok);
+    StartJournal journal(database);
+    StartRecord clone;
+    clone.clientRequestId = QStringLiteral("0f8fad5b-d9cb-469f-a165-70867728950e");
+    clone.kind = QStringLiteral("clone");
+    clone.teamId = QStringLiteral("team-a");
+    clone.path = QStringLiteral("/teams/team-a/clone");
+    clone.body = R"({"displayName":"Project 7"})";
+    clone.label = QStringLiteral("Clone of Template as “Project 7”");
+    clone.sentAt = m_clock.now();
+    QVERIFY2(journal.recordIntent(clone), qPrintable(journal.lastError()));
+    StartRecord archive = clone;
+    archive.clientRequestId = QStringLiteral("7c9e6679-7425-40de-944b-e07fc1f90ae7");
+    archive.kind = QStringLiteral("archive");
+    archive.path = QStringLiteral("/teams/team-a/archive");
+    QVERIFY(journal.recordIntent(archive));
+    // One id, one start: the same id again is refused.
+    QVERIFY(!journal.recordIntent(clone));
+
+    StartRecord accepted = clone;
+    accepted.state = StartRecord::State::Accepted;
+    accepted.location = QStringLiteral("/teams('team-a')/operations('op-9')");
+    accepted.httpStatus = 202;
+    accepted.requestId = QStringLiteral("b7c1e6b2-0000-4000-8000-000000000001");
+    accepted.answeredAt = m_clock.now().addSecs(1);
+    QVERIFY(journal.recordAnswer(accepted));
+    StartRecord unknown;
+    unknown.clientRequestId = QStringLiteral("no-such-start");
+    QVERIFY(!journal.recordAnswer(unknown)); // nothing to answer
+
+    OperationDatabase reopened;
+    QVERIFY(reopened.open(m_path).ok);
+    StartJournal later(reopened);
+    const auto found = later.findByLocation(accepted.location);
+    QVERIFY(found);
+    QCOMPARE(found->clientRequestId, clone.clientRequestId);
+    QCOMPARE(found->state, StartRecord::State::Accepted);
+    QCOMPARE(found->body, clone.body);
+    QCOMPARE(found->label, clone.label);
+    QCOMPARE(found->sentAt, clone.sentAt);
+    QCOMPARE(found->requestId, accepted.requestId);
+    QCOMPARE(found->answeredAt, accepted.answeredAt);
+    const auto open = later.unresolved();
+    QVERIFY(open);
+    QCOMPARE(open->size(), 1);
+    QCOMPARE(open->first().clientRequestId, archive.clientRequestId);
+    QCOMPARE(open->first().state, StartRecord::State::Intent);
+
+    // A state written by a newer TeamsOps is looked at, never taken as done.
+    QCOMPARE(runSql(m_path, {QStringLiteral("UPDATE starts SET state = 'superseded' WHERE kind = "
+                                            "'clone'")}),
+             QString());
+    const auto afterNewer = later.unresolved();
+    QVERIFY(afterNewer);
+    QCOMPARE(afterNewer->size(), 1); // not matched by the query: only intent and unknown are
+    QCOMPARE(later.find(clone.clientRequestId)->state, StartRecord::State::Unknown);
+}
+
+void TestOperationDatabase::aFirstSchemaStoreGainsTheJournal()
+{
+    QFile fixture(QStringLiteral(FIXTURE_DIR "/schema-v1.sql"));
+    QVERIFY(fixture.open(QIODevice::ReadOnly));
+    QStringList statements;
+    for (const QString &statement :
+         QString::fromUtf8(fixture.readAll()).split(QStringLiteral(";\n"))) {
+        if (!statement.trimmed().isEmpty())
+            statements.append(statement);
+    }
+    QCOMPARE(runSql(m_path, statements), QString());
+    OperationDatabase database;
+    QVERIFY(database.open(m_path).ok);
+    QCOMPARE(valueOf(m_path, QStringLiteral("PRAGMA user_version")).toInt(),
+             OperationDatabase::kSchemaVersion);
+    StartJournal journal(database);
+    StartRecord intent;
+    intent.clientRequestId = QStringLiteral("c1");
+    intent.kind = QStringLiteral("unarchive");
+    intent.path = QStringLiteral("/teams/team-a/unarchive");
+    intent.sentAt = m_clock.now();
+    QVERIFY2(journal.recordIntent(intent), qPrintable(journal.lastError()));
+    QCOMPARE(journal.unresolved()->size(), 1);
+    QCOMPARE(database.loadAll()->size(), 1); // the operation it had is still there
 }
 
 QTEST_GUILESS_MAIN(TestOperationDatabase)

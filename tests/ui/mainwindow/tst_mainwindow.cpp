@@ -4,12 +4,15 @@
 #include "panes/timelinewidget.h"
 #include "polling/operationpoller.h"
 #include "simfixture.h"
+#include "start/teamrequests.h"
 #include "store/operationdatabase.h"
 #include "store/operationstore.h"
+#include "store/startjournal.h"
 #include "store/storesaver.h"
 #include "table/operationsortproxy.h"
 #include "table/operationtablemodel.h"
 #include "window/mainwindow.h"
+#include "window/startcontroller.h"
 #include "windowonsimulator.h"
 
 #include <QLabel>
@@ -114,6 +117,7 @@ private slots:
     void statusBarShowsTheSchedule();
     void restartRestoresTableSelectionAndTimeline();
     void saysWhenSavingFailsAndWhenItWorksAgain();
+    void theStartRequestOfARowSurvivesARestart();
 };
 
 void TestMainWindow::initTestCase()
@@ -317,6 +321,7 @@ struct Session
     MainWindow window;
     OperationDatabase database;
     std::unique_ptr<StoreSaver> saver;
+    std::unique_ptr<StartJournal> journal;
 
     Session(GraphClient &client, SimFixture &sim, const QString &path)
         : poller(client, sim.clock, store)
@@ -327,7 +332,8 @@ struct Session
             qFatal("cannot open the test store");
         saver = std::make_unique<StoreSaver>(database, store, sim.clock);
         saver->setRetryInterval(milliseconds(20));
-        window.attachStore(*saver, path);
+        journal = std::make_unique<StartJournal>(database);
+        window.attachStore(*saver, path, journal.get());
     }
     bool allRead() const
     {
@@ -435,6 +441,47 @@ void TestMainWindow::saysWhenSavingFailsAndWhenItWorksAgain()
     QTRY_VERIFY(!banner->isVisible());
     QVERIFY(!session.saver->isFailing());
     QCOMPARE(session.database.count().value_or(-1), 1);
+}
+
+// A clone started from the dashboard is in the store's journal before it is sent; after a
+// restart its row still names the client-request-id the simulator received, and Graph's
+// request-id, in the details.
+void TestMainWindow::theStartRequestOfARowSurvivesARestart()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("operations.sqlite"));
+    SimFixture sim{scenario()};
+    GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
+    QString key;
+    {
+        Session first(client, sim, path);
+        first.window.show();
+        QSignalSpy finished(first.window.starts(), &StartController::startsFinished);
+        QString problem;
+        first.window.starts()->startRequests(
+            {cloneRequest({kTeam, QStringLiteral("Kept ids"), {}, {}, {}, {}}, problem)});
+        QTRY_COMPARE(finished.size(), 1);
+        QCOMPARE(first.store.size(), 1);
+        key = first.store.at(0).key;
+        QVERIFY(first.saver->saveNow());
+    }
+    SimRequestRecord post;
+    for (const SimRequestRecord &record : sim.server.requests()) {
+        if (record.method == "POST")
+            post = record;
+    }
+    QVERIFY(!post.clientRequestId.isEmpty());
+
+    Session second(client, sim, path);
+    QCOMPARE(second.saver->restore(), 1);
+    second.store.flush();
+    QCOMPARE(second.store.at(0).startClientRequestId, QString::fromLatin1(post.clientRequestId));
+    QCOMPARE(second.store.at(0).startRequestId, QString::fromLatin1(post.requestId));
+    second.window.show();
+    QVERIFY(second.window.selectOperation(key));
+    const QString shown =
+        second.window.details()->findChild<QLabel *>("detailStartRequest")->text();
+    QVERIFY2(shown.contains(QString::fromLatin1(post.clientRequestId)), qPrintable(shown));
 }
 
 QTEST_MAIN(TestMainWindow)
