@@ -6,7 +6,8 @@
 
 bool SimFault::replacesAnswer() const
 {
-    return status != 0 || !body.isEmpty() || kind == QLatin1String("html");
+    return status != 0 || !body.isEmpty() || kind == QLatin1String("html") ||
+           kind == QLatin1String("lost");
 }
 
 QString SimFaults::load(const QJsonArray &specs, quint32 seed)
@@ -37,7 +38,8 @@ QString SimFaults::load(const QJsonArray &specs, quint32 seed)
                                        QStringLiteral("stall"),
                                        QStringLiteral("reset"),
                                        QStringLiteral("close"),
-                                       QStringLiteral("abort")};
+                                       QStringLiteral("abort"),
+                                       QStringLiteral("lost")};
         if (!kinds.contains(fault.kind))
             return QStringLiteral("unknown fault kind \"%1\"").arg(fault.kind);
         if (fault.rate < 0 || fault.rate > 1)
@@ -77,6 +79,11 @@ SimReply SimFaults::answerOf(const SimFault &fault)
         SimReply raw = SimReply::empty(fault.status != 0 ? fault.status : 200);
         raw.body = fault.body;
         return raw.withHeader("Content-Type", fault.contentType);
+    }
+    if (fault.kind == QLatin1String("lost")) {
+        SimReply reply = SimReply::empty(0);
+        reply.breakage = "close"; // not served, and no answer
+        return reply;
     }
     if (fault.kind == QLatin1String("html")) {
         SimReply reply = SimReply::empty(502);

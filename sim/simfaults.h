@@ -26,6 +26,8 @@
 //                                        cleanly before any byte of the answer
 //   {"path": "...", "kind": "abort"}     the request is served, then the connection is reset
 //                                        (RST) before any byte of the answer
+//   {"path": "...", "kind": "lost"}      the connection closes before the request reaches the
+//                                        service: nothing is served
 //   {"method": "POST", ...}              only requests of this method
 //   {"pathEndsWith": "/operations", ...} only paths ending so (a list, not its items)
 //   {"path": "...", "latencyMs": 300}                    every matching answer delayed

@@ -257,6 +257,8 @@ SimReply SimServer::route(const QByteArray &method, const QStringList &s, bool b
     if (n >= 1 && is(s[0], "teams")) {
         if (n == 1 && post)
             return createTeam(body);
+        if (n == 1 && get)
+            return listTeams(query);
         if (n == 2 && get)
             return getTeam(s[1]);
         if (n == 3 && is(s[2], "operations") && get)

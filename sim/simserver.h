@@ -108,6 +108,8 @@ private:
                             const QUrlQuery &query);
     SimReply storeOperation(const QString &teamId, const QByteArray &body);
     SimReply getTeam(const QString &teamId);
+    // GET /teams, with the one $filter TeamsOps uses: displayName eq '…'.
+    SimReply listTeams(const QUrlQuery &query);
     SimReply listMembers(const QString &teamId);
     SimReply listJoinedTeams();
     SimReply listChannels(const QString &teamId);

@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
+#include <QUrlQuery>
 
 namespace {
 
@@ -49,6 +51,27 @@ SimReply SimServer::getTeam(const QString &teamId)
     json.insert(QStringLiteral("@odata.context"),
                 QStringLiteral("https://graph.microsoft.com/v1.0/$metadata#teams/$entity"));
     return SimReply::json(200, json);
+}
+
+SimReply SimServer::listTeams(const QUrlQuery &query)
+{
+    const QString filter = query.queryItemValue(QStringLiteral("$filter"), QUrl::FullyDecoded);
+    static const QRegularExpression byName(QStringLiteral(R"(^displayName eq '((?:[^']|'')*)'$)"));
+    const QRegularExpressionMatch match = byName.match(filter.trimmed());
+    if (!filter.isEmpty() && !match.hasMatch()) {
+        return SimReply::graphError(400, QStringLiteral("BadRequest"),
+                                    QStringLiteral("Invalid filter clause"));
+    }
+    const QString name = match.captured(1).replace(QStringLiteral("''"), QStringLiteral("'"));
+    QJsonArray value;
+    for (const SimTeam *team : m_tenant.teams()) {
+        if (filter.isEmpty() || team->displayName == name)
+            value.append(team->toJson(m_tenant.tenantId()));
+    }
+    return SimReply::json(
+        200, QJsonObject{{QStringLiteral("@odata.context"),
+                          QStringLiteral("https://graph.microsoft.com/v1.0/$metadata#teams")},
+                         {QStringLiteral("value"), value}});
 }
 
 SimReply SimServer::listChannels(const QString &teamId)

@@ -6,6 +6,7 @@
 #include "polling/teamoperations.h"
 #include "signin/signinsession.h"
 #include "start/clonereadiness.h"
+#include "start/startresolver.h"
 #include "store/operationdatabase.h"
 #include "store/startjournal.h"
 
@@ -75,6 +76,10 @@ void StartCommands::addOptions(QCommandLineParser &parser)
          QStringLiteral("operations create: the teamsAsyncOperation's JSON (a file, or - for "
                         "stdin)."),
          QStringLiteral("FILE")},
+        {QStringLiteral("look-for"),
+         QStringLiteral("a start whose answer is lost is looked for at Graph this long before "
+                        "its outcome is called unknown (default 60); it is never sent again."),
+         QStringLiteral("SECONDS")},
         {QStringLiteral("me"),
          QStringLiteral("operations create: under /me/joinedTeams/{id}/team/operations.")},
         {QStringLiteral("watch"),
@@ -91,6 +96,15 @@ StartPlan StartCommands::build(const QString &command, const QStringList &positi
                                const QCommandLineParser &parser, QString &problem)
 {
     StartPlan plan;
+    if (parser.isSet(QStringLiteral("look-for"))) {
+        bool ok = false;
+        const int seconds = parser.value(QStringLiteral("look-for")).toInt(&ok);
+        if (!ok || seconds < 0 || seconds > 3600) {
+            problem = QStringLiteral("--look-for takes a number of seconds, 0 to 3600");
+            return StartPlan();
+        }
+        plan.lookFor = std::chrono::seconds(seconds);
+    }
     plan.request = buildOne(command, positional, parser, problem);
     if (command == QLatin1String("clone") && problem == QLatin1String("bulk")) {
         problem.clear();
@@ -126,7 +140,9 @@ StartPlan StartCommands::build(const QString &command, const QStringList &positi
             }
         }
     }
-    return problem.isEmpty() ? plan : StartPlan();
+    if (!problem.isEmpty())
+        return StartPlan();
+    return plan;
 }
 
 TeamRequest StartCommands::buildOne(const QString &command, const QStringList &positional,
@@ -225,26 +241,74 @@ void StartCommands::run(const TeamRequest &request, Then then)
 {
     m_request = request;
     m_starter->start(request, [this, then](const OperationStarter::Result &result) {
+        if (!result.accepted && result.maybeStarted && m_journal) {
+            lookForLostStart(result, then);
+            return;
+        }
         report(m_request, result);
         if (!result.accepted) {
             emit finished(1);
             return;
         }
-        QString location = result.location;
-        if (m_request.kind == TeamRequest::Kind::CreateOperation) {
-            // The created object has an id: it is watched under its team.
-            location =
-                QStringLiteral("/teams('%1')/operations('%2')")
-                    .arg(m_request.teamId, result.created.value(QLatin1String("id")).toString());
-        }
-        const bool waitReady =
-            then == Then::WaitReady && m_request.kind == TeamRequest::Kind::Clone;
-        if (then == Then::Exit || location.isEmpty()) {
-            emit finished(0);
-            return;
-        }
-        watch({location}, waitReady);
+        goOn(result, then);
     });
+}
+
+void StartCommands::lookForLostStart(OperationStarter::Result result, Then then)
+{
+    const std::optional<StartRecord> start = m_journal->find(result.clientRequestId);
+    if (!start) {
+        report(m_request, result);
+        emit finished(1);
+        return;
+    }
+    m_err << "note: no answer from Graph; looking at Graph for what became of the request, for "
+             "up to "
+          << m_lookFor.count() << " s (it is not sent again)" << Qt::endl;
+    m_resolver = std::make_unique<StartResolver>(*m_client, m_clock);
+    m_resolver->setJournal(m_journal.get());
+    // A few looks in the time given: Graph shows new work within seconds to minutes.
+    m_resolver->setSpacing(
+        std::clamp(m_lookFor / 6, std::chrono::seconds(1), std::chrono::seconds(10)));
+    m_resolver->resolve(*start, m_lookFor, StartResolver::AtDeadline::Unknown,
+                        [this, result, then](const StartResolver::Outcome &outcome) mutable {
+                            if (outcome.kind == StartResolver::Outcome::Kind::Found) {
+                                m_err << "note: " << printable(outcome.message) << Qt::endl;
+                                result.accepted = true;
+                                result.maybeStarted = false;
+                                result.location = outcome.location;
+                                result.ref = outcome.ref;
+                                result.message.clear();
+                                if (m_request.kind == TeamRequest::Kind::CreateOperation) {
+                                    // Only its id is known: it was found, not answered.
+                                    result.created = QJsonObject{
+                                        {QStringLiteral("id"), outcome.ref->operationId},
+                                        {QStringLiteral("foundByLooking"), true}};
+                                }
+                                report(m_request, result);
+                                goOn(result, then);
+                                return;
+                            }
+                            result.message += QStringLiteral("; ") + outcome.message;
+                            report(m_request, result);
+                            emit finished(1);
+                        });
+}
+
+void StartCommands::goOn(const OperationStarter::Result &result, Then then)
+{
+    QString location = result.location;
+    if (m_request.kind == TeamRequest::Kind::CreateOperation) {
+        // The created object has an id: it is watched under its team.
+        location = QStringLiteral("/teams('%1')/operations('%2')")
+                       .arg(m_request.teamId, result.created.value(QLatin1String("id")).toString());
+    }
+    const bool waitReady = then == Then::WaitReady && m_request.kind == TeamRequest::Kind::Clone;
+    if (then == Then::Exit || location.isEmpty()) {
+        emit finished(0);
+        return;
+    }
+    watch({location}, waitReady);
 }
 
 bool StartCommands::openJournal()
@@ -267,6 +331,7 @@ bool StartCommands::openJournal()
 
 void StartCommands::run(const StartPlan &plan, Then then)
 {
+    m_lookFor = plan.lookFor;
     if (!openJournal()) {
         emit finished(1);
         return;

@@ -5,6 +5,7 @@
 #include "start/operationstarter.h"
 #include "start/teamrequests.h"
 
+#include <chrono>
 #include <memory>
 
 #include <QObject>
@@ -15,6 +16,7 @@ class CloneReadinessTracker;
 class GraphClient;
 class OperationDatabase;
 class StartJournal;
+class StartResolver;
 class QCommandLineParser;
 class QTextStream;
 
@@ -29,6 +31,9 @@ struct StartPlan
     TeamRequest request;
     CloneOptions bulkCommon;
     QList<BulkCloneName> bulkNames;
+    // How long a start whose answer was lost is looked for at Graph before the command gives up
+    // saying its outcome is unknown (--look-for).
+    std::chrono::seconds lookFor{60};
     bool isBulk() const { return !bulkNames.isEmpty(); }
     bool isEmpty() const { return request.path.isEmpty() && bulkNames.isEmpty(); }
 };
@@ -79,6 +84,10 @@ private:
     // The store's journal of starts, where each request is saved before it is sent; false (and
     // said on stderr) when the store cannot be opened: then nothing is sent.
     bool openJournal();
+    // A single start with no answer: looked for at Graph for up to m_lookFor; found, it goes on
+    // as accepted; else it is reported with its outcome unknown.
+    void lookForLostStart(OperationStarter::Result result, Then then);
+    void goOn(const OperationStarter::Result &result, Then then);
 
     WatchSession::Options m_watch;
     Clock &m_clock;
@@ -92,5 +101,7 @@ private:
     std::unique_ptr<BulkCloner> m_bulk;
     std::unique_ptr<OperationDatabase> m_database;
     std::unique_ptr<StartJournal> m_journal;
+    std::unique_ptr<StartResolver> m_resolver;
+    std::chrono::seconds m_lookFor{60};
     int m_refusedInBulk = 0;
 };

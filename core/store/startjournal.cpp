@@ -9,7 +9,8 @@
 namespace {
 
 const QStringList kStateNames{QStringLiteral("intent"), QStringLiteral("accepted"),
-                              QStringLiteral("refused"), QStringLiteral("unknown")};
+                              QStringLiteral("refused"), QStringLiteral("unknown"),
+                              QStringLiteral("notStarted")};
 
 QVariant timeValue(const QDateTime &time)
 {

@@ -18,10 +18,11 @@ struct StartRecord
 {
     enum class State
     {
-        Intent,   // saved, sent or about to be; no answer yet
-        Accepted, // Graph took it: `location` names the operation
-        Refused,  // Graph answered no: `message` says why
-        Unknown,  // no answer arrived: it may or may not have started
+        Intent,     // saved, sent or about to be; no answer yet
+        Accepted,   // Graph took it: `location` names the operation
+        Refused,    // Graph answered no: `message` says why
+        Unknown,    // no answer arrived: it may or may not have started
+        NotStarted, // looked for through the grace period, not found: it may be sent again
     };
 
     QString clientRequestId; // the UUID the request carries: the journal's key

@@ -100,6 +100,30 @@
     </message>
 </context>
 <context>
+    <name>StartResolver</name>
+    <message numerus="yes">
+        <source>%n operation(s) of the team could be this one; none names its team yet</source>
+        <translation>
+            <numerusform>%n operation of the team could be this one; it does not name its team yet</numerusform>
+            <numerusform>%n operations of the team could be this one; none names its team yet</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>not started: Graph shows no sign of it after %n look(s); it may be sent again</source>
+        <translation>
+            <numerusform>not started: Graph shows no sign of it after %n look; it may be sent again</numerusform>
+            <numerusform>not started: Graph shows no sign of it after %n looks; it may be sent again</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>not found at Graph yet (%n look(s)); it may still show up</source>
+        <translation>
+            <numerusform>not found at Graph yet (%n look); it may still show up</numerusform>
+            <numerusform>not found at Graph yet (%n looks); it may still show up</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>StoreCommands</name>
     <message numerus="yes">
         <source>forgot %n operation(s)</source>

@@ -24,6 +24,8 @@ static const QString kTeam = QStringLiteral("6d3f1a2b-8c4e-4f5a-9b0c-1d2e3f4a5b6
 static const QString kQuick = QStringLiteral("1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0");
 static const QString kFails = QStringLiteral("2a1b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d");
 static const QString kSlow = QStringLiteral("3b2c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e");
+// A team with no operations of its own: a start on it is the only candidate when looked for.
+static const QString kQuiet = QStringLiteral("4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a");
 
 struct CliRun
 {
@@ -95,7 +97,8 @@ void TestCli::init()
     const QJsonObject scenario{
         {"teams", QJsonArray{QJsonObject{{"id", kTeam},
                                          {"displayName", "Template"},
-                                         {"channels", QJsonArray{"General", "Design", "Build"}}}}},
+                                         {"channels", QJsonArray{"General", "Design", "Build"}}},
+                             QJsonObject{{"id", kQuiet}, {"displayName", "Quiet"}}}},
         {"operations",
          QJsonArray{
              QJsonObject{{"id", kQuick}, {"teamId", kTeam}, {"startAfter", 4}, {"duration", 16}},
@@ -694,44 +697,62 @@ void TestCli::aStartWhoseAnswerIsLostIsSentOnceAndNamed_data()
 {
     QTest::addColumn<QStringList>("command");
     QTest::addColumn<QString>("fault");
-    for (const char *fault : {"close", "abort"}) {
-        QTest::addRow("clone, %s", fault) << QStringList{"clone", kTeam, "--name", "Lost"} << fault;
-        QTest::addRow("archive, %s", fault) << QStringList{"archive", kTeam} << fault;
-        QTest::addRow("create, %s", fault) << QStringList{"create", "--name", "Lost"} << fault;
+    QTest::addColumn<bool>("served");
+    for (const char *fault : {"close", "abort", "lost"}) {
+        const bool served = QByteArray(fault) != "lost";
+        QTest::addRow("clone, %s", fault)
+            << QStringList{"clone", kQuiet, "--name", "Lost"} << fault << served;
+        QTest::addRow("archive, %s", fault) << QStringList{"archive", kQuiet} << fault << served;
+        QTest::addRow("create, %s", fault)
+            << QStringList{"create", "--name", "Lost"} << fault << served;
     }
 }
 
-// The service takes the POST and the connection ends before its answer: teamsops-cli sent it
-// once (the simulator counts), exits 1 saying the outcome is unknown, and names the request's
-// client-request-id, which the simulator received.
+// The connection ends before the POST's answer: teamsops-cli sent it once (the simulator
+// counts) and looks at Graph for what became of it. Served ("close", "abort"), it is found: the
+// operation's Location, exit 0. Never served ("lost"), it is not found in the time given: exit 1,
+// the outcome unknown, the request's client-request-id named as the simulator received it.
 void TestCli::aStartWhoseAnswerIsLostIsSentOnceAndNamed()
 {
     QFETCH(QStringList, command);
     QFETCH(QString, fault);
+    QFETCH(bool, served);
     SimFault lost;
     lost.method = "POST";
     lost.kind = fault;
     lost.times = 1;
     m_server->injectFault(lost);
-    const CliRun result =
-        run(command + QStringList{"--json", "--graph-url", m_server->baseUrl().toString()});
+    // A created team shows at Graph once it is made (a few simulated minutes: a second here).
+    const QString lookFor = served ? QStringLiteral("10") : QStringLiteral("1");
+    const CliRun result = run(command + QStringList{"--json", "--look-for", lookFor, "--graph-url",
+                                                    m_server->baseUrl().toString()});
     QList<SimRequestRecord> posts;
     for (const SimRequestRecord &record : m_server->requests()) {
         if (record.method == "POST")
             posts.append(record);
     }
     QCOMPARE(posts.size(), 1);
-    QCOMPARE(result.exitCode, 1);
-    QVERIFY2(result.stderrText.contains("may or may not have started"),
+    QVERIFY2(result.stderrText.contains("looking at Graph for what became of the request"),
              qPrintable(result.stderrText));
     const QString id = QString::fromLatin1(posts.first().clientRequestId);
     QVERIFY(!QUuid::fromString(id).isNull());
-    QVERIFY2(result.stderrText.contains("client-request-id " + id), qPrintable(result.stderrText));
     QCOMPARE(result.stdoutLines.size(), 1);
     const QJsonObject line = QJsonDocument::fromJson(result.stdoutLines.first()).object();
+    QCOMPARE(line.value("clientRequestId").toString(), id);
+    if (served) {
+        QVERIFY2(result.exitCode == 0, qPrintable(result.stderrText));
+        QCOMPARE(line.value("accepted").toBool(), true);
+        const SimOperation *op = m_tenant->operation(line.value("teamId").toString(),
+                                                     line.value("operationId").toString());
+        QVERIFY2(op, result.stdoutLines.first().constData());
+        return;
+    }
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(result.stderrText.contains("may or may not have started"),
+             qPrintable(result.stderrText));
+    QVERIFY2(result.stderrText.contains("client-request-id " + id), qPrintable(result.stderrText));
     QCOMPARE(line.value("accepted").toBool(), false);
     QCOMPARE(line.value("maybeStarted").toBool(), true);
-    QCOMPARE(line.value("clientRequestId").toString(), id);
 }
 
 // SIGKILL while the simulator holds the answer to the clone's POST: the intent was saved before

@@ -8,6 +8,7 @@
 #include "start/bulkclone.h"
 #include "start/clonereadiness.h"
 #include "start/operationstarter.h"
+#include "start/startresolver.h"
 #include "start/teamrequests.h"
 #include "store/operationdatabase.h"
 #include "store/startjournal.h"
@@ -97,6 +98,10 @@ private slots:
     void aBulkWithALostAnswerSendsEachCloneOnce();
     void aStartIsJournaledBeforeItLeavesAndItsAnswerReplacesIt();
     void aStartThatCannotBeJournaledIsNotSent();
+    void aStartWhoseAnswerWasLostIsFoundByLooking_data();
+    void aStartWhoseAnswerWasLostIsFoundByLooking();
+    void aStartThatNeverArrivedIsNotStartedAfterTheGracePeriod();
+    void anotherTeamsCloneIsNotTakenForThisOne();
     void refusalsSayWhatHappenedInPlainWords_data();
     void refusalsSayWhatHappenedInPlainWords();
     void aClonesTeamIsReadyOnceEveryChannelAndAppIsThere();
@@ -466,6 +471,151 @@ void TestStartOperations::aStartThatCannotBeJournaledIsNotSent()
                                         "it, and the store cannot be written"),
              qPrintable(result->message));
     QCOMPARE(rig.posts(), 0);
+}
+
+namespace {
+
+// A rig whose starts are journaled in a store file, and a resolver that writes there too.
+struct JournaledRig : Rig
+{
+    QTemporaryDir dir;
+    OperationDatabase database;
+    std::unique_ptr<StartJournal> journal;
+    StartResolver resolver{client, sim.clock};
+
+    JournaledRig()
+    {
+        if (!database.open(dir.filePath(QStringLiteral("store.sqlite"))).ok)
+            qFatal("cannot open the test store");
+        journal = std::make_unique<StartJournal>(database);
+        starter.setJournal(journal.get());
+        resolver.setJournal(journal.get());
+    }
+    // Sends `request` through a fault of `kind` on its POST; its outcome is unknown.
+    std::optional<StartRecord> lose(const TeamRequest &request, const QString &kind)
+    {
+        SimFault fault;
+        fault.method = "POST";
+        fault.kind = kind;
+        fault.times = 1;
+        sim.server.injectFault(fault);
+        const auto result = send(request);
+        if (!result || !result->maybeStarted)
+            return std::nullopt;
+        return journal->find(result->clientRequestId);
+    }
+    // Looks, moving the clock by the resolver's spacing until it answers.
+    std::optional<StartResolver::Outcome> look(const StartRecord &start,
+                                               StartResolver::AtDeadline atDeadline)
+    {
+        std::optional<StartResolver::Outcome> outcome;
+        resolver.resolve(start, duration_cast<seconds>(StartResolver::kGracePeriod), atDeadline,
+                         [&outcome](const StartResolver::Outcome &o) { outcome = o; });
+        for (int step = 0; step < 100 && !outcome; ++step) {
+            if (!QTest::qWaitFor([&] { return outcome.has_value() || resolver.isWaiting(); }, 5000))
+                return std::nullopt;
+            if (!outcome)
+                sim.clock.advance(seconds(10));
+        }
+        return outcome;
+    }
+};
+
+} // namespace
+
+void TestStartOperations::aStartWhoseAnswerWasLostIsFoundByLooking_data()
+{
+    QTest::addColumn<QString>("kind");
+    for (const char *kind : {"clone", "archive", "unarchive", "create"})
+        QTest::newRow(kind) << QString::fromLatin1(kind);
+}
+
+// The service took the request and the answer was lost: looking at Graph finds the operation,
+// the journal learns it, and nothing is sent again.
+void TestStartOperations::aStartWhoseAnswerWasLostIsFoundByLooking()
+{
+    QFETCH(QString, kind);
+    JournaledRig rig;
+    QString problem;
+    const TeamRequest request =
+        kind == "clone"       ? rig.clone(kTemplate, "Found again")
+        : kind == "archive"   ? archiveRequest(kTemplate, false, problem)
+        : kind == "unarchive" ? unarchiveRequest(kArchived, problem)
+                              : createTeamRequest({"Found again", "desc", "private"}, problem);
+    const auto lost = rig.lose(request, QStringLiteral("close"));
+    QVERIFY(lost);
+    QCOMPARE(lost->state, StartRecord::State::Unknown);
+    const auto outcome = rig.look(*lost, StartResolver::AtDeadline::NotStarted);
+    QVERIFY(outcome);
+    QVERIFY2(outcome->kind == StartResolver::Outcome::Kind::Found, qPrintable(outcome->message));
+    // The operation the simulator made for that one POST.
+    const SimOperation *made =
+        rig.sim.tenant.operation(outcome->ref->teamId, outcome->ref->operationId);
+    QVERIFY(made);
+    QCOMPARE(made->type, kind == "clone"       ? QStringLiteral("cloneTeam")
+                         : kind == "archive"   ? QStringLiteral("archiveTeam")
+                         : kind == "unarchive" ? QStringLiteral("unarchiveTeam")
+                                               : QStringLiteral("createTeam"));
+    QCOMPARE(rig.posts(), 1);
+    const auto journaled = rig.journal->find(lost->clientRequestId);
+    QCOMPARE(journaled->state, StartRecord::State::Accepted);
+    QCOMPARE(journaled->location, outcome->location);
+    QVERIFY(journaled->message.startsWith("found at Graph"));
+}
+
+// The request never reached the service: nothing shows up through the grace period, and the
+// start is "not started" (it may be sent again, by the admin's choice), never sent by itself.
+void TestStartOperations::aStartThatNeverArrivedIsNotStartedAfterTheGracePeriod()
+{
+    JournaledRig rig;
+    const auto lost = rig.lose(rig.clone(kTemplate, "Never arrived"), QStringLiteral("lost"));
+    QVERIFY(lost);
+    const int getsBefore = int(rig.sim.server.requests().size()) - rig.posts();
+    // A look of a minute says only that nobody knows yet.
+    std::optional<StartResolver::Outcome> brief;
+    rig.resolver.resolve(*lost, seconds(60), StartResolver::AtDeadline::Unknown,
+                         [&brief](const StartResolver::Outcome &o) { brief = o; });
+    for (int step = 0; step < 20 && !brief; ++step) {
+        QVERIFY(
+            QTest::qWaitFor([&] { return brief.has_value() || rig.resolver.isWaiting(); }, 5000));
+        if (!brief)
+            rig.sim.clock.advance(seconds(10));
+    }
+    QVERIFY(brief);
+    QCOMPARE(brief->kind, StartResolver::Outcome::Kind::Unknown);
+    QCOMPARE(rig.journal->find(lost->clientRequestId)->state, StartRecord::State::Unknown);
+    // The whole grace period: not started.
+    const auto outcome = rig.look(*lost, StartResolver::AtDeadline::NotStarted);
+    QVERIFY(outcome);
+    QCOMPARE(outcome->kind, StartResolver::Outcome::Kind::NotStarted);
+    QVERIFY2(outcome->message.startsWith("not started"), qPrintable(outcome->message));
+    QCOMPARE(rig.journal->find(lost->clientRequestId)->state, StartRecord::State::NotStarted);
+    QCOMPARE(rig.posts(), 1); // looked at, never sent again
+    QVERIFY(int(rig.sim.server.requests().size()) - rig.posts() > getsBefore + 10);
+}
+
+// A clone of the same template by someone else, around the same time, that made a team of
+// another name, is not taken for the lost one.
+void TestStartOperations::anotherTeamsCloneIsNotTakenForThisOne()
+{
+    JournaledRig rig;
+    const auto lost = rig.lose(rig.clone(kTemplate, "Mine"), QStringLiteral("lost"));
+    QVERIFY(lost);
+    QString problem;
+    const auto theirs = rig.send(rig.clone(kTemplate, "Theirs")); // not journaled as ours
+    QVERIFY(theirs && theirs->accepted);
+    rig.journal->recordAnswer([&] {
+        StartRecord forgotten = *rig.journal->find(theirs->clientRequestId);
+        forgotten.state = StartRecord::State::Unknown; // as if another TeamsOps had sent it
+        forgotten.location.clear();
+        return forgotten;
+    }());
+    // Theirs succeeds and names its team, "Theirs": not the "Mine" asked for.
+    rig.sim.clock.advance(seconds(120));
+    const auto outcome = rig.look(*lost, StartResolver::AtDeadline::NotStarted);
+    QVERIFY(outcome);
+    QVERIFY2(outcome->kind == StartResolver::Outcome::Kind::NotStarted,
+             qPrintable(outcome->message));
 }
 
 void TestStartOperations::refusalsSayWhatHappenedInPlainWords_data()
