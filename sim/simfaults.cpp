@@ -27,6 +27,7 @@ QString SimFaults::load(const QJsonArray &specs, quint32 seed)
         fault.retryAfter = object.value(QLatin1String("retryAfter")).toString().toLatin1();
         fault.kind = object.value(QLatin1String("kind")).toString();
         fault.latencyMs = object.value(QLatin1String("latencyMs")).toInt(0);
+        fault.served = object.value(QLatin1String("served")).toBool(false);
         static const QStringList kinds{QString(),
                                        QStringLiteral("truncated"),
                                        QStringLiteral("html"),
@@ -104,6 +105,10 @@ SimReply SimFaults::answerOf(const SimFault &fault)
 
 void SimFaults::alter(const SimFault &fault, const QUrl &url, SimReply &reply)
 {
+    if (fault.served && fault.replacesAnswer()) {
+        reply = answerOf(fault);
+        return;
+    }
     if (fault.kind == QLatin1String("selfLink") || fault.kind == QLatin1String("endless")) {
         QJsonObject page = QJsonDocument::fromJson(reply.body).object();
         if (!page.value(QLatin1String("value")).isArray())

@@ -29,6 +29,7 @@
 //   {"path": "...", "kind": "lost"}      the connection closes before the request reaches the
 //                                        service: nothing is served
 //   {"method": "POST", ...}              only requests of this method
+//   {"status": 429, "served": true, ...} the request is served, and answered with the error
 //   {"pathEndsWith": "/operations", ...} only paths ending so (a list, not its items)
 //   {"path": "...", "latencyMs": 300}                    every matching answer delayed
 //   {"path": "...", "times": 2, ...}                     only the next two matching requests
@@ -46,6 +47,9 @@ struct SimFault
     QByteArray body; // when set, sent as is with `status` (truncated JSON, an HTML page...)
     QByteArray contentType = "application/json";
     int latencyMs = 0; // added to every matching answer, drawn or not
+    // With a status: the service does the work first, then the answer is that error (Graph has
+    // answered 429 to a create that went through).
+    bool served = false;
 
     // A Graph-style error answer to the next `times` matching requests, e.g. answer(path, 429,
     // "30").

@@ -242,7 +242,7 @@ std::optional<SimReply> SimServer::faultFor(const QByteArray &method, const QUrl
         method, url.path(QUrl::FullyDecoded), url.query(QUrl::FullyDecoded), delayMs);
     if (!fault)
         return std::nullopt;
-    if (fault->replacesAnswer())
+    if (fault->replacesAnswer() && !fault->served)
         return SimFaults::answerOf(*fault);
     alteration = fault;
     return std::nullopt;

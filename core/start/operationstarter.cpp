@@ -3,6 +3,7 @@
 #include "graph/graphclient.h"
 #include "graph/retryafter.h"
 #include "model/clock.h"
+#include "start/startresolver.h"
 #include "store/startjournal.h"
 
 #include <QCoreApplication>
@@ -72,15 +73,66 @@ OperationStarter::OperationStarter(GraphClient &client, Clock &clock, QObject *p
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, [this] {
         if (m_retryDue.isValid() && m_clock.now() >= m_retryDue)
-            send();
+            sendAgain();
         else if (m_retryDue.isValid())
             retryAt(m_retryDue);
     });
     // A moved clock (tests, the soak) makes a wait due at once.
     connect(&m_clock, &Clock::jumped, this, [this] {
         if (m_retryDue.isValid() && m_clock.now() >= m_retryDue)
-            send();
+            sendAgain();
     });
+}
+
+void OperationStarter::setJournal(StartJournal *journal)
+{
+    m_journal = journal;
+    if (journal && !m_resolver) {
+        m_resolver = new StartResolver(m_client, m_clock, this);
+        // Graph said no (429, 409): only a clone that made the team asked for is taken as ours.
+        m_resolver->setOnlyNamedClones(true);
+    }
+    if (m_resolver)
+        m_resolver->setJournal(journal);
+}
+
+void OperationStarter::lookFirst(const QString &why, std::function<void()> otherwise)
+{
+    const std::optional<StartRecord> start =
+        m_journal && m_resolver ? m_journal->find(m_result.clientRequestId) : std::nullopt;
+    if (!start || m_resolver->isBusy()) {
+        otherwise();
+        return;
+    }
+    const seconds lookFor = m_request.kind == TeamRequest::Kind::Create
+                                ? duration_cast<seconds>(kCreateLookFirst)
+                                : seconds(0);
+    m_resolver->resolve(*start, lookFor, StartResolver::AtDeadline::Unknown,
+                        [this, why, otherwise](const StartResolver::Outcome &outcome) {
+                            if (outcome.kind != StartResolver::Outcome::Kind::Found) {
+                                otherwise();
+                                return;
+                            }
+                            Result found = m_result;
+                            found.accepted = true;
+                            found.location = outcome.location;
+                            found.ref = outcome.ref;
+                            found.message =
+                                tr("%1, but it had started: %2").arg(why, outcome.message);
+                            finish(found);
+                        });
+}
+
+bool OperationStarter::isWaiting() const
+{
+    return m_retryDue.isValid() || (m_resolver && m_resolver->isWaiting());
+}
+
+void OperationStarter::sendAgain()
+{
+    m_retry.stop();
+    m_retryDue = QDateTime();
+    lookFirst(tr("Graph answered that it was throttling"), [this] { send(); });
 }
 
 void OperationStarter::start(const TeamRequest &request, Handler done)
@@ -196,6 +248,14 @@ void OperationStarter::answered(const GraphReply &reply)
     result.graphMessage = reply.errorMessage;
     result.message =
         describeStartFailure(m_request, reply.httpStatus, reply.errorCode, reply.errorMessage);
+    // "already in progress" may be this very request, taken by an earlier attempt.
+    if (reply.httpStatus == 409 && !cancelled &&
+        reply.errorMessage.contains(QLatin1String("already in progress"), Qt::CaseInsensitive)) {
+        m_result = result;
+        lookFirst(tr("Graph answered that it was already in progress"),
+                  [this, result] { finish(result); });
+        return;
+    }
     finish(result);
 }
 

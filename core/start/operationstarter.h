@@ -15,6 +15,7 @@
 class Clock;
 class GraphClient;
 class StartJournal;
+class StartResolver;
 
 // Sends one request that starts a Teams operation, as an admin's script should and rarely does.
 // A 429 or 503 means the service did not take it: sent again after its Retry-After (on the
@@ -30,6 +31,9 @@ public:
     static constexpr int kMaxAttempts = 5;
     // Without a Retry-After, wait this long (doubling) before sending again.
     static constexpr std::chrono::seconds kFirstBackoff{3};
+    // A created team shows at Graph once made: a create is looked for this long before it is
+    // sent again after a 429 (other kinds show in their team's list at once: one look).
+    static constexpr std::chrono::minutes kCreateLookFirst{2};
 
     struct Result
     {
@@ -56,11 +60,15 @@ public:
     // With a journal, each request's intent is saved before it is sent (and not sent when it
     // cannot be saved), and its answer replaces it: a crash in between leaves a start whose
     // outcome is unknown, never a forgotten one. Not owned; it must outlive the starter.
-    void setJournal(StartJournal *journal) { m_journal = journal; }
+    // A throttled request's next attempt, and a 409 "already in progress", look at Graph first
+    // (StartResolver): Graph has answered 429 to work that went through.
+    void setJournal(StartJournal *journal);
 
     // One request at a time; `done` runs once.
     void start(const TeamRequest &request, Handler done);
     bool isBusy() const { return bool(m_done); }
+    // Nothing in flight: waiting for a Retry-After, or between two looks at Graph.
+    bool isWaiting() const;
     // How many times the request in hand has been sent so far.
     int attemptsSent() const { return m_result.attempts; }
     void cancel();
@@ -75,6 +83,10 @@ private:
     void finish(const Result &result);
     void retryAt(const QDateTime &due);
     void journalAnswer(const Result &result);
+    // Looks at Graph for this request's operation; found, the request is done (accepted), else
+    // `otherwise` runs.
+    void lookFirst(const QString &why, std::function<void()> otherwise);
+    void sendAgain();
 
     GraphClient &m_client;
     Clock &m_clock;
@@ -84,6 +96,7 @@ private:
     QTimer m_retry;
     QDateTime m_retryDue;
     StartJournal *m_journal = nullptr;
+    StartResolver *m_resolver = nullptr; // with a journal
 };
 
 // The request's own error in plain words, for the table, the CLI and the bulk list: what a 400,

@@ -195,7 +195,7 @@ void StartResolver::decide(const QList<Candidate> &candidates, const QSet<QStrin
             list.cbegin(), list.cend(),
             [](const Candidate &a, const Candidate &b) { return a.createdAt < b.createdAt; });
     };
-    if (!confirmed.isEmpty() || possible.size() == 1) {
+    if (!confirmed.isEmpty() || (possible.size() == 1 && !m_onlyNamedClones)) {
         const Candidate found = !confirmed.isEmpty() ? earliest(confirmed) : possible.first();
         Outcome outcome;
         outcome.kind = Outcome::Kind::Found;

@@ -59,6 +59,10 @@ public:
     StartResolver(GraphClient &client, Clock &clock, QObject *parent = nullptr);
 
     void setSpacing(std::chrono::seconds spacing) { m_spacing = spacing; }
+    // Whether a clone that names no team yet may be taken as found when it is the only
+    // candidate (a lost answer: it likely started), or only a clone that made a team of the
+    // requested name (an answer that said no, such as a 429: it likely did not).
+    void setOnlyNamedClones(bool only) { m_onlyNamedClones = only; }
     // With a journal, the outcome is written there (accepted, not started, or unknown), and the
     // starts it already answered are not candidates. Not owned.
     void setJournal(StartJournal *journal) { m_journal = journal; }
@@ -103,4 +107,5 @@ private:
     QTimer m_again;
     QDateTime m_againAt;
     int m_looks = 0;
+    bool m_onlyNamedClones = false;
 };

@@ -102,6 +102,8 @@ private slots:
     void aStartWhoseAnswerWasLostIsFoundByLooking();
     void aStartThatNeverArrivedIsNotStartedAfterTheGracePeriod();
     void anotherTeamsCloneIsNotTakenForThisOne();
+    void aRefusalForWorkThatStartedIsLookedForFirst_data();
+    void aRefusalForWorkThatStartedIsLookedForFirst();
     void refusalsSayWhatHappenedInPlainWords_data();
     void refusalsSayWhatHappenedInPlainWords();
     void aClonesTeamIsReadyOnceEveryChannelAndAppIsThere();
@@ -616,6 +618,55 @@ void TestStartOperations::anotherTeamsCloneIsNotTakenForThisOne()
     QVERIFY(outcome);
     QVERIFY2(outcome->kind == StartResolver::Outcome::Kind::NotStarted,
              qPrintable(outcome->message));
+}
+
+void TestStartOperations::aRefusalForWorkThatStartedIsLookedForFirst_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<int>("status");
+    QTest::newRow("create, 429") << "create" << 429;
+    QTest::newRow("archive, 429") << "archive" << 429;
+    QTest::newRow("archive, 409 already in progress") << "archive" << 409;
+}
+
+// Graph answered 429 (or 409 "already in progress") although the work went through: before
+// sending again, or before calling it refused, TeamsOps looks, finds the operation, and sends
+// nothing more.
+void TestStartOperations::aRefusalForWorkThatStartedIsLookedForFirst()
+{
+    QFETCH(QString, kind);
+    QFETCH(int, status);
+    JournaledRig rig;
+    SimFault refusal;
+    refusal.method = "POST";
+    refusal.status = status;
+    refusal.served = true;
+    refusal.times = 1;
+    if (status == 429)
+        refusal.retryAfter = "5";
+    else
+        refusal.body = R"({"error":{"code":"Conflict","message":"Team migration provisioning )"
+                       R"(already in progress."}})";
+    rig.sim.server.injectFault(refusal);
+    QString problem;
+    const TeamRequest request =
+        kind == "create" ? createTeamRequest({"Went through", "desc", "private"}, problem)
+                         : archiveRequest(kTemplate, false, problem);
+    std::optional<OperationStarter::Result> result;
+    rig.starter.start(request, [&result](const OperationStarter::Result &r) { result = r; });
+    // Time moves only while TeamsOps waits (a Retry-After, or between two looks).
+    for (int step = 0; step < 60 && !result; ++step) {
+        QVERIFY(
+            QTest::qWaitFor([&] { return result.has_value() || rig.starter.isWaiting(); }, 5000));
+        if (!result)
+            rig.sim.clock.advance(seconds(5));
+    }
+    QVERIFY(result);
+    QCOMPARE(rig.posts(), 1);
+    QVERIFY2(result->accepted, qPrintable(result->message));
+    QVERIFY2(result->message.contains("but it had started"), qPrintable(result->message));
+    QVERIFY(rig.sim.tenant.operation(result->ref->teamId, result->ref->operationId));
+    QCOMPARE(rig.journal->find(result->clientRequestId)->state, StartRecord::State::Accepted);
 }
 
 void TestStartOperations::refusalsSayWhatHappenedInPlainWords_data()
