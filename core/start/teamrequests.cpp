@@ -1,5 +1,7 @@
 #include "start/teamrequests.h"
 
+#include <QJsonDocument>
+
 #include <QRegularExpression>
 
 #include <QCoreApplication>
@@ -62,6 +64,24 @@ QString TeamRequest::kindName(Kind kind)
         return QStringLiteral("operations create");
     }
     return QString();
+}
+
+TeamRequest TeamRequest::fromJournal(const QString &kind, const QString &path,
+                                     const QString &teamId, const QByteArray &body,
+                                     const QString &label)
+{
+    TeamRequest request;
+    for (const Kind known :
+         {Kind::Clone, Kind::Archive, Kind::Unarchive, Kind::Create, Kind::CreateOperation}) {
+        if (kindName(known) == kind) {
+            request.kind = known;
+            request.path = path;
+        }
+    }
+    request.teamId = teamId;
+    request.body = QJsonDocument::fromJson(body).object();
+    request.label = label;
+    return request;
 }
 
 QStringList TeamRequest::clonedParts() const

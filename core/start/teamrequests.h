@@ -28,6 +28,10 @@ struct TeamRequest
     // A clone's partsToClone as a list ("apps", "channels", …); empty for anything else.
     QStringList clonedParts() const;
     static QString kindName(Kind kind); // "clone", "archive", ...
+    // The request a journaled start was (its kind by name, path, team, body, label); empty
+    // path when the kind is not known.
+    static TeamRequest fromJournal(const QString &kind, const QString &path, const QString &teamId,
+                                   const QByteArray &body, const QString &label);
 };
 
 // The parts of a team a clone may copy, as Graph names them.

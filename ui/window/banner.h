@@ -20,7 +20,8 @@ public:
     {
         General,
         Saving,
-        SignIn
+        SignIn,
+        Starts
     };
 
     explicit Banner(QWidget *parent = nullptr);
@@ -31,7 +32,7 @@ public:
     void clear(Topic topic);
     // Hides whatever it shows.
     void clearAll();
-    bool isAbout(Topic topic) const { return isVisible() && m_topic == topic; }
+    bool isAbout(Topic topic) const { return !isHidden() && m_topic == topic; }
 
 private:
     Topic m_topic = Topic::General;

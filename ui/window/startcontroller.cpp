@@ -9,6 +9,7 @@
 #include "start/clonereadiness.h"
 #include "start/operationstarter.h"
 #include "start/orgwideteams.h"
+#include "start/startresolver.h"
 #include "store/operationstore.h"
 #include "store/startjournal.h"
 #include "table/operationtablemodel.h"
@@ -84,6 +85,119 @@ void StartController::setJournal(StartJournal *journal)
     fillStartIds(0, store.size() - 1);
     // Restored, or added by another TeamsOps on this store: the ones started there too.
     connect(&store, &OperationStore::added, this, &StartController::fillStartIds);
+    if (!m_resolver) {
+        m_resolver = new StartResolver(m_window.client(), m_window.clock(), this);
+        connect(m_window.banner(), &QLabel::linkActivated, this, [this](const QString &link) {
+            if (link == QLatin1String("teamsops:send-again"))
+                sendNotStartedAgain();
+        });
+    }
+    m_resolver->setJournal(journal);
+    // Starts an earlier run sent without learning what became of them.
+    if (const auto unresolved = journal->unresolved()) {
+        for (const StartRecord &start : *unresolved)
+            resolveLater(start);
+    }
+}
+
+bool StartController::isWaitingToLookAgain() const
+{
+    return m_resolver && m_resolver->isWaiting();
+}
+
+void StartController::resolveLater(const StartRecord &start)
+{
+    m_toResolve.append(start);
+    m_window.statusBar()->showMessage(
+        tr("Looking at Graph for %n start request(s) that had no answer…", nullptr,
+           int(m_toResolve.size())));
+    resolveNext();
+}
+
+void StartController::resolveNext()
+{
+    if (!m_resolver || m_resolver->isBusy())
+        return;
+    if (m_toResolve.isEmpty()) {
+        showUnresolved();
+        return;
+    }
+    const StartRecord start = m_toResolve.takeFirst();
+    m_resolver->resolve(
+        start, std::chrono::duration_cast<std::chrono::seconds>(StartResolver::kGracePeriod),
+        StartResolver::AtDeadline::NotStarted,
+        [this, start](const StartResolver::Outcome &outcome) {
+            if (outcome.kind == StartResolver::Outcome::Kind::Found)
+                found(start, *outcome.ref, outcome.location);
+            else
+                (outcome.kind == StartResolver::Outcome::Kind::NotStarted ? m_notStarted
+                                                                          : m_stillUnknown)
+                    .append(start);
+            // Next turn: the resolver is done with this one only once this returns.
+            QTimer::singleShot(0, this, &StartController::resolveNext);
+        });
+}
+
+void StartController::found(const StartRecord &start, const OperationRef &ref,
+                            const QString &location)
+{
+    OperationStarter::Result started;
+    started.accepted = true;
+    started.ref = ref;
+    started.location = location;
+    started.clientRequestId = start.clientRequestId;
+    const TeamRequest request =
+        TeamRequest::fromJournal(start.kind, start.path, start.teamId, start.body, start.label);
+    if (request.kind == TeamRequest::Kind::Clone && !request.path.isEmpty())
+        m_readiness->expect(ref, request.clonedParts());
+    markStartedHere(started);
+    m_window.statusBar()->showMessage(
+        tr("%1: it had started (found at Graph); watching it").arg(start.label), 10000);
+}
+
+void StartController::showUnresolved()
+{
+    if (m_notStarted.isEmpty() && m_stillUnknown.isEmpty())
+        return;
+    const auto labels = [](const QList<StartRecord> &starts) {
+        QStringList lines;
+        for (const StartRecord &start : starts)
+            lines.append(start.label.toHtmlEscaped());
+        return lines.join(QStringLiteral("<br>"));
+    };
+    QString text;
+    if (!m_notStarted.isEmpty()) {
+        text += tr("<b>%n start request(s) did not start</b> (sent, unanswered, and Graph shows "
+                   "no sign of them):",
+                   nullptr, int(m_notStarted.size())) +
+                QStringLiteral("<br>") + labels(m_notStarted) +
+                QStringLiteral("<br><a href=\"teamsops:send-again\">%1</a>")
+                    .arg(m_notStarted.size() == 1 ? tr("Send it again") : tr("Send them again"));
+    }
+    if (!m_stillUnknown.isEmpty()) {
+        if (!text.isEmpty())
+            text += QStringLiteral("<br>");
+        text += tr("<b>%n start request(s) may or may not have started</b>; look at the team's "
+                   "operations before sending again:",
+                   nullptr, int(m_stillUnknown.size())) +
+                QStringLiteral("<br>") + labels(m_stillUnknown);
+        m_stillUnknown.clear();
+    }
+    m_window.banner()->showMessage(text, Banner::Kind::Warning, Banner::Topic::Starts);
+}
+
+void StartController::sendNotStartedAgain()
+{
+    QList<TeamRequest> requests;
+    for (const StartRecord &start : std::as_const(m_notStarted)) {
+        const TeamRequest request =
+            TeamRequest::fromJournal(start.kind, start.path, start.teamId, start.body, start.label);
+        if (!request.path.isEmpty())
+            requests.append(request);
+    }
+    m_notStarted.clear();
+    m_window.banner()->clear(Banner::Topic::Starts);
+    startRequests(requests); // new requests, each with its own client-request-id and intent
 }
 
 void StartController::fillStartIds(qsizetype first, qsizetype last)
@@ -258,6 +372,10 @@ void StartController::startNext()
             QTimer::singleShot(0, this,
                                [this, key = result.ref->key()] { m_window.selectOperation(key); });
             statusBar->showMessage(tr("%1: accepted, watching it").arg(request.label), 8000);
+        } else if (result.maybeStarted && m_journal) {
+            // No answer: it may have started. Looked for, never sent again by itself.
+            if (const std::optional<StartRecord> start = m_journal->find(result.clientRequestId))
+                resolveLater(*start);
         } else {
             KnownOrgWideTeams::learnFrom(request, result); // refused before sending next time
             m_startRefusals.append(QStringLiteral("%1 — %2").arg(request.label.toHtmlEscaped(),

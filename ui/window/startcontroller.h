@@ -2,6 +2,7 @@
 
 #include "start/operationstarter.h"
 #include "start/teamrequests.h"
+#include "store/startjournal.h"
 
 #include <QObject>
 
@@ -11,13 +12,16 @@ class CreateTeamDialog;
 class MainWindow;
 class OperationStarter;
 class QMenu;
-class StartJournal;
+class StartResolver;
 struct OperationRef;
 
 // The window's side of starting operations: Operation → Clone a team, Create a team, Archive and
 // Unarchive the selected operations' teams. Requests go out one after another through one
 // OperationStarter; each accepted one is watched at once, each refused one is said in a banner.
-// Clones started here are followed until their team is complete (CloneReadinessTracker).
+// Clones started here are followed until their team is complete (CloneReadinessTracker). A start
+// whose answer was lost, now or in an earlier run (the store's journal), is looked for at Graph
+// (StartResolver): found, it is watched; not found through the grace period, the banner offers
+// to send it again — TeamsOps never does so by itself.
 class StartController final : public QObject
 {
     Q_OBJECT
@@ -39,6 +43,8 @@ public:
     // The store's journal of starts: each request saved before it is sent; the operations
     // watched now that were started here get their request ids back (for the details).
     void setJournal(StartJournal *journal);
+    // Between two looks at Graph for a start that had no answer (time must pass).
+    bool isWaitingToLookAgain() const;
 
 signals:
     // A batch of start requests is done: how many were accepted, and why the others were not.
@@ -48,6 +54,11 @@ private:
     void followReadinessAndNames();
     // The request ids of records [first, last] that were started here, from the journal.
     void fillStartIds(qsizetype first, qsizetype last);
+    void resolveLater(const StartRecord &start);
+    void resolveNext();
+    void found(const StartRecord &start, const OperationRef &ref, const QString &location);
+    void showUnresolved();
+    void sendNotStartedAgain();
     void startNext();
     // Watches an operation this window started; it says "Requested" until first read.
     void markStartedHere(const OperationStarter::Result &started);
@@ -59,4 +70,8 @@ private:
     QStringList m_startRefusals;
     int m_startAccepted = 0;
     StartJournal *m_journal = nullptr;
+    StartResolver *m_resolver = nullptr;
+    QList<StartRecord> m_toResolve;
+    QList<StartRecord> m_notStarted;   // looked for through the grace period: not found
+    QList<StartRecord> m_stillUnknown; // looked for, and nobody can tell
 };

@@ -11,6 +11,7 @@
 #include "store/storesaver.h"
 #include "table/operationsortproxy.h"
 #include "table/operationtablemodel.h"
+#include "window/banner.h"
 #include "window/mainwindow.h"
 #include "window/startcontroller.h"
 #include "windowonsimulator.h"
@@ -118,6 +119,8 @@ private slots:
     void restartRestoresTableSelectionAndTimeline();
     void saysWhenSavingFailsAndWhenItWorksAgain();
     void theStartRequestOfARowSurvivesARestart();
+    void aStartWhoseAnswerIsLostIsFoundAndWatched();
+    void aStartThatDidNotStartIsOfferedAgainAfterARestart();
 };
 
 void TestMainWindow::initTestCase()
@@ -482,6 +485,102 @@ void TestMainWindow::theStartRequestOfARowSurvivesARestart()
     const QString shown =
         second.window.details()->findChild<QLabel *>("detailStartRequest")->text();
     QVERIFY2(shown.contains(QString::fromLatin1(post.clientRequestId)), qPrintable(shown));
+}
+
+namespace {
+
+int postsTo(const SimFixture &sim)
+{
+    int posts = 0;
+    for (const SimRequestRecord &record : sim.server.requests())
+        posts += record.method == "POST" ? 1 : 0;
+    return posts;
+}
+
+} // namespace
+
+// The connection closes once Graph has taken the clone: the dashboard looks at Graph instead of
+// calling it refused, finds the operation and watches it; one POST.
+void TestMainWindow::aStartWhoseAnswerIsLostIsFoundAndWatched()
+{
+    QTemporaryDir dir;
+    SimFixture sim{scenario()};
+    GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
+    // The scenario's clones of the template were made minutes earlier: not taken for this one.
+    sim.clock.advance(seconds(180));
+    Session session(client, sim, dir.filePath(QStringLiteral("operations.sqlite")));
+    session.window.show();
+    SimFault lost;
+    lost.method = "POST";
+    lost.kind = QStringLiteral("close");
+    lost.times = 1;
+    sim.server.injectFault(lost);
+    QSignalSpy finished(session.window.starts(), &StartController::startsFinished);
+    QString problem;
+    session.window.starts()->startRequests(
+        {cloneRequest({kTeam, QStringLiteral("Answer lost"), {}, {}, {}, {}}, problem)});
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(finished.first().at(1).toStringList(), QStringList()); // not called refused
+    QTRY_COMPARE(session.store.size(), 1); // the clone, found at the first look
+    const WatchedOperation *clone = nullptr;
+    for (const WatchedOperation &row : session.store.records()) {
+        if (row.startedHere)
+            clone = &row;
+    }
+    QVERIFY(clone);
+    QCOMPARE(sim.tenant.operation(clone->ref.teamId, clone->ref.operationId)->type,
+             QStringLiteral("cloneTeam"));
+    QCOMPARE(postsTo(sim), 1);
+    QVERIFY(!session.window.banner()->isAbout(Banner::Topic::Starts));
+}
+
+// A clone whose connection closed before Graph served it, and TeamsOps closed before it knew:
+// the next run looks through the grace period, says it did not start, and sends it again only
+// when the admin says so.
+void TestMainWindow::aStartThatDidNotStartIsOfferedAgainAfterARestart()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("operations.sqlite"));
+    SimFixture sim{scenario()};
+    GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
+    sim.clock.advance(seconds(180)); // the scenario's clones are older than this one
+    {
+        Session first(client, sim, path);
+        SimFault lost;
+        lost.method = "POST";
+        lost.kind = QStringLiteral("lost");
+        lost.times = 1;
+        sim.server.injectFault(lost);
+        QSignalSpy finished(first.window.starts(), &StartController::startsFinished);
+        QString problem;
+        first.window.starts()->startRequests(
+            {cloneRequest({kTeam, QStringLiteral("Never taken"), {}, {}, {}, {}}, problem)});
+        QTRY_COMPARE(finished.size(), 1);
+    } // closed while it was still looking
+    QCOMPARE(postsTo(sim), 1);
+
+    Session second(client, sim, path);
+    second.window.show();
+    Banner *banner = second.window.banner();
+    for (int step = 0; step < 60 && !banner->isAbout(Banner::Topic::Starts); ++step) {
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return banner->isAbout(Banner::Topic::Starts) ||
+                       second.window.starts()->isWaitingToLookAgain();
+            },
+            5000));
+        if (!banner->isAbout(Banner::Topic::Starts))
+            sim.clock.advance(seconds(10));
+    }
+    QVERIFY2(banner->text().contains("did not start") && banner->text().contains("Never taken"),
+             qPrintable(banner->text()));
+    QCOMPARE(postsTo(sim), 1); // looked at, not sent
+    QSignalSpy finished(second.window.starts(), &StartController::startsFinished);
+    emit banner->linkActivated(QStringLiteral("teamsops:send-again"));
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(finished.first().at(0).toInt(), 1);
+    QCOMPARE(postsTo(sim), 2);
+    QCOMPARE(sim.tenant.operationsOf(kTeam).size(), 4); // the scenario's three, and this one
 }
 
 QTEST_MAIN(TestMainWindow)
