@@ -117,8 +117,8 @@ int main(int argc, char *argv[])
     });
     parser.addPositionalArgument(
         QStringLiteral("command"),
-        QStringLiteral("watch, list, history, forget, login, logout, whoami, clone, archive, "
-                       "unarchive, create or operations"));
+        QStringLiteral("watch, list, history, forget, plans, resume, login, logout, whoami, "
+                       "clone, archive, unarchive, create or operations"));
     parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("Operations to watch."),
                                  QStringLiteral("LOCATION..."));
     if (!parser.parse(QCoreApplication::arguments())) {
@@ -135,13 +135,13 @@ int main(int argc, char *argv[])
     }
     QStringList positional = parser.positionalArguments();
     const QString command = positional.isEmpty() ? QString() : positional.takeFirst();
-    const QStringList commands{QStringLiteral("watch"),   QStringLiteral("list"),
-                               QStringLiteral("history"), QStringLiteral("forget"),
-                               QStringLiteral("login"),   QStringLiteral("logout"),
-                               QStringLiteral("whoami")};
+    const QStringList commands{QStringLiteral("watch"),  QStringLiteral("list"),
+                               QStringLiteral("plans"),  QStringLiteral("history"),
+                               QStringLiteral("forget"), QStringLiteral("login"),
+                               QStringLiteral("logout"), QStringLiteral("whoami")};
     if (!commands.contains(command) && !StartCommands::isStartCommand(command)) {
-        err << "error: unknown command; usage: teamsops-cli watch|list|history|forget|login|"
-               "logout|whoami|clone|archive|unarchive|create|operations (see --help)"
+        err << "error: unknown command; usage: teamsops-cli watch|list|history|forget|plans|"
+               "resume|login|logout|whoami|clone|archive|unarchive|create|operations (see --help)"
             << Qt::endl;
         return kUsageError;
     }
@@ -166,6 +166,8 @@ int main(int argc, char *argv[])
     const bool json = parser.isSet(QStringLiteral("json"));
     if (command == QLatin1String("list"))
         return StoreCommands::list(shared.storePath, json, out, err);
+    if (command == QLatin1String("plans"))
+        return StoreCommands::plans(shared.storePath, json, out, err);
     if (command == QLatin1String("history")) {
         if (positional.size() != 1) {
             err << "error: history takes one LOCATION" << Qt::endl;

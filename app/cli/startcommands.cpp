@@ -12,7 +12,9 @@
 
 #include <QCommandLineParser>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QTextStream>
+#include <QTimer>
 
 #include <cstdio>
 
@@ -45,7 +47,7 @@ bool StartCommands::isStartCommand(const QString &command)
 {
     return command == QLatin1String("clone") || command == QLatin1String("archive") ||
            command == QLatin1String("unarchive") || command == QLatin1String("create") ||
-           command == QLatin1String("operations");
+           command == QLatin1String("operations") || command == QLatin1String("resume");
 }
 
 void StartCommands::addOptions(QCommandLineParser &parser)
@@ -104,6 +106,15 @@ StartPlan StartCommands::build(const QString &command, const QStringList &positi
             return StartPlan();
         }
         plan.lookFor = std::chrono::seconds(seconds);
+    }
+    if (command == QLatin1String("resume")) {
+        if (positional.size() > 1) {
+            problem = QStringLiteral("resume takes at most one PLAN (see `teamsops-cli plans`)");
+            return StartPlan();
+        }
+        plan.resume = true;
+        plan.resumePlan = positional.value(0);
+        return plan;
     }
     plan.request = buildOne(command, positional, parser, problem);
     if (command == QLatin1String("clone") && problem == QLatin1String("bulk")) {
@@ -336,10 +347,111 @@ void StartCommands::run(const StartPlan &plan, Then then)
         emit finished(1);
         return;
     }
-    if (plan.isBulk())
+    if (plan.resume)
+        runResume(plan.resumePlan);
+    else if (plan.isBulk())
         runBulk(plan, then);
     else
         run(plan.request, then);
+}
+
+void StartCommands::announcePlan(const QString &planId, qsizetype clones)
+{
+    if (m_watch.json) {
+        m_out << QJsonDocument(QJsonObject{{QStringLiteral("plan"), planId},
+                                           {QStringLiteral("clones"), clones}})
+                     .toJson(QJsonDocument::Compact)
+              << Qt::endl;
+    } else {
+        m_out << "plan " << planId << ": " << clones << " clones" << Qt::endl;
+    }
+}
+
+void StartCommands::runResume(const QString &onlyPlan)
+{
+    const std::optional<QStringList> plans =
+        onlyPlan.isEmpty() ? m_journal->planIds()
+                           : std::optional<QStringList>(QStringList{onlyPlan});
+    if (!plans) {
+        m_err << "error: the plans cannot be read: " << printable(m_journal->lastError())
+              << Qt::endl;
+        emit finished(1);
+        return;
+    }
+    for (const QString &planId : *plans) {
+        const auto starts = m_journal->planStarts(planId);
+        if (!onlyPlan.isEmpty() && (!starts || starts->isEmpty())) {
+            m_err << "error: no plan " << printable(planId) << " in the store" << Qt::endl;
+            emit finished(1);
+            return;
+        }
+        const bool unfinished =
+            starts && std::any_of(starts->cbegin(), starts->cend(), [](const StartRecord &s) {
+                return s.isLeft() || s.isUnresolved();
+            });
+        if (unfinished)
+            m_plansToResume.append(planId);
+    }
+    if (m_plansToResume.isEmpty())
+        m_err << "note: no plan is left to finish" << Qt::endl;
+    resumeNextPlan();
+}
+
+void StartCommands::resumeNextPlan()
+{
+    if (m_plansToResume.isEmpty()) {
+        emit finished(m_resumeLeftSomething ? 1 : 0);
+        return;
+    }
+    const QString planId = m_plansToResume.first();
+    const auto starts = m_journal->planStarts(planId);
+    const auto unresolved =
+        starts ? std::find_if(starts->cbegin(), starts->cend(),
+                              [](const StartRecord &s) { return s.isUnresolved(); })
+               : QList<StartRecord>::const_iterator();
+    if (starts && unresolved != starts->cend()) {
+        // What became of it first: looked for until Graph must show it, never sent blindly.
+        const StartRecord start = *unresolved;
+        const qint64 left = m_clock.now().secsTo(start.sentAt.addSecs(
+            std::chrono::duration_cast<std::chrono::seconds>(StartResolver::kGracePeriod).count()));
+        m_err << "note: looking at Graph for what became of “" << printable(start.label) << "”"
+              << Qt::endl;
+        m_resolver = std::make_unique<StartResolver>(*m_client, m_clock);
+        m_resolver->setJournal(m_journal.get());
+        m_resolver->setSpacing(std::chrono::seconds(5));
+        m_resolver->resolve(start, std::chrono::seconds(std::max<qint64>(0, left)),
+                            StartResolver::AtDeadline::NotStarted,
+                            [this, planId](const StartResolver::Outcome &outcome) {
+                                m_err << "note: " << printable(outcome.message) << Qt::endl;
+                                if (outcome.kind == StartResolver::Outcome::Kind::Unknown) {
+                                    // Nobody can tell: the rest of this plan waits for later.
+                                    m_resumeLeftSomething = true;
+                                    m_plansToResume.removeAll(planId);
+                                }
+                                QTimer::singleShot(0, this, &StartCommands::resumeNextPlan);
+                            });
+        return;
+    }
+    m_bulk = std::make_unique<BulkCloner>(*m_client, m_clock);
+    m_bulk->setJournal(m_journal.get());
+    m_bulk->setPerSecond(std::min(m_watch.teamBudget, 4));
+    connect(m_bulk.get(), &BulkCloner::itemFinished, this, [this](int index) {
+        const BulkCloner::Item &item = m_bulk->items().at(index);
+        report(item.request, item.result);
+    });
+    connect(m_bulk.get(), &BulkCloner::finished, this, [this, planId](int, int refused) {
+        m_resumeLeftSomething = m_resumeLeftSomething || refused > 0;
+        m_plansToResume.removeAll(planId);
+        QTimer::singleShot(0, this, &StartCommands::resumeNextPlan);
+    });
+    QString problem;
+    announcePlan(planId, starts ? starts->size() : 0);
+    if (!starts || !m_bulk->resume(planId, *starts, problem)) {
+        m_err << "error: " << printable(problem) << Qt::endl;
+        m_resumeLeftSomething = true;
+        m_plansToResume.removeAll(planId);
+        QTimer::singleShot(0, this, &StartCommands::resumeNextPlan);
+    }
 }
 
 void StartCommands::runBulk(const StartPlan &plan, Then then)
@@ -367,6 +479,13 @@ void StartCommands::runBulk(const StartPlan &plan, Then then)
         watch(locations, false);
     });
     QString problem;
+    // The plan is saved (and named) before the first clone leaves; its line comes first.
+    connect(m_bulk.get(), &BulkCloner::progress, this,
+            [this, announced = false](int, int total) mutable {
+                if (!announced)
+                    announcePlan(m_bulk->planId(), total);
+                announced = true;
+            });
     if (!m_bulk->start(plan.bulkCommon, plan.bulkNames, problem)) {
         m_err << "error: " << printable(problem) << Qt::endl;
         emit finished(WatchSession::UsageError);

@@ -34,8 +34,11 @@ struct StartPlan
     // How long a start whose answer was lost is looked for at Graph before the command gives up
     // saying its outcome is unknown (--look-for).
     std::chrono::seconds lookFor{60};
+    // `resume [PLAN]`: the saved plans to finish (all unfinished ones when `resumePlan` is empty).
+    bool resume = false;
+    QString resumePlan;
     bool isBulk() const { return !bulkNames.isEmpty(); }
-    bool isEmpty() const { return request.path.isEmpty() && bulkNames.isEmpty(); }
+    bool isEmpty() const { return request.path.isEmpty() && bulkNames.isEmpty() && !resume; }
 };
 
 class StartCommands final : public QObject
@@ -88,6 +91,10 @@ private:
     // as accepted; else it is reported with its outcome unknown.
     void lookForLostStart(OperationStarter::Result result, Then then);
     void goOn(const OperationStarter::Result &result, Then then);
+    // The first line of a bulk: its plan, to resume it by.
+    void announcePlan(const QString &planId, qsizetype clones);
+    void runResume(const QString &onlyPlan);
+    void resumeNextPlan();
 
     WatchSession::Options m_watch;
     Clock &m_clock;
@@ -103,5 +110,7 @@ private:
     std::unique_ptr<StartJournal> m_journal;
     std::unique_ptr<StartResolver> m_resolver;
     std::chrono::seconds m_lookFor{60};
+    QStringList m_plansToResume;
+    bool m_resumeLeftSomething = false;
     int m_refusedInBulk = 0;
 };

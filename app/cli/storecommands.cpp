@@ -3,6 +3,7 @@
 #include "cli/watchsession.h"
 #include "model/printable.h"
 #include "store/operationdatabase.h"
+#include "store/startjournal.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -54,6 +55,50 @@ std::optional<QString> keyOf(const QString &location, const QUrl &graphUrl, QTex
 }
 
 } // namespace
+
+int StoreCommands::plans(const QString &storePath, bool json, QTextStream &out, QTextStream &err)
+{
+    OperationDatabase database;
+    bool empty = false;
+    if (!openToRead(database, storePath, err, &empty))
+        return 1;
+    if (empty)
+        return 0;
+    StartJournal journal(database);
+    const auto ids = journal.planIds();
+    if (!ids) {
+        err << "error: " << printable(journal.lastError()) << Qt::endl;
+        return 1;
+    }
+    for (const QString &id : *ids) {
+        const auto starts = journal.planStarts(id);
+        if (!starts || starts->isEmpty())
+            continue;
+        int accepted = 0, refused = 0, unknown = 0, left = 0;
+        for (const StartRecord &start : *starts) {
+            accepted += start.state == StartRecord::State::Accepted ? 1 : 0;
+            refused += start.state == StartRecord::State::Refused ? 1 : 0;
+            unknown += start.isUnresolved() ? 1 : 0;
+            left += start.isLeft() ? 1 : 0;
+        }
+        const QString team = starts->first().teamId;
+        if (json) {
+            out << QJsonDocument(QJsonObject{{QStringLiteral("plan"), id},
+                                             {QStringLiteral("template"), team},
+                                             {QStringLiteral("accepted"), accepted},
+                                             {QStringLiteral("refused"), refused},
+                                             {QStringLiteral("unknown"), unknown},
+                                             {QStringLiteral("left"), left}})
+                       .toJson(QJsonDocument::Compact)
+                << '\n';
+        } else {
+            out << id << "  template=" << printable(team) << "  accepted=" << accepted
+                << " refused=" << refused << " unknown=" << unknown << " left=" << left << '\n';
+        }
+    }
+    out.flush();
+    return 0;
+}
 
 int StoreCommands::list(const QString &storePath, bool json, QTextStream &out, QTextStream &err)
 {

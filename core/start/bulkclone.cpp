@@ -1,8 +1,12 @@
 #include "start/bulkclone.h"
 
+#include "graph/graphclient.h"
 #include "model/clock.h"
+#include "model/operationref.h"
 
 #include <QCoreApplication>
+#include <QJsonDocument>
+#include <QUuid>
 
 using namespace std::chrono;
 
@@ -107,6 +111,7 @@ QList<BulkCloneName> namesFromCsv(const QByteArray &csv, QString &problem)
 BulkCloner::BulkCloner(GraphClient &client, Clock &clock, QObject *parent)
     : QObject(parent)
     , m_starter(client, clock)
+    , m_client(client)
     , m_clock(clock)
 {
     m_pace.setSingleShot(true);
@@ -122,6 +127,12 @@ BulkCloner::BulkCloner(GraphClient &client, Clock &clock, QObject *parent)
         if (m_pace.isActive())
             sendNext();
     });
+}
+
+void BulkCloner::setJournal(StartJournal *journal)
+{
+    m_journal = journal;
+    m_starter.setJournal(journal);
 }
 
 void BulkCloner::setPerSecond(int perSecond)
@@ -146,6 +157,30 @@ bool BulkCloner::start(const CloneOptions &common, const QList<BulkCloneName> &n
         }
         items.append(item);
     }
+    if (m_journal) {
+        // The plan first: every clone, waiting, before anything is sent.
+        const QString planId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        QList<StartRecord> plan;
+        for (qsizetype i = 0; i < items.size(); ++i) {
+            items[i].clientRequestId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            StartRecord waiting;
+            waiting.clientRequestId = items[i].clientRequestId;
+            waiting.kind = TeamRequest::kindName(items[i].request.kind);
+            waiting.teamId = items[i].request.teamId;
+            waiting.path = items[i].request.path;
+            waiting.body = QJsonDocument(items[i].request.body).toJson(QJsonDocument::Compact);
+            waiting.label = items[i].request.label;
+            waiting.planId = planId;
+            waiting.planPosition = int(i);
+            plan.append(waiting);
+        }
+        if (!m_journal->recordPlan(plan)) {
+            problem = tr("nothing sent: the plan cannot be saved in the store (%1)")
+                          .arg(m_journal->lastError());
+            return false;
+        }
+        m_planId = planId;
+    }
     m_items = items;
     m_running = true;
     emit progress(0, int(m_items.size()));
@@ -153,11 +188,50 @@ bool BulkCloner::start(const CloneOptions &common, const QList<BulkCloneName> &n
     return true;
 }
 
+bool BulkCloner::resume(const QString &planId, const QList<StartRecord> &starts, QString &problem)
+{
+    QList<Item> items;
+    for (const StartRecord &start : starts) {
+        Item item;
+        item.request =
+            TeamRequest::fromJournal(start.kind, start.path, start.teamId, start.body, start.label);
+        item.clientRequestId = start.clientRequestId;
+        item.result.clientRequestId = start.clientRequestId;
+        item.result.location = start.location;
+        item.result.message = start.message;
+        if (start.state == StartRecord::State::Accepted) {
+            item.state = Item::State::Accepted;
+            item.result.accepted = true;
+            item.result.ref = resolveLocation(start.location, m_client.baseUrl()).ref;
+        } else if (start.isLeft()) {
+            item.state = Item::State::Waiting;
+        } else {
+            item.state = Item::State::Refused;
+            item.result.maybeStarted = start.isUnresolved();
+        }
+        if (item.request.path.isEmpty()) {
+            problem = tr("the plan holds a request this TeamsOps cannot send (%1)").arg(start.kind);
+            return false;
+        }
+        items.append(item);
+    }
+    m_planId = planId;
+    m_items = items;
+    m_running = true;
+    emit progress(done(), int(m_items.size()));
+    sendNext();
+    return true;
+}
+
 void BulkCloner::retryRefused()
 {
     for (Item &item : m_items) {
-        if (item.state == Item::State::Refused && !item.result.maybeStarted)
+        if (item.state == Item::State::Refused && !item.result.maybeStarted) {
             item.state = Item::State::Waiting;
+            // Sent again: a new request, with its own id, in the same place of the plan.
+            if (m_journal)
+                item.clientRequestId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        }
     }
     m_running = true;
     sendNext();
@@ -230,20 +304,24 @@ void BulkCloner::sendNext()
     m_lastSentAt = now;
     const int index = int(next - m_items.begin());
     next->state = Item::State::Sending;
-    m_starter.start(next->request, [this, index](const OperationStarter::Result &result) {
-        Item &item = m_items[index];
-        item.result = result;
-        item.state = result.accepted ? Item::State::Accepted : Item::State::Refused;
-        // A throttled one waited and was sent again inside the starter: the pace counts from
-        // that last send, about now.
-        if (result.attempts > 1)
-            m_lastSentAt = m_clock.now();
-        emit itemFinished(index);
-        emit progress(done(), int(m_items.size()));
-        if (!m_running) {
-            emit finished(accepted(), refused(), true);
-            return;
-        }
-        sendNext();
-    });
+    const OperationStarter::Planned planned{next->clientRequestId, m_planId, index};
+    m_starter.start(
+        next->request,
+        [this, index](const OperationStarter::Result &result) {
+            Item &item = m_items[index];
+            item.result = result;
+            item.state = result.accepted ? Item::State::Accepted : Item::State::Refused;
+            // A throttled one waited and was sent again inside the starter: the pace counts from
+            // that last send, about now.
+            if (result.attempts > 1)
+                m_lastSentAt = m_clock.now();
+            emit itemFinished(index);
+            emit progress(done(), int(m_items.size()));
+            if (!m_running) {
+                emit finished(accepted(), refused(), true);
+                return;
+            }
+            sendNext();
+        },
+        planned);
 }

@@ -3,6 +3,7 @@
 #include "polling/operationpoller.h"
 #include "start/operationstarter.h"
 #include "start/teamrequests.h"
+#include "store/startjournal.h"
 
 #include <QDateTime>
 #include <QList>
@@ -50,19 +51,26 @@ public:
             Refused
         } state = State::Waiting;
         OperationStarter::Result result;
+        QString clientRequestId; // with a journal: its id in the plan, from before it is sent
     };
 
     BulkCloner(GraphClient &client, Clock &clock, QObject *parent = nullptr);
 
     void setPerSecond(int perSecond);
-    // Each clone's intent saved before it is sent (OperationStarter::setJournal).
-    void setJournal(StartJournal *journal) { m_starter.setJournal(journal); }
+    // With a journal, a bulk is a plan: every clone saved (waiting) before the first is sent, each
+    // one's intent and answer as a single start's (OperationStarter::setJournal), so that an
+    // interrupted bulk can be resumed (resume()) without sending any clone twice.
+    void setJournal(StartJournal *journal);
+    QString planId() const { return m_planId; }
     // While operations are polled, polls of the template team and the clones' POSTs on it count
     // against one limit at Graph (4 a second on a team): each POST then also waits for a place
     // in the poller's team budget, and a throttled one slows the team's polling too.
     void sharePollingBudget(OperationPoller *poller) { m_poller = poller; }
     // Checks every request first: nothing is sent when any cannot be (`problem` says which).
     bool start(const CloneOptions &common, const QList<BulkCloneName> &names, QString &problem);
+    // Goes on with a saved plan whose unknown starts were resolved first: what was accepted or
+    // refused stays so, what is left is sent; one still unknown is not sent (false, `problem`).
+    bool resume(const QString &planId, const QList<StartRecord> &starts, QString &problem);
     // Sends the refused ones again (the admin fixed the cause, or the service's was passing).
     void retryRefused();
     void cancel();
@@ -84,7 +92,10 @@ private:
     void sendNext();
 
     OperationStarter m_starter;
+    GraphClient &m_client;
     Clock &m_clock;
+    StartJournal *m_journal = nullptr;
+    QString m_planId;
     QList<Item> m_items;
     std::chrono::milliseconds m_spacing{334};
     QDateTime m_lastSentAt;

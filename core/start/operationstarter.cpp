@@ -137,11 +137,18 @@ void OperationStarter::sendAgain()
 
 void OperationStarter::start(const TeamRequest &request, Handler done)
 {
+    start(request, std::move(done), Planned());
+}
+
+void OperationStarter::start(const TeamRequest &request, Handler done, const Planned &planned)
+{
     Q_ASSERT(!m_done);
     m_request = request;
     m_done = std::move(done);
     m_result = Result();
-    m_result.clientRequestId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    m_result.clientRequestId = planned.clientRequestId.isEmpty()
+                                   ? QUuid::createUuid().toString(QUuid::WithoutBraces)
+                                   : planned.clientRequestId;
     if (m_journal) {
         StartRecord intent;
         intent.clientRequestId = m_result.clientRequestId;
@@ -151,6 +158,8 @@ void OperationStarter::start(const TeamRequest &request, Handler done)
         intent.body = QJsonDocument(request.body).toJson(QJsonDocument::Compact);
         intent.label = request.label;
         intent.sentAt = m_clock.now();
+        intent.planId = planned.planId;
+        intent.planPosition = planned.position;
         if (!m_journal->recordIntent(intent)) {
             // Sent without a trace, a lost answer could not be resolved: not sent at all.
             Result refused = m_result;

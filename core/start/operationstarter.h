@@ -64,7 +64,15 @@ public:
     // (StartResolver): Graph has answered 429 to work that went through.
     void setJournal(StartJournal *journal);
 
-    // One request at a time; `done` runs once.
+    // One request at a time; `done` runs once. A request of a plan (a bulk clone) is given its
+    // client-request-id and place there: its waiting record becomes the intent.
+    struct Planned
+    {
+        QString clientRequestId;
+        QString planId;
+        int position = 0;
+    };
+    void start(const TeamRequest &request, Handler done, const Planned &planned);
     void start(const TeamRequest &request, Handler done);
     bool isBusy() const { return bool(m_done); }
     // Nothing in flight: waiting for a Retry-After, or between two looks at Graph.

@@ -80,8 +80,11 @@ const QList<QStringList> &migrations()
                            " http_status INTEGER NOT NULL DEFAULT 0,"
                            " request_id TEXT,"
                            " message TEXT,"
-                           " answered_at INTEGER)"),
+                           " answered_at INTEGER,"
+                           " plan_id TEXT,"
+                           " plan_position INTEGER NOT NULL DEFAULT 0)"),
             QStringLiteral("CREATE INDEX starts_by_location ON starts(location)"),
+            QStringLiteral("CREATE INDEX starts_by_plan ON starts(plan_id, plan_position)"),
         },
     };
     static_assert(OperationDatabase::kSchemaVersion == 2, "add the migration step");
@@ -233,7 +236,7 @@ bool OperationDatabase::isReadable(QString *why)
     QSqlQuery tables(m_db);
     if (!tables.exec(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name NOT IN "
                                     "('operations', 'history', 'state', 'history_by_operation', "
-                                    "'starts', 'starts_by_location') "
+                                    "'starts', 'starts_by_location', 'starts_by_plan') "
                                     "AND name NOT LIKE 'sqlite_%'")) ||
         !tables.next()) {
         *why = tables.lastError().databaseText();

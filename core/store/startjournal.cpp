@@ -2,15 +2,16 @@
 
 #include "store/operationdatabase.h"
 
+#include <QMap>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
 
 namespace {
 
-const QStringList kStateNames{QStringLiteral("intent"), QStringLiteral("accepted"),
-                              QStringLiteral("refused"), QStringLiteral("unknown"),
-                              QStringLiteral("notStarted")};
+const QStringList kStateNames{QStringLiteral("intent"),     QStringLiteral("accepted"),
+                              QStringLiteral("refused"),    QStringLiteral("unknown"),
+                              QStringLiteral("notStarted"), QStringLiteral("waiting")};
 
 QVariant timeValue(const QDateTime &time)
 {
@@ -25,7 +26,26 @@ QDateTime timeOf(const QVariant &value)
 
 const QString kColumns =
     QStringLiteral("client_request_id, kind, team_id, path, body, label, sent_at, state, location, "
-                   "http_status, request_id, message, answered_at");
+                   "http_status, request_id, message, answered_at, plan_id, plan_position");
+
+QList<QVariant> valuesOf(const StartRecord &start, StartRecord::State state)
+{
+    return {QVariant(start.clientRequestId),
+            QVariant(start.kind),
+            QVariant(start.teamId),
+            QVariant(start.path),
+            QVariant(start.body),
+            QVariant(start.label),
+            timeValue(start.sentAt.isValid() ? start.sentAt : QDateTime::fromMSecsSinceEpoch(0)),
+            QVariant(StartRecord::stateName(state)),
+            QVariant(),
+            QVariant(0),
+            QVariant(),
+            QVariant(),
+            QVariant(),
+            start.planId.isEmpty() ? QVariant() : QVariant(start.planId),
+            QVariant(start.planPosition)};
+}
 
 } // namespace
 
@@ -40,21 +60,79 @@ StartJournal::StartJournal(OperationDatabase &database)
 
 bool StartJournal::recordIntent(const StartRecord &intent)
 {
+    // One of a plan is already there, waiting: it becomes the intent. Anything else already
+    // there under this id was sent: not again.
     QSqlQuery query(m_database.connection());
     query.prepare(QStringLiteral("INSERT INTO starts (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                                 "?, ?, ?)")
+                                 "?, ?, ?, ?, ?) ON CONFLICT(client_request_id) DO UPDATE SET "
+                                 "state = excluded.state, sent_at = excluded.sent_at "
+                                 "WHERE starts.state IN ('waiting', 'notStarted')")
                       .arg(kColumns));
-    for (const QVariant &value :
-         {QVariant(intent.clientRequestId), QVariant(intent.kind), QVariant(intent.teamId),
-          QVariant(intent.path), QVariant(intent.body), QVariant(intent.label),
-          timeValue(intent.sentAt), QVariant(StartRecord::stateName(StartRecord::State::Intent)),
-          QVariant(), QVariant(0), QVariant(), QVariant(), QVariant()})
+    for (const QVariant &value : valuesOf(intent, StartRecord::State::Intent))
         query.addBindValue(value);
     if (!query.exec()) {
         m_lastError = query.lastError().text();
         return false;
     }
+    if (query.numRowsAffected() != 1) {
+        m_lastError = QStringLiteral("the start %1 was sent already").arg(intent.clientRequestId);
+        return false;
+    }
     return true;
+}
+
+bool StartJournal::recordPlan(const QList<StartRecord> &waiting)
+{
+    QSqlDatabase db = m_database.connection();
+    if (!db.transaction()) {
+        m_lastError = db.lastError().text();
+        return false;
+    }
+    for (const StartRecord &start : waiting) {
+        QSqlQuery query(db);
+        query.prepare(QStringLiteral("INSERT INTO starts (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                     "?, ?, ?, ?, ?, ?)")
+                          .arg(kColumns));
+        for (const QVariant &value : valuesOf(start, StartRecord::State::Waiting))
+            query.addBindValue(value);
+        if (!query.exec()) {
+            m_lastError = query.lastError().text();
+            db.rollback();
+            return false;
+        }
+    }
+    if (!db.commit()) {
+        m_lastError = db.lastError().text();
+        db.rollback();
+        return false;
+    }
+    return true;
+}
+
+std::optional<QList<StartRecord>> StartJournal::planStarts(const QString &planId)
+{
+    const auto all = select(QStringLiteral("plan_id = ?"), planId);
+    if (!all)
+        return std::nullopt;
+    // The latest of each place: a request sent again after a refusal is a row of its own.
+    QMap<int, StartRecord> latest;
+    for (const StartRecord &start : *all)
+        latest.insert(start.planPosition, start);
+    return latest.values();
+}
+
+std::optional<QStringList> StartJournal::planIds()
+{
+    QSqlQuery query(m_database.connection());
+    if (!query.exec(QStringLiteral("SELECT plan_id FROM starts WHERE plan_id IS NOT NULL "
+                                   "GROUP BY plan_id ORDER BY min(id)"))) {
+        m_lastError = query.lastError().text();
+        return std::nullopt;
+    }
+    QStringList ids;
+    while (query.next())
+        ids.append(query.value(0).toString());
+    return ids;
 }
 
 bool StartJournal::recordAnswer(const StartRecord &answered)
@@ -144,6 +222,8 @@ std::optional<QList<StartRecord>> StartJournal::select(const QString &condition,
         record.requestId = query.value(10).toString();
         record.message = query.value(11).toString();
         record.answeredAt = timeOf(query.value(12));
+        record.planId = query.value(13).toString();
+        record.planPosition = query.value(14).toInt();
         records.append(record);
     }
     return records;

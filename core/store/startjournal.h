@@ -23,6 +23,7 @@ struct StartRecord
         Refused,    // Graph answered no: `message` says why
         Unknown,    // no answer arrived: it may or may not have started
         NotStarted, // looked for through the grace period, not found: it may be sent again
+        Waiting,    // one of a plan (a bulk clone), saved before anything was sent; not sent yet
     };
 
     QString clientRequestId; // the UUID the request carries: the journal's key
@@ -38,9 +39,13 @@ struct StartRecord
     QString requestId; // Graph's request-id for the answer
     QString message;   // for people: why it was refused, or why the outcome is unknown
     QDateTime answeredAt;
+    QString planId;       // the bulk clone it belongs to, if any
+    int planPosition = 0; // its place in the plan (a request sent again keeps it)
 
     // A start whose outcome nobody knows: never answered, or answered by a lost connection.
     bool isUnresolved() const { return state == State::Intent || state == State::Unknown; }
+    // Still to be sent: never sent, or looked for and found not started.
+    bool isLeft() const { return state == State::Waiting || state == State::NotStarted; }
     static QString stateName(State state);
 };
 
@@ -51,7 +56,15 @@ class StartJournal
 public:
     explicit StartJournal(OperationDatabase &database);
 
+    // An intent: a new start, or one of a plan (waiting, or not started) about to be sent. False
+    // when that client-request-id was sent already.
     bool recordIntent(const StartRecord &intent);
+    // A whole plan, waiting, in one transaction: before its first request is sent.
+    bool recordPlan(const QList<StartRecord> &waiting);
+    // The plan's starts, the latest of each place, in order.
+    std::optional<QList<StartRecord>> planStarts(const QString &planId);
+    // The plans, oldest first.
+    std::optional<QStringList> planIds();
     // The answer replaces the intent: state, location, status, request-id, message, time.
     bool recordAnswer(const StartRecord &answered);
     std::optional<StartRecord> find(const QString &clientRequestId);

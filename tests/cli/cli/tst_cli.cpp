@@ -68,6 +68,7 @@ private slots:
     void aStartWhoseAnswerIsLostIsSentOnceAndNamed_data();
     void aStartWhoseAnswerIsLostIsSentOnceAndNamed();
     void aStartKilledWhileGraphHoldsItsAnswerStaysInTheStore();
+    void aBulkKilledMidwayIsResumedWithEveryCloneMadeOnce();
 
 private:
     CliRun run(const QStringList &arguments, const QString &token = QStringLiteral("cli-token"),
@@ -606,9 +607,13 @@ void TestCli::clonesInBulkFromACsvWithOneJsonLineEach()
     const CliRun result = run({"clone", kTeam, "--names-from", csv.fileName(), "--parts",
                                "apps,channels", "--json", "--graph-url", graph});
     QVERIFY2(result.exitCode == 0, qPrintable(result.stderrText));
-    QCOMPARE(result.stdoutLines.size(), 3);
+    // The plan first, saved before the first clone left; then one line per clone.
+    QCOMPARE(result.stdoutLines.size(), 4);
+    const QJsonObject plan = QJsonDocument::fromJson(result.stdoutLines.first()).object();
+    QVERIFY(!plan.value("plan").toString().isEmpty());
+    QCOMPARE(plan.value("clones").toInt(), 3);
     QStringList names;
-    for (const QByteArray &line : result.stdoutLines) {
+    for (const QByteArray &line : result.stdoutLines.mid(1)) {
         const QJsonObject object = QJsonDocument::fromJson(line).object();
         QCOMPARE(object.value("accepted").toBool(), true);
         const SimOperation *op = m_tenant->operation(kTeam, object.value("operationId").toString());
@@ -631,7 +636,10 @@ void TestCli::clonesInBulkFromACsvWithOneJsonLineEach()
     const CliRun numbered =
         run({"clone", kTeam, "--name", "Project {n}", "--count", "2", "--graph-url", graph});
     QVERIFY2(numbered.exitCode == 0, qPrintable(numbered.stderrText));
-    QCOMPARE(numbered.stdoutLines.size(), 2); // one Location each
+    QCOMPARE(numbered.stdoutLines.size(), 3); // the plan, then one Location each
+    QVERIFY2(numbered.stdoutLines.first().startsWith("plan ") &&
+                 numbered.stdoutLines.first().endsWith(": 2 clones"),
+             numbered.stdoutLines.first().constData());
     QCOMPARE(m_server->requestCount("/clone"), before + 2);
 }
 
@@ -796,6 +804,64 @@ void TestCli::aStartKilledWhileGraphHoldsItsAnswerStaysInTheStore()
     QCOMPARE(accepted->state, StartRecord::State::Accepted);
     QCOMPARE(accepted->clientRequestId,
              QString::fromLatin1(m_server->requests().constLast().clientRequestId));
+}
+
+// A bulk of three clones, killed (SIGKILL) while the simulator holds the answer to the second:
+// `plans` shows it unfinished; `resume` finds the second at Graph (it had started) and sends the
+// third; every name is cloned exactly once, and `plans` shows nothing left.
+void TestCli::aBulkKilledMidwayIsResumedWithEveryCloneMadeOnce()
+{
+    const QString graph = m_server->baseUrl().toString();
+    QProcess killed;
+    killed.setProcessEnvironment(environmentWith(QStringLiteral("cli-token")));
+    QSignalSpy ended(&killed, &QProcess::finished);
+    killed.start(QStringLiteral(TEAMSOPS_CLI_PATH),
+                 {"clone", kQuiet, "--name", "Resumed {n}", "--count", "3", "--graph-url", graph});
+    const auto posts = [this] {
+        int count = 0;
+        for (const SimRequestRecord &record : m_server->requests())
+            count += record.method == "POST" ? 1 : 0;
+        return count;
+    };
+    // The first clone answered; the second is held as it arrives.
+    QTRY_COMPARE_WITH_TIMEOUT(posts(), 1, 30000);
+    SimFault held;
+    held.method = "POST";
+    held.kind = QStringLiteral("hang");
+    held.times = 1;
+    m_server->injectFault(held);
+    QTRY_COMPARE_WITH_TIMEOUT(m_server->requestsHeld(), 1, 30000);
+    killed.kill();
+    QVERIFY(ended.wait(10000));
+    QCOMPARE(posts(), 2);
+
+    const CliRun listed = run({"plans", "--json"});
+    QCOMPARE(listed.exitCode, 0);
+    QCOMPARE(listed.stdoutLines.size(), 1);
+    const QJsonObject plan = QJsonDocument::fromJson(listed.stdoutLines.first()).object();
+    QCOMPARE(plan.value("template").toString(), kQuiet);
+    QCOMPARE(plan.value("accepted").toInt(), 1);
+    QCOMPARE(plan.value("unknown").toInt(), 1);
+    QCOMPARE(plan.value("left").toInt(), 1);
+
+    const CliRun resumed = run({"resume", plan.value("plan").toString(), "--graph-url", graph});
+    QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.stderrText));
+    QCOMPARE(posts(), 3); // only the third: the second was found, not sent again
+    QStringList made;
+    for (const SimOperation *op : m_tenant->operationsOf(kQuiet))
+        made.append(op->producesTeam ? op->producesTeam->displayName : QString());
+    made.sort();
+    QCOMPARE(made, (QStringList{"Resumed 1", "Resumed 2", "Resumed 3"}));
+
+    const CliRun after = run({"plans", "--json"});
+    const QJsonObject done = QJsonDocument::fromJson(after.stdoutLines.first()).object();
+    QCOMPARE(done.value("accepted").toInt(), 3);
+    QCOMPARE(done.value("unknown").toInt(), 0);
+    QCOMPARE(done.value("left").toInt(), 0);
+    const CliRun again = run({"resume", "--graph-url", graph});
+    QCOMPARE(again.exitCode, 0);
+    QVERIFY2(again.stderrText.contains("no plan is left to finish"), qPrintable(again.stderrText));
+    QCOMPARE(posts(), 3);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
