@@ -110,6 +110,9 @@ int main(int argc, char *argv[])
          QStringLiteral("FILE")},
         {QStringLiteral("token-file"),
          QStringLiteral("File holding an access token to use as it is."), QStringLiteral("FILE")},
+        {QStringLiteral("support"),
+         QStringLiteral("history: what Microsoft support asks for about the operation, as one "
+                        "JSON document (its replies, request ids and timeline; no token).")},
         {QStringLiteral("device-code"),
          QStringLiteral("login: sign in with a device code (the default without a display).")},
         {QStringLiteral("browser"),
@@ -173,6 +176,9 @@ int main(int argc, char *argv[])
             err << "error: history takes one LOCATION" << Qt::endl;
             return kUsageError;
         }
+        if (parser.isSet(QStringLiteral("support")))
+            return StoreCommands::support(shared.storePath, positional.first(), shared.graphUrl,
+                                          out, err);
         return StoreCommands::history(shared.storePath, positional.first(), shared.graphUrl, json,
                                       out, err);
     }

@@ -4,6 +4,7 @@
 #include "model/printable.h"
 #include "store/operationdatabase.h"
 #include "store/startjournal.h"
+#include "store/supportbundle.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -160,6 +161,28 @@ int StoreCommands::history(const QString &storePath, const QString &location, co
         else
             out << printable(observationTextLine(at, change.seenAt)) << '\n';
     }
+    out.flush();
+    return 0;
+}
+
+int StoreCommands::support(const QString &storePath, const QString &location, const QUrl &graphUrl,
+                           QTextStream &out, QTextStream &err)
+{
+    const std::optional<QString> key = keyOf(location, graphUrl, err);
+    if (!key)
+        return 1;
+    OperationDatabase database;
+    bool empty = false;
+    if (!openToRead(database, storePath, err, &empty))
+        return 1;
+    const auto stored = empty ? std::nullopt : database.load(*key);
+    if (!stored) {
+        err << "error: " << printable(location) << " is not in " << storePath << Qt::endl;
+        return 1;
+    }
+    StartJournal journal(database);
+    const std::optional<StartRecord> start = journal.findByLocation(stored->operation.locationText);
+    out << supportBundle(stored->operation, start, graphUrl, QDateTime::currentDateTimeUtc());
     out.flush();
     return 0;
 }

@@ -15,6 +15,9 @@ int list(const QString &storePath, bool json, QTextStream &out, QTextStream &err
 // Every stored change of one operation, oldest first; JSON lines carry watch --json's keys.
 int history(const QString &storePath, const QString &location, const QUrl &graphUrl, bool json,
             QTextStream &out, QTextStream &err);
+// What Microsoft support asks for about one operation (supportBundle), as one JSON document.
+int support(const QString &storePath, const QString &location, const QUrl &graphUrl,
+            QTextStream &out, QTextStream &err);
 // The saved plans (bulk clones), one line (or JSON object) each: its id, template, and how many
 // of its clones were accepted, refused, are unknown (sent, unanswered) and are left to send.
 int plans(const QString &storePath, bool json, QTextStream &out, QTextStream &err);

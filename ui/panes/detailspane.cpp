@@ -36,6 +36,7 @@ DetailsPane::DetailsPane(QWidget *parent)
     , m_timeline(new TimelineWidget(this))
     , m_json(new QPlainTextEdit(this))
     , m_copyJson(new QPushButton(tr("Copy JSON"), this))
+    , m_copySupport(new QPushButton(tr("Copy support details"), this))
     , m_openTarget(new QPushButton(tr("Open target…"), this))
     , m_body(new QWidget(this))
 {
@@ -82,10 +83,16 @@ DetailsPane::DetailsPane(QWidget *parent)
     connect(m_copyJson, &QPushButton::clicked, this,
             [this] { QApplication::clipboard()->setText(m_json->toPlainText()); });
     connect(m_openTarget, &QPushButton::clicked, this, [this] { emit openTargetRequested(m_key); });
+    m_copySupport->setObjectName(QStringLiteral("copySupport"));
+    m_copySupport->setToolTip(tr("The operation's replies, request ids and timeline, as Microsoft "
+                                 "support asks for them; no token or secret is in them"));
+    connect(m_copySupport, &QPushButton::clicked, this,
+            [this] { emit supportDetailsRequested(m_key); });
 
     auto *buttons = new QHBoxLayout();
     buttons->addWidget(m_openTarget);
     buttons->addStretch();
+    buttons->addWidget(m_copySupport);
     buttons->addWidget(m_copyJson);
 
     // The properties scroll when the pane is short; the timeline stays in view below them.

@@ -30,6 +30,8 @@ public:
 
 signals:
     void openTargetRequested(const QString &key);
+    // "Copy support details": what Microsoft support asks for about the operation shown.
+    void supportDetailsRequested(const QString &key);
 
 private:
     QLabel *addRow(QFormLayout *form, const QString &label, const QString &objectName);
@@ -53,6 +55,7 @@ private:
     TimelineWidget *m_timeline;
     QPlainTextEdit *m_json;
     QPushButton *m_copyJson;
+    QPushButton *m_copySupport;
     QPushButton *m_openTarget;
     QWidget *m_body;
 };

@@ -23,8 +23,10 @@
 #include "window/startcontroller.h"
 #include "window/storecontroller.h"
 
+#include <QClipboard>
 #include <QCloseEvent>
 #include <QDesktopServices>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -175,6 +177,8 @@ void MainWindow::connectFilters()
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::refreshDetails);
     connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::refreshDetails);
+    connect(m_details, &DetailsPane::supportDetailsRequested, m_starts,
+            &StartController::copySupportDetails);
     connect(m_details, &DetailsPane::openTargetRequested, this, [this](const QString &key) {
         const int row = m_model->rowOf(key);
         if (row >= 0)

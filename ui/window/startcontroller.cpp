@@ -12,6 +12,7 @@
 #include "start/startresolver.h"
 #include "store/operationstore.h"
 #include "store/startjournal.h"
+#include "store/supportbundle.h"
 #include "table/operationtablemodel.h"
 #include "window/banner.h"
 #include "window/mainwindow.h"
@@ -20,6 +21,8 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QClipboard>
+#include <QGuiApplication>
 #include <QMenu>
 #include <QMessageBox>
 #include <QStatusBar>
@@ -98,6 +101,19 @@ void StartController::setJournal(StartJournal *journal)
         for (const StartRecord &start : *unresolved)
             resolveLater(start);
     }
+}
+
+void StartController::copySupportDetails(const QString &key)
+{
+    const WatchedOperation *operation = m_window.poller().store().find(key);
+    if (!operation)
+        return;
+    const std::optional<StartRecord> start =
+        m_journal ? m_journal->findByLocation(operation->locationText) : std::nullopt;
+    QGuiApplication::clipboard()->setText(QString::fromUtf8(
+        supportBundle(*operation, start, m_window.client().baseUrl(), m_window.clock().now())));
+    m_window.statusBar()->showMessage(tr("Support details copied: no token or secret is in them."),
+                                      8000);
 }
 
 bool StartController::isWaitingToLookAgain() const

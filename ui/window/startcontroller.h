@@ -45,6 +45,9 @@ public:
     void setJournal(StartJournal *journal);
     // Between two looks at Graph for a start that had no answer (time must pass).
     bool isWaitingToLookAgain() const;
+    StartJournal *journal() const { return m_journal; }
+    // What Microsoft support asks for about an operation (supportBundle), on the clipboard.
+    void copySupportDetails(const QString &key);
 
 signals:
     // A batch of start requests is done: how many were accepted, and why the others were not.

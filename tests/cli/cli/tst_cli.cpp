@@ -69,6 +69,7 @@ private slots:
     void aStartWhoseAnswerIsLostIsSentOnceAndNamed();
     void aStartKilledWhileGraphHoldsItsAnswerStaysInTheStore();
     void aBulkKilledMidwayIsResumedWithEveryCloneMadeOnce();
+    void historySupportNamesTheRequestsAndHoldsNoToken();
 
 private:
     CliRun run(const QStringList &arguments, const QString &token = QStringLiteral("cli-token"),
@@ -862,6 +863,39 @@ void TestCli::aBulkKilledMidwayIsResumedWithEveryCloneMadeOnce()
     QCOMPARE(again.exitCode, 0);
     QVERIFY2(again.stderrText.contains("no plan is left to finish"), qPrintable(again.stderrText));
     QCOMPARE(posts(), 3);
+}
+
+// What support asks for: the start request's ids as the simulator saw them, the operation, its
+// replies and timeline; and nothing of the token.
+void TestCli::historySupportNamesTheRequestsAndHoldsNoToken()
+{
+    const QString graph = m_server->baseUrl().toString();
+    const CliRun cloned = run({"clone", kQuiet, "--name", "For support", "--watch", "--interval",
+                               "0.1", "--timeout", "30", "--graph-url", graph});
+    QVERIFY2(cloned.exitCode == 0, qPrintable(cloned.stderrText));
+    const QString location = QString::fromUtf8(cloned.stdoutLines.first());
+    SimRequestRecord post;
+    for (const SimRequestRecord &record : m_server->requests()) {
+        if (record.method == "POST")
+            post = record;
+    }
+    const CliRun support = run({"history", "--support", location, "--graph-url", graph});
+    QVERIFY2(support.exitCode == 0, qPrintable(support.stderrText));
+    const QByteArray text = support.stdoutLines.join('\n');
+    const QJsonObject bundle = QJsonDocument::fromJson(text).object();
+    QVERIFY2(!bundle.isEmpty(), text.constData());
+    const QJsonObject start = bundle.value("startRequest").toObject();
+    QCOMPARE(start.value("clientRequestId").toString(), QString::fromLatin1(post.clientRequestId));
+    QCOMPARE(start.value("requestId").toString(), QString::fromLatin1(post.requestId));
+    QCOMPARE(start.value("state").toString(), QStringLiteral("accepted"));
+    QCOMPARE(bundle.value("operation").toObject().value("location").toString(), location);
+    QCOMPARE(bundle.value("operation").toObject().value("status").toString(),
+             QStringLiteral("succeeded"));
+    QVERIFY(bundle.value("lastReply").toObject().contains("status"));
+    QVERIFY(bundle.value("timeline").toArray().size() >= 2);
+    for (const char *secret :
+         {"cli-token", "Bearer", "Authorization", "client_secret", "refresh_token"})
+        QVERIFY2(!text.contains(secret), secret);
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -16,6 +16,10 @@
 #include "window/startcontroller.h"
 #include "windowonsimulator.h"
 
+#include <QApplication>
+#include <QClipboard>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -121,6 +125,7 @@ private slots:
     void theStartRequestOfARowSurvivesARestart();
     void aStartWhoseAnswerIsLostIsFoundAndWatched();
     void aStartThatDidNotStartIsOfferedAgainAfterARestart();
+    void copiesSupportDetailsWithTheRequestIdsAndNoToken();
 };
 
 void TestMainWindow::initTestCase()
@@ -581,6 +586,32 @@ void TestMainWindow::aStartThatDidNotStartIsOfferedAgainAfterARestart()
     QCOMPARE(finished.first().at(0).toInt(), 1);
     QCOMPARE(postsTo(sim), 2);
     QCOMPARE(sim.tenant.operationsOf(kTeam).size(), 4); // the scenario's three, and this one
+}
+
+void TestMainWindow::copiesSupportDetailsWithTheRequestIdsAndNoToken()
+{
+    QTemporaryDir dir;
+    SimFixture sim{scenario()};
+    GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
+    Session session(client, sim, dir.filePath(QStringLiteral("operations.sqlite")));
+    session.window.show();
+    QSignalSpy finished(session.window.starts(), &StartController::startsFinished);
+    QString problem;
+    session.window.starts()->startRequests(
+        {cloneRequest({kTeam, QStringLiteral("Supported"), {}, {}, {}, {}}, problem)});
+    QTRY_COMPARE(finished.size(), 1);
+    QTRY_VERIFY(session.store.size() == 1 && session.store.at(0).latest.has_value());
+    QVERIFY(session.window.selectOperation(session.store.at(0).key));
+    QApplication::clipboard()->clear();
+    QTest::mouseClick(session.window.details()->findChild<QPushButton *>("copySupport"),
+                      Qt::LeftButton);
+    const QString copied = QApplication::clipboard()->text();
+    const QJsonObject bundle = QJsonDocument::fromJson(copied.toUtf8()).object();
+    QCOMPARE(bundle.value("startRequest").toObject().value("clientRequestId").toString(),
+             session.store.at(0).startClientRequestId);
+    QCOMPARE(bundle.value("operation").toObject().value("id").toString(),
+             session.store.at(0).ref.operationId);
+    QVERIFY2(!copied.contains("test-token") && !copied.contains("Bearer"), qPrintable(copied));
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -1,0 +1,17 @@
+#pragma once
+
+#include "model/watchedoperation.h"
+#include "store/startjournal.h"
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QUrl>
+
+#include <optional>
+
+// What Microsoft support asks for about one operation, as one JSON document: the operation as
+// Graph last described it (its raw reply too), its timeline of changes, how it was polled, and,
+// when TeamsOps started it, the start request's client-request-id, Graph's request-id and the
+// times on both sides. Built only from what the store keeps: it holds no token, secret or header.
+QByteArray supportBundle(const WatchedOperation &operation, const std::optional<StartRecord> &start,
+                         const QUrl &graphUrl, const QDateTime &now);
