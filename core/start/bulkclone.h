@@ -80,6 +80,8 @@ public:
     int accepted() const;
     int refused() const;
     bool isRunning() const { return m_running; }
+    // Nothing in flight: waiting for its pace, a Retry-After, or a look at Graph.
+    bool isWaiting() const { return m_pace.isActive() || m_starter.isWaiting(); }
     // From the pace and what is left; invalid before the first answer.
     std::chrono::milliseconds timeLeft() const;
 

@@ -119,6 +119,13 @@
             <numerusform>&lt;b&gt;%n start requests may or may not have started&lt;/b&gt;; look at the team&apos;s operations before sending them again:</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n clone(s) of the interrupted bulk will not be sent</source>
+        <translation>
+            <numerusform>%n clone of the interrupted bulk will not be sent</numerusform>
+            <numerusform>%n clones of the interrupted bulk will not be sent</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>StartResolver</name>

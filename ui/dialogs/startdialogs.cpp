@@ -341,6 +341,25 @@ void CloneDialog::startBulk()
     const QList<BulkCloneName> names = this->names(problem);
     if (!problem.isEmpty())
         return;
+    makeBulk();
+    m_bulk->start(options(), names, problem);
+    showProgress();
+}
+
+bool CloneDialog::resumePlan(const QString &planId, const QList<StartRecord> &starts)
+{
+    makeBulk();
+    QString problem;
+    const bool resumed = m_bulk->resume(planId, starts, problem);
+    if (!resumed)
+        m_progressText->setText(problem);
+    else
+        showProgress();
+    return resumed;
+}
+
+void CloneDialog::makeBulk()
+{
     m_bulk = new BulkCloner(m_client, m_clock, this);
     m_bulk->sharePollingBudget(m_pollingBudget);
     m_bulk->setJournal(m_journal);
@@ -359,8 +378,6 @@ void CloneDialog::startBulk()
     for (QWidget *widget :
          {static_cast<QWidget *>(m_progress), static_cast<QWidget *>(m_progressText)})
         widget->show();
-    m_bulk->start(options(), names, problem);
-    showProgress();
     resize(width(), std::max(height(), sizeHint().height()));
 }
 

@@ -47,6 +47,9 @@ public:
     void sharePollingBudget(OperationPoller *poller) { m_pollingBudget = poller; }
     // Each clone of a bulk saved in the store before it is sent (OperationStarter::setJournal).
     void setJournal(StartJournal *journal) { m_journal = journal; }
+    // Shows an interrupted bulk clone (a saved plan) and sends what is left of it, as the bulk
+    // it was: its progress, refusals and retry.
+    bool resumePlan(const QString &planId, const QList<StartRecord> &starts);
     void setDisplayName(const QString &name);
     // The request OK sends; empty path while there is a problem.
     TeamRequest request() const;
@@ -65,6 +68,8 @@ private:
     void keepGraphsRules(QCheckBox *changed);
     void update();
     void startBulk();
+    // The bulk and its progress shown in place of the form.
+    void makeBulk();
     void showProgress();
 
     GraphClient &m_client;

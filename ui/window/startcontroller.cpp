@@ -93,14 +93,70 @@ void StartController::setJournal(StartJournal *journal)
         connect(m_window.banner(), &QLabel::linkActivated, this, [this](const QString &link) {
             if (link == QLatin1String("teamsops:send-again"))
                 sendNotStartedAgain();
+            else if (link.startsWith(QLatin1String("teamsops:resume-plan:")))
+                resumePlan(link.section(QLatin1Char(':'), 2));
+            else if (link.startsWith(QLatin1String("teamsops:cancel-plan:")))
+                cancelPlan(link.section(QLatin1Char(':'), 2));
         });
     }
     m_resolver->setJournal(journal);
-    // Starts an earlier run sent without learning what became of them.
+    // Starts an earlier run sent without learning what became of them; then its plans.
     if (const auto unresolved = journal->unresolved()) {
         for (const StartRecord &start : *unresolved)
             resolveLater(start);
     }
+    resolveNext();
+}
+
+QStringList StartController::interruptedPlans() const
+{
+    QStringList interrupted;
+    const auto plans = m_journal ? m_journal->planIds() : std::nullopt;
+    for (const QString &planId : plans.value_or(QStringList())) {
+        const auto starts = m_journal->planStarts(planId);
+        const bool left =
+            starts && std::any_of(starts->cbegin(), starts->cend(),
+                                  [](const StartRecord &start) { return start.isLeft(); });
+        const bool unresolved =
+            starts && std::any_of(starts->cbegin(), starts->cend(),
+                                  [](const StartRecord &start) { return start.isUnresolved(); });
+        if (left && !unresolved)
+            interrupted.append(planId);
+    }
+    return interrupted;
+}
+
+CloneDialog *StartController::resumedPlanDialog() const
+{
+    return m_resumedPlan;
+}
+
+void StartController::resumePlan(const QString &planId)
+{
+    const auto starts = m_journal ? m_journal->planStarts(planId) : std::nullopt;
+    if (!starts || starts->isEmpty())
+        return;
+    m_window.banner()->clear(Banner::Topic::Starts);
+    CloneDialog *dialog = openCloneDialog();
+    dialog->resumePlan(planId, *starts);
+    m_resumedPlan = dialog;
+}
+
+void StartController::cancelPlan(const QString &planId)
+{
+    const auto starts = m_journal ? m_journal->planStarts(planId) : std::nullopt;
+    int cancelled = 0;
+    for (StartRecord start : starts.value_or(QList<StartRecord>())) {
+        if (!start.isLeft())
+            continue;
+        start.state = StartRecord::State::Refused;
+        start.message = tr("cancelled before it was sent");
+        start.answeredAt = m_window.clock().now();
+        cancelled += m_journal->recordAnswer(start) ? 1 : 0;
+    }
+    m_window.banner()->clear(Banner::Topic::Starts);
+    m_window.statusBar()->showMessage(
+        tr("%n clone(s) of the interrupted bulk will not be sent", nullptr, cancelled), 8000);
 }
 
 void StartController::copySupportDetails(const QString &key)
@@ -139,19 +195,23 @@ void StartController::resolveNext()
         return;
     }
     const StartRecord start = m_toResolve.takeFirst();
-    m_resolver->resolve(
-        start, std::chrono::duration_cast<std::chrono::seconds>(StartResolver::kGracePeriod),
-        StartResolver::AtDeadline::NotStarted,
-        [this, start](const StartResolver::Outcome &outcome) {
-            if (outcome.kind == StartResolver::Outcome::Kind::Found)
-                found(start, *outcome.ref, outcome.location);
-            else
-                (outcome.kind == StartResolver::Outcome::Kind::NotStarted ? m_notStarted
-                                                                          : m_stillUnknown)
-                    .append(start);
-            // Next turn: the resolver is done with this one only once this returns.
-            QTimer::singleShot(0, this, &StartController::resolveNext);
-        });
+    // Graph shows what started within the grace period after it was sent: an old one is decided
+    // at the first look.
+    const qint64 graceLeft = m_window.clock().now().secsTo(start.sentAt.addSecs(
+        std::chrono::duration_cast<std::chrono::seconds>(StartResolver::kGracePeriod).count()));
+    m_resolver->resolve(start, std::chrono::seconds(std::max<qint64>(0, graceLeft)),
+                        StartResolver::AtDeadline::NotStarted,
+                        [this, start](const StartResolver::Outcome &outcome) {
+                            if (outcome.kind == StartResolver::Outcome::Kind::Found)
+                                found(start, *outcome.ref, outcome.location);
+                            else
+                                (outcome.kind == StartResolver::Outcome::Kind::NotStarted
+                                     ? m_notStarted
+                                     : m_stillUnknown)
+                                    .append(start);
+                            // Next turn: the resolver is done with this one only once this returns.
+                            QTimer::singleShot(0, this, &StartController::resolveNext);
+                        });
 }
 
 void StartController::found(const StartRecord &start, const OperationRef &ref,
@@ -173,7 +233,13 @@ void StartController::found(const StartRecord &start, const OperationRef &ref,
 
 void StartController::showUnresolved()
 {
-    if (m_notStarted.isEmpty() && m_stillUnknown.isEmpty())
+    // A plan's clones that did not start are sent by resuming the plan, not one by one.
+    m_notStarted.erase(
+        std::remove_if(m_notStarted.begin(), m_notStarted.end(),
+                       [](const StartRecord &start) { return !start.planId.isEmpty(); }),
+        m_notStarted.end());
+    const QStringList plans = interruptedPlans();
+    if (m_notStarted.isEmpty() && m_stillUnknown.isEmpty() && plans.isEmpty())
         return;
     const auto labels = [](const QList<StartRecord> &starts) {
         QStringList lines;
@@ -198,6 +264,21 @@ void StartController::showUnresolved()
                    nullptr, int(m_stillUnknown.size())) +
                 QStringLiteral("<br>") + labels(m_stillUnknown);
         m_stillUnknown.clear();
+    }
+    for (const QString &planId : plans) {
+        const QList<StartRecord> starts =
+            m_journal->planStarts(planId).value_or(QList<StartRecord>());
+        const qsizetype left = std::count_if(starts.cbegin(), starts.cend(),
+                                             [](const StartRecord &s) { return s.isLeft(); });
+        if (!text.isEmpty())
+            text += QStringLiteral("<br>");
+        text +=
+            tr("<b>A bulk clone was interrupted</b>: %1 of %2 clones left to send (%3). "
+               "<a href=\"teamsops:resume-plan:%4\">Resume</a> · "
+               "<a href=\"teamsops:cancel-plan:%4\">Cancel what is left</a>")
+                .arg(left)
+                .arg(starts.size())
+                .arg(starts.isEmpty() ? QString() : starts.first().label.toHtmlEscaped(), planId);
     }
     m_window.banner()->showMessage(text, Banner::Kind::Warning, Banner::Topic::Starts);
 }

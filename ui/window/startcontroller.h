@@ -5,6 +5,7 @@
 #include "store/startjournal.h"
 
 #include <QObject>
+#include <QPointer>
 
 class CloneDialog;
 class CloneReadinessTracker;
@@ -32,6 +33,8 @@ public:
     // Adds Clone, Create, Archive and Unarchive to the Operation menu.
     void addActionsTo(QMenu *operations);
     CloneDialog *openCloneDialog();
+    // The clone dialog of the last plan resumed from the banner.
+    CloneDialog *resumedPlanDialog() const;
     CreateTeamDialog *openCreateTeamDialog();
     // Archive (or unarchive) the selected operations' teams, once the admin confirms them.
     void confirmArchive(bool archive);
@@ -62,6 +65,10 @@ private:
     void found(const StartRecord &start, const OperationRef &ref, const QString &location);
     void showUnresolved();
     void sendNotStartedAgain();
+    // Saved plans (bulk clones) with clones left to send, after their unknown ones were resolved.
+    QStringList interruptedPlans() const;
+    void resumePlan(const QString &planId);
+    void cancelPlan(const QString &planId);
     void startNext();
     // Watches an operation this window started; it says "Requested" until first read.
     void markStartedHere(const OperationStarter::Result &started);
@@ -77,4 +84,5 @@ private:
     QList<StartRecord> m_toResolve;
     QList<StartRecord> m_notStarted;   // looked for through the grace period: not found
     QList<StartRecord> m_stillUnknown; // looked for, and nobody can tell
+    QPointer<CloneDialog> m_resumedPlan;
 };

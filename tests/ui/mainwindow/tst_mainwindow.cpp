@@ -1,9 +1,11 @@
 // The dashboard against the simulator over real loopback HTTP, on a manual clock, offscreen.
+#include "dialogs/startdialogs.h"
 #include "graph/graphclient.h"
 #include "panes/detailspane.h"
 #include "panes/timelinewidget.h"
 #include "polling/operationpoller.h"
 #include "simfixture.h"
+#include "start/bulkclone.h"
 #include "start/teamrequests.h"
 #include "store/operationdatabase.h"
 #include "store/operationstore.h"
@@ -18,6 +20,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QDialogButtonBox>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -126,6 +129,8 @@ private slots:
     void aStartWhoseAnswerIsLostIsFoundAndWatched();
     void aStartThatDidNotStartIsOfferedAgainAfterARestart();
     void copiesSupportDetailsWithTheRequestIdsAndNoToken();
+    void anInterruptedBulkIsResumedFromTheBannerWithNoCloneTwice();
+    void whatIsLeftOfAnInterruptedBulkCanBeCancelled();
 };
 
 void TestMainWindow::initTestCase()
@@ -612,6 +617,131 @@ void TestMainWindow::copiesSupportDetailsWithTheRequestIdsAndNoToken()
     QCOMPARE(bundle.value("operation").toObject().value("id").toString(),
              session.store.at(0).ref.operationId);
     QVERIFY2(!copied.contains("test-token") && !copied.contains("Bearer"), qPrintable(copied));
+}
+
+// A bulk clone of three, and TeamsOps gone while Graph held the second's answer: the next run
+// finds the second at Graph, says the bulk was interrupted, and "Resume" sends only the third.
+void TestMainWindow::anInterruptedBulkIsResumedFromTheBannerWithNoCloneTwice()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("operations.sqlite"));
+    SimFixture sim{scenario()};
+    GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
+    sim.clock.advance(seconds(180)); // the scenario's clones are older than these
+    const auto sending = [](const BulkCloner *bulk) {
+        return std::any_of(bulk->items().cbegin(), bulk->items().cend(), [](const auto &item) {
+            return item.state == BulkCloner::Item::State::Sending;
+        });
+    };
+    {
+        Session first(client, sim, path);
+        first.window.show();
+        CloneDialog *dialog = first.window.starts()->openCloneDialog();
+        dialog->setSource(kTeam);
+        dialog->setMany(true, 3);
+        dialog->setDisplayName(QStringLiteral("Bulk {n}"));
+        QTest::mouseClick(dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok),
+                          Qt::LeftButton);
+        BulkCloner *bulk = dialog->bulk();
+        QVERIFY(bulk);
+        QTRY_VERIFY(!sending(bulk) && bulk->accepted() == 1);
+        SimFault held;
+        held.method = "POST";
+        held.kind = QStringLiteral("hang");
+        held.times = 1;
+        sim.server.injectFault(held);
+        sim.clock.advance(milliseconds(400)); // the bulk's pace
+        QTRY_COMPARE(sim.server.requestsHeld(), 1);
+    } // gone while the second's answer is held
+    QCOMPARE(postsTo(sim), 2);
+
+    Session second(client, sim, path);
+    second.window.show();
+    Banner *banner = second.window.banner();
+    QTRY_VERIFY2(banner->isAbout(Banner::Topic::Starts) &&
+                     banner->text().contains("A bulk clone was interrupted"),
+                 qPrintable(banner->text()));
+    QVERIFY2(banner->text().contains("1 of 3 clones left"), qPrintable(banner->text()));
+    QCOMPARE(second.store.size(), 1); // the second, found at Graph and watched
+    const QString link = banner->text().section(QStringLiteral("href=\""), 1).section('"', 0, 0);
+    QVERIFY2(link.startsWith("teamsops:resume-plan:"), qPrintable(link));
+    emit banner->linkActivated(link);
+    CloneDialog *resumed = second.window.starts()->resumedPlanDialog();
+    QVERIFY(resumed);
+    BulkCloner *bulk = resumed->bulk();
+    // Time moves while the bulk waits (its pace, or a Retry-After), never while it sends.
+    for (int step = 0; step < 100 && bulk->isRunning(); ++step) {
+        QTRY_VERIFY(!bulk->isRunning() || bulk->isWaiting());
+        if (bulk->isRunning())
+            sim.clock.advance(milliseconds(400));
+    }
+    QVERIFY2(resumed->progressText().startsWith("3 of 3 sent: 3 accepted"),
+             qPrintable(resumed->progressText()));
+    // Three requests taken, three client-request-ids: a 429 (Graph's clone limit, here at once
+    // after the resolver's reads) is the same request sent again after its Retry-After.
+    QSet<QByteArray> taken;
+    QSet<QByteArray> ids;
+    for (const SimRequestRecord &record : sim.server.requests()) {
+        if (record.method != "POST")
+            continue;
+        ids.insert(record.clientRequestId);
+        if (record.status == 202)
+            taken.insert(record.clientRequestId);
+    }
+    QCOMPARE(taken.size(), 3);
+    QCOMPARE(ids.size(), 3);
+    QStringList made;
+    for (const SimOperation *op : sim.tenant.operationsOf(kTeam)) {
+        if (op->producesTeam && op->producesTeam->displayName.startsWith("Bulk"))
+            made.append(op->producesTeam->displayName);
+    }
+    made.sort();
+    QCOMPARE(made, (QStringList{"Bulk 1", "Bulk 2", "Bulk 3"}));
+    QTRY_COMPARE(second.store.size(), 2); // and the third is watched too
+}
+
+// "Cancel what is left": the clones not sent yet are marked so in the store, and none is sent.
+void TestMainWindow::whatIsLeftOfAnInterruptedBulkCanBeCancelled()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("operations.sqlite"));
+    SimFixture sim{scenario()};
+    GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
+    {
+        OperationDatabase database;
+        QVERIFY(database.open(path).ok);
+        StartJournal journal(database);
+        QList<StartRecord> plan;
+        for (int i = 0; i < 2; ++i) {
+            QString problem;
+            const TeamRequest request = cloneRequest(
+                {kTeam, QStringLiteral("Left %1").arg(i + 1), {}, {}, {}, {}}, problem);
+            StartRecord waiting;
+            waiting.clientRequestId = QStringLiteral("left-%1").arg(i);
+            waiting.kind = QStringLiteral("clone");
+            waiting.teamId = kTeam;
+            waiting.path = request.path;
+            waiting.body = QJsonDocument(request.body).toJson(QJsonDocument::Compact);
+            waiting.label = request.label;
+            waiting.planId = QStringLiteral("plan-1");
+            waiting.planPosition = i;
+            plan.append(waiting);
+        }
+        QVERIFY(journal.recordPlan(plan));
+    }
+    Session session(client, sim, path);
+    session.window.show();
+    Banner *banner = session.window.banner();
+    QTRY_VERIFY2(banner->text().contains("2 of 2 clones left"), qPrintable(banner->text()));
+    emit banner->linkActivated(QStringLiteral("teamsops:cancel-plan:plan-1"));
+    QVERIFY(!banner->isAbout(Banner::Topic::Starts));
+    const auto starts = session.journal->planStarts(QStringLiteral("plan-1"));
+    QCOMPARE(starts->size(), 2);
+    for (const StartRecord &start : *starts) {
+        QCOMPARE(start.state, StartRecord::State::Refused);
+        QCOMPARE(start.message, QStringLiteral("cancelled before it was sent"));
+    }
+    QCOMPARE(postsTo(sim), 0);
 }
 
 QTEST_MAIN(TestMainWindow)
