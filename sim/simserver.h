@@ -108,6 +108,9 @@ private:
                             const QUrlQuery &query);
     SimReply storeOperation(const QString &teamId, const QByteArray &body);
     SimReply getTeam(const QString &teamId);
+    // POST /teams/{id}/channels/{id}/archive|unarchive: 202 and a Location; the team must be
+    // active and the channel one of its own.
+    SimReply startChannelArchive(const QString &teamId, const QString &channelId, bool archive);
     // GET /teams, with the one $filter TeamsOps uses: displayName eq '…'.
     SimReply listTeams(const QUrlQuery &query);
     SimReply listMembers(const QString &teamId);

@@ -32,6 +32,12 @@ SimTeam teamToProduce(const QJsonObject &request, const QString &defaultVisibili
     return produced;
 }
 
+// How the simulator names a channel: "19:{first 8 of the team id}-{name}@thread.tacv2".
+QString channelIdOf(const SimTeam &team, const QString &name)
+{
+    return QStringLiteral("19:%1-%2@thread.tacv2").arg(team.id.left(8), name.toLower());
+}
+
 SimReply notOwner()
 {
     return SimReply::graphError(403, QStringLiteral("Forbidden"),
@@ -51,6 +57,38 @@ SimReply SimServer::getTeam(const QString &teamId)
     json.insert(QStringLiteral("@odata.context"),
                 QStringLiteral("https://graph.microsoft.com/v1.0/$metadata#teams/$entity"));
     return SimReply::json(200, json);
+}
+
+SimReply SimServer::startChannelArchive(const QString &teamId, const QString &channelId,
+                                        bool archive)
+{
+    const SimTeam *team = m_tenant.team(teamId);
+    if (!team)
+        return noSuchTeam(teamId);
+    if (team->readOnly)
+        return notOwner();
+    const QStringList channels = team->visibleChannels(m_tenant.secondsSinceStart());
+    const bool known = std::any_of(channels.cbegin(), channels.cend(), [&](const QString &name) {
+        return channelIdOf(*team, name).compare(channelId, Qt::CaseInsensitive) == 0;
+    });
+    if (!known) {
+        return SimReply::graphError(404, QStringLiteral("NotFound"),
+                                    QStringLiteral("Channel not found."));
+    }
+    if (team->isArchived) {
+        return SimReply::graphError(400, QStringLiteral("BadRequest"),
+                                    QStringLiteral("The team is archived: its channels cannot "
+                                                   "be archived or unarchived."));
+    }
+    SimOperation op;
+    op.teamId = team->id;
+    op.type = archive ? QStringLiteral("archiveChannel") : QStringLiteral("unarchiveChannel");
+    op.createdAt = m_tenant.secondsSinceStart();
+    op.startAfter = 1;
+    op.duration = 10;
+    op.targetTeamId = team->id;
+    const SimOperation &added = m_tenant.addOperation(op);
+    return SimReply::empty(202).withHeader("Location", keyLocation(team->id, added.id));
 }
 
 SimReply SimServer::listTeams(const QUrlQuery &query)
@@ -81,11 +119,9 @@ SimReply SimServer::listChannels(const QString &teamId)
         return noSuchTeam(teamId);
     QJsonArray value;
     const auto add = [&value, team](const QString &name, const char *membership) {
-        value.append(QJsonObject{
-            {QStringLiteral("id"),
-             QStringLiteral("19:%1-%2@thread.tacv2").arg(team->id.left(8), name.toLower())},
-            {QStringLiteral("displayName"), name},
-            {QStringLiteral("membershipType"), QLatin1String(membership)}});
+        value.append(QJsonObject{{QStringLiteral("id"), channelIdOf(*team, name)},
+                                 {QStringLiteral("displayName"), name},
+                                 {QStringLiteral("membershipType"), QLatin1String(membership)}});
     };
     for (const QString &name : team->visibleChannels(m_tenant.secondsSinceStart()))
         add(name, "standard");

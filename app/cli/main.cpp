@@ -121,7 +121,8 @@ int main(int argc, char *argv[])
     parser.addPositionalArgument(
         QStringLiteral("command"),
         QStringLiteral("watch, list, history, forget, plans, resume, login, logout, whoami, "
-                       "clone, archive, unarchive, create or operations"));
+                       "clone, archive, unarchive, create, operations, archive-channel or "
+                       "unarchive-channel"));
     parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("Operations to watch."),
                                  QStringLiteral("LOCATION..."));
     if (!parser.parse(QCoreApplication::arguments())) {
@@ -144,7 +145,8 @@ int main(int argc, char *argv[])
                                QStringLiteral("logout"), QStringLiteral("whoami")};
     if (!commands.contains(command) && !StartCommands::isStartCommand(command)) {
         err << "error: unknown command; usage: teamsops-cli watch|list|history|forget|plans|"
-               "resume|login|logout|whoami|clone|archive|unarchive|create|operations (see --help)"
+               "resume|login|logout|whoami|clone|archive|unarchive|create|operations|"
+               "archive-channel|unarchive-channel (see --help)"
             << Qt::endl;
         return kUsageError;
     }

@@ -47,7 +47,9 @@ bool StartCommands::isStartCommand(const QString &command)
 {
     return command == QLatin1String("clone") || command == QLatin1String("archive") ||
            command == QLatin1String("unarchive") || command == QLatin1String("create") ||
-           command == QLatin1String("operations") || command == QLatin1String("resume");
+           command == QLatin1String("operations") || command == QLatin1String("resume") ||
+           command == QLatin1String("archive-channel") ||
+           command == QLatin1String("unarchive-channel");
 }
 
 void StartCommands::addOptions(QCommandLineParser &parser)
@@ -179,6 +181,18 @@ TeamRequest StartCommands::buildOne(const QString &command, const QStringList &p
             return TeamRequest();
         }
         return cloneRequest(options, problem);
+    }
+    if (command == QLatin1String("archive-channel") ||
+        command == QLatin1String("unarchive-channel")) {
+        if (positional.size() != 2) {
+            problem = QStringLiteral("%1 takes a TEAM and a CHANNEL id").arg(command);
+            return TeamRequest();
+        }
+        const QString team = teamArgument(positional.mid(0, 1), command, problem);
+        if (!problem.isEmpty())
+            return TeamRequest();
+        return channelArchiveRequest(team, positional.at(1),
+                                     command == QLatin1String("archive-channel"), problem);
     }
     if (command == QLatin1String("archive") || command == QLatin1String("unarchive")) {
         const QString team = teamArgument(positional, command, problem);

@@ -73,6 +73,10 @@ QString StartResolver::expectedType() const
         return QStringLiteral("unarchiveTeam");
     if (m_start.kind == QLatin1String("create"))
         return QStringLiteral("createTeam");
+    if (m_start.kind == QLatin1String("archive-channel"))
+        return QStringLiteral("archiveChannel");
+    if (m_start.kind == QLatin1String("unarchive-channel"))
+        return QStringLiteral("unarchiveChannel");
     // The seed's "create teamsAsyncOperation": the type its body names.
     return QJsonDocument::fromJson(m_start.body)
         .object()

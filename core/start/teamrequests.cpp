@@ -62,6 +62,10 @@ QString TeamRequest::kindName(Kind kind)
         return QStringLiteral("create");
     case Kind::CreateOperation:
         return QStringLiteral("operations create");
+    case Kind::ArchiveChannel:
+        return QStringLiteral("archive-channel");
+    case Kind::UnarchiveChannel:
+        return QStringLiteral("unarchive-channel");
     }
     return QString();
 }
@@ -71,8 +75,8 @@ TeamRequest TeamRequest::fromJournal(const QString &kind, const QString &path,
                                      const QString &label)
 {
     TeamRequest request;
-    for (const Kind known :
-         {Kind::Clone, Kind::Archive, Kind::Unarchive, Kind::Create, Kind::CreateOperation}) {
+    for (const Kind known : {Kind::Clone, Kind::Archive, Kind::Unarchive, Kind::Create,
+                             Kind::CreateOperation, Kind::ArchiveChannel, Kind::UnarchiveChannel}) {
         if (kindName(known) == kind) {
             request.kind = known;
             request.path = path;
@@ -168,6 +172,31 @@ TeamRequest unarchiveRequest(const QString &teamId, QString &problem)
     request.path = QStringLiteral("/teams/%1/unarchive").arg(teamId);
     request.teamId = teamId;
     request.label = Text::tr("Unarchive of %1").arg(teamId);
+    return request;
+}
+
+TeamRequest channelArchiveRequest(const QString &teamId, const QString &channelId, bool archive,
+                                  QString &problem)
+{
+    problem = checkTeam(teamId);
+    if (!problem.isEmpty())
+        return TeamRequest();
+    // A channel id ("19:…@thread.tacv2") goes in the path as it is: nothing that would change
+    // the path once there.
+    static const QRegularExpression channelIdShape(QStringLiteral(R"(^[A-Za-z0-9:@._\-]+$)"));
+    if (!channelIdShape.match(channelId).hasMatch()) {
+        problem = Text::tr("“%1” is not a channel id (as in 19:…@thread.tacv2)").arg(channelId);
+        return TeamRequest();
+    }
+    TeamRequest request;
+    request.kind =
+        archive ? TeamRequest::Kind::ArchiveChannel : TeamRequest::Kind::UnarchiveChannel;
+    request.path = QStringLiteral("/teams/%1/channels/%2/%3")
+                       .arg(teamId, channelId,
+                            archive ? QStringLiteral("archive") : QStringLiteral("unarchive"));
+    request.teamId = teamId;
+    request.label = archive ? Text::tr("Archive of channel %1").arg(channelId)
+                            : Text::tr("Unarchive of channel %1").arg(channelId);
     return request;
 }
 

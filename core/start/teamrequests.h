@@ -16,7 +16,9 @@ struct TeamRequest
         Archive,
         Unarchive,
         Create,
-        CreateOperation, // POST /teams/{id}/operations, the seed's own API
+        CreateOperation,  // POST /teams/{id}/operations, the seed's own API
+        ArchiveChannel,   // POST /teams/{id}/channels/{id}/archive
+        UnarchiveChannel, // POST /teams/{id}/channels/{id}/unarchive
     };
     Kind kind = Kind::Clone;
     QString path;   // under the Graph base, e.g. /teams/{id}/clone
@@ -51,6 +53,9 @@ struct CloneOptions
 TeamRequest cloneRequest(const CloneOptions &options, QString &problem);
 TeamRequest archiveRequest(const QString &teamId, bool spoSiteReadOnlyForMembers, QString &problem);
 TeamRequest unarchiveRequest(const QString &teamId, QString &problem);
+// A channel's archive or unarchive (202 and a Location, as a team's); the team must be active.
+TeamRequest channelArchiveRequest(const QString &teamId, const QString &channelId, bool archive,
+                                  QString &problem);
 
 struct CreateOptions
 {

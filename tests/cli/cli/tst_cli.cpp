@@ -70,6 +70,7 @@ private slots:
     void aStartKilledWhileGraphHoldsItsAnswerStaysInTheStore();
     void aBulkKilledMidwayIsResumedWithEveryCloneMadeOnce();
     void historySupportNamesTheRequestsAndHoldsNoToken();
+    void archivesAndUnarchivesAChannel();
 
 private:
     CliRun run(const QStringList &arguments, const QString &token = QStringLiteral("cli-token"),
@@ -896,6 +897,27 @@ void TestCli::historySupportNamesTheRequestsAndHoldsNoToken()
     for (const char *secret :
          {"cli-token", "Bearer", "Authorization", "client_secret", "refresh_token"})
         QVERIFY2(!text.contains(secret), secret);
+}
+
+void TestCli::archivesAndUnarchivesAChannel()
+{
+    const QString graph = m_server->baseUrl().toString();
+    const QString general = QStringLiteral("19:%1-general@thread.tacv2").arg(kTeam.left(8));
+    for (const char *command : {"archive-channel", "unarchive-channel"}) {
+        const CliRun result = run({command, kTeam, general, "--json", "--graph-url", graph});
+        QVERIFY2(result.exitCode == 0, qPrintable(result.stderrText));
+        const QJsonObject line = QJsonDocument::fromJson(result.stdoutLines.first()).object();
+        QCOMPARE(line.value("accepted").toBool(), true);
+        const SimOperation *op = m_tenant->operation(kTeam, line.value("operationId").toString());
+        QVERIFY(op);
+        QCOMPARE(op->type, QByteArray(command) == "archive-channel"
+                               ? QStringLiteral("archiveChannel")
+                               : QStringLiteral("unarchiveChannel"));
+    }
+    const CliRun missing = run({"archive-channel", kTeam, "--graph-url", graph});
+    QCOMPARE(missing.exitCode, 1); // a usage error, said before anything is sent
+    QVERIFY2(missing.stderrText.contains("takes a TEAM and a CHANNEL id"),
+             qPrintable(missing.stderrText));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

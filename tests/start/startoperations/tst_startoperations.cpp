@@ -45,6 +45,12 @@ QJsonObject scenario(double cloneSettleSeconds = 20)
                        {"cloneSettleSeconds", cloneSettleSeconds}};
 }
 
+// The simulator's id of a team's General channel, as GET /teams/{id}/channels gives it.
+QString generalOf(const QString &teamId)
+{
+    return QStringLiteral("19:%1-general@thread.tacv2").arg(teamId.left(8));
+}
+
 struct Rig
 {
     explicit Rig(double cloneSettleSeconds = 20)
@@ -89,6 +95,7 @@ private slots:
     void requestsFollowGraphsRules();
     void aCloneIsAcceptedAndItsLocationNamesTheOperation();
     void archiveUnarchiveAndCreateAreAcceptedToo();
+    void channelsAreArchivedAndUnarchivedAsGraphDocumentsIt();
     void createTeamsAsyncOperationAnswers201WithTheObject();
     void aThrottledRequestIsSentAgainAfterRetryAfterAndNeverTwice();
     void anUnansweredRequestIsNeverSentAgain();
@@ -194,6 +201,40 @@ void TestStartOperations::archiveUnarchiveAndCreateAreAcceptedToo()
     QVERIFY(created && created->accepted);
     QCOMPARE(rig.sim.tenant.operation(created->ref->teamId, created->ref->operationId)->type,
              QStringLiteral("createTeam"));
+}
+
+// POST /teams/{id}/channels/{id}/archive and /unarchive: 202 and a Location naming an
+// archiveChannel (unarchiveChannel) operation; a channel id that would change the path is refused
+// before sending; Graph's refusals (an archived team, an unknown channel) in plain words.
+void TestStartOperations::channelsAreArchivedAndUnarchivedAsGraphDocumentsIt()
+{
+    Rig rig;
+    QString problem;
+    for (const bool archive : {true, false}) {
+        const auto result =
+            rig.send(channelArchiveRequest(kTemplate, generalOf(kTemplate), archive, problem));
+        QVERIFY(problem.isEmpty());
+        QVERIFY(result && result->accepted);
+        QCOMPARE(rig.sim.server.requests().constLast().path,
+                 QStringLiteral("/v1.0/teams/%1/channels/%2/%3")
+                     .arg(kTemplate, generalOf(kTemplate),
+                          archive ? QStringLiteral("archive") : QStringLiteral("unarchive")));
+        QCOMPARE(rig.sim.tenant.operation(kTemplate, result->ref->operationId)->type,
+                 archive ? QStringLiteral("archiveChannel") : QStringLiteral("unarchiveChannel"));
+    }
+    QVERIFY(channelArchiveRequest(kTemplate, "../../teams", true, problem).path.isEmpty());
+    QVERIFY(problem.contains("is not a channel id"));
+    const int posts = rig.posts();
+    const auto archivedTeam =
+        rig.send(channelArchiveRequest(kArchived, generalOf(kArchived), true, problem));
+    QVERIFY(archivedTeam && !archivedTeam->accepted);
+    QVERIFY2(archivedTeam->message.contains("The team is archived"),
+             qPrintable(archivedTeam->message));
+    const auto unknown =
+        rig.send(channelArchiveRequest(kTemplate, "19:nosuch@thread.tacv2", true, problem));
+    QVERIFY(unknown && !unknown->accepted);
+    QCOMPARE(unknown->httpStatus, 404);
+    QCOMPARE(rig.posts(), posts + 2);
 }
 
 void TestStartOperations::createTeamsAsyncOperationAnswers201WithTheObject()
@@ -528,7 +569,7 @@ struct JournaledRig : Rig
 void TestStartOperations::aStartWhoseAnswerWasLostIsFoundByLooking_data()
 {
     QTest::addColumn<QString>("kind");
-    for (const char *kind : {"clone", "archive", "unarchive", "create"})
+    for (const char *kind : {"clone", "archive", "unarchive", "create", "archive-channel"})
         QTest::newRow(kind) << QString::fromLatin1(kind);
 }
 
@@ -543,7 +584,8 @@ void TestStartOperations::aStartWhoseAnswerWasLostIsFoundByLooking()
         kind == "clone"       ? rig.clone(kTemplate, "Found again")
         : kind == "archive"   ? archiveRequest(kTemplate, false, problem)
         : kind == "unarchive" ? unarchiveRequest(kArchived, problem)
-                              : createTeamRequest({"Found again", "desc", "private"}, problem);
+        : kind == "create"    ? createTeamRequest({"Found again", "desc", "private"}, problem)
+                           : channelArchiveRequest(kTemplate, generalOf(kTemplate), true, problem);
     const auto lost = rig.lose(request, QStringLiteral("close"));
     QVERIFY(lost);
     QCOMPARE(lost->state, StartRecord::State::Unknown);
@@ -557,7 +599,8 @@ void TestStartOperations::aStartWhoseAnswerWasLostIsFoundByLooking()
     QCOMPARE(made->type, kind == "clone"       ? QStringLiteral("cloneTeam")
                          : kind == "archive"   ? QStringLiteral("archiveTeam")
                          : kind == "unarchive" ? QStringLiteral("unarchiveTeam")
-                                               : QStringLiteral("createTeam"));
+                         : kind == "create"    ? QStringLiteral("createTeam")
+                                               : QStringLiteral("archiveChannel"));
     QCOMPARE(rig.posts(), 1);
     const auto journaled = rig.journal->find(lost->clientRequestId);
     QCOMPARE(journaled->state, StartRecord::State::Accepted);
