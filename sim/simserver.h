@@ -111,6 +111,9 @@ private:
     // POST /teams/{id}/channels/{id}/archive|unarchive: 202 and a Location; the team must be
     // active and the channel one of its own.
     SimReply startChannelArchive(const QString &teamId, const QString &channelId, bool archive);
+    // POST /teams with group@odata.bind: a team from a group (teamifyGroup); 404 while the group
+    // is unknown or not replicated yet, 409 when it is a team or becoming one.
+    SimReply teamifyGroup(const QString &groupBind);
     // GET /teams, with the one $filter TeamsOps uses: displayName eq '…'.
     SimReply listTeams(const QUrlQuery &query);
     SimReply listMembers(const QString &teamId);

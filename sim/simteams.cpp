@@ -280,9 +280,50 @@ SimReply SimServer::startArchive(const QString &teamId, bool archive, const QByt
         "Location", QStringLiteral("/teams(%1)/operations(%2)").arg(team->id, added.id).toUtf8());
 }
 
+SimReply SimServer::teamifyGroup(const QString &groupBind)
+{
+    static const QRegularExpression boundGroup(QStringLiteral(R"(/groups\('([^'/]+)'\)$)"));
+    const QString groupId = boundGroup.match(groupBind).captured(1);
+    const SimTenant::Group *group = m_tenant.group(groupId);
+    // Unknown, or not replicated to the teams service yet: the same 404.
+    if (!group || m_tenant.secondsSinceStart() < group->knownAt) {
+        return SimReply::graphError(404, QStringLiteral("NotFound"),
+                                    QStringLiteral("Failed to execute request: the group %1 was "
+                                                   "not found.")
+                                        .arg(groupId));
+    }
+    if (m_tenant.team(group->id)) {
+        return SimReply::graphError(409, QStringLiteral("Conflict"),
+                                    QStringLiteral("Team already exists"));
+    }
+    for (const SimOperation *running : m_tenant.operationsOf(group->id)) {
+        if (running->type == QLatin1String("teamifyGroup")) {
+            return SimReply::graphError(409, QStringLiteral("Conflict"),
+                                        QStringLiteral("Team migration provisioning already in "
+                                                       "progress."));
+        }
+    }
+    SimTeam produced;
+    produced.id = group->id;
+    produced.displayName = group->displayName;
+    produced.visibility = QStringLiteral("private");
+    SimOperation op;
+    op.teamId = group->id;
+    op.type = QStringLiteral("teamifyGroup");
+    op.createdAt = m_tenant.secondsSinceStart();
+    op.producesTeam = produced;
+    op.targetTeamId = group->id;
+    const SimOperation &added = m_tenant.addOperation(op);
+    return SimReply::empty(202)
+        .withHeader("Location", keyLocation(group->id, added.id))
+        .withHeader("Content-Location", QStringLiteral("/teams('%1')").arg(group->id).toUtf8());
+}
+
 SimReply SimServer::createTeam(const QByteArray &body)
 {
     const QJsonObject request = QJsonDocument::fromJson(body).object();
+    if (request.contains(QLatin1String("group@odata.bind")))
+        return teamifyGroup(request.value(QLatin1String("group@odata.bind")).toString());
     const QString displayName = request.value(QLatin1String("displayName")).toString();
     if (displayName.isEmpty()) {
         return SimReply::graphError(400, QStringLiteral("BadRequest"),

@@ -172,6 +172,15 @@ QString SimTenant::loadScenario(const QByteArray &json)
     if (!faultProblem.isEmpty())
         return faultProblem;
     m_teams.clear();
+    m_groups.clear();
+    // "groups": [{"id", "displayName", "replicatesAfter": simulated seconds}]
+    for (const QJsonValue &value : root.value(QLatin1String("groups")).toArray()) {
+        const QJsonObject spec = value.toObject();
+        Group group{spec.value(QLatin1String("id")).toString(),
+                    spec.value(QLatin1String("displayName")).toString(),
+                    spec.value(QLatin1String("replicatesAfter")).toDouble(0)};
+        m_groups.insert(group.id.toLower(), group);
+    }
     m_operations.clear();
     m_operationIndex.clear();
     m_operationsByTeam.clear();
@@ -207,6 +216,12 @@ QString SimTenant::loadScenario(const QByteArray &json)
         addOperation(op);
     }
     return QString();
+}
+
+const SimTenant::Group *SimTenant::group(const QString &id) const
+{
+    const auto found = m_groups.constFind(id.toLower());
+    return found == m_groups.cend() ? nullptr : &*found;
 }
 
 const SimTeam *SimTenant::team(const QString &id) const

@@ -119,6 +119,15 @@ public:
     // token lifetimes.
     QDateTime scenarioNow() const;
 
+    // A Microsoft 365 group that is not a team yet, and when the teams service knows it
+    // (replication: a team from it answers 404 before that).
+    struct Group
+    {
+        QString id;
+        QString displayName;
+        double knownAt = 0; // simulated seconds since the start
+    };
+    const Group *group(const QString &id) const;
     const SimTeam *team(const QString &id) const;
     // Every team, by display name: what /me/joinedTeams lists (the demo user is in all of them).
     QList<const SimTeam *> teams() const;
@@ -149,6 +158,7 @@ private:
     QDateTime m_wallStart;
     QString m_tenantId;
     QHash<QString, SimTeam> m_teams;                     // by lower-cased id
+    QHash<QString, Group> m_groups;                      // by lower-cased id
     QList<SimOperation> m_operations;                    // in creation order
     QHash<QString, qsizetype> m_operationIndex;          // "team/operation", lower-cased
     QHash<QString, QList<qsizetype>> m_operationsByTeam; // by lower-cased team id

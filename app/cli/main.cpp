@@ -121,8 +121,8 @@ int main(int argc, char *argv[])
     parser.addPositionalArgument(
         QStringLiteral("command"),
         QStringLiteral("watch, list, history, forget, plans, resume, login, logout, whoami, "
-                       "clone, archive, unarchive, create, operations, archive-channel or "
-                       "unarchive-channel"));
+                       "clone, archive, unarchive, create, operations, archive-channel, "
+                       "unarchive-channel or teamify"));
     parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("Operations to watch."),
                                  QStringLiteral("LOCATION..."));
     if (!parser.parse(QCoreApplication::arguments())) {
@@ -146,7 +146,7 @@ int main(int argc, char *argv[])
     if (!commands.contains(command) && !StartCommands::isStartCommand(command)) {
         err << "error: unknown command; usage: teamsops-cli watch|list|history|forget|plans|"
                "resume|login|logout|whoami|clone|archive|unarchive|create|operations|"
-               "archive-channel|unarchive-channel (see --help)"
+               "archive-channel|unarchive-channel|teamify (see --help)"
             << Qt::endl;
         return kUsageError;
     }

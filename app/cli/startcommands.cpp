@@ -49,7 +49,7 @@ bool StartCommands::isStartCommand(const QString &command)
            command == QLatin1String("unarchive") || command == QLatin1String("create") ||
            command == QLatin1String("operations") || command == QLatin1String("resume") ||
            command == QLatin1String("archive-channel") ||
-           command == QLatin1String("unarchive-channel");
+           command == QLatin1String("unarchive-channel") || command == QLatin1String("teamify");
 }
 
 void StartCommands::addOptions(QCommandLineParser &parser)
@@ -181,6 +181,13 @@ TeamRequest StartCommands::buildOne(const QString &command, const QStringList &p
             return TeamRequest();
         }
         return cloneRequest(options, problem);
+    }
+    if (command == QLatin1String("teamify")) {
+        if (positional.size() != 1) {
+            problem = QStringLiteral("teamify takes one GROUP id");
+            return TeamRequest();
+        }
+        return teamifyRequest(positional.first().trimmed(), problem);
     }
     if (command == QLatin1String("archive-channel") ||
         command == QLatin1String("unarchive-channel")) {

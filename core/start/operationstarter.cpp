@@ -42,7 +42,10 @@ QString describeStartFailure(const TeamRequest &request, int httpStatus, const Q
                       "team");
         break;
     case 404:
-        plain = Text::tr("no such team (or the account cannot see it)");
+        plain = request.kind == TeamRequest::Kind::Teamify
+                    ? Text::tr("no such group, or it is too new: a group is known everywhere "
+                               "about 15 minutes after it was made")
+                    : Text::tr("no such team (or the account cannot see it)");
         break;
     case 409:
         plain = request.kind == TeamRequest::Kind::Archive
@@ -185,6 +188,8 @@ void OperationStarter::send()
     m_retry.stop();
     m_retryDue = QDateTime();
     ++m_result.attempts;
+    if (m_result.attempts == 1)
+        m_firstSentAt = m_clock.now();
     const QUrl url = urlUnderBase(m_client.baseUrl(), m_request.path);
     m_client.postOnce(url, m_request.body, m_result.clientRequestId, this,
                       [this](const GraphReply &reply) { answered(reply); });
@@ -244,6 +249,19 @@ void OperationStarter::answered(const GraphReply &reply)
         retryAt(now.addSecs(wait.count()));
         return;
     }
+    // A group made minutes ago is not known everywhere yet: its team is asked for again, later.
+    if (m_request.kind == TeamRequest::Kind::Teamify && reply.httpStatus == 404 && !cancelled) {
+        const QDateTime now = m_clock.now();
+        const seconds wait = std::min(seconds(10) * (1 << std::min(result.attempts - 1, 6)),
+                                      duration_cast<seconds>(kReplicationDelay));
+        if (now.addSecs(wait.count()) <=
+            m_firstSentAt.addSecs(duration_cast<seconds>(kReplicationDelay).count())) {
+            m_result = result;
+            emit waiting(wait, result.attempts + 1);
+            retryAt(now.addSecs(wait.count()));
+            return;
+        }
+    }
     if (reply.httpStatus == 0 || reply.failure == GraphFailure::Timeout ||
         reply.failure == GraphFailure::Network) {
         result.maybeStarted = reply.failure != GraphFailure::Refused;
@@ -258,8 +276,10 @@ void OperationStarter::answered(const GraphReply &reply)
     result.message =
         describeStartFailure(m_request, reply.httpStatus, reply.errorCode, reply.errorMessage);
     // "already in progress" may be this very request, taken by an earlier attempt.
+    // (A team from a group answers 409 when an earlier, timed-out try made it.)
     if (reply.httpStatus == 409 && !cancelled &&
-        reply.errorMessage.contains(QLatin1String("already in progress"), Qt::CaseInsensitive)) {
+        (m_request.kind == TeamRequest::Kind::Teamify ||
+         reply.errorMessage.contains(QLatin1String("already in progress"), Qt::CaseInsensitive))) {
         m_result = result;
         lookFirst(tr("Graph answered that it was already in progress"),
                   [this, result] { finish(result); });

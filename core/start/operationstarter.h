@@ -34,6 +34,9 @@ public:
     // A created team shows at Graph once made: a create is looked for this long before it is
     // sent again after a 429 (other kinds show in their team's list at once: one look).
     static constexpr std::chrono::minutes kCreateLookFirst{2};
+    // A group made less than this long ago may answer 404 to a team from it (replication): the
+    // request goes again, 10 s, then doubling, until this long after the first try.
+    static constexpr std::chrono::minutes kReplicationDelay{15};
 
     struct Result
     {
@@ -105,6 +108,7 @@ private:
     QDateTime m_retryDue;
     StartJournal *m_journal = nullptr;
     StartResolver *m_resolver = nullptr; // with a journal
+    QDateTime m_firstSentAt;
 };
 
 // The request's own error in plain words, for the table, the CLI and the bulk list: what a 400,

@@ -73,6 +73,8 @@ QString StartResolver::expectedType() const
         return QStringLiteral("unarchiveTeam");
     if (m_start.kind == QLatin1String("create"))
         return QStringLiteral("createTeam");
+    if (m_start.kind == QLatin1String("teamify"))
+        return QStringLiteral("teamifyGroup");
     if (m_start.kind == QLatin1String("archive-channel"))
         return QStringLiteral("archiveChannel");
     if (m_start.kind == QLatin1String("unarchive-channel"))

@@ -66,6 +66,8 @@ QString TeamRequest::kindName(Kind kind)
         return QStringLiteral("archive-channel");
     case Kind::UnarchiveChannel:
         return QStringLiteral("unarchive-channel");
+    case Kind::Teamify:
+        return QStringLiteral("teamify");
     }
     return QString();
 }
@@ -75,8 +77,9 @@ TeamRequest TeamRequest::fromJournal(const QString &kind, const QString &path,
                                      const QString &label)
 {
     TeamRequest request;
-    for (const Kind known : {Kind::Clone, Kind::Archive, Kind::Unarchive, Kind::Create,
-                             Kind::CreateOperation, Kind::ArchiveChannel, Kind::UnarchiveChannel}) {
+    for (const Kind known :
+         {Kind::Clone, Kind::Archive, Kind::Unarchive, Kind::Create, Kind::CreateOperation,
+          Kind::ArchiveChannel, Kind::UnarchiveChannel, Kind::Teamify}) {
         if (kindName(known) == kind) {
             request.kind = known;
             request.path = path;
@@ -172,6 +175,27 @@ TeamRequest unarchiveRequest(const QString &teamId, QString &problem)
     request.path = QStringLiteral("/teams/%1/unarchive").arg(teamId);
     request.teamId = teamId;
     request.label = Text::tr("Unarchive of %1").arg(teamId);
+    return request;
+}
+
+TeamRequest teamifyRequest(const QString &groupId, QString &problem)
+{
+    problem = checkTeam(groupId); // a group's id is its team's id
+    if (!problem.isEmpty()) {
+        problem = Text::tr("“%1” is not a group id (a GUID)").arg(groupId);
+        return TeamRequest();
+    }
+    TeamRequest request;
+    request.kind = TeamRequest::Kind::Teamify;
+    request.path = QStringLiteral("/teams");
+    request.teamId = groupId; // the operation and the team will be under this id
+    request.body.insert(
+        QStringLiteral("template@odata.bind"),
+        QStringLiteral("https://graph.microsoft.com/v1.0/teamsTemplates('standard')"));
+    request.body.insert(
+        QStringLiteral("group@odata.bind"),
+        QStringLiteral("https://graph.microsoft.com/v1.0/groups('%1')").arg(groupId));
+    request.label = Text::tr("Team from group %1").arg(groupId);
     return request;
 }
 

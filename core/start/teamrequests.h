@@ -19,6 +19,7 @@ struct TeamRequest
         CreateOperation,  // POST /teams/{id}/operations, the seed's own API
         ArchiveChannel,   // POST /teams/{id}/channels/{id}/archive
         UnarchiveChannel, // POST /teams/{id}/channels/{id}/unarchive
+        Teamify,          // POST /teams with group@odata.bind: a team from an existing group
     };
     Kind kind = Kind::Clone;
     QString path;   // under the Graph base, e.g. /teams/{id}/clone
@@ -53,6 +54,10 @@ struct CloneOptions
 TeamRequest cloneRequest(const CloneOptions &options, QString &problem);
 TeamRequest archiveRequest(const QString &teamId, bool spoSiteReadOnlyForMembers, QString &problem);
 TeamRequest unarchiveRequest(const QString &teamId, QString &problem);
+// A team from an existing Microsoft 365 group (teamifyGroup): POST /teams with the group bound,
+// answered 202 with a Location, as Graph's "Create team" documents it. (The older PUT
+// /groups/{id}/team answers 201 with the team at once: nothing to watch, and no operation.)
+TeamRequest teamifyRequest(const QString &groupId, QString &problem);
 // A channel's archive or unarchive (202 and a Location, as a team's); the team must be active.
 TeamRequest channelArchiveRequest(const QString &teamId, const QString &channelId, bool archive,
                                   QString &problem);

@@ -24,6 +24,8 @@ static const QString kTeam = QStringLiteral("6d3f1a2b-8c4e-4f5a-9b0c-1d2e3f4a5b6
 static const QString kQuick = QStringLiteral("1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0");
 static const QString kFails = QStringLiteral("2a1b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d");
 static const QString kSlow = QStringLiteral("3b2c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e");
+// A Microsoft 365 group that is not a team yet.
+static const QString kGroup = QStringLiteral("5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8c");
 // A team with no operations of its own: a start on it is the only candidate when looked for.
 static const QString kQuiet = QStringLiteral("4d5e6f7a-8b9c-4d0e-9f1a-2b3c4d5e6f7a");
 
@@ -71,6 +73,7 @@ private slots:
     void aBulkKilledMidwayIsResumedWithEveryCloneMadeOnce();
     void historySupportNamesTheRequestsAndHoldsNoToken();
     void archivesAndUnarchivesAChannel();
+    void makesATeamFromAGroup();
 
 private:
     CliRun run(const QStringList &arguments, const QString &token = QStringLiteral("cli-token"),
@@ -102,6 +105,7 @@ void TestCli::init()
                                          {"displayName", "Template"},
                                          {"channels", QJsonArray{"General", "Design", "Build"}}},
                              QJsonObject{{"id", kQuiet}, {"displayName", "Quiet"}}}},
+        {"groups", QJsonArray{QJsonObject{{"id", kGroup}, {"displayName", "A group"}}}},
         {"operations",
          QJsonArray{
              QJsonObject{{"id", kQuick}, {"teamId", kTeam}, {"startAfter", 4}, {"duration", 16}},
@@ -918,6 +922,18 @@ void TestCli::archivesAndUnarchivesAChannel()
     QCOMPARE(missing.exitCode, 1); // a usage error, said before anything is sent
     QVERIFY2(missing.stderrText.contains("takes a TEAM and a CHANNEL id"),
              qPrintable(missing.stderrText));
+}
+
+void TestCli::makesATeamFromAGroup()
+{
+    const CliRun result =
+        run({"teamify", kGroup, "--json", "--graph-url", m_server->baseUrl().toString()});
+    QVERIFY2(result.exitCode == 0, qPrintable(result.stderrText));
+    const QJsonObject line = QJsonDocument::fromJson(result.stdoutLines.first()).object();
+    QCOMPARE(line.value("teamId").toString(), kGroup);
+    const SimOperation *op = m_tenant->operation(kGroup, line.value("operationId").toString());
+    QVERIFY(op);
+    QCOMPARE(op->type, QStringLiteral("teamifyGroup"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

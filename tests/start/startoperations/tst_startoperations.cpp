@@ -28,6 +28,9 @@ const QString kTemplate = QStringLiteral("6d3f1a2b-8c4e-4f5a-9b0c-1d2e3f4a5b6c")
 const QString kOrgWide = QStringLiteral("0b7e9c1d-2a3f-4e5b-8c6d-7e8f9a0b1c2d");
 const QString kNotOwned = QStringLiteral("5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d");
 const QString kArchived = QStringLiteral("7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f");
+// Microsoft 365 groups that are not teams yet: one known everywhere, one made a minute ago.
+const QString kGroup = QStringLiteral("8e9f0a1b-2c3d-4e4f-9a5b-6c7d8e9f0a1b");
+const QString kNewGroup = QStringLiteral("9f0a1b2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c");
 
 QJsonObject scenario(double cloneSettleSeconds = 20)
 {
@@ -41,8 +44,13 @@ QJsonObject scenario(double cloneSettleSeconds = 20)
     source.insert("channels", QJsonArray{"General", "Design", "Build", "Ship"});
     source.insert("privateChannels", QJsonArray{"Leads only"});
     source.insert("apps", QJsonArray{"Planner", "Wiki"});
-    return QJsonObject{{"teams", QJsonArray{source, orgWide, notOwned, archived}},
-                       {"cloneSettleSeconds", cloneSettleSeconds}};
+    return QJsonObject{
+        {"teams", QJsonArray{source, orgWide, notOwned, archived}},
+        {"groups",
+         QJsonArray{QJsonObject{{"id", kGroup}, {"displayName", "Project group"}},
+                    QJsonObject{
+                        {"id", kNewGroup}, {"displayName", "New group"}, {"replicatesAfter", 60}}}},
+        {"cloneSettleSeconds", cloneSettleSeconds}};
 }
 
 // The simulator's id of a team's General channel, as GET /teams/{id}/channels gives it.
@@ -96,6 +104,7 @@ private slots:
     void aCloneIsAcceptedAndItsLocationNamesTheOperation();
     void archiveUnarchiveAndCreateAreAcceptedToo();
     void channelsAreArchivedAndUnarchivedAsGraphDocumentsIt();
+    void aTeamFromANewGroupWaitsForReplicationThenLooksBeforeASecondTry();
     void createTeamsAsyncOperationAnswers201WithTheObject();
     void aThrottledRequestIsSentAgainAfterRetryAfterAndNeverTwice();
     void anUnansweredRequestIsNeverSentAgain();
@@ -569,7 +578,8 @@ struct JournaledRig : Rig
 void TestStartOperations::aStartWhoseAnswerWasLostIsFoundByLooking_data()
 {
     QTest::addColumn<QString>("kind");
-    for (const char *kind : {"clone", "archive", "unarchive", "create", "archive-channel"})
+    for (const char *kind :
+         {"clone", "archive", "unarchive", "create", "archive-channel", "teamify"})
         QTest::newRow(kind) << QString::fromLatin1(kind);
 }
 
@@ -585,7 +595,8 @@ void TestStartOperations::aStartWhoseAnswerWasLostIsFoundByLooking()
         : kind == "archive"   ? archiveRequest(kTemplate, false, problem)
         : kind == "unarchive" ? unarchiveRequest(kArchived, problem)
         : kind == "create"    ? createTeamRequest({"Found again", "desc", "private"}, problem)
-                           : channelArchiveRequest(kTemplate, generalOf(kTemplate), true, problem);
+        : kind == "teamify"   ? teamifyRequest(kGroup, problem)
+                            : channelArchiveRequest(kTemplate, generalOf(kTemplate), true, problem);
     const auto lost = rig.lose(request, QStringLiteral("close"));
     QVERIFY(lost);
     QCOMPARE(lost->state, StartRecord::State::Unknown);
@@ -600,6 +611,7 @@ void TestStartOperations::aStartWhoseAnswerWasLostIsFoundByLooking()
                          : kind == "archive"   ? QStringLiteral("archiveTeam")
                          : kind == "unarchive" ? QStringLiteral("unarchiveTeam")
                          : kind == "create"    ? QStringLiteral("createTeam")
+                         : kind == "teamify"   ? QStringLiteral("teamifyGroup")
                                                : QStringLiteral("archiveChannel"));
     QCOMPARE(rig.posts(), 1);
     const auto journaled = rig.journal->find(lost->clientRequestId);
@@ -710,6 +722,41 @@ void TestStartOperations::aRefusalForWorkThatStartedIsLookedForFirst()
     QVERIFY2(result->message.contains("but it had started"), qPrintable(result->message));
     QVERIFY(rig.sim.tenant.operation(result->ref->teamId, result->ref->operationId));
     QCOMPARE(rig.journal->find(result->clientRequestId)->state, StartRecord::State::Accepted);
+}
+
+// A team from a group made a minute ago: Graph answers 404 until the group has replicated; the
+// request goes again 10 s, 20 s, 40 s later (said on the way) and is then taken. A second team
+// from the same group is a 409 that looks at Graph first: its own start is not there, so it is
+// refused, in plain words.
+void TestStartOperations::aTeamFromANewGroupWaitsForReplicationThenLooksBeforeASecondTry()
+{
+    JournaledRig rig;
+    QSignalSpy waiting(&rig.starter, &OperationStarter::waiting);
+    QString problem;
+    std::optional<OperationStarter::Result> result;
+    rig.starter.start(teamifyRequest(kNewGroup, problem),
+                      [&result](const OperationStarter::Result &r) { result = r; });
+    for (int step = 0; step < 100 && !result; ++step) {
+        QVERIFY(
+            QTest::qWaitFor([&] { return result.has_value() || rig.starter.isWaiting(); }, 5000));
+        if (!result)
+            rig.sim.clock.advance(seconds(5));
+    }
+    QVERIFY(result);
+    QVERIFY2(result->accepted, qPrintable(result->message));
+    QCOMPARE(waiting.size(), 3); // 404 at 0, 10 and 30 s; taken at 70 s
+    QCOMPARE(waiting.at(0).at(0).value<seconds>(), seconds(10));
+    QCOMPARE(waiting.at(2).at(0).value<seconds>(), seconds(40));
+    QCOMPARE(rig.posts(), 4);
+    QCOMPARE(result->ref->teamId, kNewGroup);
+    QCOMPARE(rig.sim.tenant.operation(kNewGroup, result->ref->operationId)->type,
+             QStringLiteral("teamifyGroup"));
+
+    const auto again = rig.send(teamifyRequest(kNewGroup, problem));
+    QVERIFY(again && !again->accepted);
+    QCOMPARE(again->httpStatus, 409);
+    QVERIFY2(again->message.contains("already in progress"), qPrintable(again->message));
+    QCOMPARE(rig.posts(), 5);
 }
 
 void TestStartOperations::refusalsSayWhatHappenedInPlainWords_data()
