@@ -453,13 +453,7 @@ void StartCommands::resumeNextPlan()
                             });
         return;
     }
-    m_bulk = std::make_unique<BulkCloner>(*m_client, m_clock);
-    m_bulk->setJournal(m_journal.get());
-    m_bulk->setPerSecond(std::min(m_watch.teamBudget, 4));
-    connect(m_bulk.get(), &BulkCloner::itemFinished, this, [this](int index) {
-        const BulkCloner::Item &item = m_bulk->items().at(index);
-        report(item.request, item.result);
-    });
+    makeBulk();
     connect(m_bulk.get(), &BulkCloner::finished, this, [this, planId](int, int refused) {
         m_resumeLeftSomething = m_resumeLeftSomething || refused > 0;
         m_plansToResume.removeAll(planId);
@@ -475,7 +469,7 @@ void StartCommands::resumeNextPlan()
     }
 }
 
-void StartCommands::runBulk(const StartPlan &plan, Then then)
+void StartCommands::makeBulk()
 {
     m_bulk = std::make_unique<BulkCloner>(*m_client, m_clock);
     m_bulk->setJournal(m_journal.get());
@@ -484,6 +478,11 @@ void StartCommands::runBulk(const StartPlan &plan, Then then)
         const BulkCloner::Item &item = m_bulk->items().at(index);
         report(item.request, item.result);
     });
+}
+
+void StartCommands::runBulk(const StartPlan &plan, Then then)
+{
+    makeBulk();
     connect(m_bulk.get(), &BulkCloner::finished, this, [this, then](int accepted, int refused) {
         m_err << "note: " << accepted << " of " << m_bulk->items().size() << " clones accepted"
               << (refused ? QStringLiteral(", %1 refused").arg(refused) : QString()) << Qt::endl;

@@ -95,6 +95,8 @@ private:
     void announcePlan(const QString &planId, qsizetype clones);
     void runResume(const QString &onlyPlan);
     void resumeNextPlan();
+    // A bulk on the journal, paced, one line (or object) per request as it is answered.
+    void makeBulk();
 
     WatchSession::Options m_watch;
     Clock &m_clock;

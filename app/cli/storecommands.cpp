@@ -55,6 +55,23 @@ std::optional<QString> keyOf(const QString &location, const QUrl &graphUrl, QTex
     return resolved.ref->key();
 }
 
+// The stored operation at `location`, or why not (said on err).
+std::optional<OperationDatabase::Stored> loadOne(OperationDatabase &database,
+                                                 const QString &storePath, const QString &location,
+                                                 const QUrl &graphUrl, QTextStream &err)
+{
+    const std::optional<QString> key = keyOf(location, graphUrl, err);
+    if (!key)
+        return std::nullopt;
+    bool empty = false;
+    if (!openToRead(database, storePath, err, &empty))
+        return std::nullopt;
+    const auto stored = empty ? std::nullopt : database.load(*key);
+    if (!stored)
+        err << "error: " << printable(location) << " is not in " << storePath << Qt::endl;
+    return stored;
+}
+
 } // namespace
 
 int StoreCommands::plans(const QString &storePath, bool json, QTextStream &out, QTextStream &err)
@@ -134,18 +151,10 @@ int StoreCommands::list(const QString &storePath, bool json, QTextStream &out, Q
 int StoreCommands::history(const QString &storePath, const QString &location, const QUrl &graphUrl,
                            bool json, QTextStream &out, QTextStream &err)
 {
-    const std::optional<QString> key = keyOf(location, graphUrl, err);
-    if (!key)
-        return 1;
     OperationDatabase database;
-    bool empty = false;
-    if (!openToRead(database, storePath, err, &empty))
+    const auto stored = loadOne(database, storePath, location, graphUrl, err);
+    if (!stored)
         return 1;
-    const auto stored = empty ? std::nullopt : database.load(*key);
-    if (!stored) {
-        err << "error: " << printable(location) << " is not in " << storePath << Qt::endl;
-        return 1;
-    }
     // Each change as the line `watch` printed when it saw it.
     WatchedOperation at = stored->operation;
     Operation snapshot = at.latest.value_or(Operation());
@@ -168,18 +177,10 @@ int StoreCommands::history(const QString &storePath, const QString &location, co
 int StoreCommands::support(const QString &storePath, const QString &location, const QUrl &graphUrl,
                            QTextStream &out, QTextStream &err)
 {
-    const std::optional<QString> key = keyOf(location, graphUrl, err);
-    if (!key)
-        return 1;
     OperationDatabase database;
-    bool empty = false;
-    if (!openToRead(database, storePath, err, &empty))
+    const auto stored = loadOne(database, storePath, location, graphUrl, err);
+    if (!stored)
         return 1;
-    const auto stored = empty ? std::nullopt : database.load(*key);
-    if (!stored) {
-        err << "error: " << printable(location) << " is not in " << storePath << Qt::endl;
-        return 1;
-    }
     StartJournal journal(database);
     const std::optional<StartRecord> start = journal.findByLocation(stored->operation.locationText);
     out << supportBundle(stored->operation, start, graphUrl, QDateTime::currentDateTimeUtc());

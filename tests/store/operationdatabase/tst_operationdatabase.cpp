@@ -175,6 +175,22 @@ QString integrityOf(const QString &path)
     return valueOf(path, QStringLiteral("PRAGMA integrity_check")).toString();
 }
 
+// The first schema as it shipped, with one operation in it (schema-v1.sql), statement by
+// statement.
+QStringList firstSchemaStatements()
+{
+    QFile fixture(QStringLiteral(FIXTURE_DIR "/schema-v1.sql"));
+    if (!fixture.open(QIODevice::ReadOnly))
+        qFatal("cannot read schema-v1.sql");
+    QStringList statements;
+    for (const QString &statement :
+         QString::fromUtf8(fixture.readAll()).split(QStringLiteral(";\n"))) {
+        if (!statement.trimmed().isEmpty())
+            statements.append(statement);
+    }
+    return statements;
+}
+
 QString storeWriter()
 {
     return QStringLiteral(STOREWRITER_PATH);
@@ -330,15 +346,7 @@ void TestOperationDatabase::opensTheFirstSchema()
 {
     // The first schema as it shipped, with one operation in it (tests/operationdatabase/
     // schema-v1.sql): every later version must still open it and read the operation.
-    QFile fixture(QStringLiteral(FIXTURE_DIR "/schema-v1.sql"));
-    QVERIFY(fixture.open(QIODevice::ReadOnly));
-    QStringList statements;
-    for (const QString &statement :
-         QString::fromUtf8(fixture.readAll()).split(QStringLiteral(";\n"))) {
-        if (!statement.trimmed().isEmpty())
-            statements.append(statement);
-    }
-    QCOMPARE(runSql(m_path, statements), QString());
+    QCOMPARE(runSql(m_path, firstSchemaStatements()), QString());
 
     OperationDatabase database;
     const OperationDatabase::OpenResult opened = database.open(m_path);
@@ -676,15 +684,7 @@ void TestOperationDatabase::journalsAStartFromIntentToAnswer()
 
 void TestOperationDatabase::aFirstSchemaStoreGainsTheJournal()
 {
-    QFile fixture(QStringLiteral(FIXTURE_DIR "/schema-v1.sql"));
-    QVERIFY(fixture.open(QIODevice::ReadOnly));
-    QStringList statements;
-    for (const QString &statement :
-         QString::fromUtf8(fixture.readAll()).split(QStringLiteral(";\n"))) {
-        if (!statement.trimmed().isEmpty())
-            statements.append(statement);
-    }
-    QCOMPARE(runSql(m_path, statements), QString());
+    QCOMPARE(runSql(m_path, firstSchemaStatements()), QString());
     OperationDatabase database;
     QVERIFY(database.open(m_path).ok);
     QCOMPARE(valueOf(m_path, QStringLiteral("PRAGMA user_version")).toInt(),
