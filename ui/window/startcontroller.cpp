@@ -270,15 +270,16 @@ void StartController::showUnresolved()
             m_journal->planStarts(planId).value_or(QList<StartRecord>());
         const qsizetype left = std::count_if(starts.cbegin(), starts.cend(),
                                              [](const StartRecord &s) { return s.isLeft(); });
+        const auto next = std::find_if(starts.cbegin(), starts.cend(),
+                                       [](const StartRecord &s) { return s.isLeft(); });
         if (!text.isEmpty())
             text += QStringLiteral("<br>");
-        text +=
-            tr("<b>A bulk clone was interrupted</b>: %1 of %2 clones left to send (%3). "
-               "<a href=\"teamsops:resume-plan:%4\">Resume</a> · "
-               "<a href=\"teamsops:cancel-plan:%4\">Cancel what is left</a>")
-                .arg(left)
-                .arg(starts.size())
-                .arg(starts.isEmpty() ? QString() : starts.first().label.toHtmlEscaped(), planId);
+        text += tr("<b>A bulk clone was interrupted</b>: %1 of %2 clones left to send (next: %3). "
+                   "<a href=\"teamsops:resume-plan:%4\">Resume</a> · "
+                   "<a href=\"teamsops:cancel-plan:%4\">Cancel what is left</a>")
+                    .arg(left)
+                    .arg(starts.size())
+                    .arg(next == starts.cend() ? QString() : next->label.toHtmlEscaped(), planId);
     }
     m_window.banner()->showMessage(text, Banner::Kind::Warning, Banner::Topic::Starts);
 }
