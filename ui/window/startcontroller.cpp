@@ -23,6 +23,8 @@
 #include <QCheckBox>
 #include <QClipboard>
 #include <QGuiApplication>
+#include <QInputDialog>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
 #include <QStatusBar>
@@ -326,6 +328,9 @@ void StartController::addActionsTo(QMenu *operations)
     QAction *create =
         operations->addAction(tr("Create a &team…"), this, [this] { openCreateTeamDialog(); });
     create->setObjectName(QStringLiteral("createTeam"));
+    QAction *teamify =
+        operations->addAction(tr("Team from a &group…"), this, [this] { askTeamFromGroup(); });
+    teamify->setObjectName(QStringLiteral("teamFromGroup"));
     QAction *archive = operations->addAction(tr("&Archive the selected teams…"), this,
                                              [this] { confirmArchive(true); });
     archive->setObjectName(QStringLiteral("archiveTeams"));
@@ -354,6 +359,27 @@ CloneDialog *StartController::openCloneDialog()
             });
     dialog->open();
     return dialog;
+}
+
+void StartController::askTeamFromGroup()
+{
+    bool ok = false;
+    const QString group =
+        QInputDialog::getText(&m_window, tr("Create a team from a group"),
+                              tr("The Microsoft 365 group's id (a GUID). A group made in the last "
+                                 "15 minutes may not be known to Teams yet: TeamsOps asks again "
+                                 "until it is."),
+                              QLineEdit::Normal, QString(), &ok)
+            .trimmed();
+    if (!ok || group.isEmpty())
+        return;
+    QString problem;
+    const TeamRequest request = teamifyRequest(group, problem);
+    if (!problem.isEmpty()) {
+        m_window.statusBar()->showMessage(problem, 8000);
+        return;
+    }
+    startRequests({request});
 }
 
 CreateTeamDialog *StartController::openCreateTeamDialog()

@@ -36,6 +36,8 @@ public:
     // The clone dialog of the last plan resumed from the banner.
     CloneDialog *resumedPlanDialog() const;
     CreateTeamDialog *openCreateTeamDialog();
+    // Operation → Team from a group: asks for the group's id, then makes its team (teamify).
+    void askTeamFromGroup();
     // Archive (or unarchive) the selected operations' teams, once the admin confirms them.
     void confirmArchive(bool archive);
     // The teams of the selected operations: a finished clone's or create's new team, else the

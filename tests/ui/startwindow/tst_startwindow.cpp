@@ -39,15 +39,18 @@ const QString kTemplate = QStringLiteral("6d3f1a2b-8c4e-4f5a-9b0c-1d2e3f4a5b6c")
 const QString kOther = QStringLiteral("0b7e9c1d-2a3f-4e5b-8c6d-7e8f9a0b1c2d");
 const QString kRunning = QStringLiteral("1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0");
 const QString kEveryone = QStringLiteral("5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b");
+const QString kGroup = QStringLiteral("6f7a8b9c-0d1e-4f2a-9b3c-4d5e6f7a8b9c");
 
 // The template has four channels; a clone's channels come one every 50 s after it succeeded.
 QJsonObject scenario()
 {
     QJsonObject source = team(kTemplate, "Template");
     source.insert("channels", QJsonArray{"General", "Design", "Build", "Ship"});
-    return QJsonObject{{"teams", QJsonArray{source, team(kOther, "Marketing")}},
-                       {"operations", QJsonArray{operation(kRunning, kOther, 1, 100000)}},
-                       {"cloneSettleSeconds", 200}};
+    return QJsonObject{
+        {"teams", QJsonArray{source, team(kOther, "Marketing")}},
+        {"groups", QJsonArray{QJsonObject{{"id", kGroup}, {"displayName", "Design group"}}}},
+        {"operations", QJsonArray{operation(kRunning, kOther, 1, 100000)}},
+        {"cloneSettleSeconds", 200}};
 }
 
 struct Window : WindowOnSimulator
@@ -79,6 +82,7 @@ private slots:
     void aStartedCloneIsWatchedAtOnce();
     void theDetailsNameTheStartRequestForSupport();
     void aCreatedTeamIsWatchedToo();
+    void aTeamFromAGroupIsWatchedToo();
     void aBulkCloneShowsProgressWatchesEachAndRetriesTheRefused();
     void aStartedClonesReadinessShowsInTheTableAndDetails();
     void archiveNamesTheTeamsFirst();
@@ -274,6 +278,23 @@ void TestStartWindow::aBulkCloneShowsProgressWatchesEachAndRetriesTheRefused()
     for (const WatchedOperation &row : w.store.records())
         QVERIFY(sent.contains(row.startClientRequestId.toLatin1()));
     dialog->reject();
+}
+
+void TestStartWindow::aTeamFromAGroupIsWatchedToo()
+{
+    Window w;
+    QSignalSpy finished(w.window.starts(), &StartController::startsFinished);
+    whenModalOpens([](QWidget *modal) {
+        modal->findChild<QLineEdit *>()->setText(kGroup);
+        static_cast<QDialog *>(modal)->accept();
+    });
+    w.window.findChild<QAction *>("teamFromGroup")->trigger();
+    QTRY_COMPARE(finished.size(), 1);
+    QCOMPARE(finished.first().at(0).toInt(), 1);
+    QCOMPARE(w.store.size(), 1);
+    QCOMPARE(w.store.at(0).ref.teamId, kGroup);
+    QCOMPARE(w.sim.tenant.operation(kGroup, w.store.at(0).ref.operationId)->type,
+             QStringLiteral("teamifyGroup"));
 }
 
 void TestStartWindow::aCreatedTeamIsWatchedToo()
