@@ -433,14 +433,12 @@ void StartCommands::resumeNextPlan()
     if (starts && unresolved != starts->cend()) {
         // What became of it first: looked for until Graph must show it, never sent blindly.
         const StartRecord start = *unresolved;
-        const qint64 left = m_clock.now().secsTo(start.sentAt.addSecs(
-            std::chrono::duration_cast<std::chrono::seconds>(StartResolver::kGracePeriod).count()));
         m_err << "note: looking at Graph for what became of “" << printable(start.label) << "”"
               << Qt::endl;
         m_resolver = std::make_unique<StartResolver>(*m_client, m_clock);
         m_resolver->setJournal(m_journal.get());
         m_resolver->setSpacing(std::chrono::seconds(5));
-        m_resolver->resolve(start, std::chrono::seconds(std::max<qint64>(0, left)),
+        m_resolver->resolve(start, StartResolver::graceLeft(start, m_clock.now()),
                             StartResolver::AtDeadline::NotStarted,
                             [this, planId](const StartResolver::Outcome &outcome) {
                                 m_err << "note: " << printable(outcome.message) << Qt::endl;

@@ -41,6 +41,12 @@ StartResolver::StartResolver(GraphClient &client, Clock &clock, QObject *parent)
     connect(&m_clock, &Clock::jumped, this, lookIfDue); // a moved clock (tests) looks at once
 }
 
+seconds StartResolver::graceLeft(const StartRecord &start, const QDateTime &now)
+{
+    const QDateTime end = start.sentAt.addSecs(duration_cast<seconds>(kGracePeriod).count());
+    return seconds(std::max<qint64>(0, now.secsTo(end)));
+}
+
 void StartResolver::resolve(const StartRecord &start, seconds lookFor, AtDeadline atDeadline,
                             Handler done)
 {

@@ -33,6 +33,9 @@ public:
     // Graph shows a new team or operation within minutes; after this, nothing found means the
     // request did not start.
     static constexpr std::chrono::minutes kGracePeriod{5};
+    // What is left of a start's grace period at `now` (none for an old one: decided at the first
+    // look), to look for it through the whole of it and no longer.
+    static std::chrono::seconds graceLeft(const StartRecord &start, const QDateTime &now);
 
     struct Outcome
     {

@@ -197,11 +197,8 @@ void StartController::resolveNext()
         return;
     }
     const StartRecord start = m_toResolve.takeFirst();
-    // Graph shows what started within the grace period after it was sent: an old one is decided
-    // at the first look.
-    const qint64 graceLeft = m_window.clock().now().secsTo(start.sentAt.addSecs(
-        std::chrono::duration_cast<std::chrono::seconds>(StartResolver::kGracePeriod).count()));
-    m_resolver->resolve(start, std::chrono::seconds(std::max<qint64>(0, graceLeft)),
+    // Graph shows what started within the grace period after it was sent.
+    m_resolver->resolve(start, StartResolver::graceLeft(start, m_window.clock().now()),
                         StartResolver::AtDeadline::NotStarted,
                         [this, start](const StartResolver::Outcome &outcome) {
                             if (outcome.kind == StartResolver::Outcome::Kind::Found)
