@@ -98,34 +98,6 @@
             <numerusform>&lt;b&gt;%n requests refused&lt;/b&gt;:</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>Looking at Graph for %n start request(s) that had no answer…</source>
-        <translation>
-            <numerusform>Looking at Graph for %n start request that had no answer…</numerusform>
-            <numerusform>Looking at Graph for %n start requests that had no answer…</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>&lt;b&gt;%n start request(s) did not start&lt;/b&gt; (sent, unanswered, and Graph shows no sign of them):</source>
-        <translation>
-            <numerusform>&lt;b&gt;%n start request did not start&lt;/b&gt; (sent, unanswered, and Graph shows no sign of it):</numerusform>
-            <numerusform>&lt;b&gt;%n start requests did not start&lt;/b&gt; (sent, unanswered, and Graph shows no sign of them):</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>&lt;b&gt;%n start request(s) may or may not have started&lt;/b&gt;; look at the team&apos;s operations before sending again:</source>
-        <translation>
-            <numerusform>&lt;b&gt;%n start request may or may not have started&lt;/b&gt;; look at the team&apos;s operations before sending it again:</numerusform>
-            <numerusform>&lt;b&gt;%n start requests may or may not have started&lt;/b&gt;; look at the team&apos;s operations before sending them again:</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n clone(s) of the interrupted bulk will not be sent</source>
-        <translation>
-            <numerusform>%n clone of the interrupted bulk will not be sent</numerusform>
-            <numerusform>%n clones of the interrupted bulk will not be sent</numerusform>
-        </translation>
-    </message>
 </context>
 <context>
     <name>StartResolver</name>
@@ -185,6 +157,37 @@
         <translation>
             <numerusform>%n attempt</numerusform>
             <numerusform>%n attempts</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>UnansweredStarts</name>
+    <message numerus="yes">
+        <source>%n clone(s) of the interrupted bulk will not be sent</source>
+        <translation>
+            <numerusform>%n clone of the interrupted bulk will not be sent</numerusform>
+            <numerusform>%n clones of the interrupted bulk will not be sent</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Looking at Graph for %n start request(s) that had no answer…</source>
+        <translation>
+            <numerusform>Looking at Graph for %n start request that had no answer…</numerusform>
+            <numerusform>Looking at Graph for %n start requests that had no answer…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%n start request(s) did not start&lt;/b&gt; (sent, unanswered, and Graph shows no sign of them):</source>
+        <translation>
+            <numerusform>&lt;b&gt;%n start request did not start&lt;/b&gt; (sent, unanswered, and Graph shows no sign of it):</numerusform>
+            <numerusform>&lt;b&gt;%n start requests did not start&lt;/b&gt; (sent, unanswered, and Graph shows no sign of them):</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%n start request(s) may or may not have started&lt;/b&gt;; look at the team&apos;s operations before sending again:</source>
+        <translation>
+            <numerusform>&lt;b&gt;%n start request may or may not have started&lt;/b&gt;; look at the team&apos;s operations before sending it again:</numerusform>
+            <numerusform>&lt;b&gt;%n start requests may or may not have started&lt;/b&gt;; look at the team&apos;s operations before sending them again:</numerusform>
         </translation>
     </message>
 </context>

@@ -5,7 +5,6 @@
 #include "store/startjournal.h"
 
 #include <QObject>
-#include <QPointer>
 
 class CloneDialog;
 class CloneReadinessTracker;
@@ -13,16 +12,14 @@ class CreateTeamDialog;
 class MainWindow;
 class OperationStarter;
 class QMenu;
-class StartResolver;
+class UnansweredStarts;
 struct OperationRef;
 
 // The window's side of starting operations: Operation → Clone a team, Create a team, Archive and
 // Unarchive the selected operations' teams. Requests go out one after another through one
 // OperationStarter; each accepted one is watched at once, each refused one is said in a banner.
 // Clones started here are followed until their team is complete (CloneReadinessTracker). A start
-// whose answer was lost, now or in an earlier run (the store's journal), is looked for at Graph
-// (StartResolver): found, it is watched; not found through the grace period, the banner offers
-// to send it again — TeamsOps never does so by itself.
+// whose answer was lost goes to UnansweredStarts, which looks for it at Graph.
 class StartController final : public QObject
 {
     Q_OBJECT
@@ -33,8 +30,6 @@ public:
     // Adds Clone, Create, Archive and Unarchive to the Operation menu.
     void addActionsTo(QMenu *operations);
     CloneDialog *openCloneDialog();
-    // The clone dialog of the last plan resumed from the banner.
-    CloneDialog *resumedPlanDialog() const;
     CreateTeamDialog *openCreateTeamDialog();
     // Operation → Team from a group: asks for the group's id, then makes its team (teamify).
     void askTeamFromGroup();
@@ -48,11 +43,13 @@ public:
     // The store's journal of starts: each request saved before it is sent; the operations
     // watched now that were started here get their request ids back (for the details).
     void setJournal(StartJournal *journal);
-    // Between two looks at Graph for a start that had no answer (time must pass).
-    bool isWaitingToLookAgain() const;
     StartJournal *journal() const { return m_journal; }
     // What Microsoft support asks for about an operation (supportBundle), on the clipboard.
     void copySupportDetails(const QString &key);
+    // Watches an operation this window started; it says "Requested" until first read.
+    void markStartedHere(const OperationStarter::Result &started);
+    // The starts whose answer never came, and the bulk clones left unfinished.
+    UnansweredStarts *unanswered() const { return m_unanswered; }
 
 signals:
     // A batch of start requests is done: how many were accepted, and why the others were not.
@@ -62,18 +59,7 @@ private:
     void followReadinessAndNames();
     // The request ids of records [first, last] that were started here, from the journal.
     void fillStartIds(qsizetype first, qsizetype last);
-    void resolveLater(const StartRecord &start);
-    void resolveNext();
-    void found(const StartRecord &start, const OperationRef &ref, const QString &location);
-    void showUnresolved();
-    void sendNotStartedAgain();
-    // Saved plans (bulk clones) with clones left to send, after their unknown ones were resolved.
-    QStringList interruptedPlans() const;
-    void resumePlan(const QString &planId);
-    void cancelPlan(const QString &planId);
     void startNext();
-    // Watches an operation this window started; it says "Requested" until first read.
-    void markStartedHere(const OperationStarter::Result &started);
 
     MainWindow &m_window;
     OperationStarter *m_starter;
@@ -82,9 +68,5 @@ private:
     QStringList m_startRefusals;
     int m_startAccepted = 0;
     StartJournal *m_journal = nullptr;
-    StartResolver *m_resolver = nullptr;
-    QList<StartRecord> m_toResolve;
-    QList<StartRecord> m_notStarted;   // looked for through the grace period: not found
-    QList<StartRecord> m_stillUnknown; // looked for, and nobody can tell
-    QPointer<CloneDialog> m_resumedPlan;
+    UnansweredStarts *m_unanswered;
 };

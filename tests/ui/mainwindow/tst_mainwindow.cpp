@@ -16,6 +16,7 @@
 #include "window/banner.h"
 #include "window/mainwindow.h"
 #include "window/startcontroller.h"
+#include "window/unansweredstarts.h"
 #include "windowonsimulator.h"
 
 #include <QApplication>
@@ -576,7 +577,7 @@ void TestMainWindow::aStartThatDidNotStartIsOfferedAgainAfterARestart()
         QVERIFY(QTest::qWaitFor(
             [&] {
                 return banner->isAbout(Banner::Topic::Starts) ||
-                       second.window.starts()->isWaitingToLookAgain();
+                       second.window.starts()->unanswered()->isWaitingToLookAgain();
             },
             5000));
         if (!banner->isAbout(Banner::Topic::Starts))
@@ -666,7 +667,7 @@ void TestMainWindow::anInterruptedBulkIsResumedFromTheBannerWithNoCloneTwice()
     const QString link = banner->text().section(QStringLiteral("href=\""), 1).section('"', 0, 0);
     QVERIFY2(link.startsWith("teamsops:resume-plan:"), qPrintable(link));
     emit banner->linkActivated(link);
-    CloneDialog *resumed = second.window.starts()->resumedPlanDialog();
+    CloneDialog *resumed = second.window.starts()->unanswered()->resumedPlanDialog();
     QVERIFY(resumed);
     BulkCloner *bulk = resumed->bulk();
     // Time moves while the bulk waits (its pace, or a Retry-After), never while it sends.
