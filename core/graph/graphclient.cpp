@@ -334,7 +334,6 @@ GraphReply GraphClient::toGraphReply(QNetworkReply *reply, bool tooLarge) const
     out.retryAfterHeader = reply->rawHeader("Retry-After");
     out.requestId = reply->rawHeader("request-id");
     out.clientRequestId = reply->rawHeader("client-request-id");
-    out.date = reply->rawHeader("Date");
     out.retryAfter = parseRetryAfter(out.retryAfterHeader, QDateTime::currentDateTimeUtc());
     if (tooLarge) {
         out.failure = GraphFailure::TooLarge;

@@ -39,7 +39,6 @@ struct GraphReply
     QByteArray retryAfterHeader; // as sent: the poller reads it against its own clock
     QByteArray requestId;        // Graph's request-id for this answer, what support asks for
     QByteArray clientRequestId;  // the client-request-id Graph echoed
-    QByteArray date;             // the answer's Date header
 
     bool ok() const { return failure == GraphFailure::None; }
     // One line for a status bar or stderr, e.g. "HTTP 404 NotFound: No team found".

@@ -163,13 +163,7 @@ bool BulkCloner::start(const CloneOptions &common, const QList<BulkCloneName> &n
         QList<StartRecord> plan;
         for (qsizetype i = 0; i < items.size(); ++i) {
             items[i].clientRequestId = QUuid::createUuid().toString(QUuid::WithoutBraces);
-            StartRecord waiting;
-            waiting.clientRequestId = items[i].clientRequestId;
-            waiting.kind = TeamRequest::kindName(items[i].request.kind);
-            waiting.teamId = items[i].request.teamId;
-            waiting.path = items[i].request.path;
-            waiting.body = QJsonDocument(items[i].request.body).toJson(QJsonDocument::Compact);
-            waiting.label = items[i].request.label;
+            StartRecord waiting = items[i].request.toJournal(items[i].clientRequestId);
             waiting.planId = planId;
             waiting.planPosition = int(i);
             plan.append(waiting);
@@ -193,8 +187,7 @@ bool BulkCloner::resume(const QString &planId, const QList<StartRecord> &starts,
     QList<Item> items;
     for (const StartRecord &start : starts) {
         Item item;
-        item.request =
-            TeamRequest::fromJournal(start.kind, start.path, start.teamId, start.body, start.label);
+        item.request = TeamRequest::fromJournal(start);
         item.clientRequestId = start.clientRequestId;
         item.result.clientRequestId = start.clientRequestId;
         item.result.location = start.location;

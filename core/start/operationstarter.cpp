@@ -153,13 +153,7 @@ void OperationStarter::start(const TeamRequest &request, Handler done, const Pla
                                    ? QUuid::createUuid().toString(QUuid::WithoutBraces)
                                    : planned.clientRequestId;
     if (m_journal) {
-        StartRecord intent;
-        intent.clientRequestId = m_result.clientRequestId;
-        intent.kind = TeamRequest::kindName(request.kind);
-        intent.teamId = request.teamId;
-        intent.path = request.path;
-        intent.body = QJsonDocument(request.body).toJson(QJsonDocument::Compact);
-        intent.label = request.label;
+        StartRecord intent = request.toJournal(m_result.clientRequestId);
         intent.sentAt = m_clock.now();
         intent.planId = planned.planId;
         intent.planPosition = planned.position;
@@ -212,7 +206,6 @@ void OperationStarter::answered(const GraphReply &reply)
     result.httpStatus = reply.httpStatus;
     result.errorCode = reply.errorCode;
     result.requestId = QString::fromLatin1(reply.requestId);
-    result.answeredAt = QString::fromLatin1(reply.date);
     if (reply.httpStatus == m_request.expectedStatus() ||
         (reply.ok() && reply.httpStatus / 100 == 2)) {
         result.location = QString::fromUtf8(reply.location);

@@ -51,10 +51,9 @@ public:
         int attempts = 0;
         bool maybeStarted = false; // no answer arrived: it may have started; not sent again
         // The client-request-id the request carried (a UUID, the same on every attempt of one
-        // request), and Graph's request-id and Date for its last answer: what support asks for.
+        // request), and Graph's request-id for its last answer: what support asks for.
         QString clientRequestId;
         QString requestId;
-        QString answeredAt;
     };
     using Handler = std::function<void(const Result &)>;
 

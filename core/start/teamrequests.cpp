@@ -72,23 +72,33 @@ QString TeamRequest::kindName(Kind kind)
     return QString();
 }
 
-TeamRequest TeamRequest::fromJournal(const QString &kind, const QString &path,
-                                     const QString &teamId, const QByteArray &body,
-                                     const QString &label)
+TeamRequest TeamRequest::fromJournal(const StartRecord &start)
 {
     TeamRequest request;
     for (const Kind known :
          {Kind::Clone, Kind::Archive, Kind::Unarchive, Kind::Create, Kind::CreateOperation,
           Kind::ArchiveChannel, Kind::UnarchiveChannel, Kind::Teamify}) {
-        if (kindName(known) == kind) {
+        if (kindName(known) == start.kind) {
             request.kind = known;
-            request.path = path;
+            request.path = start.path;
         }
     }
-    request.teamId = teamId;
-    request.body = QJsonDocument::fromJson(body).object();
-    request.label = label;
+    request.teamId = start.teamId;
+    request.body = QJsonDocument::fromJson(start.body).object();
+    request.label = start.label;
     return request;
+}
+
+StartRecord TeamRequest::toJournal(const QString &clientRequestId) const
+{
+    StartRecord start;
+    start.clientRequestId = clientRequestId;
+    start.kind = kindName(kind);
+    start.teamId = teamId;
+    start.path = path;
+    start.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    start.label = label;
+    return start;
 }
 
 QStringList TeamRequest::clonedParts() const

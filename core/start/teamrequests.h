@@ -1,5 +1,7 @@
 #pragma once
 
+#include "store/startjournal.h"
+
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -33,8 +35,10 @@ struct TeamRequest
     static QString kindName(Kind kind); // "clone", "archive", ...
     // The request a journaled start was (its kind by name, path, team, body, label); empty
     // path when the kind is not known.
-    static TeamRequest fromJournal(const QString &kind, const QString &path, const QString &teamId,
-                                   const QByteArray &body, const QString &label);
+    static TeamRequest fromJournal(const StartRecord &start);
+    // This request as the journal keeps it, under its client-request-id (the rest of the record:
+    // state, time, plan, answer, is the caller's).
+    StartRecord toJournal(const QString &clientRequestId) const;
 };
 
 // The parts of a team a clone may copy, as Graph names them.

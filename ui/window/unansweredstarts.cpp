@@ -139,8 +139,7 @@ void UnansweredStarts::found(const StartRecord &start, const OperationRef &ref,
     started.ref = ref;
     started.location = location;
     started.clientRequestId = start.clientRequestId;
-    const TeamRequest request =
-        TeamRequest::fromJournal(start.kind, start.path, start.teamId, start.body, start.label);
+    const TeamRequest request = TeamRequest::fromJournal(start);
     if (request.kind == TeamRequest::Kind::Clone && !request.path.isEmpty())
         m_starts.readiness()->expect(ref, request.clonedParts());
     m_starts.markStartedHere(started);
@@ -205,8 +204,7 @@ void UnansweredStarts::sendNotStartedAgain()
 {
     QList<TeamRequest> requests;
     for (const StartRecord &start : std::as_const(m_notStarted)) {
-        const TeamRequest request =
-            TeamRequest::fromJournal(start.kind, start.path, start.teamId, start.body, start.label);
+        const TeamRequest request = TeamRequest::fromJournal(start);
         if (!request.path.isEmpty())
             requests.append(request);
     }
