@@ -277,6 +277,8 @@ SimReply SimServer::route(const QByteArray &method, const QStringList &s, bool b
             return startClone(s[1], body);
         if (n == 3 && (is(s[2], "archive") || is(s[2], "unarchive")) && post)
             return startArchive(s[1], is(s[2], "archive"), body);
+        if (n == 5 && is(s[2], "channels") && is(s[4], "filesFolder") && get)
+            return getFilesFolder(s[1], s[3]);
         if (n == 5 && is(s[2], "channels") && (is(s[4], "archive") || is(s[4], "unarchive")) &&
             post)
             return startChannelArchive(s[1], s[3], is(s[4], "archive"));

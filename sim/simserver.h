@@ -119,6 +119,7 @@ private:
     SimReply listMembers(const QString &teamId);
     SimReply listJoinedTeams();
     SimReply listChannels(const QString &teamId);
+    SimReply getFilesFolder(const QString &teamId, const QString &channelId);
     SimReply listInstalledApps(const QString &teamId);
     SimReply startClone(const QString &teamId, const QByteArray &body);
     SimReply startArchive(const QString &teamId, bool archive, const QByteArray &body);

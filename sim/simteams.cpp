@@ -50,7 +50,8 @@ SimReply notOwner()
 SimReply SimServer::getTeam(const QString &teamId)
 {
     const SimTeam *team = m_tenant.team(teamId);
-    if (!team) {
+    // A new team answers 404 for a while after its operation succeeded (GRAPH.md).
+    if (!team || !m_tenant.isReadable(*team)) {
         return noSuchTeam(teamId);
     }
     QJsonObject json = team->toJson(m_tenant.tenantId());
@@ -131,6 +132,42 @@ SimReply SimServer::listChannels(const QString &teamId)
                                            {QStringLiteral("value"), value}});
 }
 
+SimReply SimServer::getFilesFolder(const QString &teamId, const QString &channelId)
+{
+    const SimTeam *team = m_tenant.team(teamId);
+    if (!team)
+        return noSuchTeam(teamId);
+    const QStringList channels = team->visibleChannels(m_tenant.secondsSinceStart());
+    const auto name = std::find_if(channels.cbegin(), channels.cend(), [&](const QString &each) {
+        return channelIdOf(*team, each).compare(channelId, Qt::CaseInsensitive) == 0;
+    });
+    if (name == channels.cend()) {
+        return SimReply::graphError(404, QStringLiteral("NotFound"),
+                                    QStringLiteral("Channel not found."));
+    }
+    // Asking is what makes SharePoint create the folder of a new team's channel.
+    if (!m_tenant.requestFilesFolder(*team, *name)) {
+        return SimReply::graphError(404, QStringLiteral("NotFound"),
+                                    QStringLiteral("The channel's files folder is being "
+                                                   "provisioned. Please try again later."));
+    }
+    const QString site = QString(team->displayName).remove(QLatin1Char(' '));
+    return SimReply::json(
+        200,
+        QJsonObject{
+            {QStringLiteral("@odata.context"),
+             QStringLiteral("https://graph.microsoft.com/v1.0/$metadata#teams('%1')/channels('%2')/"
+                            "filesFolder/$entity")
+                 .arg(team->id, channelId)},
+            {QStringLiteral("id"), QStringLiteral("01%1%2").arg(team->id.left(8), name->toUpper())},
+            {QStringLiteral("name"), *name},
+            {QStringLiteral("webUrl"), QStringLiteral("https://contoso.sharepoint.com/sites/") +
+                                           site + QStringLiteral("/Shared%20Documents/") + *name},
+            {QStringLiteral("folder"), QJsonObject{{QStringLiteral("childCount"), 0}}},
+            {QStringLiteral("parentReference"),
+             QJsonObject{{QStringLiteral("driveType"), QStringLiteral("documentLibrary")}}}});
+}
+
 SimReply SimServer::listInstalledApps(const QString &teamId)
 {
     const SimTeam *team = m_tenant.team(teamId);
@@ -177,8 +214,10 @@ SimReply SimServer::listMembers(const QString &teamId)
         return SimReply::graphError(403, QStringLiteral("Forbidden"),
                                     QStringLiteral("Missing scope permissions on the request."));
     }
+    // A new team's members (its owners among them) show a while after it was made.
+    const int shown = m_tenant.hasOwners(*team) ? team->memberCount : 0;
     QJsonArray members;
-    for (int i = 0; i < team->memberCount; ++i) {
+    for (int i = 0; i < shown; ++i) {
         members.append(QJsonObject{
             {QStringLiteral("@odata.type"),
              QStringLiteral("#microsoft.graph.aadUserConversationMember")},
@@ -186,7 +225,7 @@ SimReply SimServer::listMembers(const QString &teamId)
             {QStringLiteral("roles"), i == 0 ? QJsonArray{QStringLiteral("owner")} : QJsonArray()},
             {QStringLiteral("displayName"), QStringLiteral("Member %1").arg(i + 1)}});
     }
-    return SimReply::json(200, QJsonObject{{QStringLiteral("@odata.count"), team->memberCount},
+    return SimReply::json(200, QJsonObject{{QStringLiteral("@odata.count"), shown},
                                            {QStringLiteral("value"), members}});
 }
 

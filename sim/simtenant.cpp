@@ -158,6 +158,15 @@ QString SimTenant::loadScenario(const QByteArray &json)
     m_maxPageSize = std::max(1, limits.value(QLatin1String("maxPageSize")).toInt(m_maxPageSize));
     m_cloneSettleSeconds = std::max(
         0.0, root.value(QLatin1String("cloneSettleSeconds")).toDouble(m_cloneSettleSeconds));
+    const QJsonObject newTeam = root.value(QLatin1String("newTeam")).toObject();
+    const auto delay = [&newTeam](const char *key, double fallback) {
+        return std::max(0.0, newTeam.value(QLatin1String(key)).toDouble(fallback));
+    };
+    m_newTeamDelays.readableSeconds = delay("readableSeconds", m_newTeamDelays.readableSeconds);
+    m_newTeamDelays.ownersSeconds = delay("ownersSeconds", m_newTeamDelays.ownersSeconds);
+    m_newTeamDelays.filesFolderSeconds =
+        delay("filesFolderSeconds", m_newTeamDelays.filesFolderSeconds);
+    m_filesFolderAt.clear();
     const QJsonObject latency = root.value(QLatin1String("latencyMs")).toObject();
     const int minLatency = latency.value(QLatin1String("min")).toInt(m_latency.minMs);
     const int maxLatency =
@@ -241,6 +250,30 @@ QList<const SimTeam *> SimTenant::teams() const
     return all;
 }
 
+bool SimTenant::isReadable(const SimTeam &team) const
+{
+    return team.bornAt < 0 || secondsSinceStart() >= team.bornAt + m_newTeamDelays.readableSeconds;
+}
+
+bool SimTenant::hasOwners(const SimTeam &team) const
+{
+    return team.bornAt < 0 || secondsSinceStart() >= team.bornAt + m_newTeamDelays.ownersSeconds;
+}
+
+bool SimTenant::requestFilesFolder(const SimTeam &team, const QString &channel)
+{
+    if (team.bornAt < 0)
+        return true;
+    const QString key = team.id.toLower() + QLatin1Char('/') + channel.toLower();
+    const double now = secondsSinceStart();
+    const auto existsAt = m_filesFolderAt.constFind(key);
+    if (existsAt == m_filesFolderAt.cend()) {
+        m_filesFolderAt.insert(key, now + m_newTeamDelays.filesFolderSeconds);
+        return m_newTeamDelays.filesFolderSeconds <= 0;
+    }
+    return now >= *existsAt;
+}
+
 SimTeam &SimTenant::addTeam(const SimTeam &team)
 {
     return *m_teams.insert(team.id.toLower(), team);
@@ -307,6 +340,7 @@ void SimTenant::settle()
             continue;
         if (op.producesTeam) {
             SimTeam &added = addTeam(*op.producesTeam);
+            added.bornAt = finishedAt;
             if (added.settleStep > 0)
                 added.appearedAt = finishedAt;
         }

@@ -38,6 +38,10 @@ struct SimTeam
     // seconds) one more channel and one more app show up every settleStep seconds.
     double appearedAt = -1;
     double settleStep = 0;
+    // A team made while the tenant runs (by a clone, a create, a teamify) is not all there when
+    // its operation says succeeded (GRAPH.md): bornAt is when it did (simulated seconds; -1 for
+    // a scenario's teams, which are complete).
+    double bornAt = -1;
 
     QStringList visibleChannels(double now) const;
     QStringList visibleApps(double now) const;
@@ -105,6 +109,22 @@ public:
     // How long a clone's channels and apps take to appear, one after another, after the clone
     // reports succeeded ("cloneSettleSeconds" in a scenario; 0: all at once).
     double cloneSettleSeconds() const { return m_cloneSettleSeconds; }
+    // How long a new team is incomplete after its operation succeeded, in simulated seconds
+    // ("newTeam": {"readableSeconds", "ownersSeconds", "filesFolderSeconds"} in a scenario): its
+    // GET answers 404, its members list has no owner yet, and a channel's SharePoint folder exists
+    // only filesFolderSeconds after someone first asked for it.
+    struct NewTeamDelays
+    {
+        double readableSeconds = 5;
+        double ownersSeconds = 10;
+        double filesFolderSeconds = 8;
+    };
+    const NewTeamDelays &newTeamDelays() const { return m_newTeamDelays; }
+    bool isReadable(const SimTeam &team) const;
+    bool hasOwners(const SimTeam &team) const;
+    // Asks for a channel's files folder: true once it exists. A new team's folders are made on
+    // the first request (GRAPH.md), a scenario's exist already.
+    bool requestFilesFolder(const SimTeam &team, const QString &channel);
     // The largest page GET /teams/{t}/operations serves, whatever $top asks.
     int maxPageSize() const { return m_maxPageSize; }
     double timeScale() const { return m_timeScale; }
@@ -167,6 +187,8 @@ private:
     SimIdentity m_identity;
     int m_maxPageSize = 999;
     double m_cloneSettleSeconds = 20;
+    NewTeamDelays m_newTeamDelays;
+    QHash<QString, double> m_filesFolderAt; // "team/channel", lower-cased: when it exists
     Latency m_latency;
     QRandomGenerator m_latencyRandom{1};
     SimFaults m_faults;

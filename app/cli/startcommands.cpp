@@ -5,7 +5,7 @@
 #include "model/smallfile.h"
 #include "polling/teamoperations.h"
 #include "signin/signinsession.h"
-#include "start/clonereadiness.h"
+#include "start/clonereadinesstracker.h"
 #include "start/startresolver.h"
 #include "store/operationdatabase.h"
 #include "store/startjournal.h"
@@ -538,18 +538,31 @@ void StartCommands::waitUntilReady(const QString &location)
     m_readiness = std::make_unique<CloneReadinessTracker>(*m_client, m_clock);
     m_readiness->setSpacing(std::chrono::duration_cast<std::chrono::seconds>(m_watch.interval));
     m_readiness->expect(*resolved.ref, m_request.clonedParts());
-    connect(m_readiness.get(), &CloneReadinessTracker::changed, this,
-            [this, location](const QString &key) {
-                const QString text = m_readiness->readiness(key)->text();
-                if (m_watch.json) {
-                    m_out << QJsonDocument(QJsonObject{{QStringLiteral("location"), location},
-                                                       {QStringLiteral("readiness"), text}})
-                                 .toJson(QJsonDocument::Compact)
-                          << Qt::endl;
-                } else {
-                    m_out << printable(location) << " readiness: " << printable(text) << Qt::endl;
-                }
-            });
+    connect(
+        m_readiness.get(), &CloneReadinessTracker::changed, this,
+        [this, location](const QString &key) {
+            const CloneReadiness readiness = *m_readiness->readiness(key);
+            const QString text = readiness.detailedText();
+            if (m_watch.json) {
+                // Each step for scripts too: -1 not known yet, -2 not allowed to check.
+                m_out << QJsonDocument(
+                             QJsonObject{
+                                 {QStringLiteral("location"), location},
+                                 {QStringLiteral("readiness"), text},
+                                 {QStringLiteral("ready"),
+                                  readiness.state == CloneReadiness::State::Ready},
+                                 {QStringLiteral("readable"), readiness.readable},
+                                 {QStringLiteral("channels"), readiness.channels},
+                                 {QStringLiteral("channelsExpected"), readiness.channelsExpected},
+                                 {QStringLiteral("files"), readiness.files},
+                                 {QStringLiteral("filesExpected"), readiness.filesExpected},
+                                 {QStringLiteral("owners"), readiness.owners}})
+                             .toJson(QJsonDocument::Compact)
+                      << Qt::endl;
+            } else {
+                m_out << printable(location) << " readiness: " << printable(text) << Qt::endl;
+            }
+        });
     // Given up: as for --timeout.
     connect(
         m_readiness.get(), &CloneReadinessTracker::settled, this,

@@ -9,7 +9,7 @@
 #include "panes/welcomepage.h"
 #include "polling/operationpoller.h"
 #include "polling/teamoperations.h"
-#include "start/clonereadiness.h"
+#include "start/clonereadinesstracker.h"
 #include "store/operationcounts.h"
 #include "table/operationpresentation.h"
 #include "table/operationsortproxy.h"
@@ -340,7 +340,9 @@ void MainWindow::refreshDetails()
         current.isValid() ? m_model->operationAt(m_proxy->mapToSource(current).row()) : nullptr;
     if (op) {
         m_details->showOperation(*op, m_clock.now());
-        m_details->setNote(m_model->noteOf(op->key));
+        // A started clone's readiness, step by step; the table shows only what is missing.
+        const std::optional<CloneReadiness> readiness = m_starts->readiness()->readiness(op->key);
+        m_details->setNote(readiness ? readiness->detailedText() : m_model->noteOf(op->key));
     } else {
         m_details->clear();
         m_details->setNote(QString());

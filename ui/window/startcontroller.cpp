@@ -6,7 +6,7 @@
 #include "model/watchedoperation.h"
 #include "panes/detailspane.h"
 #include "polling/operationpoller.h"
-#include "start/clonereadiness.h"
+#include "start/clonereadinesstracker.h"
 #include "start/operationstarter.h"
 #include "start/orgwideteams.h"
 #include "store/operationstore.h"

@@ -2,7 +2,7 @@
 
 #include "dialogs/startdialogs.h"
 #include "graph/graphclient.h"
-#include "start/clonereadiness.h"
+#include "start/clonereadinesstracker.h"
 #include "start/startresolver.h"
 #include "window/banner.h"
 #include "window/mainwindow.h"

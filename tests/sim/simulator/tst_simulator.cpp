@@ -83,6 +83,7 @@ private slots:
     void servesEveryLocationShape();
     void movesOperationsThroughTheirLifecycle();
     void aCompletedCloneCreatesItsTeam();
+    void aNewTeamsOwnersAndFilesFoldersComeLater();
     void hidesEvolvableEnumsWithoutPrefer();
     void createsOperationsThroughTheDocumentedApi();
     void startsClonesArchivesAndCreates();
@@ -173,12 +174,49 @@ void TestSimulator::movesOperationsThroughTheirLifecycle()
     QVERIFY(!op.error);
 }
 
+void TestSimulator::aNewTeamsOwnersAndFilesFoldersComeLater()
+{
+    SimFixture sim(scenario());
+    sim.clock.advance(seconds(76)); // succeeded at 70 s, readable at 75 s
+    const QUrl members = at(sim, QStringLiteral("/teams/%1/members").arg(kProduced));
+    QCOMPARE(call("GET", members).json()["value"].toArray().size(), 0);
+    const QString general =
+        QStringLiteral("19:%1-general@thread.tacv2").arg(QString(kProduced).left(8));
+    const QUrl folder =
+        at(sim, QStringLiteral("/teams/%1/channels/%2/filesFolder").arg(kProduced, general));
+    // The first request is what makes SharePoint create the folder; it exists 8 s later.
+    const RawReply asked = call("GET", folder);
+    QCOMPARE(asked.status, 404);
+    QVERIFY(asked.json()["error"].toObject()["message"].toString().contains("provisioned"));
+    sim.clock.advance(seconds(7));
+    QCOMPARE(call("GET", folder).status, 404);
+    sim.clock.advance(seconds(1));
+    const RawReply made = call("GET", folder);
+    QCOMPARE(made.status, 200);
+    QCOMPARE(made.json()["name"].toString(), QStringLiteral("General"));
+    QVERIFY(made.json()["folder"].isObject());
+    // Owners show 10 s after the team was made.
+    const QJsonArray shown = call("GET", members).json()["value"].toArray();
+    QVERIFY(!shown.isEmpty());
+    QCOMPARE(shown.first().toObject()["roles"].toArray().first().toString(), QStringLiteral("owner"));
+    // A scenario's own teams are complete: their folders answer at once.
+    const QString sourceGeneral =
+        QStringLiteral("19:%1-general@thread.tacv2").arg(QString(kTemplate).left(8));
+    QCOMPARE(call("GET", at(sim, QStringLiteral("/teams/%1/channels/%2/filesFolder")
+                                     .arg(kTemplate, sourceGeneral)))
+                 .status,
+             200);
+}
+
 void TestSimulator::aCompletedCloneCreatesItsTeam()
 {
     SimFixture sim(scenario());
     const QUrl teamUrl = at(sim, QStringLiteral("/teams/") + kProduced);
     QCOMPARE(call("GET", teamUrl).status, 404);
     sim.clock.advance(seconds(71));
+    // Succeeded at 70 s, and readable 5 s later, as Graph's new teams are (GRAPH.md).
+    QCOMPARE(call("GET", teamUrl).status, 404);
+    sim.clock.advance(seconds(5));
     const RawReply reply = call("GET", teamUrl);
     QCOMPARE(reply.status, 200);
     const QJsonObject team = reply.json();

@@ -6,7 +6,7 @@
 #include "polling/operationpoller.h"
 #include "simfixture.h"
 #include "start/bulkclone.h"
-#include "start/clonereadiness.h"
+#include "start/clonereadinesstracker.h"
 #include "start/operationstarter.h"
 #include "start/startresolver.h"
 #include "start/teamrequests.h"
@@ -122,8 +122,9 @@ private slots:
     void aRefusalForWorkThatStartedIsLookedForFirst();
     void refusalsSayWhatHappenedInPlainWords_data();
     void refusalsSayWhatHappenedInPlainWords();
-    void aClonesTeamIsReadyOnceEveryChannelAndAppIsThere();
-    void readinessGivesUpAfterTheTimeAllowed();
+    void aClonesTeamIsReadyOnceEveryStepIsComplete();
+    void readinessGivesUpAfterThirtyMinutes();
+    void readinessSaysWhatThisAccountMayNotCheck();
     void bulkNamesFromAPatternOrACsv();
     void aBulkOfFiftyIsPacedWithoutA429AndRefusalsCanBeRetried();
     void aBulkSharesTheTeamBudgetWithPolling();
@@ -806,7 +807,7 @@ void TestStartOperations::refusalsSayWhatHappenedInPlainWords()
     QVERIFY2(result->message.contains(saying), qPrintable(result->message));
 }
 
-void TestStartOperations::aClonesTeamIsReadyOnceEveryChannelAndAppIsThere()
+void TestStartOperations::aClonesTeamIsReadyOnceEveryStepIsComplete()
 {
     Rig rig;
     const auto started = rig.send(rig.clone(kTemplate, "Settling", {"apps", "channels"}));
@@ -817,58 +818,107 @@ void TestStartOperations::aClonesTeamIsReadyOnceEveryChannelAndAppIsThere()
     QStringList seen;
     QSignalSpy settled(&tracker, &CloneReadinessTracker::settled);
     connect(&tracker, &CloneReadinessTracker::changed, this, [&](const QString &key) {
-        const QString text = tracker.readiness(key)->text();
+        const QString text = tracker.readiness(key)->detailedText();
         if (seen.isEmpty() || seen.last() != text)
             seen.append(text);
     });
+    const QString key = started->ref->key();
 
-    // Graph says succeeded at 65 s; the channels and apps come a few seconds after.
+    // Graph says succeeded at 65 s; the new team answers 404 for 5 s more.
     rig.sim.clock.advance(seconds(66));
-    tracker.checkOperation(started->ref->key());
-    QTRY_COMPARE(tracker.readiness(started->ref->key())->checks, 1);
-    const CloneReadiness first = *tracker.readiness(started->ref->key());
+    tracker.checkOperation(key);
+    QTRY_COMPARE(tracker.readiness(key)->checks, 1);
+    const CloneReadiness first = *tracker.readiness(key);
     QCOMPARE(first.state, CloneReadiness::State::Settling);
-    QCOMPARE(first.channels, 1);         // General only, so far
-    QCOMPARE(first.channelsExpected, 4); // the private channel is never cloned
-    QCOMPARE(first.appsExpected, 2);
-    QCOMPARE(first.text(), QStringLiteral("Channels 1 of 4 — still settling"));
-    for (int i = 0; i < 10 && settled.isEmpty(); ++i) {
-        const int checks = tracker.readiness(started->ref->key())->checks;
+    QVERIFY(!first.readable);
+    QCOMPARE(first.text(), QStringLiteral("The team is not readable — still settling"));
+    QCOMPARE(first.detailedText(), QStringLiteral("Team not readable yet — still settling"));
+    // Nothing else is asked of a team that cannot be read yet.
+    QCOMPARE(rig.sim.server.requestCount("/channels"), 0);
+
+    // Then, step by step: channels and apps appear, the owner shows, each folder is made.
+    for (int i = 0; i < 20 && settled.isEmpty(); ++i) {
+        QVERIFY(tracker.isWaiting());
+        const int checks = tracker.readiness(key)->checks;
         rig.sim.clock.advance(seconds(2));
-        QTRY_VERIFY(tracker.readiness(started->ref->key())->checks > checks);
+        QTRY_VERIFY(tracker.readiness(key)->checks > checks);
     }
     QCOMPARE(settled.size(), 1);
     QCOMPARE(settled.first().at(1).toBool(), true);
-    QCOMPARE(seen.last(), QStringLiteral("Ready"));
-    QVERIFY2(seen.size() >= 3, qPrintable(seen.join(" | "))); // checking, settling..., ready
-    const CloneReadiness ready = *tracker.readiness(started->ref->key());
-    QCOMPARE(ready.channels, 4);
-    QCOMPARE(ready.apps, 2);
-    // Spaced, not hammered: each comparison is two GETs of the new team (and the source once).
-    QCOMPARE(rig.sim.server.requestCount("/channels"), ready.checks + 1);
+    QVERIFY2(std::any_of(seen.cbegin(), seen.cend(),
+                         [](const QString &text) {
+                             return text.startsWith("Team readable · Channels ") &&
+                                    text.contains(" · Files 0 of 4") &&
+                                    text.endsWith(" — still settling");
+                         }),
+             qPrintable(seen.join(" | ")));
+    QCOMPARE(seen.last(), QStringLiteral("Ready: Team readable · Channels 4 of 4 · Apps 2 of 2 · "
+                                         "Files 4 of 4 · Owners 1"));
+    QCOMPARE(tracker.readiness(key)->text(), QStringLiteral("Ready"));
+
+    // What the simulator saw: the source's channels read once, the new team's once a round; each
+    // folder asked for until it answered, and never again after.
+    const CloneReadiness ready = *tracker.readiness(key);
+    QHash<QString, QList<int>> folderAnswers; // by path
+    QList<int> teamAnswers;
+    int sourceListed = 0;
+    int targetListed = 0;
+    const QString teamPath =
+        QStringLiteral("/v1.0/teams/%1")
+            .arg(rig.sim.tenant.operation(kTemplate, started->ref->operationId)->targetTeamId);
+    for (const SimRequestRecord &record : rig.sim.server.requests()) {
+        if (record.path.endsWith("/filesFolder"))
+            folderAnswers[record.path].append(record.status);
+        if (record.path == teamPath)
+            teamAnswers.append(record.status);
+        sourceListed += record.path.endsWith(kTemplate + "/channels");
+        targetListed += record.path == teamPath + "/channels";
+        // Never more than Graph allows on one team: a round sends at most three to it.
+        QVERIFY2(record.status != 429, qPrintable(record.path));
+    }
+    // The team read until it answered, then no more; the channels until all four were there,
+    // not in every round after; the source's once.
+    QCOMPARE(teamAnswers.count(200), 1);
+    QCOMPARE(teamAnswers.constLast(), 200);
+    QCOMPARE(sourceListed, 1);
+    QVERIFY(targetListed >= 2);
+    QVERIFY2(targetListed < ready.checks - teamAnswers.count(404),
+             qPrintable(QString::number(targetListed)));
+    QCOMPARE(folderAnswers.size(), 4);
+    for (const QList<int> &answers : std::as_const(folderAnswers)) {
+        QCOMPARE(answers.constLast(), 200);
+        QCOMPARE(answers.count(200), 1);
+        QCOMPARE(answers.constFirst(), 404); // the first request is what starts making it
+    }
 }
 
-void TestStartOperations::readinessGivesUpAfterTheTimeAllowed()
+void TestStartOperations::readinessGivesUpAfterThirtyMinutes()
 {
     Rig rig(100000); // a clone whose channels take days to appear
     const auto started = rig.send(rig.clone(kTemplate, "Slow", {"channels"}));
     QVERIFY(started && started->accepted);
     CloneReadinessTracker tracker(rig.client, rig.sim.clock);
-    tracker.setSpacing(seconds(2));
-    tracker.setGiveUpAfter(seconds(5));
+    tracker.setSpacing(seconds(60));
     tracker.expect(*started->ref, {"channels"});
     QSignalSpy settled(&tracker, &CloneReadinessTracker::settled);
+    const QString key = started->ref->key();
     rig.sim.clock.advance(seconds(66));
-    tracker.checkOperation(started->ref->key());
-    for (int i = 0; i < 10 && settled.isEmpty(); ++i) {
-        const int checks = tracker.readiness(started->ref->key())->checks;
-        rig.sim.clock.advance(seconds(2));
-        QTRY_VERIFY(!settled.isEmpty() || tracker.readiness(started->ref->key())->checks > checks);
+    tracker.checkOperation(key);
+    QTRY_COMPARE(tracker.readiness(key)->checks, 1);
+    // The default time allowed, a round a minute: still settling at 29 minutes, given up at 30.
+    for (int minute = 1; minute <= 30; ++minute) {
+        QVERIFY(settled.isEmpty());
+        QVERIFY(tracker.isWaiting());
+        const int checks = tracker.readiness(key)->checks;
+        rig.sim.clock.advance(seconds(60));
+        QTRY_VERIFY(tracker.readiness(key)->checks > checks);
     }
     QCOMPARE(settled.size(), 1);
     QCOMPARE(settled.first().at(1).toBool(), false);
-    QCOMPARE(tracker.readiness(started->ref->key())->text(),
-             QStringLiteral("Gave up waiting: channels 1 of 4"));
+    QVERIFY(!tracker.isWaiting());
+    QCOMPARE(tracker.readiness(key)->text(),
+             QStringLiteral("Gave up waiting: channels 1 of 4, files 1 of 4"));
+    QCOMPARE(tracker.readiness(key)->checks, 31);
     // Readiness of a clone that has not succeeded: checked once, and said.
     const auto pending = rig.send(rig.clone(kTemplate, "Not yet"));
     tracker.expect(*pending->ref, {});
@@ -876,6 +926,35 @@ void TestStartOperations::readinessGivesUpAfterTheTimeAllowed()
     tracker.checkOperation(pending->ref->key());
     QTRY_COMPARE(again.size(), 1);
     QVERIFY(tracker.readiness(pending->ref->key())->text().contains("has not succeeded"));
+}
+
+void TestStartOperations::readinessSaysWhatThisAccountMayNotCheck()
+{
+    Rig rig;
+    const auto started = rig.send(rig.clone(kTemplate, "Members hidden", {"channels"}));
+    QVERIFY(started && started->accepted);
+    // Graph refuses the members and the files folders to an account without those scopes.
+    rig.sim.tenant.faults().add(SimFault::answer("/members", 403, {}, -1));
+    rig.sim.tenant.faults().add(SimFault::answer("/filesFolder", 403, {}, -1));
+    CloneReadinessTracker tracker(rig.client, rig.sim.clock);
+    tracker.setSpacing(seconds(2));
+    tracker.expect(*started->ref, {"channels"});
+    QSignalSpy settled(&tracker, &CloneReadinessTracker::settled);
+    const QString key = started->ref->key();
+    rig.sim.clock.advance(seconds(66));
+    tracker.checkOperation(key);
+    for (int i = 0; i < 20 && settled.isEmpty(); ++i) {
+        QTRY_VERIFY(!settled.isEmpty() || tracker.isWaiting());
+        if (!settled.isEmpty())
+            break;
+        rig.sim.clock.advance(seconds(2));
+    }
+    QTRY_COMPARE(settled.size(), 1);
+    QCOMPARE(settled.first().at(1).toBool(), true); // not waited for: said
+    QCOMPARE(tracker.readiness(key)->detailedText(),
+             QStringLiteral("Ready: Team readable · Channels 4 of 4 · Files not checked (not "
+                            "allowed for this account) · Owners not checked (not allowed for this "
+                            "account)"));
 }
 
 void TestStartOperations::bulkNamesFromAPatternOrACsv()

@@ -10,7 +10,7 @@
 #include "polling/teamoperations.h"
 #include "simfixture.h"
 #include "start/bulkclone.h"
-#include "start/clonereadiness.h"
+#include "start/clonereadinesstracker.h"
 #include "store/operationstore.h"
 #include "table/operationtablemodel.h"
 #include "window/mainwindow.h"
@@ -210,10 +210,14 @@ void TestStartWindow::aStartedClonesReadinessShowsInTheTableAndDetails()
     QTRY_VERIFY(w.store.at(0).latest.has_value());
     QVERIFY(!statusText().contains("·")); // nothing to say before it succeeded
 
-    // Graph says succeeded at 65 s; one channel comes every 50 s after.
+    // Graph says succeeded at 65 s; one channel comes every 50 s after. The table says what is
+    // missing, the details every step.
     w.sim.clock.advance(seconds(91));
-    QTRY_COMPARE(statusText(), QStringLiteral("Succeeded · Channels 1 of 4 — still settling"));
-    QTRY_COMPARE(w.window.details()->note(), QStringLiteral("Channels 1 of 4 — still settling"));
+    QTRY_COMPARE(statusText(),
+                 QStringLiteral("Succeeded · Channels 1 of 4, files 0 of 4 — still settling"));
+    QTRY_COMPARE(w.window.details()->note(),
+                 QStringLiteral("Team readable · Channels 1 of 4 · Files 0 of 4 · Owners 1 — "
+                                "still settling"));
     for (int i = 0; i < 6 && !statusText().endsWith("Ready"); ++i) {
         w.sim.clock.advance(seconds(60));
         QTRY_VERIFY(w.window.starts()->readiness()->readiness(key)->checks > i + 1);
