@@ -306,11 +306,7 @@ void StartCommands::lookForLostStart(OperationStarter::Result result, Then then)
                         [this, result, then](const StartResolver::Outcome &outcome) mutable {
                             if (outcome.kind == StartResolver::Outcome::Kind::Found) {
                                 m_err << "note: " << printable(outcome.message) << Qt::endl;
-                                result.accepted = true;
-                                result.maybeStarted = false;
-                                result.location = outcome.location;
-                                result.ref = outcome.ref;
-                                result.message.clear();
+                                result.takeFound(*outcome.ref, outcome.location, QString());
                                 if (m_request.kind == TeamRequest::Kind::CreateOperation) {
                                     // Only its id is known: it was found, not answered.
                                     result.created = QJsonObject{
@@ -413,9 +409,72 @@ void StartCommands::runResume(const QString &onlyPlan)
         if (unfinished)
             m_plansToResume.append(planId);
     }
-    if (m_plansToResume.isEmpty())
-        m_err << "note: no plan is left to finish" << Qt::endl;
-    resumeNextPlan();
+    if (onlyPlan.isEmpty())
+        m_singlesToFinish = m_journal->singlesToFinish().value_or(QList<StartRecord>());
+    if (m_plansToResume.isEmpty() && m_singlesToFinish.isEmpty())
+        m_err << "note: nothing is left to finish" << Qt::endl;
+    finishNextSingle();
+}
+
+void StartCommands::finishNextSingle()
+{
+    if (m_singlesToFinish.isEmpty()) {
+        resumeNextPlan();
+        return;
+    }
+    const StartRecord start = m_singlesToFinish.takeFirst();
+    const TeamRequest request = TeamRequest::fromJournal(start);
+    if (request.path.isEmpty()) {
+        m_err << "error: “" << printable(start.label) << "” (" << printable(start.kind)
+              << ") is not a request this version can send" << Qt::endl;
+        m_resumeLeftSomething = true;
+        QTimer::singleShot(0, this, &StartCommands::finishNextSingle);
+        return;
+    }
+    if (!start.isUnresolved()) {
+        sendSingleAgain(start, request);
+        return;
+    }
+    m_err << "note: looking at Graph for what became of “" << printable(start.label) << "”"
+          << Qt::endl;
+    m_resolver = std::make_unique<StartResolver>(*m_client, m_clock);
+    m_resolver->setJournal(m_journal.get());
+    m_resolver->setSpacing(std::chrono::seconds(5));
+    m_resolver->resolve(start, StartResolver::graceLeft(start, m_clock.now()),
+                        StartResolver::AtDeadline::NotStarted,
+                        [this, start, request](const StartResolver::Outcome &outcome) {
+                            m_err << "note: " << printable(outcome.message) << Qt::endl;
+                            if (outcome.kind == StartResolver::Outcome::Kind::NotStarted) {
+                                QTimer::singleShot(0, this, [this, start, request] {
+                                    sendSingleAgain(start, request);
+                                });
+                                return;
+                            }
+                            if (outcome.kind == StartResolver::Outcome::Kind::Found) {
+                                OperationStarter::Result found;
+                                found.clientRequestId = start.clientRequestId;
+                                found.requestId = start.requestId;
+                                found.takeFound(*outcome.ref, outcome.location, outcome.message);
+                                report(request, found);
+                            } else {
+                                m_resumeLeftSomething = true; // nobody can tell yet: left for later
+                            }
+                            QTimer::singleShot(0, this, &StartCommands::finishNextSingle);
+                        });
+}
+
+void StartCommands::sendSingleAgain(const StartRecord &start, const TeamRequest &request)
+{
+    m_err << "note: “" << printable(start.label)
+          << "” did not start; sending it again (client-request-id " << start.clientRequestId << ")"
+          << Qt::endl;
+    m_starter->start(request,
+                     [this, request](const OperationStarter::Result &result) {
+                         report(request, result);
+                         m_resumeLeftSomething = m_resumeLeftSomething || !result.accepted;
+                         QTimer::singleShot(0, this, &StartCommands::finishNextSingle);
+                     },
+                     {start.clientRequestId, QString(), 0});
 }
 
 void StartCommands::resumeNextPlan()
@@ -582,7 +641,9 @@ void StartCommands::report(const TeamRequest &request, const OperationStarter::R
         m_err << Qt::endl;
         if (result.maybeStarted && m_database) {
             m_err << "note: kept in " << printable(m_database->path())
-                  << " as a start whose outcome is unknown" << Qt::endl;
+                  << " as a start whose outcome is unknown; `teamsops-cli plans` lists it, "
+                     "`teamsops-cli resume` looks again and sends it only if it did not start"
+                  << Qt::endl;
         }
         if (m_watch.json) {
             m_out << QJsonDocument(

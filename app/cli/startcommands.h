@@ -93,7 +93,11 @@ private:
     void goOn(const OperationStarter::Result &result, Then then);
     // The first line of a bulk: its plan, to resume it by.
     void announcePlan(const QString &planId, qsizetype clones);
+    // resume: single starts first (looked for; sent again under their own client-request-id
+    // when not started), then every plan left unfinished — or only the plan named.
     void runResume(const QString &onlyPlan);
+    void finishNextSingle();
+    void sendSingleAgain(const StartRecord &start, const TeamRequest &request);
     void resumeNextPlan();
     // A bulk on the journal, paced, one line (or object) per request as it is answered.
     void makeBulk();
@@ -112,6 +116,7 @@ private:
     std::unique_ptr<StartJournal> m_journal;
     std::unique_ptr<StartResolver> m_resolver;
     std::chrono::seconds m_lookFor{60};
+    QList<StartRecord> m_singlesToFinish;
     QStringList m_plansToResume;
     bool m_resumeLeftSomething = false;
     int m_refusedInBulk = 0;

@@ -114,6 +114,25 @@ int StoreCommands::plans(const QString &storePath, bool json, QTextStream &out, 
                 << " refused=" << refused << " unknown=" << unknown << " left=" << left << '\n';
         }
     }
+    // Single starts not finished either: what `resume` looks for (and sends if not started).
+    const auto singles = journal.singlesToFinish();
+    for (const StartRecord &start : singles.value_or(QList<StartRecord>())) {
+        const QString state = start.isUnresolved()
+                                  ? StartRecord::stateName(StartRecord::State::Unknown)
+                                  : StartRecord::stateName(start.state);
+        if (json) {
+            out << QJsonDocument(QJsonObject{{QStringLiteral("start"), start.clientRequestId},
+                                             {QStringLiteral("kind"), start.kind},
+                                             {QStringLiteral("team"), start.teamId},
+                                             {QStringLiteral("state"), state},
+                                             {QStringLiteral("request"), start.label}})
+                       .toJson(QJsonDocument::Compact)
+                << '\n';
+        } else {
+            out << "start " << start.clientRequestId << "  " << start.kind << "  " << state << "  "
+                << printable(start.label) << '\n';
+        }
+    }
     out.flush();
     return 0;
 }

@@ -117,11 +117,9 @@ void OperationStarter::lookFirst(const QString &why, std::function<void()> other
                                 return;
                             }
                             Result found = m_result;
-                            found.accepted = true;
-                            found.location = outcome.location;
-                            found.ref = outcome.ref;
-                            found.message =
-                                tr("%1, but it had started: %2").arg(why, outcome.message);
+                            found.takeFound(
+                                *outcome.ref, outcome.location,
+                                tr("%1, but it had started: %2").arg(why, outcome.message));
                             finish(found);
                         });
 }

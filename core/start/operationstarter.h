@@ -54,6 +54,16 @@ public:
         // request), and Graph's request-id for its last answer: what support asks for.
         QString clientRequestId;
         QString requestId;
+
+        // Found at Graph by looking (StartResolver) although no answer said so: accepted.
+        void takeFound(const OperationRef &found, const QString &foundLocation, const QString &why)
+        {
+            accepted = true;
+            maybeStarted = false;
+            ref = found;
+            location = foundLocation;
+            message = why;
+        }
     };
     using Handler = std::function<void(const Result &)>;
 

@@ -191,6 +191,13 @@ std::optional<QList<StartRecord>> StartJournal::unresolved()
     return select(QStringLiteral("state IN ('intent', 'unknown')"), QVariant());
 }
 
+std::optional<QList<StartRecord>> StartJournal::singlesToFinish()
+{
+    return select(QStringLiteral("state IN ('intent', 'unknown', 'notStarted') AND "
+                                 "(plan_id IS NULL OR plan_id = '')"),
+                  QVariant());
+}
+
 std::optional<QList<StartRecord>> StartJournal::select(const QString &condition,
                                                        const QVariant &value)
 {

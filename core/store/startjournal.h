@@ -74,6 +74,9 @@ public:
     std::optional<QHash<QString, StartRecord>> acceptedByLocation();
     // Starts whose outcome is unknown, oldest first.
     std::optional<QList<StartRecord>> unresolved();
+    // Single starts (of no plan) not finished yet: unknown, or found not started and not sent
+    // again. Oldest first.
+    std::optional<QList<StartRecord>> singlesToFinish();
     QString lastError() const { return m_lastError; }
 
 private:

@@ -268,7 +268,18 @@ void StartController::startRequests(const QList<TeamRequest> &requests)
 {
     for (const TeamRequest &request : requests) {
         if (!request.path.isEmpty())
-            m_startQueue.append(request);
+            m_startQueue.append({request, {}});
+    }
+    startNext();
+}
+
+void StartController::sendAgain(const QList<StartRecord> &notStarted)
+{
+    for (const StartRecord &start : notStarted) {
+        const TeamRequest request = TeamRequest::fromJournal(start);
+        if (!request.path.isEmpty())
+            m_startQueue.append(
+                {request, {start.clientRequestId, start.planId, start.planPosition}});
     }
     startNext();
 }
@@ -289,30 +300,35 @@ void StartController::startNext()
         m_startRefusals.clear();
         return;
     }
-    const TeamRequest request = m_startQueue.takeFirst();
+    const QueuedStart queued = m_startQueue.takeFirst();
+    const TeamRequest request = queued.request;
     QStatusBar *statusBar = m_window.statusBar();
     statusBar->showMessage(tr("Sending: %1…").arg(request.label));
-    m_starter->start(request, [this, request, statusBar](const OperationStarter::Result &result) {
-        if (result.accepted && result.ref) {
-            ++m_startAccepted;
-            if (request.kind == TeamRequest::Kind::Clone)
-                m_readiness->expect(*result.ref, request.clonedParts());
-            // Watched at once: the row appears now, as requested, and its status follows.
-            markStartedHere(result);
-            // Selected once the table has the row (the store tells it on the next turn).
-            QTimer::singleShot(0, this,
-                               [this, key = result.ref->key()] { m_window.selectOperation(key); });
-            statusBar->showMessage(tr("%1: accepted, watching it").arg(request.label), 8000);
-        } else if (result.maybeStarted && m_journal) {
-            // No answer: it may have started. Looked for, never sent again by itself.
-            if (const std::optional<StartRecord> start = m_journal->find(result.clientRequestId))
-                m_unanswered->resolveLater(*start);
-        } else {
-            KnownOrgWideTeams::learnFrom(request, result); // refused before sending next time
-            m_startRefusals.append(QStringLiteral("%1 — %2").arg(request.label.toHtmlEscaped(),
-                                                                 result.message.toHtmlEscaped()));
-            statusBar->clearMessage();
-        }
-        startNext();
-    });
+    m_starter->start(
+        request,
+        [this, request, statusBar](const OperationStarter::Result &result) {
+            if (result.accepted && result.ref) {
+                ++m_startAccepted;
+                if (request.kind == TeamRequest::Kind::Clone)
+                    m_readiness->expect(*result.ref, request.clonedParts());
+                // Watched at once: the row appears now, as requested, and its status follows.
+                markStartedHere(result);
+                // Selected once the table has the row (the store tells it on the next turn).
+                QTimer::singleShot(
+                    0, this, [this, key = result.ref->key()] { m_window.selectOperation(key); });
+                statusBar->showMessage(tr("%1: accepted, watching it").arg(request.label), 8000);
+            } else if (result.maybeStarted && m_journal) {
+                // No answer: it may have started. Looked for, never sent again by itself.
+                if (const std::optional<StartRecord> start =
+                        m_journal->find(result.clientRequestId))
+                    m_unanswered->resolveLater(*start);
+            } else {
+                KnownOrgWideTeams::learnFrom(request, result); // refused before sending next time
+                m_startRefusals.append(QStringLiteral("%1 — %2").arg(
+                    request.label.toHtmlEscaped(), result.message.toHtmlEscaped()));
+                statusBar->clearMessage();
+            }
+            startNext();
+        },
+        queued.planned);
 }

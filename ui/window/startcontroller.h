@@ -39,6 +39,8 @@ public:
     // team the operation acts on.
     QStringList selectedTeams() const;
     void startRequests(const QList<TeamRequest> &requests);
+    // Starts found not started (StartResolver), each sent under its own client-request-id.
+    void sendAgain(const QList<StartRecord> &notStarted);
     CloneReadinessTracker *readiness() const { return m_readiness; }
     // The store's journal of starts: each request saved before it is sent; the operations
     // watched now that were started here get their request ids back (for the details).
@@ -64,7 +66,12 @@ private:
     MainWindow &m_window;
     OperationStarter *m_starter;
     CloneReadinessTracker *m_readiness;
-    QList<TeamRequest> m_startQueue;
+    struct QueuedStart
+    {
+        TeamRequest request;
+        OperationStarter::Planned planned; // a start sent again keeps its client-request-id
+    };
+    QList<QueuedStart> m_startQueue;
     QStringList m_startRefusals;
     int m_startAccepted = 0;
     StartJournal *m_journal = nullptr;

@@ -33,10 +33,17 @@ void UnansweredStarts::setJournal(StartJournal *journal)
     m_resolver->setJournal(journal);
     if (!journal)
         return;
-    // Starts an earlier run sent without learning what became of them; then its plans.
+    // Starts an earlier run sent without learning what became of them, or found not started
+    // and did not send again; then its plans.
     if (const auto unresolved = journal->unresolved()) {
         for (const StartRecord &start : *unresolved)
             resolveLater(start);
+    }
+    if (const auto singles = journal->singlesToFinish()) {
+        for (const StartRecord &start : *singles) {
+            if (start.state == StartRecord::State::NotStarted)
+                m_notStarted.append(start);
+        }
     }
     resolveNext();
 }
@@ -135,10 +142,9 @@ void UnansweredStarts::found(const StartRecord &start, const OperationRef &ref,
                              const QString &location)
 {
     OperationStarter::Result started;
-    started.accepted = true;
-    started.ref = ref;
-    started.location = location;
+    started.takeFound(ref, location, QString());
     started.clientRequestId = start.clientRequestId;
+    started.requestId = start.requestId;
     const TeamRequest request = TeamRequest::fromJournal(start);
     if (request.kind == TeamRequest::Kind::Clone && !request.path.isEmpty())
         m_starts.readiness()->expect(ref, request.clonedParts());
@@ -202,14 +208,9 @@ void UnansweredStarts::showUnresolved()
 
 void UnansweredStarts::sendNotStartedAgain()
 {
-    QList<TeamRequest> requests;
-    for (const StartRecord &start : std::as_const(m_notStarted)) {
-        const TeamRequest request = TeamRequest::fromJournal(start);
-        if (!request.path.isEmpty())
-            requests.append(request);
-    }
-    m_notStarted.clear();
+    const QList<StartRecord> notStarted = std::exchange(m_notStarted, {});
     m_window.banner()->clear(Banner::Topic::Starts);
-    m_starts.startRequests(
-        requests); // new requests, each with its own client-request-id and intent
+    // Each under its own client-request-id: its journal record becomes the intent again, so
+    // no other TeamsOps on this store (nor `teamsops-cli resume`) sends it a second time.
+    m_starts.sendAgain(notStarted);
 }

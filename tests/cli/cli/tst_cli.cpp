@@ -3,6 +3,7 @@
 #include "simtenant.h"
 
 #include "model/clock.h"
+#include "start/teamrequests.h"
 #include "store/operationdatabase.h"
 #include "store/operationstore.h"
 #include "store/startjournal.h"
@@ -71,6 +72,7 @@ private slots:
     void aStartWhoseAnswerIsLostIsSentOnceAndNamed();
     void aStartKilledWhileGraphHoldsItsAnswerStaysInTheStore();
     void aBulkKilledMidwayIsResumedWithEveryCloneMadeOnce();
+    void resumeFinishesSingleStartsToo();
     void historySupportNamesTheRequestsAndHoldsNoToken();
     void archivesAndUnarchivesAChannel();
     void makesATeamFromAGroup();
@@ -869,8 +871,89 @@ void TestCli::aBulkKilledMidwayIsResumedWithEveryCloneMadeOnce()
     QCOMPARE(done.value("left").toInt(), 0);
     const CliRun again = run({"resume", "--graph-url", graph});
     QCOMPARE(again.exitCode, 0);
-    QVERIFY2(again.stderrText.contains("no plan is left to finish"), qPrintable(again.stderrText));
+    QVERIFY2(again.stderrText.contains("nothing is left to finish"), qPrintable(again.stderrText));
     QCOMPARE(posts(), 3);
+}
+
+// Single starts with no answer: `plans` lists them; `resume` looks at Graph, takes the one that
+// had started (nothing sent), and sends again — under its own client-request-id — the one an
+// earlier run left ten minutes ago that Graph never received. A second `resume` sends nothing.
+void TestCli::resumeFinishesSingleStartsToo()
+{
+    const QString graph = m_server->baseUrl().toString();
+    const auto posts = [this] {
+        QList<QByteArray> ids;
+        for (const SimRequestRecord &record : m_server->requests()) {
+            if (record.method == "POST")
+                ids.append(record.clientRequestId);
+        }
+        return ids;
+    };
+    // The archive is served but its answer lost, and the one look allowed fails: unknown.
+    SimFault closed;
+    closed.method = "POST";
+    closed.kind = QStringLiteral("close");
+    closed.times = 1;
+    m_server->injectFault(closed);
+    SimFault unlisted = SimFault::answer(QStringLiteral("/operations"), 503, "1");
+    unlisted.method = "GET";
+    m_server->injectFault(unlisted);
+    const CliRun archived = run({"archive", kQuiet, "--look-for", "0", "--graph-url", graph});
+    QCOMPARE(archived.exitCode, 1);
+    QVERIFY2(archived.stderrText.contains("`teamsops-cli resume` looks again"),
+             qPrintable(archived.stderrText));
+    QCOMPARE(posts().size(), 1);
+
+    // An earlier run's clone, saved as sent ten minutes ago; Graph never received it.
+    const QString lostId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    {
+        OperationDatabase database;
+        QVERIFY(database.open(defaultStore()).ok);
+        StartJournal journal(database);
+        QString problem;
+        StartRecord lost =
+            cloneRequest({kQuiet, QStringLiteral("Never arrived"), {}, {}, {}, {}}, problem)
+                .toJournal(lostId);
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        lost.sentAt = QDateTime::currentDateTimeUtc().addSecs(-600);
+        QVERIFY(journal.recordIntent(lost));
+    }
+
+    const CliRun listed = run({"plans", "--json"});
+    QCOMPARE(listed.exitCode, 0);
+    QCOMPARE(listed.stdoutLines.size(), 2);
+    QStringList kinds;
+    for (const QByteArray &line : listed.stdoutLines) {
+        const QJsonObject start = QJsonDocument::fromJson(line).object();
+        QCOMPARE(start.value("state").toString(), QStringLiteral("unknown"));
+        kinds.append(start.value("kind").toString());
+    }
+    QCOMPARE(kinds, (QStringList{"archive", "clone"}));
+    QCOMPARE(QJsonDocument::fromJson(listed.stdoutLines.last()).object().value("start").toString(),
+             lostId);
+
+    const CliRun resumed = run({"resume", "--graph-url", graph});
+    QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.stderrText));
+    QVERIFY2(resumed.stderrText.contains("did not start; sending it again"),
+             qPrintable(resumed.stderrText));
+    // The archive found, not sent again; the clone sent once more, under its own id.
+    QCOMPARE(posts().size(), 2);
+    QCOMPARE(QString::fromLatin1(posts().constLast()), lostId);
+    QCOMPARE(resumed.stdoutLines.size(), 2);
+    QVERIFY(resumed.stdoutLines.first().contains("/operations"));
+    const QList<const SimOperation *> clones = m_tenant->operationsOf(kQuiet);
+    QCOMPARE(std::count_if(clones.cbegin(), clones.cend(),
+                           [](const SimOperation *op) {
+                               return op->producesTeam && op->producesTeam->displayName ==
+                                                              QLatin1String("Never arrived");
+                           }),
+             1);
+
+    const CliRun again = run({"resume", "--graph-url", graph});
+    QCOMPARE(again.exitCode, 0);
+    QVERIFY2(again.stderrText.contains("nothing is left to finish"), qPrintable(again.stderrText));
+    QCOMPARE(posts().size(), 2);
+    QCOMPARE(run({"plans", "--json"}).stdoutLines.size(), 0);
 }
 
 // What support asks for: the start request's ids as the simulator saw them, the operation, its

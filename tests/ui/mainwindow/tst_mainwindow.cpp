@@ -570,28 +570,54 @@ void TestMainWindow::aStartThatDidNotStartIsOfferedAgainAfterARestart()
     } // closed while it was still looking
     QCOMPARE(postsTo(sim), 1);
 
-    Session second(client, sim, path);
-    second.window.show();
-    Banner *banner = second.window.banner();
-    for (int step = 0; step < 60 && !banner->isAbout(Banner::Topic::Starts); ++step) {
-        QVERIFY(QTest::qWaitFor(
-            [&] {
-                return banner->isAbout(Banner::Topic::Starts) ||
-                       second.window.starts()->unanswered()->isWaitingToLookAgain();
-            },
-            5000));
-        if (!banner->isAbout(Banner::Topic::Starts))
-            sim.clock.advance(seconds(10));
-    }
-    QVERIFY2(banner->text().contains("did not start") && banner->text().contains("Never taken"),
-             qPrintable(banner->text()));
+    {
+        Session second(client, sim, path);
+        second.window.show();
+        Banner *banner = second.window.banner();
+        for (int step = 0; step < 60 && !banner->isAbout(Banner::Topic::Starts); ++step) {
+            QVERIFY(QTest::qWaitFor(
+                [&] {
+                    return banner->isAbout(Banner::Topic::Starts) ||
+                           second.window.starts()->unanswered()->isWaitingToLookAgain();
+                },
+                5000));
+            if (!banner->isAbout(Banner::Topic::Starts))
+                sim.clock.advance(seconds(10));
+        }
+        QVERIFY2(banner->text().contains("did not start") && banner->text().contains("Never taken"),
+                 qPrintable(banner->text()));
+    }                          // closed without sending it
     QCOMPARE(postsTo(sim), 1); // looked at, not sent
-    QSignalSpy finished(second.window.starts(), &StartController::startsFinished);
-    emit banner->linkActivated(QStringLiteral("teamsops:send-again"));
-    QTRY_COMPARE(finished.size(), 1);
-    QCOMPARE(finished.first().at(0).toInt(), 1);
+
+    // The next run offers it at once: decided already, nothing to look at again.
+    const qsizetype requestsBefore = sim.server.requests().size();
+    {
+        Session third(client, sim, path);
+        third.window.show();
+        Banner *banner = third.window.banner();
+        QTRY_VERIFY(banner->isAbout(Banner::Topic::Starts));
+        QVERIFY2(banner->text().contains("Never taken"), qPrintable(banner->text()));
+        QSignalSpy finished(third.window.starts(), &StartController::startsFinished);
+        emit banner->linkActivated(QStringLiteral("teamsops:send-again"));
+        QTRY_COMPARE(finished.size(), 1);
+        QCOMPARE(finished.first().at(0).toInt(), 1);
+    }
     QCOMPARE(postsTo(sim), 2);
     QCOMPARE(sim.tenant.operationsOf(kTeam).size(), 4); // the scenario's three, and this one
+    // Sent again under the client-request-id it was first sent with: one start, one record.
+    QList<QByteArray> ids;
+    for (const SimRequestRecord &record : sim.server.requests().mid(requestsBefore)) {
+        if (record.method == "POST")
+            ids.append(record.clientRequestId);
+    }
+    QCOMPARE(ids.size(), 1);
+    OperationDatabase database;
+    QVERIFY(database.open(path).ok);
+    StartJournal journal(database);
+    const std::optional<StartRecord> sent = journal.find(QString::fromLatin1(ids.first()));
+    QVERIFY(sent);
+    QCOMPARE(sent->state, StartRecord::State::Accepted);
+    QCOMPARE(journal.singlesToFinish()->size(), 0); // nothing for another run to offer again
 }
 
 void TestMainWindow::copiesSupportDetailsWithTheRequestIdsAndNoToken()
