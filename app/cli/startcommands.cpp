@@ -9,6 +9,7 @@
 #include "start/startresolver.h"
 #include "store/operationdatabase.h"
 #include "store/startjournal.h"
+#include "store/storeopener.h"
 
 #include <QCommandLineParser>
 #include <QJsonDocument>
@@ -342,7 +343,9 @@ void StartCommands::goOn(const OperationStarter::Result &result, Then then)
 bool StartCommands::openJournal()
 {
     m_database = std::make_unique<OperationDatabase>();
-    const OperationDatabase::OpenResult opened = m_database->open(m_watch.storePath);
+    const OperationDatabase::OpenResult opened = StoreOpener::openPatiently(
+        *m_database, m_watch.storePath, OperationDatabase::Access::ReadWrite,
+        [this](const QString &waiting) { m_err << "note: " << printable(waiting) << Qt::endl; });
     if (!opened.ok) {
         m_err << "error: not sent: TeamsOps saves a start request in its store before sending "
                  "it, and the store cannot be opened: "

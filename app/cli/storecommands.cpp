@@ -4,6 +4,7 @@
 #include "model/printable.h"
 #include "store/operationdatabase.h"
 #include "store/startjournal.h"
+#include "store/storeopener.h"
 #include "store/supportbundle.h"
 
 #include <QCoreApplication>
@@ -37,8 +38,9 @@ bool openToRead(OperationDatabase &database, const QString &path, QTextStream &e
         *empty = true;
         return true;
     }
-    const OperationDatabase::OpenResult opened =
-        database.open(path, OperationDatabase::Access::ReadOnly);
+    const OperationDatabase::OpenResult opened = StoreOpener::openPatiently(
+        database, path, OperationDatabase::Access::ReadOnly,
+        [&err](const QString &waiting) { err << "note: " << printable(waiting) << Qt::endl; });
     if (!opened.ok)
         err << "error: cannot read " << path << ": " << printable(opened.error) << Qt::endl;
     return opened.ok;
@@ -223,7 +225,9 @@ int StoreCommands::forget(const QString &storePath, const QStringList &locations
         return 0;
     }
     OperationDatabase database;
-    const OperationDatabase::OpenResult opened = database.open(storePath);
+    const OperationDatabase::OpenResult opened = StoreOpener::openPatiently(
+        database, storePath, OperationDatabase::Access::ReadWrite,
+        [&err](const QString &waiting) { err << "note: " << printable(waiting) << Qt::endl; });
     if (!opened.ok) {
         err << "error: cannot open " << storePath << ": " << printable(opened.error) << Qt::endl;
         return 1;

@@ -8,6 +8,8 @@
 #include "model/printable.h"
 #include "polling/networkmonitor.h"
 #include "polling/teamoperations.h"
+#include "store/storeopener.h"
+#include "store/storesession.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -203,7 +205,7 @@ bool WatchSession::start()
         if (!m_poller->watch(ref, text))
             m_poller->retry(ref);
     }
-    if (resume) {
+    if (resume && m_saver) {
         m_err << QCoreApplication::translate("WatchSession",
                                              "note: resuming %n unfinished operation(s) from %1",
                                              nullptr, int(m_store.size()))
@@ -242,32 +244,71 @@ bool WatchSession::start()
 
 bool WatchSession::openStore(const QList<OperationRef> &refs)
 {
-    m_database = std::make_unique<OperationDatabase>();
-    const OperationDatabase::OpenResult opened = m_database->open(m_options.storePath);
-    if (!opened.ok) {
-        // Watching matters more than remembering: go on in memory, and say so.
-        m_err << "warning: not saving: " << printable(opened.error) << Qt::endl;
-        m_database.reset();
-        if (m_options.locations.isEmpty() && m_options.teams.isEmpty())
-            return false; // nothing to resume from
-        return true;
-    }
-    if (!opened.movedTo.isEmpty())
-        m_err << "warning: " << printable(opened.error) << Qt::endl;
-    m_saver = new StoreSaver(*m_database, m_store, m_clock, this);
+    const bool resuming = m_options.locations.isEmpty() && m_options.teams.isEmpty();
     QStringList keys;
     for (const OperationRef &ref : refs)
         keys.append(ref.key());
-    const qsizetype restored =
-        keys.isEmpty() && m_options.teams.isEmpty()
-            ? m_saver->restore([](const WatchedOperation &op) {
-                  return op.watch == WatchedOperation::Watch::Active && !op.isTerminal();
-              })
-            : m_saver->restore(keys);
-    if (restored < 0) {
-        m_err << "warning: could not read " << m_options.storePath << ": "
-              << printable(m_saver->lastError()) << Qt::endl;
+    m_storeSession = new StoreSession(m_store, m_clock, this);
+    const OperationDatabase::OpenResult opened =
+        m_storeSession->open(m_options.storePath, [keys, this](StoreSaver &saver) {
+            return keys.isEmpty() && m_options.teams.isEmpty()
+                       ? saver.restore([](const WatchedOperation &op) {
+                             return op.watch == WatchedOperation::Watch::Active && !op.isTerminal();
+                         })
+                       : saver.restore(keys);
+        });
+    if (opened.problem == OperationDatabase::Problem::Busy) {
+        // Busy is not damaged: watching goes on in memory, and saving starts once it is free.
+        m_err << "note: " << printable(StoreOpener::busyMessage(m_options.storePath)) << Qt::endl;
+        m_waitingForStore = true;
+        connect(m_storeSession, &StoreSession::ready, this, [this] {
+            m_waitingForStore = false;
+            m_err << "note: the store is free again; everything watched is saved" << Qt::endl;
+            useSaver();
+            if (m_poller && m_teamsToList == 0 && m_poller->allTerminal())
+                finishWithOutcome();
+        });
+        connect(m_storeSession, &StoreSession::failed, this, [this](const QString &why) {
+            m_waitingForStore = false;
+            m_err << "warning: not saving: " << printable(why) << Qt::endl;
+            printPending();
+            if (m_poller && m_teamsToList == 0 && m_poller->allTerminal())
+                finishWithOutcome();
+        });
+        return true;
     }
+    if (!opened.ok) {
+        // Watching matters more than remembering: go on in memory, and say so.
+        m_err << "warning: not saving: " << printable(opened.error) << Qt::endl;
+        delete m_storeSession;
+        m_storeSession = nullptr;
+        return !resuming; // with nothing named, there is nothing to resume from
+    }
+    if (!opened.movedTo.isEmpty())
+        m_err << "warning: " << printable(opened.error) << Qt::endl;
+    if (!m_storeSession->restoreError().isEmpty()) {
+        m_err << "warning: could not read " << m_options.storePath << ": "
+              << printable(m_storeSession->restoreError()) << Qt::endl;
+    }
+    m_saver = m_storeSession->saver();
+    connectSaver();
+    return true;
+}
+
+void WatchSession::useSaver()
+{
+    m_saver = m_storeSession->saver();
+    connectSaver();
+    if (m_poller) {
+        m_saver->setPaceSource([this] { return m_poller->savedPace(); });
+        if (m_options.locations.isEmpty() && m_options.teams.isEmpty())
+            m_saver->followOthers(
+                std::min<milliseconds>(StoreSaver::kFollowEvery, m_poller->interval()));
+    }
+}
+
+void WatchSession::connectSaver()
+{
     connect(m_saver, &StoreSaver::committed, this, &WatchSession::printPending);
     connect(m_saver, &StoreSaver::savingFailed, this, [this](const QString &why) {
         m_err << "warning: saving to " << m_options.storePath << " fails (" << printable(why)
@@ -277,7 +318,6 @@ bool WatchSession::openStore(const QList<OperationRef> &refs)
     connect(m_saver, &StoreSaver::savingResumed, this, [this] {
         m_err << "note: saving to " << m_options.storePath << " works again" << Qt::endl;
     });
-    return true;
 }
 
 void WatchSession::printPending()
@@ -316,6 +356,9 @@ void WatchSession::warn(const WatchedOperation &operation, const GraphReply &rep
 
 void WatchSession::finishWithOutcome()
 {
+    // Resuming from a store another program holds: what is to be watched is not known yet.
+    if (m_waitingForStore && m_options.locations.isEmpty() && m_options.teams.isEmpty())
+        return;
     const auto &ops = m_store.records();
     if (ops.isEmpty())
         m_err << "note: nothing to watch" << Qt::endl;
@@ -330,6 +373,24 @@ void WatchSession::finish(int exitCode)
 {
     if (m_finished)
         return;
+    if (m_waitingForStore && !m_givenUpOnStore) {
+        // What was watched is saved before the end: wait (a while) for the store to be free.
+        if (!m_finishAfterStore) {
+            m_finishAfterStore = exitCode;
+            m_err << "note: waiting up to " << StoreOpener::kPatience.count()
+                  << " s for the store, to save what was watched" << Qt::endl;
+            const auto finishNow = [this] { finish(*m_finishAfterStore); };
+            connect(m_storeSession, &StoreSession::ready, this, finishNow, Qt::QueuedConnection);
+            connect(m_storeSession, &StoreSession::failed, this, finishNow, Qt::QueuedConnection);
+            QTimer::singleShot(StoreOpener::kPatience, this, [this] {
+                m_err << "warning: the store stayed in use; what was watched is not saved"
+                      << Qt::endl;
+                m_givenUpOnStore = true;
+                finish(*m_finishAfterStore);
+            });
+        }
+        return;
+    }
     m_finished = true;
     m_timeout.stop();
     if (m_saver)

@@ -17,6 +17,7 @@
 class QTextStream;
 class Clock;
 class SignInSession;
+class StoreSession;
 
 // The logic of `teamsops-cli watch`: resolve the Locations, poll until every operation is terminal
 // (or the timeout passes, or sign-in fails), and print one line per observed change — after it is
@@ -64,6 +65,9 @@ signals:
 
 private:
     bool openStore(const QList<OperationRef> &refs);
+    // The store is open (at once, or after another program let go of it).
+    void useSaver();
+    void connectSaver();
     void printPending();
     void report(const WatchedOperation &operation, bool changed);
     void warn(const WatchedOperation &operation, const GraphReply &reply);
@@ -76,9 +80,12 @@ private:
     QTextStream &m_err;
     GraphClient *m_client = nullptr;
     OperationStore m_store;
-    std::unique_ptr<OperationDatabase> m_database;
-    StoreSaver *m_saver = nullptr;
-    QList<QByteArray> m_pending; // lines waiting for their change to be saved
+    StoreSession *m_storeSession = nullptr;
+    StoreSaver *m_saver = nullptr;  // the session's, once the store is open
+    bool m_waitingForStore = false; // another program holds it: watching in memory meanwhile
+    bool m_givenUpOnStore = false;
+    std::optional<int> m_finishAfterStore; // the exit code, once the store could save
+    QList<QByteArray> m_pending;           // lines waiting for their change to be saved
     OperationPoller *m_poller = nullptr;
     QTimer m_timeout;
     QHash<QString, QString> m_lastWarning;

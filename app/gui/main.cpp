@@ -14,6 +14,7 @@
 #include "store/operationstore.h"
 #include "store/startjournal.h"
 #include "store/storesaver.h"
+#include "store/storesession.h"
 #include "table/operationtablemodel.h"
 #include "window/banner.h"
 #include "window/mainwindow.h"
@@ -26,6 +27,7 @@
 #include <QNetworkReply>
 #include <QPalette>
 #include <QProcess>
+#include <QStatusBar>
 #include <QTimer>
 
 #include <memory>
@@ -187,27 +189,26 @@ int main(int argc, char *argv[])
     // Everything watched survives a restart. The demo tenant lives on a port that changes every
     // run, so it is saved only when --store names a file. Restored before the window is built,
     // which then starts with every row (store_bench measured both orders: no difference).
-    std::unique_ptr<OperationDatabase> database;
-    std::unique_ptr<StoreSaver> saver;
-    std::unique_ptr<StartJournal> journal;
+    std::unique_ptr<StoreSession> storeSession;
     QStringList storeProblems; // for the banner, once the window exists
+    const auto notSaving = [](const QString &why) {
+        return QObject::tr("<b>Not saving</b>: %1 Watching works, but what is watched is "
+                           "forgotten when TeamsOps closes.")
+            .arg(why.toHtmlEscaped());
+    };
     if (!demo || options.storeGiven) {
-        database = std::make_unique<OperationDatabase>();
-        const OperationDatabase::OpenResult opened = database->open(options.storePath);
-        if (!opened.ok) {
-            storeProblems.append(QObject::tr("<b>Not saving</b>: %1 Watching works, but what is "
-                                             "watched is forgotten when TeamsOps closes.")
-                                     .arg(opened.error.toHtmlEscaped()));
-            database.reset();
-        } else {
+        storeSession = std::make_unique<StoreSession>(store, clock);
+        const OperationDatabase::OpenResult opened = storeSession->open(options.storePath);
+        if (!opened.ok && opened.problem != OperationDatabase::Problem::Busy) {
+            storeProblems.append(notSaving(opened.error));
+            storeSession.reset();
+        } else if (opened.ok) {
             if (!opened.movedTo.isEmpty())
                 storeProblems.append(opened.error.toHtmlEscaped());
-            saver = std::make_unique<StoreSaver>(*database, store, clock);
-            journal = std::make_unique<StartJournal>(*database);
-            if (saver->restore() < 0) {
+            if (!storeSession->restoreError().isEmpty()) {
                 storeProblems.append(QObject::tr("<b>Some saved operations could not be read</b> "
                                                  "(%1).")
-                                         .arg(saver->lastError().toHtmlEscaped()));
+                                         .arg(storeSession->restoreError().toHtmlEscaped()));
             }
         }
     }
@@ -246,13 +247,33 @@ int main(int argc, char *argv[])
                 .arg(tenant->timeScale()),
             Banner::Kind::Info);
     }
-    if (saver) {
-        window.attachStore(*saver, options.storePath, journal.get());
-        poller.restorePace(saver->savedPace());
+    const auto useStore = [&window, &poller, &options](StoreSession &session) {
+        StoreSaver *saver = session.saver();
+        window.attachStore(*saver, options.storePath, session.journal());
         saver->setPaceSource([&poller] { return poller.savedPace(); });
         saver->pruneFinishedOlderThan(std::chrono::hours(24 * StoreController::retentionDays()));
         saver->followOthers(
             std::min<std::chrono::milliseconds>(StoreSaver::kFollowEvery, poller.interval()));
+    };
+    if (storeSession && storeSession->saver()) {
+        poller.restorePace(storeSession->saver()->savedPace());
+        useStore(*storeSession);
+    } else if (storeSession) {
+        // Another program holds the file: watching goes on in memory until it is free.
+        window.banner()->showMessage(StoreOpener::busyMessage(options.storePath).toHtmlEscaped(),
+                                     Banner::Kind::Info, Banner::Topic::Saving);
+        StoreSession *session = storeSession.get();
+        QObject::connect(session, &StoreSession::ready, &window, [&window, session, useStore] {
+            useStore(*session);
+            window.banner()->clear(Banner::Topic::Saving);
+            window.statusBar()->showMessage(
+                QObject::tr("The store is free again: everything watched is saved."), 10000);
+        });
+        QObject::connect(session, &StoreSession::failed, &window,
+                         [&window, notSaving](const QString &why) {
+                             window.banner()->showMessage(notSaving(why), Banner::Kind::Warning,
+                                                          Banner::Topic::Saving);
+                         });
     }
     for (const QString &problem : std::as_const(storeProblems))
         window.banner()->showMessage(problem, Banner::Kind::Warning);
@@ -286,7 +307,7 @@ int main(int argc, char *argv[])
     else if (token.isEmpty())
         signIn.restore();
     const int status = app.exec();
-    if (saver)
-        saver->saveNow(); // what the last turn changed
+    if (storeSession && storeSession->saver())
+        storeSession->saver()->saveNow(); // what the last turn changed
     return status;
 }

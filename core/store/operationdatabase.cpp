@@ -122,11 +122,26 @@ QString OperationDatabase::defaultPath()
            QStringLiteral("/TeamsOps/operations.sqlite");
 }
 
+OperationDatabase::Problem OperationDatabase::problemOf(const QSqlError &error)
+{
+    // SQLite's primary result code is the low byte of an extended one.
+    switch (error.nativeErrorCode().toInt() & 0xff) {
+    case 5: // SQLITE_BUSY
+    case 6: // SQLITE_LOCKED
+        return Problem::Busy;
+    case 11: // SQLITE_CORRUPT
+    case 26: // SQLITE_NOTADB
+        return Problem::Damaged;
+    default: // I/O, permission, cannot open, read-only, full...
+        return Problem::Unavailable;
+    }
+}
+
 OperationDatabase::OpenResult OperationDatabase::open(const QString &path, Access access,
                                                       std::chrono::milliseconds busyTimeout)
 {
     OpenResult result = openFile(path, access, busyTimeout);
-    if (!result.unreadable || access == Access::ReadOnly)
+    if (result.problem != Problem::Damaged || access == Access::ReadOnly)
         return result;
     // Keep it for whoever wants to look into it, and start afresh beside it.
     const QString movedTo = moveAside();
@@ -147,59 +162,74 @@ OperationDatabase::OpenResult OperationDatabase::openFile(const QString &path, A
 {
     m_db.close();
     m_path = path;
+    const QString shown = QDir::toNativeSeparators(path);
     const bool exists = QFileInfo::exists(path);
     if (access == Access::ReadOnly && !exists)
-        return {false, QStringLiteral("no store at %1").arg(QDir::toNativeSeparators(path)), {}};
+        return {false, QStringLiteral("no store at %1").arg(shown), {}, Problem::Unavailable};
     if (!exists && !QDir().mkpath(QFileInfo(path).absolutePath())) {
-        return {
-            false,
-            QStringLiteral("cannot create the folder of %1").arg(QDir::toNativeSeparators(path)),
-            {}};
+        return {false,
+                QStringLiteral("cannot create the folder of %1").arg(shown),
+                {},
+                Problem::Unavailable};
     }
     m_db = QSqlDatabase::contains(m_connection)
                ? QSqlDatabase::database(m_connection, false)
                : QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
-    if (!m_db.isValid())
-        return {false, QStringLiteral("the Qt SQLite driver is not installed"), {}};
+    if (!m_db.isValid()) {
+        return {false,
+                QStringLiteral("the Qt SQLite driver is not installed"),
+                {},
+                Problem::Unavailable};
+    }
     m_db.setDatabaseName(path);
     QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(busyTimeout.count());
     if (access == Access::ReadOnly)
         options += QStringLiteral(";QSQLITE_OPEN_READONLY");
     m_db.setConnectOptions(options);
-    if (!m_db.open())
-        return {false, m_db.lastError().text(), {}};
-
-    QString why;
-    QSqlQuery version(m_db);
-    if (!isReadable(&why) || !version.exec(QStringLiteral("PRAGMA user_version")) ||
-        !version.next()) {
-        version.finish();
+    if (!m_db.open()) {
+        return {false,
+                QStringLiteral("%1: %2").arg(shown, m_db.lastError().text()),
+                {},
+                problemOf(m_db.lastError())};
+    }
+    const auto failed = [this](OpenResult result) {
         m_db.close();
-        OpenResult unreadable{false, why.isEmpty() ? version.lastError().text() : why, {}};
-        unreadable.unreadable = true;
-        return unreadable;
+        return result;
+    };
+    // Reading only (list, history): no full check of every page; a damaged page says so when
+    // it is read. Writing: checked first, so that damage shows at start, not mid-session.
+    if (access == Access::ReadWrite) {
+        if (OpenResult unreadable = checkReadable(); unreadable.problem != Problem::None)
+            return failed(unreadable);
+    }
+    QSqlQuery version(m_db);
+    if (!version.exec(QStringLiteral("PRAGMA user_version")) || !version.next()) {
+        const QSqlError error = version.lastError();
+        return failed({false, error.text(), {}, problemOf(error)});
     }
     const int found = version.value(0).toInt();
     version.finish();
     if (found > kSchemaVersion) {
-        m_db.close();
-        return {false,
-                QStringLiteral("%1 was written by a newer TeamsOps (store version %2; this "
-                               "one reads up to %3). It was left untouched; nothing is saved.")
-                    .arg(QDir::toNativeSeparators(path))
-                    .arg(found)
-                    .arg(kSchemaVersion),
-                {}};
+        return failed({false,
+                       QStringLiteral("%1 was written by a newer TeamsOps (store version %2; "
+                                      "this one reads up to %3). It was left untouched; nothing "
+                                      "is saved.")
+                           .arg(shown)
+                           .arg(found)
+                           .arg(kSchemaVersion),
+                       {},
+                       Problem::Newer});
     }
     if (access == Access::ReadOnly) {
         if (found < kSchemaVersion) {
-            m_db.close();
-            return {false,
-                    QStringLiteral("the store is from an older TeamsOps: open it once with "
-                                   "the app or `teamsops-cli watch` to bring it up to date"),
-                    {}};
+            return failed({false,
+                           QStringLiteral("the store is from an older TeamsOps: open it once "
+                                          "with the app or `teamsops-cli watch` to bring it up "
+                                          "to date"),
+                           {},
+                           Problem::Older});
         }
-        return {true, {}, {}};
+        return {true, {}, {}, Problem::None};
     }
     // WAL: readers and one writer at once, across processes. NORMAL sync is durable against a
     // crash of the app (not of the machine's power), at a fraction of FULL's fsyncs.
@@ -207,46 +237,50 @@ OperationDatabase::OpenResult OperationDatabase::openFile(const QString &path, A
         !exec(QStringLiteral("PRAGMA synchronous=NORMAL")) ||
         !exec(QStringLiteral("PRAGMA foreign_keys=ON")) ||
         // Reads straight from the mapped file rather than copied through the page cache.
-        !exec(QStringLiteral("PRAGMA mmap_size=268435456")) || !migrate(found)) {
-        const QString error = m_lastError;
-        m_db.close();
-        return {false, error, {}};
+        !exec(QStringLiteral("PRAGMA mmap_size=268435456")) || !migrate()) {
+        return failed({false, m_lastError, {}, m_lastProblem});
     }
-    return {true, {}, {}};
+    return {true, {}, {}, Problem::None};
 }
 
-bool OperationDatabase::isReadable(QString *why)
+OperationDatabase::OpenResult OperationDatabase::checkReadable()
 {
     // quick_check reads every page (not every index entry): a store damaged anywhere says so
     // here, at start, rather than in the middle of a session.
     QSqlQuery check(m_db);
     if (!check.exec(QStringLiteral("PRAGMA quick_check"))) {
-        *why = check.lastError().databaseText();
-        return false;
+        const QSqlError error = check.lastError();
+        return {false, error.databaseText(), {}, problemOf(error)};
     }
     QStringList problems;
     while (check.next())
         problems.append(check.value(0).toString());
-    if (problems != QStringList{QStringLiteral("ok")}) {
-        *why = QStringLiteral("damaged: ") + problems.mid(0, 3).join(QStringLiteral("; "));
-        return false;
-    }
     check.finish();
-    // A SQLite file of some other program: not ours to migrate or to write into.
+    if (problems != QStringList{QStringLiteral("ok")}) {
+        return {false,
+                QStringLiteral("damaged: ") + problems.mid(0, 3).join(QStringLiteral("; ")),
+                {},
+                Problem::Damaged};
+    }
+    // A SQLite file of some other program: not ours to migrate, write into or move.
     QSqlQuery tables(m_db);
     if (!tables.exec(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name NOT IN "
                                     "('operations', 'history', 'state', 'history_by_operation', "
                                     "'starts', 'starts_by_location', 'starts_by_plan') "
                                     "AND name NOT LIKE 'sqlite_%'")) ||
         !tables.next()) {
-        *why = tables.lastError().databaseText();
-        return false;
+        const QSqlError error = tables.lastError();
+        return {false, error.databaseText(), {}, problemOf(error)};
     }
     if (tables.value(0).toInt() > 0) {
-        *why = QStringLiteral("it holds tables that are not TeamsOps's");
-        return false;
+        return {false,
+                QStringLiteral("%1 holds tables that are not TeamsOps's: it was left untouched; "
+                               "nothing is saved (choose another file with --store)")
+                    .arg(QDir::toNativeSeparators(m_path)),
+                {},
+                Problem::NotOurs};
     }
-    return true;
+    return {true, {}, {}, Problem::None};
 }
 
 QString OperationDatabase::moveAside()
@@ -263,35 +297,60 @@ QString OperationDatabase::moveAside()
     return target;
 }
 
-bool OperationDatabase::migrate(int fromVersion)
+bool OperationDatabase::migrate()
 {
-    for (int version = fromVersion; version < kSchemaVersion; ++version) {
-        if (!m_db.transaction())
-            return fail(QStringLiteral("migration"), m_db.lastError().text());
-        for (const QString &statement : migrations().at(version)) {
-            if (!exec(statement)) {
-                m_db.rollback();
-                return false;
-            }
-        }
-        if (!exec(QStringLiteral("PRAGMA user_version=%1").arg(version + 1)) || !m_db.commit()) {
-            m_db.rollback();
-            return fail(QStringLiteral("migration"), m_db.lastError().text());
+    // IMMEDIATE takes the write lock before anything is read (waiting out the busy timeout):
+    // the version read inside is the one this transaction changes. Read before it, another
+    // process opening the same new file could migrate in between ("table already exists").
+    if (!exec(QStringLiteral("BEGIN IMMEDIATE")))
+        return false;
+    const auto rollBack = [this] {
+        QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
+        return false;
+    };
+    QSqlQuery version(m_db);
+    if (!version.exec(QStringLiteral("PRAGMA user_version")) || !version.next()) {
+        fail(QStringLiteral("migration"), version.lastError());
+        return rollBack();
+    }
+    const int found = version.value(0).toInt();
+    version.finish();
+    for (int next = found; next < kSchemaVersion; ++next) {
+        for (const QString &statement : migrations().at(next)) {
+            if (!exec(statement))
+                return rollBack();
         }
     }
+    if ((found < kSchemaVersion &&
+         !exec(QStringLiteral("PRAGMA user_version=%1").arg(kSchemaVersion))) ||
+        !exec(QStringLiteral("COMMIT")))
+        return rollBack();
     return true;
+}
+
+bool OperationDatabase::setBusyTimeout(std::chrono::milliseconds timeout)
+{
+    return exec(QStringLiteral("PRAGMA busy_timeout=%1").arg(timeout.count()));
 }
 
 bool OperationDatabase::exec(const QString &statement)
 {
     QSqlQuery query(m_db);
     if (!query.exec(statement))
-        return fail(statement.section(QLatin1Char(' '), 0, 2), query.lastError().text());
+        return fail(statement.section(QLatin1Char(' '), 0, 2), query.lastError());
     return true;
 }
 
 bool OperationDatabase::fail(const QString &what, const QString &error)
 {
     m_lastError = QStringLiteral("%1: %2").arg(what, error);
+    m_lastProblem = Problem::Unavailable;
+    return false;
+}
+
+bool OperationDatabase::fail(const QString &what, const QSqlError &error)
+{
+    fail(what, error.text());
+    m_lastProblem = problemOf(error);
     return false;
 }

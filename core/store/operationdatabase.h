@@ -12,13 +12,19 @@
 #include <chrono>
 #include <optional>
 
+class QSqlError;
+
 // The SQLite file that keeps watched operations across restarts: each operation (Location, last
 // payload, scheduling state), every observed change, and the poll pace. One file, in WAL mode, so
 // the GUI and `teamsops-cli watch` can share it: readers never wait for the writer, and writes are
 // short transactions under a busy timeout.
 //
-// The schema is versioned (PRAGMA user_version) and migrated forward on open. A file that is not
-// a readable store is moved aside, never overwritten; a file from a newer TeamsOps is left alone.
+// The schema is versioned (PRAGMA user_version) and migrated forward on open, in one IMMEDIATE
+// transaction that reads the version again inside it: processes opening a new file at once all
+// end up on one store. Only damage moves a file aside (SQLite says it is corrupt or not a
+// database); a file merely in use by another program, one that cannot be read for lack of
+// permission or an I/O error, someone else's SQLite file and one from a newer TeamsOps are all
+// left untouched, with a problem that says which.
 class OperationDatabase
 {
     Q_DISABLE_COPY_MOVE(OperationDatabase)
@@ -31,13 +37,27 @@ public:
         ReadOnly   // for list and history: never writes, never creates
     };
 
+    // Why a store could not be opened, by what the caller can do about it.
+    enum class Problem
+    {
+        None,
+        Busy,        // another program holds the file: try again later, it is not damaged
+        Damaged,     // SQLite says corrupt or not a database (moved aside by a read-write open)
+        Unavailable, // permission, I/O error, a missing folder: the file is left untouched
+        NotOurs,     // a SQLite file with another program's tables: left untouched
+        Newer,       // written by a newer TeamsOps: left untouched
+        Older,       // read-only access to a store that needs migrating first
+    };
+
     struct OpenResult
     {
         bool ok = false;
-        QString error;           // for people, when !ok
-        QString movedTo;         // a damaged file was moved here (ok is then true: a fresh store)
-        bool unreadable = false; // not a store this build can read (moved aside by open())
+        QString error;   // for people, when !ok (or when a damaged file was moved aside)
+        QString movedTo; // a damaged file was moved here (ok is then true: a fresh store)
+        Problem problem = Problem::None;
     };
+    // What a failed statement's SQLite error means for the store (by its native error code).
+    static Problem problemOf(const QSqlError &error);
 
     // One stored operation and the row it lives in.
     struct Stored
@@ -73,6 +93,8 @@ public:
     OpenResult open(const QString &path, Access access = Access::ReadWrite,
                     std::chrono::milliseconds busyTimeout = kBusyTimeout);
     bool isOpen() const { return m_db.isOpen(); }
+    // How long a statement waits for another process's lock from now on.
+    bool setBusyTimeout(std::chrono::milliseconds timeout);
     QString path() const { return m_path; }
     // Why the last statement failed, for people.
     QString lastError() const { return m_lastError; }
@@ -98,11 +120,13 @@ public:
 
 private:
     OpenResult openFile(const QString &path, Access access, std::chrono::milliseconds busyTimeout);
-    bool isReadable(QString *why);
+    // Empty when the file is a TeamsOps store SQLite can read; else why not.
+    OpenResult checkReadable();
     QString moveAside();
-    bool migrate(int fromVersion);
+    bool migrate();
     bool exec(const QString &statement);
     bool fail(const QString &what, const QString &error);
+    bool fail(const QString &what, const QSqlError &error);
     std::optional<QList<Stored>> loadWhere(const QString &condition, const QVariantList &values);
     bool loadHistory(QList<Stored> &stored, const QString &condition, const QVariantList &values);
 
@@ -110,4 +134,5 @@ private:
     QSqlDatabase m_db;
     QString m_path;
     QString m_lastError;
+    Problem m_lastProblem = Problem::None; // of the last failed statement
 };

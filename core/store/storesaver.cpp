@@ -55,8 +55,10 @@ qsizetype StoreSaver::adopt(QList<OperationDatabase::Stored> stored)
     for (OperationDatabase::Stored &s : stored) {
         WatchedOperation &op = s.operation;
         m_lastRowId = std::max(m_lastRowId, s.rowId);
-        if (m_store.indexOf(op.key) >= 0)
+        if (m_store.indexOf(op.key) >= 0) {
+            mergeWatchedMeanwhile(s);
             continue;
+        }
         // Nothing was in flight in this process; a poll asked for before a restart is moot.
         op.inFlight = false;
         op.pollRequested = false;
@@ -68,6 +70,35 @@ qsizetype StoreSaver::adopt(QList<OperationDatabase::Stored> stored)
     // Announced now, so that an edit in this same turn is seen as an edit, not as part of the add.
     m_store.flush();
     return added;
+}
+
+void StoreSaver::mergeWatchedMeanwhile(const OperationDatabase::Stored &stored)
+{
+    // Watched here before the file could be opened (another program held it): the file's
+    // history comes first, then what this process saw after it; the row is written again.
+    const WatchedOperation &saved = stored.operation;
+    WatchedOperation *mine = m_store.edit(saved.key);
+    if (m_saved.contains(saved.key) || !mine)
+        return; // already the file's: an ordinary restore of what this process wrote
+    QList<StatusChange> merged = saved.history;
+    const QDateTime lastSaved = merged.isEmpty() ? QDateTime() : merged.constLast().seenAt;
+    for (const StatusChange &change : std::as_const(mine->history)) {
+        if (!lastSaved.isValid() || change.seenAt > lastSaved)
+            merged.append(change);
+    }
+    mine->history = std::move(merged);
+    if (saved.addedAt.isValid() && (!mine->addedAt.isValid() || saved.addedAt < mine->addedAt))
+        mine->addedAt = saved.addedAt;
+    mine->polls += saved.polls;
+    m_saved.insert(saved.key, {stored.rowId, saved.history.size()});
+    m_dirty.insert(saved.key);
+}
+
+void StoreSaver::saveEverything()
+{
+    for (qsizetype i = 0; i < m_store.size(); ++i)
+        m_dirty.insert(m_store.at(i).key);
+    scheduleSave();
 }
 
 QJsonObject StoreSaver::savedPace()

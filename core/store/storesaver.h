@@ -48,6 +48,8 @@ public:
 
     // Writes what is pending now (at exit, before printing a last line).
     bool saveNow();
+    // Writes every operation of the store: those watched before the file could be opened.
+    void saveEverything();
     bool isFailing() const { return m_failing; }
     QString lastError() const { return m_database.lastError(); }
     // Forgets finished operations whose last change is older than `age`; returns how many.
@@ -69,6 +71,7 @@ private:
     };
 
     qsizetype adopt(QList<OperationDatabase::Stored> stored);
+    void mergeWatchedMeanwhile(const OperationDatabase::Stored &stored);
     void markDirty(qsizetype first, qsizetype last);
     void markChanged(const QList<qsizetype> &indexes);
     void markRemoved(qsizetype first, qsizetype last);

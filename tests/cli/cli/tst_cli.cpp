@@ -60,6 +60,7 @@ private slots:
     void historyRepeatsExactlyWhatWatchPrinted();
     void leavesAStoreFromANewerVersionAlone();
     void movesAnUnreadableStoreAsideAndCarriesOn();
+    void waitsForAStoreInUseAndSavesOnceItIsFree();
     void picksUpWhatAnotherProcessAdds();
     void aLocationGivenAgainIsPolledWhereGraphIsNow();
     void clonesAndWatchesTheClone();
@@ -507,6 +508,49 @@ void TestCli::movesAnUnreadableStoreAsideAndCarriesOn()
     const CliRun list = run({"list"});
     QCOMPARE(list.stdoutLines.size(), 1);
     QVERIFY(list.stdoutLines.first().contains(" succeeded "));
+}
+
+// Another program holds the store (as `sqlite3` in a transaction would): `watch` says it waits,
+// watches in memory, moves nothing aside, and saves what it saw once the store is free.
+void TestCli::waitsForAStoreInUseAndSavesOnceItIsFree()
+{
+    QVERIFY(run({"list"}).exitCode == 0); // the folder
+    {
+        OperationDatabase database;
+        QVERIFY(database.open(defaultStore()).ok);
+    }
+    QProcess holder;
+    holder.start(QStringLiteral(STOREWRITER_PATH), {defaultStore(), QStringLiteral("--hold")});
+    QTRY_VERIFY_WITH_TIMEOUT(holder.canReadLine(), 10000);
+    QCOMPARE(holder.readLine().trimmed(), QByteArray("holding"));
+
+    QProcess watch;
+    watch.setProcessEnvironment(environmentWith(QStringLiteral("cli-token")));
+    QByteArray errors;
+    connect(&watch, &QProcess::readyReadStandardError, this,
+            [&] { errors += watch.readAllStandardError(); });
+    QSignalSpy ended(&watch, &QProcess::finished);
+    watch.start(QStringLiteral(TEAMSOPS_CLI_PATH),
+                {"watch", "--graph-url", m_server->baseUrl().toString(), "--interval", "0.1",
+                 "--timeout", "30", location(kQuick)});
+    // Watched to the end in memory, then waiting for the store before it exits.
+    QTRY_VERIFY_WITH_TIMEOUT(errors.contains("to save what was watched"), 20000);
+    QVERIFY2(errors.contains("in use by another program"), errors.constData());
+    QVERIFY(ended.isEmpty());
+    const QString folder = QFileInfo(defaultStore()).absolutePath();
+    QCOMPARE(QDir(folder).entryList({QStringLiteral("*.unreadable-*")}), QStringList());
+
+    holder.write("\n");
+    holder.closeWriteChannel();
+    QTRY_COMPARE_WITH_TIMEOUT(ended.size(), 1, 20000);
+    QVERIFY2(watch.exitCode() == 0, errors.constData());
+    QVERIFY2(errors.contains("the store is free again"), errors.constData());
+    QVERIFY(watch.readAllStandardOutput().contains(" succeeded "));
+    const CliRun list = run({"list"});
+    QCOMPARE(list.stdoutLines.size(), 1);
+    QVERIFY2(list.stdoutLines.first().contains(" succeeded "),
+             list.stdoutLines.first().constData());
+    QCOMPARE(QDir(folder).entryList({QStringLiteral("*.unreadable-*")}), QStringList());
 }
 
 void TestCli::picksUpWhatAnotherProcessAdds()

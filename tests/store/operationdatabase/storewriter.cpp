@@ -2,6 +2,9 @@
 // does (an OperationStore and a StoreSaver), and prints "committed N" after round N is on disk.
 //
 //   storewriter PATH PREFIX ROUNDS   (ROUNDS 0: until killed)
+//   storewriter PATH --hold          another program holding the file: takes SQLite's
+//                                    exclusive lock, prints "holding", and keeps it until a
+//                                    line (or the end) arrives on stdin
 //
 // Round N adds three operations PREFIX/N-0..2 ("inProgress") and moves round N-1's to
 // "succeeded": after round N is committed, rounds 1..N-1 are succeeded and round N in progress.
@@ -11,6 +14,9 @@
 #include "store/storesaver.h"
 
 #include <QCoreApplication>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTextStream>
 
 #include <cstdio>
@@ -29,12 +35,36 @@ Operation snapshot(const QString &id, const QString &status)
     return op;
 }
 
+// As a backup tool or `sqlite3` in a transaction would: nobody else reads or writes meanwhile.
+int hold(const QString &path)
+{
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"));
+    db.setDatabaseName(path);
+    if (!db.open())
+        return 2;
+    QSqlQuery query(db);
+    for (const char *statement :
+         {"PRAGMA locking_mode=EXCLUSIVE", "BEGIN EXCLUSIVE", "SELECT count(*) FROM sqlite_master",
+          "CREATE TABLE IF NOT EXISTS held (id INTEGER)", "DROP TABLE held"}) {
+        if (!query.exec(QString::fromLatin1(statement))) {
+            QTextStream(stderr) << statement << ": " << query.lastError().text() << Qt::endl;
+            return 3;
+        }
+    }
+    QTextStream(stdout) << "holding" << Qt::endl;
+    QTextStream(stdin).readLine(); // until told, or until the test ends
+    query.exec(QStringLiteral("COMMIT"));
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     const QStringList args = app.arguments();
+    if (args.size() == 3 && args.at(2) == QLatin1String("--hold"))
+        return hold(args.at(1));
     if (args.size() != 4)
         return 1;
     const QString prefix = args.at(2);
@@ -42,8 +72,10 @@ int main(int argc, char *argv[])
     QTextStream out(stdout);
 
     OperationDatabase database;
-    if (!database.open(args.at(1)).ok)
+    if (const OperationDatabase::OpenResult opened = database.open(args.at(1)); !opened.ok) {
+        QTextStream(stderr) << opened.error << Qt::endl;
         return 2;
+    }
     SystemClock clock;
     OperationStore store;
     StoreSaver saver(database, store, clock);

@@ -9,6 +9,7 @@
 #include "store/storesaver.h"
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QRandomGenerator>
@@ -211,6 +212,10 @@ private slots:
     void movesAnUnreadableFileAside_data();
     void movesAnUnreadableFileAside();
     void refusesAStoreFromANewerVersion();
+    void leavesAnotherProgramsDatabaseAlone();
+    void aStoreInUseByAnotherProgramIsBusyNotDamaged();
+    void aStoreThatCannotBeOpenedIsLeftAlone();
+    void eightProcessesCreatingOneStoreAllSaveIntoIt();
     void keepsEverythingInMemoryWhileSavingFails();
     void readOnlyStoreReportsEverySaveAsFailing();
     void forgetsFinishedOperationsPastRetention();
@@ -374,7 +379,6 @@ void TestOperationDatabase::movesAnUnreadableFileAside_data()
     QTest::addColumn<QByteArray>("damage");
     QTest::newRow("not a database") << QByteArray("this is not SQLite, it is a text file\n");
     QTest::newRow("damaged pages") << QByteArray("pages");
-    QTest::newRow("another program's database") << QByteArray("foreign");
 }
 
 void TestOperationDatabase::movesAnUnreadableFileAside()
@@ -398,8 +402,6 @@ void TestOperationDatabase::movesAnUnreadableFileAside()
         const qint64 size = file.size();
         file.seek(size / 2);
         file.write(QByteArray(int(size / 4), '\x5a'));
-    } else if (damage == "foreign") {
-        QCOMPARE(runSql(m_path, {QStringLiteral("CREATE TABLE invoices (id INTEGER)")}), QString());
     } else {
         QFile file(m_path);
         QVERIFY(file.open(QIODevice::WriteOnly));
@@ -432,6 +434,99 @@ void TestOperationDatabase::refusesAStoreFromANewerVersion()
     QVERIFY2(opened.error.contains(QStringLiteral("newer TeamsOps")), qPrintable(opened.error));
     QVERIFY(!database.isOpen());
     QCOMPARE(fileHash(m_path), original);
+}
+
+void TestOperationDatabase::leavesAnotherProgramsDatabaseAlone()
+{
+    QCOMPARE(runSql(m_path, {QStringLiteral("CREATE TABLE invoices (id INTEGER)")}), QString());
+    const QByteArray original = fileHash(m_path);
+    OperationDatabase database;
+    const OperationDatabase::OpenResult opened = database.open(m_path);
+    QVERIFY(!opened.ok);
+    QCOMPARE(opened.problem, OperationDatabase::Problem::NotOurs);
+    QVERIFY2(opened.error.contains("not TeamsOps's") && opened.error.contains("untouched"),
+             qPrintable(opened.error));
+    QVERIFY(opened.movedTo.isEmpty());
+    QCOMPARE(fileHash(m_path), original);
+    QCOMPARE(QDir(m_dir.path()).entryList({QFileInfo(m_path).fileName() + ".unreadable-*"}),
+             QStringList());
+}
+
+// Another program holds the file (a backup, `sqlite3` in a transaction, a TeamsOps mid-
+// migration) for longer than the busy timeout: the store is busy, not damaged — nothing is moved
+// or written, and it opens with everything in it once the other lets go.
+void TestOperationDatabase::aStoreInUseByAnotherProgramIsBusyNotDamaged()
+{
+    {
+        OperationDatabase database;
+        QVERIFY(database.open(m_path).ok);
+        OperationStore store;
+        StoreSaver saver(database, store, m_clock);
+        store.add(everyFieldSet(QStringLiteral("t"), QStringLiteral("kept")));
+        QVERIFY(saver.saveNow());
+    }
+    QProcess holder;
+    holder.start(storeWriter(), {m_path, QStringLiteral("--hold")});
+    QVERIFY(holder.waitForReadyRead(10000));
+    QCOMPARE(holder.readLine().trimmed(), QByteArray("holding"));
+
+    for (const auto access :
+         {OperationDatabase::Access::ReadWrite, OperationDatabase::Access::ReadOnly}) {
+        OperationDatabase database;
+        const OperationDatabase::OpenResult opened = database.open(m_path, access, 50ms);
+        QVERIFY(!opened.ok);
+        QCOMPARE(opened.problem, OperationDatabase::Problem::Busy);
+        QVERIFY2(opened.error.contains("locked"), qPrintable(opened.error));
+        QVERIFY(opened.movedTo.isEmpty());
+    }
+    QCOMPARE(QDir(m_dir.path()).entryList({QFileInfo(m_path).fileName() + ".unreadable-*"}),
+             QStringList());
+    QVERIFY(QFileInfo::exists(m_path));
+
+    holder.write("\n");
+    holder.closeWriteChannel();
+    QVERIFY(holder.waitForFinished(10000));
+    QCOMPARE(holder.exitCode(), 0);
+    OperationDatabase database;
+    const OperationDatabase::OpenResult opened = database.open(m_path);
+    QVERIFY2(opened.ok, qPrintable(opened.error));
+    QVERIFY(database.load(QStringLiteral("t/kept")).has_value());
+}
+
+void TestOperationDatabase::aStoreThatCannotBeOpenedIsLeftAlone()
+{
+    // A folder where the file should be: SQLite cannot open it (as for a permission or I/O
+    // error); nothing is moved or created.
+    QVERIFY(QDir().mkpath(m_path));
+    OperationDatabase database;
+    const OperationDatabase::OpenResult opened = database.open(m_path);
+    QVERIFY(!opened.ok);
+    QCOMPARE(opened.problem, OperationDatabase::Problem::Unavailable);
+    QVERIFY2(opened.error.contains(QDir::toNativeSeparators(m_path)), qPrintable(opened.error));
+    QVERIFY(QFileInfo(m_path).isDir());
+    QCOMPARE(QDir(m_dir.path()).entryList({QFileInfo(m_path).fileName() + ".unreadable-*"}),
+             QStringList());
+}
+
+// Eight processes start on one new file at once: each migrates it or finds it migrated, and
+// every one saves into the same store.
+void TestOperationDatabase::eightProcessesCreatingOneStoreAllSaveIntoIt()
+{
+    std::vector<std::unique_ptr<QProcess>> writers;
+    for (int i = 0; i < 8; ++i) {
+        writers.push_back(std::make_unique<QProcess>());
+        writers.back()->start(storeWriter(),
+                              {m_path, QStringLiteral("writer%1").arg(i), QStringLiteral("2")});
+    }
+    for (const auto &writer : writers) {
+        QVERIFY(writer->waitForFinished(60000));
+        QVERIFY2(writer->exitCode() == 0, writer->readAllStandardError().constData());
+        QVERIFY(writer->readAllStandardOutput().contains("committed 2"));
+    }
+    OperationDatabase database;
+    QVERIFY(database.open(m_path).ok);
+    QCOMPARE(database.count().value_or(-1), 8 * 6);
+    QCOMPARE(integrityOf(m_path), QStringLiteral("ok"));
 }
 
 void TestOperationDatabase::keepsEverythingInMemoryWhileSavingFails()

@@ -1,0 +1,65 @@
+#pragma once
+
+#include "store/operationdatabase.h"
+#include "store/startjournal.h"
+#include "store/storeopener.h"
+#include "store/storesaver.h"
+
+#include <QObject>
+
+#include <functional>
+#include <memory>
+
+class Clock;
+class OperationStore;
+
+// The store of a long-running process (the dashboard, `teamsops-cli watch`): the file, the
+// saver that keeps it in step with the OperationStore, and the journal of starts. When another
+// program holds the file, the process works in memory and the session waits for it: ready()
+// says when it is open, with what was watched meanwhile merged in and being saved.
+class StoreSession final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(StoreSession)
+public:
+    // Restores what the process wants of the file into the store; returns how many (-1 on
+    // failure, with the saver's lastError()).
+    using Restore = std::function<qsizetype(StoreSaver &)>;
+
+    StoreSession(OperationStore &store, Clock &clock, QObject *parent = nullptr);
+    ~StoreSession() override;
+
+    // Opens the file and restores from it. Not ok: problem Busy means waiting (ready() follows);
+    // any other means not saving this run. movedTo and error say when a damaged file was
+    // moved aside.
+    OperationDatabase::OpenResult open(const QString &path, Restore restore = {});
+    bool isWaiting() const { return m_opener && m_opener->isWaiting(); }
+    QString path() const { return m_path; }
+    void setRetryInterval(std::chrono::milliseconds every);
+
+    // Once open; null before (and when not saving).
+    StoreSaver *saver() const { return m_saver.get(); }
+    // Why restoring failed (some saved operations could not be read), or empty.
+    QString restoreError() const { return m_restoreError; }
+    StartJournal *journal() const { return m_journal.get(); }
+    OperationDatabase *database() const { return m_saver ? m_database.get() : nullptr; }
+
+signals:
+    // Open after waiting: saver() and journal() exist now.
+    void ready();
+    // Waiting ended in another failure: nothing is saved this run.
+    void failed(const QString &why);
+
+private:
+    void attach();
+
+    OperationStore &m_store;
+    Clock &m_clock;
+    QString m_path;
+    Restore m_restore;
+    QString m_restoreError;
+    std::unique_ptr<OperationDatabase> m_database;
+    std::unique_ptr<StoreOpener> m_opener;
+    std::unique_ptr<StoreSaver> m_saver;
+    std::unique_ptr<StartJournal> m_journal;
+};
