@@ -148,6 +148,18 @@ OperationStatus operationStatusFromString(const QString &raw)
     return lookup(kStatuses, raw, OperationStatus::Unrecognized);
 }
 
+QStringList finishedStatusNames()
+{
+    QStringList names;
+    for (const auto &[name, status] : kStatuses) {
+        Operation probe;
+        probe.status = status;
+        if (probe.isTerminal())
+            names.append(QString::fromLatin1(name).toLower());
+    }
+    return names;
+}
+
 OperationType operationTypeFromString(const QString &raw)
 {
     return lookup(kTypes, raw, OperationType::Unrecognized);

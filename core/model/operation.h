@@ -78,4 +78,7 @@ OperationParseResult parseOperation(const QByteArray &json);
 OperationParseResult parseOperation(const QJsonObject &object);
 
 OperationStatus operationStatusFromString(const QString &raw);
+// The statuses that end an operation (Operation::isTerminal), lower-cased: for SQL that must
+// agree with it.
+QStringList finishedStatusNames();
 OperationType operationTypeFromString(const QString &raw);

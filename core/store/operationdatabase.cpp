@@ -86,8 +86,19 @@ const QList<QStringList> &migrations()
             QStringLiteral("CREATE INDEX starts_by_location ON starts(location)"),
             QStringLiteral("CREATE INDEX starts_by_plan ON starts(plan_id, plan_position)"),
         },
+        // 2 → 3: several processes merge their writes: every row carries the version of the
+        // commit that last wrote it, and a forgotten key leaves a tombstone.
+        {
+            QStringLiteral("ALTER TABLE operations ADD COLUMN version INTEGER NOT NULL DEFAULT 0"),
+            QStringLiteral("CREATE INDEX operations_by_version ON operations(version)"),
+            QStringLiteral("CREATE TABLE forgotten ("
+                           " key TEXT PRIMARY KEY,"
+                           " version INTEGER NOT NULL,"
+                           " forgotten_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE INDEX forgotten_by_version ON forgotten(version)"),
+        },
     };
-    static_assert(OperationDatabase::kSchemaVersion == 2, "add the migration step");
+    static_assert(OperationDatabase::kSchemaVersion == 3, "add the migration step");
     return steps;
 }
 
@@ -237,7 +248,12 @@ OperationDatabase::OpenResult OperationDatabase::openFile(const QString &path, A
         !exec(QStringLiteral("PRAGMA synchronous=NORMAL")) ||
         !exec(QStringLiteral("PRAGMA foreign_keys=ON")) ||
         // Reads straight from the mapped file rather than copied through the page cache.
-        !exec(QStringLiteral("PRAGMA mmap_size=268435456")) || !migrate()) {
+        !exec(QStringLiteral("PRAGMA mmap_size=268435456")) || !migrate() ||
+        // Tombstones are kept while another process could still be writing what they forgot.
+        !exec(QStringLiteral("DELETE FROM forgotten WHERE forgotten_at < %1")
+                  .arg(QDateTime::currentDateTimeUtc()
+                           .addSecs(-std::chrono::seconds(kTombstoneLife).count())
+                           .toMSecsSinceEpoch()))) {
         return failed({false, m_lastError, {}, m_lastProblem});
     }
     return {true, {}, {}, Problem::None};
@@ -266,7 +282,9 @@ OperationDatabase::OpenResult OperationDatabase::checkReadable()
     QSqlQuery tables(m_db);
     if (!tables.exec(QStringLiteral("SELECT count(*) FROM sqlite_master WHERE name NOT IN "
                                     "('operations', 'history', 'state', 'history_by_operation', "
-                                    "'starts', 'starts_by_location', 'starts_by_plan') "
+                                    "'starts', 'starts_by_location', 'starts_by_plan', "
+                                    "'operations_by_version', 'forgotten', "
+                                    "'forgotten_by_version') "
                                     "AND name NOT LIKE 'sqlite_%'")) ||
         !tables.next()) {
         const QSqlError error = tables.lastError();

@@ -3,6 +3,7 @@
 #include "model/watchedoperation.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QSqlDatabase>
@@ -29,7 +30,7 @@ class OperationDatabase
 {
     Q_DISABLE_COPY_MOVE(OperationDatabase)
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     enum class Access
     {
@@ -67,17 +68,41 @@ public:
     };
 
     // What one commit writes: operations to insert or update (with the history entries from
-    // index historyFrom on, which are new), keys to delete, and the pace.
+    // index historyFrom on, which are new), keys to forget, and the pace.
+    //
+    // Several processes write the same rows, so a row merges rather than being overwritten:
+    // what a poller sees (status, attempts, error, pace) is written by whoever saw it; what a
+    // person decides is written only by the process where it was decided. A row is moved into
+    // or out of "paused" only by an upsert that decidesPause; a forgotten key leaves a
+    // tombstone that refuses every later upsert of it except an explicit new watch (`first`).
     struct Upsert
     {
         const WatchedOperation *operation = nullptr;
         qsizetype historyFrom = 0;
+        bool first = false;        // first written by this process: an explicit watch
+        bool decidesPause = false; // this process's user paused or resumed it
     };
     struct Changes
     {
         QList<Upsert> upserts;
         QStringList deletions;
         std::optional<QJsonObject> pace;
+    };
+    struct Committed
+    {
+        qint64 version = 0;                            // of this commit
+        QHash<QString, qint64> rowIds;                 // every upserted key kept
+        QHash<QString, WatchedOperation::Watch> watch; // what each row holds after the merge
+        QStringList refused;                           // forgotten by another process
+        QStringList deleted;                           // rows this commit removed
+    };
+    // A row written after a version, by whichever process.
+    struct ChangedRow
+    {
+        QString key;
+        qint64 rowId = 0;
+        WatchedOperation::Watch watch = WatchedOperation::Watch::Active;
+        qint64 version = 0;
     };
 
     OperationDatabase();
@@ -105,6 +130,12 @@ public:
     std::optional<QList<Stored>> loadAll();
     std::optional<QList<Stored>> loadAddedAfter(qint64 rowId);
     std::optional<Stored> load(const QString &key);
+    std::optional<QList<Stored>> loadKeys(const QStringList &keys);
+    // Every commit has a version, higher than any before it; rows and tombstones carry the
+    // version that last wrote them.
+    std::optional<qint64> version();
+    std::optional<QList<ChangedRow>> changedSince(qint64 version);
+    std::optional<QStringList> forgottenSince(qint64 version);
     std::optional<QStringList> keys();
     std::optional<qsizetype> count();
     std::optional<QJsonObject> pace();
@@ -112,11 +143,14 @@ public:
     // cheap, to notice another process's writes without reading anything else.
     std::optional<qint64> dataVersion();
 
-    // Writing: one transaction, all or nothing. Returns the row id of every upserted key.
-    std::optional<QHash<QString, qint64>> commit(const Changes &changes);
-    // Forgets finished operations that last changed before `before`; returns their keys.
+    // Writing (operationdatabasewrites.cpp): one transaction, all or nothing.
+    std::optional<Committed> commit(const Changes &changes);
+    // Forgets finished operations (FinishedRule) idle since before `before`; returns their keys.
     std::optional<QStringList> forgetTerminalBefore(const QDateTime &before);
+    // Forgets these operations; returns how many were stored.
     std::optional<int> forget(const QStringList &keys);
+    // Tombstones older than this are dropped when a store is opened for writing.
+    static constexpr std::chrono::hours kTombstoneLife{24 * 30};
 
 private:
     OpenResult openFile(const QString &path, Access access, std::chrono::milliseconds busyTimeout);
@@ -124,6 +158,8 @@ private:
     OpenResult checkReadable();
     QString moveAside();
     bool migrate();
+    std::optional<qint64> nextVersion();
+    bool forgetIn(const QStringList &keys, Committed &committed);
     bool exec(const QString &statement);
     bool fail(const QString &what, const QString &error);
     bool fail(const QString &what, const QSqlError &error);

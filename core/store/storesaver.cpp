@@ -1,6 +1,7 @@
 #include "store/storesaver.h"
 
 #include "model/clock.h"
+#include "store/finishedrule.h"
 #include "store/operationstore.h"
 
 #include <algorithm>
@@ -26,6 +27,7 @@ qsizetype StoreSaver::restore(const Filter &keep)
 {
     // Read before the rows: whatever another process commits from here on is noticed later.
     m_dataVersion = m_database.dataVersion();
+    m_seenVersion = m_database.version().value_or(0);
     std::optional<QList<OperationDatabase::Stored>> stored = m_database.loadAll();
     if (!stored)
         return -1;
@@ -39,6 +41,7 @@ qsizetype StoreSaver::restore(const Filter &keep)
 qsizetype StoreSaver::restore(const QStringList &keys)
 {
     m_dataVersion = m_database.dataVersion();
+    m_seenVersion = m_database.version().value_or(0);
     QList<OperationDatabase::Stored> found;
     for (const QString &key : keys) {
         if (std::optional<OperationDatabase::Stored> one = m_database.load(key))
@@ -54,7 +57,6 @@ qsizetype StoreSaver::adopt(QList<OperationDatabase::Stored> stored)
     m_saved.reserve(m_saved.size() + stored.size());
     for (OperationDatabase::Stored &s : stored) {
         WatchedOperation &op = s.operation;
-        m_lastRowId = std::max(m_lastRowId, s.rowId);
         if (m_store.indexOf(op.key) >= 0) {
             mergeWatchedMeanwhile(s);
             continue;
@@ -63,7 +65,7 @@ qsizetype StoreSaver::adopt(QList<OperationDatabase::Stored> stored)
         op.inFlight = false;
         op.pollRequested = false;
         op.missingFromList = false;
-        m_saved.insert(op.key, {s.rowId, op.history.size()});
+        m_saved.insert(op.key, {s.rowId, op.history.size(), op.watch});
         if (m_store.add(std::move(op)))
             ++added;
     }
@@ -90,7 +92,7 @@ void StoreSaver::mergeWatchedMeanwhile(const OperationDatabase::Stored &stored)
     if (saved.addedAt.isValid() && (!mine->addedAt.isValid() || saved.addedAt < mine->addedAt))
         mine->addedAt = saved.addedAt;
     mine->polls += saved.polls;
-    m_saved.insert(saved.key, {stored.rowId, saved.history.size()});
+    m_saved.insert(saved.key, {stored.rowId, saved.history.size(), saved.watch});
     m_dirty.insert(saved.key);
 }
 
@@ -109,8 +111,10 @@ QJsonObject StoreSaver::savedPace()
 
 void StoreSaver::followOthers(std::chrono::milliseconds every)
 {
-    if (!m_dataVersion) // not restored: what the file holds now is the starting point
+    if (!m_dataVersion) { // not restored: what the file holds now is the starting point
         m_dataVersion = m_database.dataVersion();
+        m_seenVersion = m_database.version().value_or(0);
+    }
     m_follow.start(every);
 }
 
@@ -184,7 +188,14 @@ bool StoreSaver::saveNow()
     OperationDatabase::Changes changes;
     for (const qsizetype index : std::as_const(indexes)) {
         const WatchedOperation &op = m_store.at(index);
-        changes.upserts.append({&op, m_saved.value(op.key).historyCount});
+        const auto saved = m_saved.constFind(op.key);
+        const bool first = saved == m_saved.cend();
+        // Only a person pauses or resumes: a change of "paused" since the file last agreed
+        // was decided here, and is written; any other write leaves the file's decision alone.
+        const bool paused = op.watch == WatchedOperation::Watch::Paused;
+        const bool decidesPause =
+            first ? paused : (saved->watch == WatchedOperation::Watch::Paused) != paused;
+        changes.upserts.append({&op, first ? 0 : saved->historyCount, first, decidesPause});
     }
     changes.deletions = QStringList(m_deleted.cbegin(), m_deleted.cend());
     if (m_paceSource) {
@@ -195,8 +206,8 @@ bool StoreSaver::saveNow()
     if (changes.upserts.isEmpty() && changes.deletions.isEmpty() && !changes.pace)
         return true;
 
-    const std::optional<QHash<QString, qint64>> rowIds = m_database.commit(changes);
-    if (!rowIds) {
+    const std::optional<OperationDatabase::Committed> committed = m_database.commit(changes);
+    if (!committed) {
         if (!m_failing) {
             m_failing = true;
             emit savingFailed(m_database.lastError());
@@ -206,10 +217,18 @@ bool StoreSaver::saveNow()
     }
     QStringList keys;
     keys.reserve(changes.upserts.size());
+    QList<std::pair<QString, WatchedOperation::Watch>> decidedElsewhere;
     for (const OperationDatabase::Upsert &item : std::as_const(changes.upserts)) {
-        const qint64 rowId = rowIds->value(item.operation->key);
-        m_saved.insert(item.operation->key, {rowId, item.operation->history.size()});
-        keys.append(item.operation->key);
+        const QString &key = item.operation->key;
+        const auto rowId = committed->rowIds.constFind(key);
+        if (rowId == committed->rowIds.cend())
+            continue; // refused: forgotten by another process
+        const WatchedOperation::Watch stored = committed->watch.value(key);
+        m_saved.insert(key, {*rowId, item.operation->history.size(), stored});
+        if ((stored == WatchedOperation::Watch::Paused) !=
+            (item.operation->watch == WatchedOperation::Watch::Paused))
+            decidedElsewhere.append({key, stored});
+        keys.append(key);
     }
     for (const QString &key : std::as_const(changes.deletions))
         m_saved.remove(key);
@@ -221,39 +240,69 @@ bool StoreSaver::saveNow()
         m_failing = false;
         emit savingResumed();
     }
-    emit committed(keys);
+    emit this->committed(keys);
+    // What the file holds now and this process did not decide: another process forgot these,
+    // or paused (resumed) them.
+    for (const auto &[key, watch] : std::as_const(decidedElsewhere)) {
+        if (WatchedOperation *op = m_store.edit(key))
+            op->watch = watch;
+    }
+    dropForgottenElsewhere(committed->refused);
     return true;
+}
+
+void StoreSaver::dropForgottenElsewhere(const QStringList &keys)
+{
+    QStringList known;
+    for (const QString &key : keys) {
+        // Watched here and never written yet: added here, explicitly; it stays.
+        if (m_saved.remove(key) > 0 && m_store.indexOf(key) >= 0)
+            known.append(key);
+    }
+    const qsizetype forgotten = m_store.remove(known);
+    if (forgotten > 0)
+        emit pickedUp(0, forgotten);
 }
 
 void StoreSaver::follow()
 {
-    const std::optional<qint64> version = m_database.dataVersion();
-    if (!version || version == m_dataVersion)
+    const std::optional<qint64> dataVersion = m_database.dataVersion();
+    if (!dataVersion || dataVersion == m_dataVersion)
         return;
-    m_dataVersion = version;
-    qsizetype added = 0;
-    if (std::optional<QList<OperationDatabase::Stored>> fresh =
-            m_database.loadAddedAfter(m_lastRowId)) {
-        added = adopt(std::move(*fresh));
-    }
-    // Forgotten by the other process: the file holds fewer of ours than we think it does.
-    qsizetype forgotten = 0;
-    const std::optional<qsizetype> count = m_database.count();
-    const std::optional<QStringList> keys =
-        count && *count < m_saved.size() ? m_database.keys() : std::nullopt;
-    if (keys) {
-        const QSet<QString> present(keys->cbegin(), keys->cend());
-        QStringList gone;
-        for (auto it = m_saved.cbegin(); it != m_saved.cend(); ++it) {
-            if (!present.contains(it.key()))
-                gone.append(it.key());
+    m_dataVersion = dataVersion;
+    // Rows committed while this runs are read again next time: reading twice does no harm.
+    const std::optional<qint64> now = m_database.version();
+    const std::optional<QList<OperationDatabase::ChangedRow>> changed =
+        m_database.changedSince(m_seenVersion);
+    const std::optional<QStringList> forgotten = m_database.forgottenSince(m_seenVersion);
+    if (!now || !changed || !forgotten)
+        return;
+    m_seenVersion = *now;
+    QStringList unknown;
+    for (const OperationDatabase::ChangedRow &row : *changed) {
+        const auto saved = m_saved.find(row.key);
+        const WatchedOperation *op = saved == m_saved.end() ? nullptr : m_store.find(row.key);
+        if (!op) {
+            if (m_store.indexOf(row.key) < 0)
+                unknown.append(row.key);
+            continue;
         }
-        for (const QString &key : std::as_const(gone))
-            m_saved.remove(key); // nothing to delete on disk
-        forgotten = m_store.remove(gone);
+        // Paused or resumed by a person in another process. (Only then is the record edited:
+        // an edit is written back, and every process writing back what it read from the others
+        // would never stop.)
+        const bool paused = row.watch == WatchedOperation::Watch::Paused;
+        if ((saved->watch == WatchedOperation::Watch::Paused) != paused) {
+            saved->watch = row.watch;
+            if ((op->watch == WatchedOperation::Watch::Paused) != paused)
+                m_store.edit(row.key)->watch = row.watch;
+        }
     }
-    if (added > 0 || forgotten > 0)
-        emit pickedUp(added, forgotten);
+    qsizetype added = 0;
+    if (std::optional<QList<OperationDatabase::Stored>> fresh = m_database.loadKeys(unknown))
+        added = adopt(std::move(*fresh));
+    if (added > 0)
+        emit pickedUp(added, 0);
+    dropForgottenElsewhere(*forgotten);
 }
 
 qsizetype StoreSaver::pruneFinishedOlderThan(std::chrono::hours age)
@@ -261,8 +310,7 @@ qsizetype StoreSaver::pruneFinishedOlderThan(std::chrono::hours age)
     const QDateTime before = m_clock.now().addSecs(-std::chrono::seconds(age).count());
     QStringList old;
     for (const WatchedOperation &op : m_store.records()) {
-        const QDateTime last = op.lastChangedAt.isValid() ? op.lastChangedAt : op.lastPolledAt;
-        if (op.isTerminal() && last.isValid() && last < before)
+        if (FinishedRule::isFinishedBefore(op, before))
             old.append(op.key);
     }
     return m_store.remove(old);

@@ -68,6 +68,7 @@ private:
     {
         qint64 rowId = 0;
         qsizetype historyCount = 0; // history entries already on disk
+        WatchedOperation::Watch watch = WatchedOperation::Watch::Active; // as the file has it
     };
 
     qsizetype adopt(QList<OperationDatabase::Stored> stored);
@@ -78,6 +79,9 @@ private:
     void markRemovedByReset();
     void scheduleSave();
     void follow();
+    // Forgotten by another process: gone from the store too (what was never written here stays:
+    // it was added here, explicitly, after).
+    void dropForgottenElsewhere(const QStringList &keys);
 
     OperationDatabase &m_database;
     OperationStore &m_store;
@@ -85,9 +89,9 @@ private:
     QHash<QString, Saved> m_saved; // what the file holds, as far as this process knows
     QSet<QString> m_dirty;
     QSet<QString> m_deleted;
-    // The highest row read from the file. Rows this process writes are not counted: another
-    // process's rows may sit below them, not yet read.
-    qint64 m_lastRowId = 0;
+    // The store's version (OperationDatabase::version) up to which other processes' changes
+    // have been read.
+    qint64 m_seenVersion = 0;
     bool m_saveQueued = false;
     bool m_failing = false;
     QTimer m_retry;

@@ -2,6 +2,10 @@
 // does (an OperationStore and a StoreSaver), and prints "committed N" after round N is on disk.
 //
 //   storewriter PATH PREFIX ROUNDS   (ROUNDS 0: until killed)
+//   storewriter PATH --poll PREFIX N a poller: watches PREFIX/op-0..N-1 and, every 20 ms, counts
+//                                    a poll of each one it watches (paused ones not), saves,
+//                                    and follows the other processes; prints "round R: watched
+//                                    W, paused P" after each save, until killed
 //   storewriter PATH --hold          another program holding the file: takes SQLite's
 //                                    exclusive lock, prints "holding", and keeps it until a
 //                                    line (or the end) arrives on stdin
@@ -18,6 +22,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QTextStream>
+#include <QTimer>
 
 #include <cstdio>
 
@@ -57,6 +62,51 @@ int hold(const QString &path)
     return 0;
 }
 
+int poll(QCoreApplication &app, const QString &path, const QString &prefix, int count)
+{
+    OperationDatabase database;
+    if (const OperationDatabase::OpenResult opened = database.open(path); !opened.ok) {
+        QTextStream(stderr) << opened.error << Qt::endl;
+        return 2;
+    }
+    SystemClock clock;
+    OperationStore store;
+    StoreSaver saver(database, store, clock);
+    saver.restore();
+    for (int i = 0; i < count; ++i) {
+        WatchedOperation op;
+        op.ref.teamId = prefix;
+        op.ref.operationId = QStringLiteral("op-%1").arg(i);
+        op.ref.url = QUrl(QStringLiteral("http://127.0.0.1:1/v1.0/teams/%1/operations/%2")
+                              .arg(prefix, op.ref.operationId));
+        op.locationText = op.ref.location();
+        op.addedAt = clock.now();
+        op.latest = snapshot(op.ref.operationId, QStringLiteral("inProgress"));
+        store.add(std::move(op));
+    }
+    saver.followOthers(std::chrono::milliseconds(10));
+    int round = 0;
+    QTimer tick;
+    QObject::connect(&tick, &QTimer::timeout, &app, [&] {
+        int paused = 0;
+        for (qsizetype i = 0; i < store.size(); ++i) {
+            if (store.at(i).watch == WatchedOperation::Watch::Paused) {
+                ++paused;
+                continue;
+            }
+            WatchedOperation &op = store.edit(i);
+            ++op.polls;
+            op.lastPolledAt = clock.now();
+        }
+        if (saver.saveNow()) {
+            QTextStream(stdout) << "round " << ++round << ": watched " << store.size()
+                                << ", paused " << paused << Qt::endl;
+        }
+    });
+    tick.start(20);
+    return app.exec();
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -65,6 +115,8 @@ int main(int argc, char *argv[])
     const QStringList args = app.arguments();
     if (args.size() == 3 && args.at(2) == QLatin1String("--hold"))
         return hold(args.at(1));
+    if (args.size() == 5 && args.at(2) == QLatin1String("--poll"))
+        return poll(app, args.at(1), args.at(3), args.at(4).toInt());
     if (args.size() != 4)
         return 1;
     const QString prefix = args.at(2);

@@ -3,6 +3,7 @@
 // point leaves every round it reported committed.
 #include "model/clock.h"
 #include "polling/pollplanner.h"
+#include "store/finishedrule.h"
 #include "store/operationdatabase.h"
 #include "store/operationstore.h"
 #include "store/startjournal.h"
@@ -216,6 +217,9 @@ private slots:
     void aStoreInUseByAnotherProgramIsBusyNotDamaged();
     void aStoreThatCannotBeOpenedIsLeftAlone();
     void eightProcessesCreatingOneStoreAllSaveIntoIt();
+    void aForgetIsNotUndoneByAPollerWritingTheSameRows();
+    void aPauseInOneProcessIsNotUndoneByThePollerInAnother();
+    void oneRuleForFinishedInMemoryAndInSql();
     void keepsEverythingInMemoryWhileSavingFails();
     void readOnlyStoreReportsEverySaveAsFailing();
     void forgetsFinishedOperationsPastRetention();
@@ -527,6 +531,146 @@ void TestOperationDatabase::eightProcessesCreatingOneStoreAllSaveIntoIt()
     QVERIFY(database.open(m_path).ok);
     QCOMPARE(database.count().value_or(-1), 8 * 6);
     QCOMPARE(integrityOf(m_path), QStringLiteral("ok"));
+}
+
+namespace {
+
+// A storewriter --poll process and what it said so far.
+struct PollerProcess
+{
+    QProcess process;
+    QByteArray output;
+
+    void start(const QString &path, const QString &prefix, int count)
+    {
+        QObject::connect(&process, &QProcess::readyReadStandardOutput, &process,
+                         [this] { output += process.readAllStandardOutput(); });
+        process.start(storeWriter(),
+                      {path, QStringLiteral("--poll"), prefix, QString::number(count)});
+    }
+    // "round R: watched W, paused P", the last one printed.
+    QByteArray lastLine() const
+    {
+        const QList<QByteArray> lines = output.trimmed().split('\n');
+        return lines.isEmpty() ? QByteArray() : lines.constLast();
+    }
+    int round() const { return lastLine().mid(6).split(':').value(0).toInt(); }
+    ~PollerProcess()
+    {
+        process.kill();
+        process.waitForFinished(5000);
+    }
+};
+
+} // namespace
+
+// `forget` in one process while another polls the same operations and writes each poll: the
+// poller's writes do not bring them back, and it stops watching them.
+void TestOperationDatabase::aForgetIsNotUndoneByAPollerWritingTheSameRows()
+{
+    PollerProcess poller;
+    poller.start(m_path, QStringLiteral("t"), 10);
+    QTRY_VERIFY_WITH_TIMEOUT(poller.round() >= 3, 20000);
+    QVERIFY(poller.lastLine().contains("watched 10,"));
+
+    OperationDatabase cli;
+    QVERIFY(cli.open(m_path).ok);
+    QStringList keys;
+    for (int i = 0; i < 10; ++i)
+        keys.append(QStringLiteral("t/op-%1").arg(i));
+    QCOMPARE(cli.forget(keys).value_or(-1), 10);
+
+    QTRY_VERIFY_WITH_TIMEOUT(poller.lastLine().contains("watched 0,"), 20000);
+    const int noticedAt = poller.round();
+    QTRY_VERIFY_WITH_TIMEOUT(poller.round() >= noticedAt + 5, 20000);
+    QCOMPARE(cli.count().value_or(-1), 0);
+    for (const QString &key : std::as_const(keys))
+        QVERIFY(!cli.load(key).has_value());
+}
+
+// Stop in one process (the dashboard), poll in another: the poller's writes leave the operation
+// stopped, and it stops polling it; resumed, it polls it again.
+void TestOperationDatabase::aPauseInOneProcessIsNotUndoneByThePollerInAnother()
+{
+    PollerProcess poller;
+    poller.start(m_path, QStringLiteral("t"), 3);
+    QTRY_VERIFY_WITH_TIMEOUT(poller.round() >= 2, 20000);
+
+    OperationDatabase database;
+    QVERIFY(database.open(m_path).ok);
+    OperationStore store;
+    StoreSaver saver(database, store, m_clock);
+    QCOMPARE(saver.restore(), 3);
+    const QString key = QStringLiteral("t/op-1");
+    store.edit(key)->watch = WatchedOperation::Watch::Paused;
+    QVERIFY(saver.saveNow());
+
+    QTRY_VERIFY_WITH_TIMEOUT(poller.lastLine().contains("paused 1"), 20000);
+    const int stoppedAt = poller.round();
+    const int pollsWhenStopped = database.load(key)->operation.polls;
+    QTRY_VERIFY_WITH_TIMEOUT(poller.round() >= stoppedAt + 5, 20000);
+    const WatchedOperation stopped = database.load(key)->operation;
+    QCOMPARE(stopped.watch, WatchedOperation::Watch::Paused);
+    QCOMPARE(stopped.polls, pollsWhenStopped);
+    QVERIFY(database.load(QStringLiteral("t/op-0"))->operation.polls > pollsWhenStopped);
+
+    store.edit(key)->watch = WatchedOperation::Watch::Active;
+    QVERIFY(saver.saveNow());
+    QTRY_VERIFY_WITH_TIMEOUT(poller.lastLine().contains("paused 0"), 20000);
+    const int resumedAt = poller.round();
+    QTRY_VERIFY_WITH_TIMEOUT(poller.round() >= resumedAt + 3, 20000);
+    const WatchedOperation resumed = database.load(key)->operation;
+    QCOMPARE(resumed.watch, WatchedOperation::Watch::Active);
+    QVERIFY(resumed.polls > pollsWhenStopped);
+}
+
+// "Finished, older than N days": the dashboard's retention (in memory) and `forget
+// --terminal-older-than` (SQL) pick the same operations, whatever the case of Graph's words.
+void TestOperationDatabase::oneRuleForFinishedInMemoryAndInSql()
+{
+    const QDateTime before = kT0.addDays(-10);
+    const auto operation = [&](const QString &id, const QString &status, const QDateTime &at) {
+        WatchedOperation op = everyFieldSet(QStringLiteral("t"), id);
+        op.key = op.ref.key();
+        op.latest->statusRaw = status;
+        op.latest->status = operationStatusFromString(status);
+        op.lastChangedAt = at;
+        return op;
+    };
+    QList<WatchedOperation> ops{
+        operation(QStringLiteral("capitalized"), QStringLiteral("Succeeded"), before.addDays(-1)),
+        operation(QStringLiteral("shouting"), QStringLiteral("FAILED"), before.addDays(-2)),
+        operation(QStringLiteral("recent"), QStringLiteral("succeeded"), before.addDays(1)),
+        operation(QStringLiteral("running"), QStringLiteral("inProgress"), before.addDays(-3)),
+    };
+    WatchedOperation neverAnswered = everyFieldSet(QStringLiteral("t"), QStringLiteral("bare"));
+    neverAnswered.key = neverAnswered.ref.key();
+    neverAnswered.latest.reset();
+    neverAnswered.lastChangedAt = QDateTime();
+    neverAnswered.lastPolledAt = before.addDays(-5);
+    ops.append(neverAnswered);
+    // One without a last change: its last answer counts.
+    WatchedOperation quiet = operation(QStringLiteral("quiet"), QStringLiteral("failed"), {});
+    quiet.lastPolledAt = before.addDays(-1);
+    ops.append(quiet);
+
+    QSet<QString> inMemory;
+    OperationDatabase database;
+    QVERIFY(database.open(m_path).ok);
+    OperationStore store;
+    StoreSaver saver(database, store, m_clock);
+    for (const WatchedOperation &op : std::as_const(ops)) {
+        if (FinishedRule::isFinishedBefore(op, before))
+            inMemory.insert(op.key);
+        store.add(op);
+    }
+    QVERIFY(saver.saveNow());
+    QCOMPARE(inMemory, (QSet<QString>{QStringLiteral("t/capitalized"), QStringLiteral("t/shouting"),
+                                      QStringLiteral("t/quiet")}));
+    const std::optional<QStringList> forgotten = database.forgetTerminalBefore(before);
+    QVERIFY(forgotten);
+    QCOMPARE(QSet<QString>(forgotten->cbegin(), forgotten->cend()), inMemory);
+    QCOMPARE(database.count().value_or(-1), 3);
 }
 
 void TestOperationDatabase::keepsEverythingInMemoryWhileSavingFails()

@@ -1,0 +1,206 @@
+// Writing the rows of the store, so that several processes sharing it merge their writes rather
+// than undo each other's (see OperationDatabase::Upsert): every commit takes the next version,
+// a forgotten key leaves a tombstone, and a row's "paused" changes only where it was decided.
+#include "store/finishedrule.h"
+#include "store/operationdatabase.h"
+#include "store/storerows.h"
+
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+
+using namespace storerows;
+
+namespace {
+
+// Inserts a row unless its key was forgotten; updates it otherwise. The row's watch follows the
+// poller (active, access denied, not found) but moves into or out of "paused" only when this
+// upsert decides so. Binds, in order: the columns, the version, the key again (for the
+// tombstone), decidesPause. (Qt's SQLite driver binds plain `?` only.)
+QString upsertStatement()
+{
+    const QStringList columns = kColumns.split(QStringLiteral(", ")).mid(1);
+    QStringList updates;
+    for (const QString &column : columns) {
+        if (column == QLatin1String("key"))
+            continue;
+        if (column == QLatin1String("added_at")) {
+            // The first sighting stays the first, whoever writes last.
+            updates.append(QStringLiteral("added_at = coalesce(operations.added_at, "
+                                          "excluded.added_at)"));
+        } else if (column == QLatin1String("watch")) {
+            updates.append(QStringLiteral("watch = CASE WHEN ? THEN excluded.watch WHEN "
+                                          "operations.watch = 'paused' OR excluded.watch = "
+                                          "'paused' THEN operations.watch ELSE excluded.watch "
+                                          "END"));
+        } else {
+            updates.append(QStringLiteral("%1 = excluded.%1").arg(column));
+        }
+    }
+    return QStringLiteral("INSERT INTO operations (%1, version) SELECT %2, ? WHERE NOT EXISTS "
+                          "(SELECT 1 FROM forgotten WHERE key = ?) ON CONFLICT(key) DO UPDATE "
+                          "SET %3, version = excluded.version RETURNING id, watch")
+        .arg(columns.join(QStringLiteral(", ")),
+             QStringList(columns.size(), QStringLiteral("?")).join(QStringLiteral(", ")),
+             updates.join(QStringLiteral(", ")));
+}
+
+} // namespace
+
+std::optional<qint64> OperationDatabase::nextVersion()
+{
+    QSqlQuery query(m_db);
+    if (!query.exec(QStringLiteral("INSERT INTO state (name, value) VALUES ('version', '1') ON "
+                                   "CONFLICT(name) DO UPDATE SET value = CAST(value AS INTEGER) "
+                                   "+ 1 RETURNING CAST(value AS INTEGER)")) ||
+        !query.next()) {
+        fail(QStringLiteral("versioning a commit"), query.lastError());
+        return std::nullopt;
+    }
+    return query.value(0).toLongLong();
+}
+
+std::optional<OperationDatabase::Committed> OperationDatabase::commit(const Changes &changes)
+{
+    // IMMEDIATE takes the write lock at once (waiting out the other process's transaction under
+    // the busy timeout) instead of failing half-way when a read would have to become a write.
+    if (!exec(QStringLiteral("BEGIN IMMEDIATE")))
+        return std::nullopt;
+    auto rollback = [this] {
+        QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
+        return std::nullopt;
+    };
+    Committed committed;
+    const std::optional<qint64> version = nextVersion();
+    if (!version)
+        return rollback();
+    committed.version = *version;
+    QSqlQuery upsert(m_db);
+    QSqlQuery change(m_db);
+    QSqlQuery unforget(m_db);
+    if (!changes.upserts.isEmpty() &&
+        (!upsert.prepare(upsertStatement()) || !change.prepare(kInsertChange) ||
+         !unforget.prepare(QStringLiteral("DELETE FROM forgotten WHERE key = ?")))) {
+        fail(QStringLiteral("preparing"), upsert.lastError().text() + change.lastError().text());
+        return rollback();
+    }
+    for (const Upsert &item : changes.upserts) {
+        const WatchedOperation &op = *item.operation;
+        if (item.first) {
+            // Watched anew, explicitly: an earlier forget no longer applies.
+            unforget.addBindValue(op.key);
+            if (!unforget.exec()) {
+                fail(QStringLiteral("watching again"), unforget.lastError());
+                return rollback();
+            }
+        }
+        bindOperation(upsert, op);
+        upsert.addBindValue(committed.version);
+        upsert.addBindValue(op.key);
+        upsert.addBindValue(item.decidesPause);
+        if (!upsert.exec()) {
+            fail(QStringLiteral("saving an operation"), upsert.lastError());
+            return rollback();
+        }
+        if (!upsert.next()) { // its key was forgotten meanwhile, by another process
+            committed.refused.append(op.key);
+            upsert.finish();
+            continue;
+        }
+        const qint64 rowId = upsert.value(0).toLongLong();
+        committed.watch.insert(op.key, valueOf(kWatchNames, upsert.value(1).toString()));
+        upsert.finish();
+        committed.rowIds.insert(op.key, rowId);
+        for (qsizetype i = item.historyFrom; i < op.history.size(); ++i) {
+            bindChange(change, rowId, op.history.at(i));
+            if (!change.exec()) {
+                fail(QStringLiteral("saving a change"), change.lastError());
+                return rollback();
+            }
+        }
+    }
+    if (!forgetIn(changes.deletions, committed))
+        return rollback();
+    if (changes.pace) {
+        QSqlQuery pace(m_db);
+        pace.prepare(QStringLiteral("INSERT INTO state (name, value) VALUES ('pace', ?) "
+                                    "ON CONFLICT(name) DO UPDATE SET value = excluded.value"));
+        pace.addBindValue(QJsonDocument(*changes.pace).toJson(QJsonDocument::Compact));
+        if (!pace.exec()) {
+            fail(QStringLiteral("saving the pace"), pace.lastError());
+            return rollback();
+        }
+    }
+    if (!exec(QStringLiteral("COMMIT")))
+        return rollback();
+    return committed;
+}
+
+bool OperationDatabase::forgetIn(const QStringList &keys, Committed &committed)
+{
+    if (keys.isEmpty())
+        return true;
+    QSqlQuery remove(m_db);
+    QSqlQuery tombstone(m_db);
+    remove.prepare(QStringLiteral("DELETE FROM operations WHERE key = ? RETURNING key"));
+    // Left even when the row was gone already: a watcher's later write must not bring it back.
+    tombstone.prepare(QStringLiteral("INSERT INTO forgotten (key, version, forgotten_at) VALUES "
+                                     "(?, ?, ?) ON CONFLICT(key) DO UPDATE SET version = "
+                                     "excluded.version, forgotten_at = excluded.forgotten_at"));
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const QString &key : keys) {
+        remove.addBindValue(key);
+        if (!remove.exec())
+            return fail(QStringLiteral("forgetting an operation"), remove.lastError());
+        if (remove.next())
+            committed.deleted.append(key);
+        remove.finish();
+        tombstone.addBindValue(key);
+        tombstone.addBindValue(committed.version);
+        tombstone.addBindValue(now);
+        if (!tombstone.exec())
+            return fail(QStringLiteral("forgetting an operation"), tombstone.lastError());
+    }
+    return true;
+}
+
+std::optional<QStringList> OperationDatabase::forgetTerminalBefore(const QDateTime &before)
+{
+    // Which ones and their removal in one transaction: what is counted is what is forgotten.
+    if (!exec(QStringLiteral("BEGIN IMMEDIATE")))
+        return std::nullopt;
+    auto rollback = [this] {
+        QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
+        return std::nullopt;
+    };
+    Committed committed;
+    const std::optional<qint64> version = nextVersion();
+    if (!version)
+        return rollback();
+    committed.version = *version;
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral("SELECT key FROM operations WHERE ") +
+                  FinishedRule::sqlCondition());
+    query.addBindValue(before.toMSecsSinceEpoch());
+    if (!query.exec()) {
+        fail(QStringLiteral("finding finished operations"), query.lastError());
+        return rollback();
+    }
+    QStringList keys;
+    while (query.next())
+        keys.append(query.value(0).toString());
+    query.finish();
+    if (!forgetIn(keys, committed) || !exec(QStringLiteral("COMMIT")))
+        return rollback();
+    return committed.deleted;
+}
+
+std::optional<int> OperationDatabase::forget(const QStringList &keys)
+{
+    Changes changes;
+    changes.deletions = keys;
+    const std::optional<Committed> committed = commit(changes);
+    if (!committed)
+        return std::nullopt;
+    return int(committed->deleted.size());
+}
