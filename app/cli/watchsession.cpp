@@ -7,6 +7,7 @@
 #include "model/operationcategory.h"
 #include "model/printable.h"
 #include "polling/networkmonitor.h"
+#include "polling/sharedpolling.h"
 #include "polling/teamoperations.h"
 #include "store/storeopener.h"
 #include "store/storesession.h"
@@ -195,6 +196,11 @@ bool WatchSession::start()
         if (m_teamsToList == 0)
             finishWithOutcome();
     });
+    // Named operations may end before the others of a shared store: the run ends with them.
+    connect(m_poller, &OperationPoller::operationObserved, this, [this] {
+        if (!m_named.isEmpty() && m_teamsToList == 0 && allWatchedTerminal())
+            QMetaObject::invokeMethod(this, &WatchSession::finishWithOutcome, Qt::QueuedConnection);
+    });
 
     if (m_saver) {
         m_poller->restorePace(m_saver->savedPace());
@@ -211,9 +217,10 @@ bool WatchSession::start()
                                              nullptr, int(m_store.size()))
                      .arg(m_options.storePath)
               << Qt::endl;
-        // What another TeamsOps adds to the store is watched here too, within one interval.
-        m_saver->followOthers(std::min<milliseconds>(StoreSaver::kFollowEvery, interval));
     }
+    // What another TeamsOps adds to the store is watched here too, within one interval; and
+    // only one of them polls.
+    shareThePolling();
     m_teamsToList = int(teamIds.size());
     for (const QString &teamId : std::as_const(teamIds)) {
         watchTeamOperations(*m_client, *m_poller, teamId, this, [this](const TeamWatchResult &r) {
@@ -230,14 +237,14 @@ bool WatchSession::start()
                          .arg(r.added)
                   << Qt::endl;
             // Operations may all have finished while other teams were still being listed.
-            if (--m_teamsToList == 0 && m_poller->allTerminal())
+            if (--m_teamsToList == 0 && allWatchedTerminal())
                 finishWithOutcome();
         });
     }
     if (m_options.timeout)
         m_timeout.start(*m_options.timeout);
     // Nothing left to poll (everything named had finished before): say so and stop.
-    if (m_teamsToList == 0 && m_poller->allTerminal())
+    if (m_teamsToList == 0 && allWatchedTerminal())
         QMetaObject::invokeMethod(this, &WatchSession::finishWithOutcome, Qt::QueuedConnection);
     return true;
 }
@@ -248,14 +255,20 @@ bool WatchSession::openStore(const QList<OperationRef> &refs)
     QStringList keys;
     for (const OperationRef &ref : refs)
         keys.append(ref.key());
-    m_storeSession = new StoreSession(m_store, m_clock, this);
+    m_storeSession = new StoreSession(m_store, m_clock, QStringLiteral("teamsops-cli"), this);
+    if (m_options.teams.isEmpty())
+        m_named = QSet<QString>(keys.cbegin(), keys.cend());
     const OperationDatabase::OpenResult opened =
         m_storeSession->open(m_options.storePath, [keys, this](StoreSaver &saver) {
-            return keys.isEmpty() && m_options.teams.isEmpty()
-                       ? saver.restore([](const WatchedOperation &op) {
-                             return op.watch == WatchedOperation::Watch::Active && !op.isTerminal();
-                         })
-                       : saver.restore(keys);
+            const auto active = [](const WatchedOperation &op) {
+                return op.watch == WatchedOperation::Watch::Active && !op.isTerminal();
+            };
+            if (!m_options.teams.isEmpty())
+                return saver.restore(keys);
+            // One poller per store: whoever polls, polls every unfinished operation in it.
+            const qsizetype named = keys.isEmpty() ? 0 : saver.restore(keys);
+            const qsizetype others = saver.restore(active);
+            return named < 0 || others < 0 ? -1 : named + others;
         });
     if (opened.problem == OperationDatabase::Problem::Busy) {
         // Busy is not damaged: watching goes on in memory, and saving starts once it is free.
@@ -265,14 +278,14 @@ bool WatchSession::openStore(const QList<OperationRef> &refs)
             m_waitingForStore = false;
             m_err << "note: the store is free again; everything watched is saved" << Qt::endl;
             useSaver();
-            if (m_poller && m_teamsToList == 0 && m_poller->allTerminal())
+            if (m_poller && m_teamsToList == 0 && allWatchedTerminal())
                 finishWithOutcome();
         });
         connect(m_storeSession, &StoreSession::failed, this, [this](const QString &why) {
             m_waitingForStore = false;
             m_err << "warning: not saving: " << printable(why) << Qt::endl;
             printPending();
-            if (m_poller && m_teamsToList == 0 && m_poller->allTerminal())
+            if (m_poller && m_teamsToList == 0 && allWatchedTerminal())
                 finishWithOutcome();
         });
         return true;
@@ -301,10 +314,37 @@ void WatchSession::useSaver()
     connectSaver();
     if (m_poller) {
         m_saver->setPaceSource([this] { return m_poller->savedPace(); });
-        if (m_options.locations.isEmpty() && m_options.teams.isEmpty())
-            m_saver->followOthers(
-                std::min<milliseconds>(StoreSaver::kFollowEvery, m_poller->interval()));
+        shareThePolling();
     }
+}
+
+void WatchSession::shareThePolling()
+{
+    // --team lists its teams' operations itself: it polls on its own, as before.
+    if (!m_saver || !m_options.teams.isEmpty() || !m_storeSession->lease())
+        return;
+    m_saver->followOthers(std::min<milliseconds>(StoreSaver::kFollowEvery, m_poller->interval()));
+    auto *shared = new SharedPolling(*m_poller, *m_saver, *m_storeSession->lease(), this);
+    connect(shared, &SharedPolling::roleChanged, this, [this, shared](bool polling) {
+        if (polling && m_following) {
+            m_err << "note: the other TeamsOps stopped polling; polling from here" << Qt::endl;
+        } else if (!polling) {
+            m_err << "note: " << printable(shared->pollerDescription())
+                  << " polls Graph for this store; showing what it sees" << Qt::endl;
+        }
+        m_following = !polling;
+    });
+    // Changes the polling process saw, printed as if seen here.
+    connect(m_saver, &StoreSaver::mirrored, this, [this](const QStringList &keys) {
+        for (const QString &key : keys) {
+            if (const WatchedOperation *op = m_store.find(key))
+                report(*op, true);
+        }
+        printPending();
+        if (m_teamsToList == 0 && allWatchedTerminal())
+            finishWithOutcome();
+    });
+    shared->start();
 }
 
 void WatchSession::connectSaver()
@@ -330,6 +370,9 @@ void WatchSession::printPending()
 
 void WatchSession::report(const WatchedOperation &operation, bool changed)
 {
+    // A shared store's other operations are polled here too (one poller per store), not shown.
+    if (!m_named.isEmpty() && !m_named.contains(operation.key))
+        return;
     m_lastWarning.remove(operation.ref.key());
     if (!changed)
         return;
@@ -354,17 +397,36 @@ void WatchSession::warn(const WatchedOperation &operation, const GraphReply &rep
           << Qt::endl;
 }
 
+QList<const WatchedOperation *> WatchSession::watched() const
+{
+    QList<const WatchedOperation *> ops;
+    for (const WatchedOperation &op : m_store.records()) {
+        if (m_named.isEmpty() || m_named.contains(op.key))
+            ops.append(&op);
+    }
+    return ops;
+}
+
+bool WatchSession::allWatchedTerminal() const
+{
+    if (m_named.isEmpty())
+        return m_poller->allTerminal();
+    const QList<const WatchedOperation *> ops = watched();
+    return std::none_of(ops.cbegin(), ops.cend(),
+                        [](const WatchedOperation *op) { return op->isPolled(); });
+}
+
 void WatchSession::finishWithOutcome()
 {
     // Resuming from a store another program holds: what is to be watched is not known yet.
     if (m_waitingForStore && m_options.locations.isEmpty() && m_options.teams.isEmpty())
         return;
-    const auto &ops = m_store.records();
+    const QList<const WatchedOperation *> ops = watched();
     if (ops.isEmpty())
         m_err << "note: nothing to watch" << Qt::endl;
     // Failed, access denied and not found all mean "not done as asked".
-    const bool allSucceeded = std::all_of(ops.cbegin(), ops.cend(), [](const auto &op) {
-        return outcomeOf(op) == OperationOutcome::Succeeded;
+    const bool allSucceeded = std::all_of(ops.cbegin(), ops.cend(), [](const auto *op) {
+        return outcomeOf(*op) == OperationOutcome::Succeeded;
     });
     finish(allSucceeded ? AllSucceeded : SomeFailed);
 }

@@ -6,6 +6,7 @@
 #include "store/storesaver.h"
 
 #include <QObject>
+#include <QSet>
 #include <QStringList>
 #include <QTimer>
 #include <QUrl>
@@ -73,6 +74,11 @@ private:
     void warn(const WatchedOperation &operation, const GraphReply &reply);
     void finish(int exitCode);
     void finishWithOutcome(); // every operation is over: 0 if all succeeded, else 2
+    // The operations this run is about: those named (a shared store holds others too), or all.
+    QList<const WatchedOperation *> watched() const;
+    bool allWatchedTerminal() const;
+    // One poller per store (SharedPolling): this run polls, or follows the process that does.
+    void shareThePolling();
 
     Options m_options;
     Clock &m_clock;
@@ -81,6 +87,8 @@ private:
     GraphClient *m_client = nullptr;
     OperationStore m_store;
     StoreSession *m_storeSession = nullptr;
+    QSet<QString> m_named;          // keys named on the command line; empty: all of the store
+    bool m_following = false;       // another process polls for the store
     StoreSaver *m_saver = nullptr;  // the session's, once the store is open
     bool m_waitingForStore = false; // another program holds it: watching in memory meanwhile
     bool m_givenUpOnStore = false;

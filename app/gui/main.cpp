@@ -6,6 +6,7 @@
 #include "model/clock.h"
 #include "polling/networkmonitor.h"
 #include "polling/operationpoller.h"
+#include "polling/sharedpolling.h"
 #include "polling/watchoptions.h"
 #include "signin/signinmanager.h"
 #include "simserver.h"
@@ -18,6 +19,7 @@
 #include "table/operationtablemodel.h"
 #include "window/banner.h"
 #include "window/mainwindow.h"
+#include "window/pollstatusbar.h"
 #include "window/storecontroller.h"
 
 #include <QApplication>
@@ -197,7 +199,7 @@ int main(int argc, char *argv[])
             .arg(why.toHtmlEscaped());
     };
     if (!demo || options.storeGiven) {
-        storeSession = std::make_unique<StoreSession>(store, clock);
+        storeSession = std::make_unique<StoreSession>(store, clock, QStringLiteral("teamsops"));
         const OperationDatabase::OpenResult opened = storeSession->open(options.storePath);
         if (!opened.ok && opened.problem != OperationDatabase::Problem::Busy) {
             storeProblems.append(notSaving(opened.error));
@@ -254,6 +256,13 @@ int main(int argc, char *argv[])
         saver->pruneFinishedOlderThan(std::chrono::hours(24 * StoreController::retentionDays()));
         saver->followOthers(
             std::min<std::chrono::milliseconds>(StoreSaver::kFollowEvery, poller.interval()));
+        // One poller for the store: this window polls, or shows what another TeamsOps polls.
+        auto *shared = new SharedPolling(poller, *saver, *session.lease(), &window);
+        QObject::connect(shared, &SharedPolling::roleChanged, &window, [&window, shared] {
+            window.pollStatus()->setPolledBy(shared->isPolling() ? QString()
+                                                                 : shared->pollerDescription());
+        });
+        shared->start();
     };
     if (storeSession && storeSession->saver()) {
         poller.restorePace(storeSession->saver()->savedPace());

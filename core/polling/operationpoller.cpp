@@ -175,6 +175,14 @@ void OperationPoller::resume()
     pollDue();
 }
 
+void OperationPoller::setFollowing(bool following)
+{
+    if (following == m_following)
+        return;
+    m_following = following;
+    pollDue(); // stops the timer when following, sends what is due when taking over
+}
+
 void OperationPoller::setOnline(bool online)
 {
     if (online == m_online)
@@ -198,7 +206,7 @@ QDateTime OperationPoller::nextPollAt() const
 
 void OperationPoller::pollDue()
 {
-    if (m_pausedForSignIn || !m_online) {
+    if (m_pausedForSignIn || !m_online || m_following) {
         rearm(QDateTime());
         emit scheduleChanged(QDateTime());
         return;

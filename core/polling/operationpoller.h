@@ -100,6 +100,9 @@ public:
     void resume(); // after a new token: poll again whatever is not finished
     bool isOnline() const { return m_online; }
     void setOnline(bool online);
+    // Another process polls for the store (PollerLease): nothing is sent from here meanwhile.
+    void setFollowing(bool following);
+    bool isFollowing() const { return m_following; }
     // Set while Graph throttles the whole tenant (a 429 on a batch itself); invalid otherwise.
     QDateTime tenantThrottledUntil() const;
 
@@ -159,6 +162,7 @@ private:
     int m_inFlightRequests = 0;
     bool m_pausedForSignIn = false;
     bool m_online = true;
+    bool m_following = false;
     bool m_reportedAllTerminal = false;
     bool m_planningQueued = false;
 };

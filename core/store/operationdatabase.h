@@ -14,6 +14,7 @@
 #include <optional>
 
 class QSqlError;
+struct LeaseHolder;
 
 // The SQLite file that keeps watched operations across restarts: each operation (Location, last
 // payload, scheduling state), every observed change, and the poll pace. One file, in WAL mode, so
@@ -147,6 +148,10 @@ public:
     std::optional<Committed> commit(const Changes &changes);
     // Forgets finished operations (FinishedRule) idle since before `before`; returns their keys.
     std::optional<QStringList> forgetTerminalBefore(const QDateTime &before);
+    // The poller's lease (PollerLease): takes it for `claim` when it is free, expired or
+    // claim's already; returns who holds it now.
+    std::optional<LeaseHolder> claimLease(const LeaseHolder &claim, const QDateTime &now);
+    bool releaseLease(const QString &holderId);
     // Forgets these operations; returns how many were stored.
     std::optional<int> forget(const QStringList &keys);
     // Tombstones older than this are dropped when a store is opened for writing.

@@ -3,9 +3,11 @@
 // a forgotten key leaves a tombstone, and a row's "paused" changes only where it was decided.
 #include "store/finishedrule.h"
 #include "store/operationdatabase.h"
+#include "store/pollerlease.h"
 #include "store/storerows.h"
 
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -203,4 +205,74 @@ std::optional<int> OperationDatabase::forget(const QStringList &keys)
     if (!committed)
         return std::nullopt;
     return int(committed->deleted.size());
+}
+
+namespace {
+
+QJsonObject leaseJson(const LeaseHolder &holder)
+{
+    return QJsonObject{{QStringLiteral("id"), holder.id},
+                       {QStringLiteral("program"), holder.program},
+                       {QStringLiteral("pid"), holder.pid},
+                       {QStringLiteral("host"), holder.host},
+                       {QStringLiteral("expiresAt"), holder.expiresAt.toMSecsSinceEpoch()}};
+}
+
+LeaseHolder leaseFrom(const QJsonObject &json)
+{
+    LeaseHolder holder;
+    holder.id = json.value(QLatin1String("id")).toString();
+    holder.program = json.value(QLatin1String("program")).toString();
+    holder.pid = json.value(QLatin1String("pid")).toInteger();
+    holder.host = json.value(QLatin1String("host")).toString();
+    holder.expiresAt =
+        QDateTime::fromMSecsSinceEpoch(json.value(QLatin1String("expiresAt")).toInteger(), Qt::UTC);
+    return holder;
+}
+
+} // namespace
+
+std::optional<LeaseHolder> OperationDatabase::claimLease(const LeaseHolder &claim,
+                                                         const QDateTime &now)
+{
+    if (!exec(QStringLiteral("BEGIN IMMEDIATE")))
+        return std::nullopt;
+    auto rollback = [this] {
+        QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
+        return std::nullopt;
+    };
+    QSqlQuery read(m_db);
+    if (!read.exec(QStringLiteral("SELECT value FROM state WHERE name = 'poller'"))) {
+        fail(QStringLiteral("reading the lease"), read.lastError());
+        return rollback();
+    }
+    const std::optional<LeaseHolder> current =
+        read.next() ? std::optional<LeaseHolder>(
+                          leaseFrom(QJsonDocument::fromJson(read.value(0).toByteArray()).object()))
+                    : std::nullopt;
+    read.finish();
+    if (current && current->id != claim.id && current->expiresAt > now) {
+        exec(QStringLiteral("COMMIT"));
+        return current;
+    }
+    QSqlQuery write(m_db);
+    write.prepare(QStringLiteral("INSERT INTO state (name, value) VALUES ('poller', ?) ON "
+                                 "CONFLICT(name) DO UPDATE SET value = excluded.value"));
+    write.addBindValue(QJsonDocument(leaseJson(claim)).toJson(QJsonDocument::Compact));
+    if (!write.exec() || !exec(QStringLiteral("COMMIT"))) {
+        fail(QStringLiteral("taking the lease"), write.lastError());
+        return rollback();
+    }
+    return claim;
+}
+
+bool OperationDatabase::releaseLease(const QString &holderId)
+{
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral("DELETE FROM state WHERE name = 'poller' AND "
+                                 "json_extract(value, '$.id') = ?"));
+    query.addBindValue(holderId);
+    if (!query.exec())
+        return fail(QStringLiteral("giving up the lease"), query.lastError());
+    return true;
 }

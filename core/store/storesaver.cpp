@@ -133,6 +133,8 @@ void StoreSaver::markDirty(qsizetype first, qsizetype last)
 
 void StoreSaver::markChanged(const QList<qsizetype> &indexes)
 {
+    if (m_applying)
+        return;
     for (const qsizetype index : indexes)
         m_dirty.insert(m_store.at(index).key);
     scheduleSave();
@@ -251,6 +253,49 @@ bool StoreSaver::saveNow()
     return true;
 }
 
+void StoreSaver::mirror(const QStringList &keys)
+{
+    const std::optional<QList<OperationDatabase::Stored>> rows = m_database.loadKeys(keys);
+    if (!rows || rows->isEmpty())
+        return;
+    QStringList shown;
+    m_store.flush(); // this process's own edits are written as usual
+    m_applying = true;
+    for (const OperationDatabase::Stored &row : *rows) {
+        if (m_dirty.contains(row.operation.key))
+            continue; // changed here meanwhile (paused, resumed): that is written first
+        WatchedOperation *op = m_store.edit(row.operation.key);
+        if (!op)
+            continue;
+        const WatchedOperation &theirs = row.operation;
+        // Told only when what Graph said changed, not at each of its polls.
+        const bool news = theirs.history.size() != op->history.size() ||
+                          theirs.latest.has_value() != op->latest.has_value() ||
+                          theirs.watch != op->watch;
+        op->latest = theirs.latest;
+        op->history = theirs.history;
+        op->watch = theirs.watch;
+        op->lastReply = theirs.lastReply;
+        op->nextPollAt = theirs.nextPollAt;
+        op->lastSentAt = theirs.lastSentAt;
+        op->lastPolledAt = theirs.lastPolledAt;
+        op->lastChangedAt = theirs.lastChangedAt;
+        op->polls = theirs.polls;
+        op->consecutiveFailures = theirs.consecutiveFailures;
+        op->consecutiveNotFound = theirs.consecutiveNotFound;
+        op->firstNotFoundAt = theirs.firstNotFoundAt;
+        op->lastFailure = theirs.lastFailure;
+        op->lastFailureMessage = theirs.lastFailureMessage;
+        m_saved.insert(theirs.key, {row.rowId, theirs.history.size(), theirs.watch});
+        if (news)
+            shown.append(theirs.key);
+    }
+    m_store.flush(); // signalled now, while it is known to come from the file
+    m_applying = false;
+    if (!shown.isEmpty())
+        emit mirrored(shown);
+}
+
 void StoreSaver::dropForgottenElsewhere(const QStringList &keys)
 {
     QStringList known;
@@ -279,6 +324,7 @@ void StoreSaver::follow()
         return;
     m_seenVersion = *now;
     QStringList unknown;
+    QStringList toMirror;
     for (const OperationDatabase::ChangedRow &row : *changed) {
         const auto saved = m_saved.find(row.key);
         const WatchedOperation *op = saved == m_saved.end() ? nullptr : m_store.find(row.key);
@@ -287,16 +333,24 @@ void StoreSaver::follow()
                 unknown.append(row.key);
             continue;
         }
-        // Paused or resumed by a person in another process. (Only then is the record edited:
-        // an edit is written back, and every process writing back what it read from the others
-        // would never stop.)
+        if (m_mirroring) {
+            toMirror.append(row.key);
+            continue;
+        }
+        // Paused or resumed by a person in another process.
         const bool paused = row.watch == WatchedOperation::Watch::Paused;
         if ((saved->watch == WatchedOperation::Watch::Paused) != paused) {
             saved->watch = row.watch;
-            if ((op->watch == WatchedOperation::Watch::Paused) != paused)
+            if ((op->watch == WatchedOperation::Watch::Paused) != paused) {
+                m_store.flush(); // this process's own edits are written as usual
+                m_applying = true;
                 m_store.edit(row.key)->watch = row.watch;
+                m_store.flush(); // signalled now, while it is known to come from the file
+                m_applying = false;
+            }
         }
     }
+    mirror(toMirror);
     qsizetype added = 0;
     if (std::optional<QList<OperationDatabase::Stored>> fresh = m_database.loadKeys(unknown))
         added = adopt(std::move(*fresh));

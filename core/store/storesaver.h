@@ -44,6 +44,9 @@ public:
     void setPaceSource(std::function<QJsonObject()> source) { m_paceSource = std::move(source); }
 
     void followOthers(std::chrono::milliseconds every = kFollowEvery);
+    // Another process polls (PollerLease): what it sees is taken from the file, not written back.
+    void setMirroring(bool mirroring) { m_mirroring = mirroring; }
+    bool isMirroring() const { return m_mirroring; }
     void setRetryInterval(std::chrono::milliseconds every) { m_retry.setInterval(every); }
 
     // Writes what is pending now (at exit, before printing a last line).
@@ -62,6 +65,8 @@ signals:
     void savingResumed();
     // Another process added or forgot operations, now in the store too.
     void pickedUp(qsizetype added, qsizetype forgotten);
+    // Mirroring: what the polling process saw of these operations is in the store now.
+    void mirrored(const QStringList &keys);
 
 private:
     struct Saved
@@ -82,6 +87,8 @@ private:
     // Forgotten by another process: gone from the store too (what was never written here stays:
     // it was added here, explicitly, after).
     void dropForgottenElsewhere(const QStringList &keys);
+    // Takes the polling process's view of these rows (mirroring).
+    void mirror(const QStringList &keys);
 
     OperationDatabase &m_database;
     OperationStore &m_store;
@@ -92,6 +99,8 @@ private:
     // The store's version (OperationDatabase::version) up to which other processes' changes
     // have been read.
     qint64 m_seenVersion = 0;
+    bool m_mirroring = false;
+    bool m_applying = false; // edits made from the file: not written back
     bool m_saveQueued = false;
     bool m_failing = false;
     QTimer m_retry;

@@ -1,13 +1,19 @@
 #include "store/storesession.h"
 
-StoreSession::StoreSession(OperationStore &store, Clock &clock, QObject *parent)
+StoreSession::StoreSession(OperationStore &store, Clock &clock, const QString &program,
+                           QObject *parent)
     : QObject(parent)
     , m_store(store)
     , m_clock(clock)
     , m_database(std::make_unique<OperationDatabase>())
+    , m_program(program)
 {}
 
-StoreSession::~StoreSession() = default;
+StoreSession::~StoreSession()
+{
+    // Given up first, so that another process takes over at once rather than at its expiry.
+    m_lease.reset();
+}
 
 OperationDatabase::OpenResult StoreSession::open(const QString &path, Restore restore)
 {
@@ -37,6 +43,7 @@ void StoreSession::attach()
 {
     m_saver = std::make_unique<StoreSaver>(*m_database, m_store, m_clock);
     m_journal = std::make_unique<StartJournal>(*m_database);
+    m_lease = std::make_unique<PollerLease>(*m_database, m_clock, m_program);
     const qsizetype restored = m_restore ? m_restore(*m_saver) : m_saver->restore();
     if (restored < 0)
         m_restoreError = m_saver->lastError();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "store/operationdatabase.h"
+#include "store/pollerlease.h"
 #include "store/startjournal.h"
 #include "store/storeopener.h"
 #include "store/storesaver.h"
@@ -26,7 +27,9 @@ public:
     // failure, with the saver's lastError()).
     using Restore = std::function<qsizetype(StoreSaver &)>;
 
-    StoreSession(OperationStore &store, Clock &clock, QObject *parent = nullptr);
+    // `program` names this process to the others ("teamsops", "teamsops-cli").
+    StoreSession(OperationStore &store, Clock &clock, const QString &program,
+                 QObject *parent = nullptr);
     ~StoreSession() override;
 
     // Opens the file and restores from it. Not ok: problem Busy means waiting (ready() follows);
@@ -42,6 +45,8 @@ public:
     // Why restoring failed (some saved operations could not be read), or empty.
     QString restoreError() const { return m_restoreError; }
     StartJournal *journal() const { return m_journal.get(); }
+    // Who polls for this store (one process at a time); not started until the caller does.
+    PollerLease *lease() const { return m_lease.get(); }
     OperationDatabase *database() const { return m_saver ? m_database.get() : nullptr; }
 
 signals:
@@ -62,4 +67,6 @@ private:
     std::unique_ptr<StoreOpener> m_opener;
     std::unique_ptr<StoreSaver> m_saver;
     std::unique_ptr<StartJournal> m_journal;
+    std::unique_ptr<PollerLease> m_lease;
+    QString m_program;
 };

@@ -84,6 +84,18 @@ void PollStatusBar::showRound(const PollRound &round)
     }
 }
 
+void PollStatusBar::setPolledBy(const QString &poller)
+{
+    m_polledBy = poller;
+    // One process polls for a store; the others show what it saves, within a few seconds.
+    m_scheduleLabel->setToolTip(
+        poller.isEmpty() ? QString()
+                         : tr("Several TeamsOps share this store: one polls Graph for all of "
+                              "them, so the tenant's budget is spent once. If it stops, this one "
+                              "takes over within two poll intervals."));
+    refresh();
+}
+
 void PollStatusBar::refresh()
 {
     const QDateTime now = m_clock.now();
@@ -93,7 +105,9 @@ void PollStatusBar::refresh()
     const QString cadence = m_poller.effectiveInterval() > m_poller.interval()
                                 ? tr("every %1 s, to stay within Graph's limits").arg(every)
                                 : tr("every %1 s").arg(every);
-    if (!m_poller.isOnline()) {
+    if (!m_polledBy.isEmpty()) {
+        m_scheduleLabel->setText(tr("Polled by %1: showing what it sees").arg(m_polledBy));
+    } else if (!m_poller.isOnline()) {
         m_scheduleLabel->setText(tr("Offline: polling paused"));
     } else if (m_poller.isPausedForSignIn()) {
         m_scheduleLabel->setText(tr("Paused: sign in again"));

@@ -26,6 +26,8 @@ public:
     QLabel *notice() const { return m_notice; }
     // Who the app talks to Graph as ("Not signed in" when empty), with details in a tooltip.
     void setAccount(const QString &account, const QString &details = QString());
+    // Another process polls for the store ("teamsops-cli (pid 4242)"); empty when this one does.
+    void setPolledBy(const QString &poller);
     // The schedule's countdown and the notices; the window calls it every second.
     void refresh();
     void refreshCounts();
@@ -44,4 +46,5 @@ private:
     QLabel *m_countsLabel;
     QLabel *m_accountLabel;
     QDateTime m_nextPollAt; // as the poller last said: asking walks every record
+    QString m_polledBy;
 };

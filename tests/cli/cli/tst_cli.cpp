@@ -61,6 +61,7 @@ private slots:
     void leavesAStoreFromANewerVersionAlone();
     void movesAnUnreadableStoreAsideAndCarriesOn();
     void waitsForAStoreInUseAndSavesOnceItIsFree();
+    void oneStoreIsPolledByOneProcessAndTakenOverWhenItDies();
     void picksUpWhatAnotherProcessAdds();
     void aLocationGivenAgainIsPolledWhereGraphIsNow();
     void clonesAndWatchesTheClone();
@@ -551,6 +552,68 @@ void TestCli::waitsForAStoreInUseAndSavesOnceItIsFree()
     QVERIFY2(list.stdoutLines.first().contains(" succeeded "),
              list.stdoutLines.first().constData());
     QCOMPARE(QDir(folder).entryList({QStringLiteral("*.unreadable-*")}), QStringList());
+}
+
+// Two `watch` on one store: one polls, the other shows what it sees and sends nothing — not
+// even for an operation only it was asked about, which the poller picks up from the store. When
+// the poller is killed (SIGKILL), the other takes over.
+void TestCli::oneStoreIsPolledByOneProcessAndTakenOverWhenItDies()
+{
+    const QString graph = m_server->baseUrl().toString();
+    QVERIFY(m_server->addToken(QStringLiteral("second-token")) == 1);
+    const auto getsOf = [this](const QString &operationId, int client) {
+        int count = 0;
+        for (const SimRequestRecord &record : m_server->requests())
+            count += record.method == "GET" && record.client == client &&
+                     record.path.contains(operationId);
+        return count;
+    };
+    struct Watch
+    {
+        QProcess process;
+        QByteArray out, err;
+    };
+    const auto startWatch = [&](Watch &watch, const QString &token, const QStringList &args) {
+        watch.process.setProcessEnvironment(environmentWith(token));
+        connect(&watch.process, &QProcess::readyReadStandardOutput, this,
+                [&watch] { watch.out += watch.process.readAllStandardOutput(); });
+        connect(&watch.process, &QProcess::readyReadStandardError, this,
+                [&watch] { watch.err += watch.process.readAllStandardError(); });
+        watch.process.start(QStringLiteral(TEAMSOPS_CLI_PATH),
+                            QStringList{"watch", "--graph-url", graph, "--interval", "0.5"} + args);
+    };
+
+    // The first polls the never-ending operation.
+    Watch first;
+    startWatch(first, QStringLiteral("cli-token"), {location(kSlow)});
+    QTRY_VERIFY_WITH_TIMEOUT(getsOf(kSlow, 0) >= 2, 20000);
+
+    // The second asks about another operation: it follows, and the first polls that one too.
+    Watch second;
+    startWatch(second, QStringLiteral("second-token"), {location(kQuick), "--timeout", "30"});
+    QTRY_VERIFY_WITH_TIMEOUT(second.process.state() == QProcess::NotRunning, 30000);
+    QVERIFY2(second.process.exitCode() == 0, second.err.constData());
+    QVERIFY2(second.err.contains("polls Graph for this store"), second.err.constData());
+    QVERIFY2(second.out.contains(" succeeded "), second.out.constData());
+    // Nothing sent by the follower: what it printed, the poller saw (it picked the operation
+    // up from the store, and polled it, alone or in its team's list).
+    int fromSecond = 0;
+    for (const SimRequestRecord &record : m_server->requests())
+        fromSecond += record.client == 1;
+    QCOMPARE(fromSecond, 0);
+
+    // The poller dies; a new follower takes over within two intervals of the lease.
+    Watch third;
+    startWatch(third, QStringLiteral("second-token"), {location(kSlow), "--timeout", "30"});
+    QTRY_VERIFY_WITH_TIMEOUT(third.err.contains("polls Graph for this store"), 20000);
+    QCOMPARE(getsOf(kSlow, 1), 0);
+    first.process.kill();
+    QVERIFY(first.process.waitForFinished(10000));
+    const int before = getsOf(kSlow, 1);
+    QTRY_VERIFY_WITH_TIMEOUT(getsOf(kSlow, 1) >= before + 2, 20000);
+    QVERIFY2(third.err.contains("polling from here"), third.err.constData());
+    third.process.kill();
+    third.process.waitForFinished(10000);
 }
 
 void TestCli::picksUpWhatAnotherProcessAdds()
