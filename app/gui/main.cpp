@@ -41,25 +41,39 @@ namespace {
 void saveScreenshotAfterFirstChange(MainWindow &window, OperationPoller &poller,
                                     const QString &file)
 {
-    QObject::connect(&poller, &OperationPoller::operationObserved, &window,
-                     [&window, &poller, file](const WatchedOperation &operation, bool changed) {
-                         static bool armed = false;
-                         if (armed || !changed || operation.polls < 2)
+    auto armed = std::make_shared<bool>(false);
+    // A window that follows another TeamsOps polling the store changes rows from the file.
+    QObject::connect(&poller.store(), &OperationStore::changed, &window,
+                     [&window, &poller, file, armed](const QList<qsizetype> &indexes) {
+                         if (*armed || !poller.isFollowing() || indexes.isEmpty() ||
+                             poller.store().at(indexes.first()).polls < 2)
                              return;
-                         armed = true;
-                         // Show a failed clone's details, then let the window repaint.
-                         for (const WatchedOperation &op : poller.store().records()) {
-                             if (op.latest && op.latest->status == OperationStatus::Failed) {
-                                 window.selectOperation(op.ref.key());
-                                 break;
-                             }
-                         }
-                         QTimer::singleShot(500, &window, [&window, file] {
+                         *armed = true;
+                         QTimer::singleShot(1500, &window, [&window, file] {
                              const bool saved = window.grab().save(file);
                              qInfo("%s %s", saved ? "saved" : "could not save", qPrintable(file));
                              QCoreApplication::exit(saved ? 0 : 1);
                          });
                      });
+    QObject::connect(
+        &poller, &OperationPoller::operationObserved, &window,
+        [&window, &poller, file, armed](const WatchedOperation &operation, bool changed) {
+            if (*armed || !changed || operation.polls < 2)
+                return;
+            *armed = true;
+            // Show a failed clone's details, then let the window repaint.
+            for (const WatchedOperation &op : poller.store().records()) {
+                if (op.latest && op.latest->status == OperationStatus::Failed) {
+                    window.selectOperation(op.ref.key());
+                    break;
+                }
+            }
+            QTimer::singleShot(500, &window, [&window, file] {
+                const bool saved = window.grab().save(file);
+                qInfo("%s %s", saved ? "saved" : "could not save", qPrintable(file));
+                QCoreApplication::exit(saved ? 0 : 1);
+            });
+        });
     QTimer::singleShot(120000, &window, [] {
         qWarning("no status changed within two minutes; no screenshot taken");
         QCoreApplication::exit(1);

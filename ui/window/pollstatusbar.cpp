@@ -87,6 +87,8 @@ void PollStatusBar::showRound(const PollRound &round)
 void PollStatusBar::setPolledBy(const QString &poller)
 {
     m_polledBy = poller;
+    // This window sends no poll while it follows: its last-poll line would only wait.
+    m_lastPollLabel->setVisible(poller.isEmpty());
     // One process polls for a store; the others show what it saves, within a few seconds.
     m_scheduleLabel->setToolTip(
         poller.isEmpty() ? QString()
