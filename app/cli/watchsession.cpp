@@ -256,6 +256,7 @@ bool WatchSession::openStore(const QList<OperationRef> &refs)
     for (const OperationRef &ref : refs)
         keys.append(ref.key());
     m_storeSession = new StoreSession(m_store, m_clock, QStringLiteral("teamsops-cli"), this);
+    m_storeSession->setGraph(m_options.graphUrl);
     if (m_options.teams.isEmpty())
         m_named = QSet<QString>(keys.cbegin(), keys.cend());
     const OperationDatabase::OpenResult opened =

@@ -214,6 +214,7 @@ int main(int argc, char *argv[])
     };
     if (!demo || options.storeGiven) {
         storeSession = std::make_unique<StoreSession>(store, clock, QStringLiteral("teamsops"));
+        storeSession->setGraph(graphUrl);
         const OperationDatabase::OpenResult opened = storeSession->open(options.storePath);
         if (!opened.ok && opened.problem != OperationDatabase::Problem::Busy) {
             storeProblems.append(notSaving(opened.error));

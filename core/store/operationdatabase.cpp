@@ -96,6 +96,11 @@ const QList<QStringList> &migrations()
                            " version INTEGER NOT NULL,"
                            " forgotten_at INTEGER NOT NULL)"),
             QStringLiteral("CREATE INDEX forgotten_by_version ON forgotten(version)"),
+            // Keyed by Graph origin too (the origin of the URL each row was polled at): the
+            // same Location on two Graphs is two operations.
+            QStringLiteral(
+                "UPDATE operations SET key = substr(url, 1, instr(url, '://') + "
+                "instr(substr(url, instr(url, '://') + 3) || '/', '/') + 1) || '|' || key"),
         },
     };
     static_assert(OperationDatabase::kSchemaVersion == 3, "add the migration step");
@@ -131,6 +136,19 @@ QString OperationDatabase::defaultPath()
     // gives an application called TeamsOps.
     return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
            QStringLiteral("/TeamsOps/operations.sqlite");
+}
+
+void OperationDatabase::setGraph(const QUrl &graphBase)
+{
+    m_graphOrigin = originOf(graphBase);
+}
+
+QString OperationDatabase::originOf(const QUrl &url)
+{
+    return url
+        .adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment |
+                  QUrl::RemoveUserInfo)
+        .toString();
 }
 
 OperationDatabase::Problem OperationDatabase::problemOf(const QSqlError &error)

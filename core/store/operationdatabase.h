@@ -9,6 +9,8 @@
 #include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
+#include <QUrl>
+#include <QVariantList>
 
 #include <chrono>
 #include <optional>
@@ -118,6 +120,14 @@ public:
 
     OpenResult open(const QString &path, Access access = Access::ReadWrite,
                     std::chrono::milliseconds busyTimeout = kBusyTimeout);
+    // Rows are keyed by Graph origin and operation key (schema 3): one store shared by a
+    // simulator and a tenant, or by two clouds, keeps each one's operations apart — the same
+    // Location on two Graphs is two operations. A row's Graph is its operation's URL's origin.
+    // With a Graph set (the dashboard, watch), this connection reads, forgets and leases that
+    // Graph's only; without (list, history, forget), every Graph's.
+    void setGraph(const QUrl &graphBase);
+    QString graphOrigin() const { return m_graphOrigin; }
+    static QString originOf(const QUrl &url);
     bool isOpen() const { return m_db.isOpen(); }
     // How long a statement waits for another process's lock from now on.
     bool setBusyTimeout(std::chrono::milliseconds timeout);
@@ -176,4 +186,37 @@ private:
     QString m_path;
     QString m_lastError;
     Problem m_lastProblem = Problem::None; // of the last failed statement
+    QString m_graphOrigin;                 // empty: every Graph
+
+    // Rows are keyed "<Graph origin>|<operation key>".
+    static QString rowKeyOf(const WatchedOperation &op)
+    {
+        return originOf(op.ref.url) + QLatin1Char('|') + op.key;
+    }
+    static QString keyOf(const QString &rowKey) { return rowKey.section(QLatin1Char('|'), 1); }
+    // The rows of the Graph set (all without one): a condition and its values.
+    QString inGraph() const
+    {
+        return m_graphOrigin.isEmpty() ? QStringLiteral("1")
+                                       : QStringLiteral("key >= ? AND key < ?");
+    }
+    QVariantList graphBounds() const
+    {
+        if (m_graphOrigin.isEmpty())
+            return {};
+        return {m_graphOrigin + QLatin1Char('|'), m_graphOrigin + QLatin1Char('}')};
+    }
+    // The row (rows, without a Graph set) of one operation key: a condition and its value.
+    QString keyIs() const
+    {
+        return m_graphOrigin.isEmpty() ? QStringLiteral("substr(key, instr(key, '|') + 1) = ?")
+                                       : QStringLiteral("key = ?");
+    }
+    QVariant keyValue(const QString &key) const
+    {
+        return m_graphOrigin.isEmpty() ? QVariant(key)
+                                       : QVariant(m_graphOrigin + QLatin1Char('|') + key);
+    }
+    // One poller per Graph: a store shared by two Graphs has two.
+    QString leaseName() const { return QStringLiteral("poller ") + m_graphOrigin; }
 };

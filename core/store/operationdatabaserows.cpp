@@ -15,17 +15,18 @@ using namespace storerows;
 
 std::optional<QList<OperationDatabase::Stored>> OperationDatabase::loadAll()
 {
-    return loadWhere(QStringLiteral("1"), {});
+    return loadWhere(inGraph(), graphBounds());
 }
 
 std::optional<QList<OperationDatabase::Stored>> OperationDatabase::loadAddedAfter(qint64 rowId)
 {
-    return loadWhere(QStringLiteral("id > ?"), {rowId});
+    return loadWhere(QStringLiteral("id > ? AND ") + inGraph(),
+                     QVariantList{rowId} + graphBounds());
 }
 
 std::optional<OperationDatabase::Stored> OperationDatabase::load(const QString &key)
 {
-    const auto found = loadWhere(QStringLiteral("key = ?"), {key});
+    const auto found = loadWhere(keyIs(), {keyValue(key)});
     if (!found || found->isEmpty())
         return std::nullopt;
     return found->first();
@@ -46,8 +47,10 @@ OperationDatabase::loadWhere(const QString &condition, const QVariantList &value
     }
     QList<Stored> stored;
 
-    while (query.next())
+    while (query.next()) {
         stored.emplaceBack(Stored{query.value(RowId).toLongLong(), operationFrom(query)});
+        stored.last().operation.key = keyOf(stored.last().operation.key);
+    }
     query.finish();
     if (!loadHistory(stored, condition, values))
         return std::nullopt;
@@ -96,13 +99,22 @@ bool OperationDatabase::loadHistory(QList<Stored> &stored, const QString &condit
 
 std::optional<QList<OperationDatabase::Stored>> OperationDatabase::loadKeys(const QStringList &keys)
 {
-    if (keys.isEmpty())
-        return QList<Stored>();
-    QStringList marks(keys.size(), QStringLiteral("?"));
-    QVariantList values;
-    for (const QString &key : keys)
-        values.append(key);
-    return loadWhere(QStringLiteral("key IN (%1)").arg(marks.join(QStringLiteral(", "))), values);
+    QList<Stored> all;
+    // A few at a time: SQLite takes a bounded number of parameters.
+    for (qsizetype from = 0; from < keys.size(); from += 500) {
+        QStringList conditions;
+        QVariantList values;
+        for (const QString &key : keys.mid(from, 500)) {
+            conditions.append(keyIs());
+            values.append(keyValue(key));
+        }
+        const auto found = loadWhere(
+            QLatin1Char('(') + conditions.join(QStringLiteral(" OR ")) + QLatin1Char(')'), values);
+        if (!found)
+            return std::nullopt;
+        all.append(*found);
+    }
+    return all;
 }
 
 std::optional<qint64> OperationDatabase::version()
@@ -121,15 +133,18 @@ std::optional<QList<OperationDatabase::ChangedRow>> OperationDatabase::changedSi
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
     query.prepare(QStringLiteral("SELECT key, id, watch, version FROM operations WHERE version > "
-                                 "? ORDER BY version, id"));
+                                 "? AND %1 ORDER BY version, id")
+                      .arg(inGraph()));
     query.addBindValue(version);
+    for (const QVariant &bound : graphBounds())
+        query.addBindValue(bound);
     if (!query.exec()) {
         fail(QStringLiteral("reading changes"), query.lastError().text());
         return std::nullopt;
     }
     QList<ChangedRow> rows;
     while (query.next()) {
-        rows.append({query.value(0).toString(), query.value(1).toLongLong(),
+        rows.append({keyOf(query.value(0).toString()), query.value(1).toLongLong(),
                      valueOf(kWatchNames, query.value(2).toString()), query.value(3).toLongLong()});
     }
     return rows;
@@ -138,15 +153,17 @@ std::optional<QList<OperationDatabase::ChangedRow>> OperationDatabase::changedSi
 std::optional<QStringList> OperationDatabase::forgottenSince(qint64 version)
 {
     QSqlQuery query(m_db);
-    query.prepare(QStringLiteral("SELECT key FROM forgotten WHERE version > ?"));
+    query.prepare(QStringLiteral("SELECT key FROM forgotten WHERE version > ? AND ") + inGraph());
     query.addBindValue(version);
+    for (const QVariant &bound : graphBounds())
+        query.addBindValue(bound);
     if (!query.exec()) {
         fail(QStringLiteral("reading what was forgotten"), query.lastError().text());
         return std::nullopt;
     }
     QStringList keys;
     while (query.next())
-        keys.append(query.value(0).toString());
+        keys.append(keyOf(query.value(0).toString()));
     return keys;
 }
 
@@ -154,20 +171,26 @@ std::optional<QStringList> OperationDatabase::keys()
 {
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
-    if (!query.exec(QStringLiteral("SELECT key FROM operations"))) {
+    query.prepare(QStringLiteral("SELECT key FROM operations WHERE ") + inGraph());
+    for (const QVariant &bound : graphBounds())
+        query.addBindValue(bound);
+    if (!query.exec()) {
         fail(QStringLiteral("reading keys"), query.lastError().text());
         return std::nullopt;
     }
     QStringList keys;
     while (query.next())
-        keys.append(query.value(0).toString());
+        keys.append(keyOf(query.value(0).toString()));
     return keys;
 }
 
 std::optional<qsizetype> OperationDatabase::count()
 {
     QSqlQuery query(m_db);
-    if (!query.exec(QStringLiteral("SELECT count(*) FROM operations")) || !query.next()) {
+    query.prepare(QStringLiteral("SELECT count(*) FROM operations WHERE ") + inGraph());
+    for (const QVariant &bound : graphBounds())
+        query.addBindValue(bound);
+    if (!query.exec() || !query.next()) {
         fail(QStringLiteral("counting operations"), query.lastError().text());
         return std::nullopt;
     }

@@ -90,15 +90,15 @@ std::optional<OperationDatabase::Committed> OperationDatabase::commit(const Chan
         const WatchedOperation &op = *item.operation;
         if (item.first) {
             // Watched anew, explicitly: an earlier forget no longer applies.
-            unforget.addBindValue(op.key);
+            unforget.addBindValue(rowKeyOf(op));
             if (!unforget.exec()) {
                 fail(QStringLiteral("watching again"), unforget.lastError());
                 return rollback();
             }
         }
-        bindOperation(upsert, op);
+        bindOperation(upsert, op, rowKeyOf(op));
         upsert.addBindValue(committed.version);
-        upsert.addBindValue(op.key);
+        upsert.addBindValue(rowKeyOf(op));
         upsert.addBindValue(item.decidesPause);
         if (!upsert.exec()) {
             fail(QStringLiteral("saving an operation"), upsert.lastError());
@@ -144,24 +144,32 @@ bool OperationDatabase::forgetIn(const QStringList &keys, Committed &committed)
         return true;
     QSqlQuery remove(m_db);
     QSqlQuery tombstone(m_db);
-    remove.prepare(QStringLiteral("DELETE FROM operations WHERE key = ? RETURNING key"));
-    // Left even when the row was gone already: a watcher's later write must not bring it back.
+    remove.prepare(QStringLiteral("DELETE FROM operations WHERE %1 RETURNING key").arg(keyIs()));
     tombstone.prepare(QStringLiteral("INSERT INTO forgotten (key, version, forgotten_at) VALUES "
                                      "(?, ?, ?) ON CONFLICT(key) DO UPDATE SET version = "
                                      "excluded.version, forgotten_at = excluded.forgotten_at"));
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (const QString &key : keys) {
-        remove.addBindValue(key);
+        remove.addBindValue(keyValue(key));
         if (!remove.exec())
             return fail(QStringLiteral("forgetting an operation"), remove.lastError());
-        if (remove.next())
-            committed.deleted.append(key);
+        QStringList rowKeys;
+        while (remove.next())
+            rowKeys.append(remove.value(0).toString());
         remove.finish();
-        tombstone.addBindValue(key);
-        tombstone.addBindValue(committed.version);
-        tombstone.addBindValue(now);
-        if (!tombstone.exec())
-            return fail(QStringLiteral("forgetting an operation"), tombstone.lastError());
+        if (!rowKeys.isEmpty())
+            committed.deleted.append(key);
+        // Left even when the row was gone already: a watcher's later write must not bring it
+        // back.
+        if (rowKeys.isEmpty() && !m_graphOrigin.isEmpty())
+            rowKeys.append(keyValue(key).toString());
+        for (const QString &rowKey : std::as_const(rowKeys)) {
+            tombstone.addBindValue(rowKey);
+            tombstone.addBindValue(committed.version);
+            tombstone.addBindValue(now);
+            if (!tombstone.exec())
+                return fail(QStringLiteral("forgetting an operation"), tombstone.lastError());
+        }
     }
     return true;
 }
@@ -181,8 +189,10 @@ std::optional<QStringList> OperationDatabase::forgetTerminalBefore(const QDateTi
         return rollback();
     committed.version = *version;
     QSqlQuery query(m_db);
-    query.prepare(QStringLiteral("SELECT key FROM operations WHERE ") +
+    query.prepare(QStringLiteral("SELECT key FROM operations WHERE %1 AND ").arg(inGraph()) +
                   FinishedRule::sqlCondition());
+    for (const QVariant &bound : graphBounds())
+        query.addBindValue(bound);
     query.addBindValue(before.toMSecsSinceEpoch());
     if (!query.exec()) {
         fail(QStringLiteral("finding finished operations"), query.lastError());
@@ -190,7 +200,7 @@ std::optional<QStringList> OperationDatabase::forgetTerminalBefore(const QDateTi
     }
     QStringList keys;
     while (query.next())
-        keys.append(query.value(0).toString());
+        keys.append(keyOf(query.value(0).toString()));
     query.finish();
     if (!forgetIn(keys, committed) || !exec(QStringLiteral("COMMIT")))
         return rollback();
@@ -242,7 +252,9 @@ std::optional<LeaseHolder> OperationDatabase::claimLease(const LeaseHolder &clai
         return std::nullopt;
     };
     QSqlQuery read(m_db);
-    if (!read.exec(QStringLiteral("SELECT value FROM state WHERE name = 'poller'"))) {
+    read.prepare(QStringLiteral("SELECT value FROM state WHERE name = ?"));
+    read.addBindValue(leaseName());
+    if (!read.exec()) {
         fail(QStringLiteral("reading the lease"), read.lastError());
         return rollback();
     }
@@ -256,8 +268,9 @@ std::optional<LeaseHolder> OperationDatabase::claimLease(const LeaseHolder &clai
         return current;
     }
     QSqlQuery write(m_db);
-    write.prepare(QStringLiteral("INSERT INTO state (name, value) VALUES ('poller', ?) ON "
+    write.prepare(QStringLiteral("INSERT INTO state (name, value) VALUES (?, ?) ON "
                                  "CONFLICT(name) DO UPDATE SET value = excluded.value"));
+    write.addBindValue(leaseName());
     write.addBindValue(QJsonDocument(leaseJson(claim)).toJson(QJsonDocument::Compact));
     if (!write.exec() || !exec(QStringLiteral("COMMIT"))) {
         fail(QStringLiteral("taking the lease"), write.lastError());
@@ -269,8 +282,9 @@ std::optional<LeaseHolder> OperationDatabase::claimLease(const LeaseHolder &clai
 bool OperationDatabase::releaseLease(const QString &holderId)
 {
     QSqlQuery query(m_db);
-    query.prepare(QStringLiteral("DELETE FROM state WHERE name = 'poller' AND "
+    query.prepare(QStringLiteral("DELETE FROM state WHERE name = ? AND "
                                  "json_extract(value, '$.id') = ?"));
+    query.addBindValue(leaseName());
     query.addBindValue(holderId);
     if (!query.exec())
         return fail(QStringLiteral("giving up the lease"), query.lastError());

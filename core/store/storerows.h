@@ -158,12 +158,13 @@ inline WatchedOperation operationFrom(const QSqlQuery &row)
     return op;
 }
 
-inline void bindOperation(QSqlQuery &query, const WatchedOperation &op)
+// `rowKey`: the operation's key as the row holds it (with its Graph).
+inline void bindOperation(QSqlQuery &query, const WatchedOperation &op, const QString &rowKey)
 {
     const std::optional<Operation> &s = op.latest;
     const bool hasError = s && s->error;
     const QVariantList values{
-        op.key,
+        rowKey,
         op.ref.teamId,
         op.ref.operationId,
         op.ref.url.toString(),

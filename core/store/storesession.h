@@ -36,6 +36,8 @@ public:
     // any other means not saving this run. movedTo and error say when a damaged file was
     // moved aside.
     OperationDatabase::OpenResult open(const QString &path, Restore restore = {});
+    // The Graph this process talks to: the only one whose operations it reads from the file.
+    void setGraph(const QUrl &graphBase) { m_database->setGraph(graphBase); }
     bool isWaiting() const { return m_opener && m_opener->isWaiting(); }
     QString path() const { return m_path; }
     void setRetryInterval(std::chrono::milliseconds every);

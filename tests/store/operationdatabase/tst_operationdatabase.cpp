@@ -6,6 +6,7 @@
 #include "store/finishedrule.h"
 #include "store/operationdatabase.h"
 #include "store/operationstore.h"
+#include "store/pollerlease.h"
 #include "store/startjournal.h"
 #include "store/storesaver.h"
 
@@ -220,6 +221,7 @@ private slots:
     void aForgetIsNotUndoneByAPollerWritingTheSameRows();
     void aPauseInOneProcessIsNotUndoneByThePollerInAnother();
     void oneRuleForFinishedInMemoryAndInSql();
+    void oneLocationOnTwoGraphsIsTwoOperations();
     void keepsEverythingInMemoryWhileSavingFails();
     void readOnlyStoreReportsEverySaveAsFailing();
     void forgetsFinishedOperationsPastRetention();
@@ -671,6 +673,56 @@ void TestOperationDatabase::oneRuleForFinishedInMemoryAndInSql()
     QVERIFY(forgotten);
     QCOMPARE(QSet<QString>(forgotten->cbegin(), forgotten->cend()), inMemory);
     QCOMPARE(database.count().value_or(-1), 3);
+}
+
+// A simulator and a tenant (or two clouds) in one store: the same Location on each is an
+// operation of its own; a process set to one Graph reads, forgets and leases only that one's.
+void TestOperationDatabase::oneLocationOnTwoGraphsIsTwoOperations()
+{
+    const QUrl tenant(QStringLiteral("https://graph.microsoft.com/v1.0"));
+    const QUrl simulator(QStringLiteral("http://127.0.0.1:4242/v1.0"));
+    const auto onGraph = [](const QUrl &graph, int polls) {
+        WatchedOperation op = everyFieldSet(QStringLiteral("t"), QStringLiteral("same"));
+        op.key = op.ref.key();
+        op.ref.url = QUrl(graph.toString() + QStringLiteral("/teams/t/operations/same"));
+        op.polls = polls;
+        return op;
+    };
+    OperationDatabase real;
+    QVERIFY(real.open(m_path).ok);
+    real.setGraph(tenant);
+    OperationDatabase demo;
+    QVERIFY(demo.open(m_path).ok);
+    demo.setGraph(simulator);
+    {
+        OperationStore realStore;
+        StoreSaver realSaver(real, realStore, m_clock);
+        realStore.add(onGraph(tenant, 3));
+        QVERIFY(realSaver.saveNow());
+        OperationStore demoStore;
+        StoreSaver demoSaver(demo, demoStore, m_clock);
+        demoStore.add(onGraph(simulator, 9));
+        QVERIFY(demoSaver.saveNow());
+    }
+    QCOMPARE(real.loadAll()->size(), 1);
+    QCOMPARE(real.load(QStringLiteral("t/same"))->operation.polls, 3);
+    QCOMPARE(demo.loadAll()->size(), 1);
+    QCOMPARE(demo.load(QStringLiteral("t/same"))->operation.polls, 9);
+    // Without a Graph (list, history): both.
+    OperationDatabase everything;
+    QVERIFY(everything.open(m_path).ok);
+    QCOMPARE(everything.count().value_or(-1), 2);
+
+    // Forgotten on one Graph: still there on the other, and each has its own poller.
+    QCOMPARE(demo.forget({QStringLiteral("t/same")}).value_or(-1), 1);
+    QCOMPARE(real.count().value_or(-1), 1);
+    QCOMPARE(demo.count().value_or(-1), 0);
+    PollerLease realLease(real, m_clock, QStringLiteral("teamsops"));
+    PollerLease demoLease(demo, m_clock, QStringLiteral("teamsops"));
+    realLease.start(1s);
+    demoLease.start(1s);
+    QVERIFY(realLease.isHolder());
+    QVERIFY(demoLease.isHolder());
 }
 
 void TestOperationDatabase::keepsEverythingInMemoryWhileSavingFails()
