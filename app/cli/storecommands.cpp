@@ -147,13 +147,8 @@ int StoreCommands::list(const QString &storePath, bool json, QTextStream &out, Q
         return 1;
     if (empty)
         return 0;
-    const auto stored = database.loadAll();
-    if (!stored) {
-        err << "error: " << printable(database.lastError()) << Qt::endl;
-        return 1;
-    }
-    for (const OperationDatabase::Stored &s : *stored) {
-        const WatchedOperation &op = s.operation;
+    // Streamed: a line per row as it is read, whatever the size of the store.
+    const bool read = database.forEach([&out, json](const WatchedOperation &op) {
         if (json) {
             QJsonObject line =
                 QJsonDocument::fromJson(observationJsonLine(op, op.lastPolledAt)).object();
@@ -164,8 +159,12 @@ int StoreCommands::list(const QString &storePath, bool json, QTextStream &out, Q
             out << printable(observationTextLine(op, op.lastPolledAt)) << "  ("
                 << watchWord(op.watch) << ")\n";
         }
-    }
+    });
     out.flush();
+    if (!read) {
+        err << "error: " << printable(database.lastError()) << Qt::endl;
+        return 1;
+    }
     return 0;
 }
 

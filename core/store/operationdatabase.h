@@ -13,6 +13,7 @@
 #include <QVariantList>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 
 class QSqlError;
@@ -142,6 +143,9 @@ public:
     std::optional<QList<Stored>> loadAddedAfter(qint64 rowId);
     std::optional<Stored> load(const QString &key);
     std::optional<QList<Stored>> loadKeys(const QStringList &keys);
+    // Every operation of the Graph (all without one) in row order, one at a time and without
+    // its history: what `list` prints, in memory that does not grow with the store.
+    bool forEach(const std::function<void(const WatchedOperation &)> &each);
     // Every commit has a version, higher than any before it; rows and tombstones carry the
     // version that last wrote them.
     std::optional<qint64> version();

@@ -117,6 +117,24 @@ std::optional<QList<OperationDatabase::Stored>> OperationDatabase::loadKeys(cons
     return all;
 }
 
+bool OperationDatabase::forEach(const std::function<void(const WatchedOperation &)> &each)
+{
+    QSqlQuery query(m_db);
+    query.setForwardOnly(true);
+    query.prepare(
+        QStringLiteral("SELECT %1 FROM operations WHERE %2 ORDER BY id").arg(kColumns, inGraph()));
+    for (const QVariant &bound : graphBounds())
+        query.addBindValue(bound);
+    if (!query.exec())
+        return fail(QStringLiteral("reading operations"), query.lastError().text());
+    while (query.next()) {
+        WatchedOperation op = operationFrom(query);
+        op.key = keyOf(op.key);
+        each(op);
+    }
+    return true;
+}
+
 std::optional<qint64> OperationDatabase::version()
 {
     QSqlQuery query(m_db);
