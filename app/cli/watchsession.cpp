@@ -169,9 +169,17 @@ bool WatchSession::start()
     connect(m_poller, &OperationPoller::authenticationRequired, this, [this](const QString &why) {
         if (m_options.signIn && m_options.signIn->canRenew()) {
             // Polling is paused; a renewed token resumes it, a lost sign-in ends the run.
-            m_err << "note: Graph refused the token (" << printable(why) << "); renewing it"
+            if (m_options.signIn->renewAfterRefusal()) {
+                m_err << "note: Graph refused the token (" << printable(why) << "); renewing it"
+                      << Qt::endl;
+                return;
+            }
+            // Refused again right after a renewal: not the token's age. Everything is kept.
+            m_err << "error: Graph refuses the new token: " << printable(why)
+                  << ". The account may lack consent, be disabled, or belong to another "
+                     "tenant; sign in again with teamsops-cli login"
                   << Qt::endl;
-            m_options.signIn->renew();
+            finish(UsageError);
             return;
         }
         m_err << "error: authentication failed (" << printable(why)

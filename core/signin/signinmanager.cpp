@@ -259,7 +259,7 @@ void SignInManager::signOut()
 void SignInManager::attach(OperationPoller &poller)
 {
     m_poller = &poller;
-    connect(&poller, &OperationPoller::authenticationRequired, this, [this] {
+    connect(&poller, &OperationPoller::authenticationRequired, this, [this](const QString &why) {
         // Polling is paused: a renewed token resumes it; without one it stays paused.
         if (!m_fixedToken.isEmpty()) {
             // A pasted or fixed token that Graph refuses is of no more use: sign in again.
@@ -267,7 +267,10 @@ void SignInManager::attach(OperationPoller &poller)
             emit lost(tr("Graph refused the access token"));
             return;
         }
-        if (m_session && m_session->canRenew())
-            m_session->renew();
+        if (m_session && m_session->canRenew() && !m_session->renewAfterRefusal()) {
+            // Refused again right after a renewal: consent, a disabled account, another
+            // tenant. Polling stays paused; nothing is lost.
+            emit lost(tr("Graph refuses the new token: %1").arg(why));
+        }
     });
 }

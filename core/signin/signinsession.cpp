@@ -20,6 +20,7 @@ SignInSession::SignInSession(IdentityClient &client, Clock &clock, QObject *pare
 void SignInSession::setTokens(const TokenSet &tokens)
 {
     m_tokens = tokens;
+    m_obtainedAt = m_clock.now();
     arm();
 }
 
@@ -34,24 +35,50 @@ bool SignInSession::canRenew() const
     return m_tokens.appOnly ? !m_appCredential.isEmpty() : !m_tokens.refreshToken.isEmpty();
 }
 
+QDateTime SignInSession::renewalDueAt() const
+{
+    if (!m_tokens.expiresAt.isValid() || !canRenew())
+        return QDateTime();
+    const QDateTime obtained = m_obtainedAt.isValid() ? m_obtainedAt : m_clock.now();
+    const qint64 lifetime = std::max<qint64>(0, obtained.msecsTo(m_tokens.expiresAt));
+    const qint64 ahead = milliseconds(kRenewAhead).count();
+    // Long-lived: five minutes ahead. Short-lived: halfway, so that it is used a while.
+    QDateTime due = lifetime > 2 * ahead ? m_tokens.expiresAt.addMSecs(-ahead)
+                                         : obtained.addMSecs(lifetime / 2);
+    if (m_lastRenewalAt.isValid())
+        due = std::max(due, m_lastRenewalAt.addMSecs(milliseconds(kRenewalFloor).count()));
+    return due;
+}
+
 void SignInSession::arm()
 {
     m_timer.stop();
-    if (!m_tokens.expiresAt.isValid() || !canRenew())
+    const QDateTime due = renewalDueAt();
+    if (!due.isValid())
         return;
-    const qint64 ms = m_clock.now().msecsTo(m_tokens.expiresAt) - milliseconds(kRenewAhead).count();
     // QTimer takes an int; a renewal a month away is re-armed when it fires.
-    m_timer.start(int(std::clamp<qint64>(ms, 0, std::numeric_limits<int>::max())));
+    m_timer.start(
+        int(std::clamp<qint64>(m_clock.now().msecsTo(due), 0, std::numeric_limits<int>::max())));
 }
 
 void SignInSession::renewIfDue()
 {
-    if (m_renewing || !m_tokens.expiresAt.isValid())
+    if (m_renewing)
         return;
-    if (m_clock.now().msecsTo(m_tokens.expiresAt) <= milliseconds(kRenewAhead).count())
+    const QDateTime due = renewalDueAt();
+    if (due.isValid() && due <= m_clock.now())
         renew();
     else
         arm();
+}
+
+bool SignInSession::renewAfterRefusal()
+{
+    if (!m_renewedForRefusal.isEmpty() && m_tokens.accessToken == m_renewedForRefusal)
+        return false;
+    m_renewingForRefusal = true;
+    renew();
+    return true;
 }
 
 void SignInSession::renew()
@@ -65,6 +92,7 @@ void SignInSession::renew()
     m_renewing = true;
     m_timer.stop();
     const QDateTime askedAt = m_clock.now();
+    m_lastRenewalAt = askedAt;
     const auto handle = [this, askedAt](const IdentityReply &reply) {
         m_renewing = false;
         if (reply.ok()) {
@@ -94,6 +122,10 @@ void SignInSession::renew()
 void SignInSession::finishRenewal(const TokenSet &tokens)
 {
     m_tokens = tokens;
+    m_obtainedAt = m_clock.now();
+    // A token brought by a refusal's renewal that Graph refuses again is refused for good.
+    m_renewedForRefusal =
+        std::exchange(m_renewingForRefusal, false) ? tokens.accessToken : QString();
     arm();
     emit renewed(m_tokens);
 }

@@ -22,8 +22,11 @@ class SignInSession final : public QObject
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(SignInSession)
 public:
-    // Renewed this long before the access token expires.
+    // Renewed this long before the access token expires; a token that lives less than twice as
+    // long is renewed halfway through its life instead, and never sooner than kRenewalFloor
+    // after the last renewal: a short-lived token is not renewed in a loop.
     static constexpr std::chrono::minutes kRenewAhead{5};
+    static constexpr std::chrono::seconds kRenewalFloor{10};
     // After a renewal that failed for want of a network, try again after this long.
     static constexpr std::chrono::seconds kRetryAfterNetworkError{30};
 
@@ -38,8 +41,15 @@ public:
     bool canRenew() const;
     bool isRenewing() const { return m_renewing; }
 
-    // Renews now (a 401 arrived, or an access token is needed and there is none).
+    // Renews now (an access token is needed and there is none). One at a time.
     void renew();
+    // Graph refused the access token (401): renews it, unless this very token came from the
+    // renewal that followed the last refusal — then Graph refuses the account for another
+    // reason (consent, a disabled account, another tenant), a new token will not help, and
+    // this returns false.
+    bool renewAfterRefusal();
+    // When the next renewal is due (invalid when none is scheduled).
+    QDateTime renewalDueAt() const;
     // Renews when the access token is due to; the timer calls it, and a moved clock.
     void renewIfDue();
 
@@ -57,4 +67,8 @@ private:
     AppCredential m_appCredential;
     QTimer m_timer;
     bool m_renewing = false;
+    QDateTime m_obtainedAt;      // when the current access token arrived
+    QDateTime m_lastRenewalAt;   // when the last renewal was asked for
+    QString m_renewedForRefusal; // the access token a refusal's renewal brought
+    bool m_renewingForRefusal = false;
 };

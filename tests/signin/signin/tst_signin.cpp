@@ -62,6 +62,8 @@ private slots:
     void deviceCodeErrorsSayWhatHappened();
     void refreshRotatesAndTheOldTokenIsRefused();
     void renewsAheadOfExpiry();
+    void shortLivedTokensAreRenewedAtAPaceNotInALoop();
+    void aTokenRefusedRightAfterItsRenewalEndsTheWatch();
     void renewsOnA401WhileWatchingAndPollingResumes();
     void aLostSignInEndsTheWatchWithAClearMessage();
     void appOnlyWithAClientSecret();
@@ -471,6 +473,64 @@ void TestSignIn::renewsAheadOfExpiry()
     QVERIFY(renewed.wait(5000));
     QCOMPARE(m_tenant->identity().tokenRequests("refresh_token"), 1);
     QVERIFY(m_clock.now().secsTo(session.tokens().expiresAt) > 3000);
+}
+
+// Tokens that live a second, or just under five minutes (the renewal lead): renewed halfway
+// through their life and never sooner than the floor after the last renewal — the identity
+// platform sees a few token POSTs a minute, not hundreds.
+void TestSignIn::shortLivedTokensAreRenewedAtAPaceNotInALoop()
+{
+    for (const seconds lifetime : {seconds(1), seconds(299)}) {
+        m_tenant->identity().setAccessTokenLifetime(lifetime);
+        IdentityClient client(config());
+        const TokenSet tokens = signInWithDeviceCode(client);
+        QVERIFY(tokens.hasAccessToken());
+        const int before = m_tenant->identity().tokenRequests("refresh_token");
+        SignInSession session(client, m_clock);
+        session.setTokens(tokens);
+        for (int second = 0; second < 60; ++second) {
+            m_clock.advance(seconds(1));
+            QTRY_VERIFY(!session.isRenewing());
+        }
+        const int renewals = m_tenant->identity().tokenRequests("refresh_token") - before;
+        const int allowed = int(60 / SignInSession::kRenewalFloor.count());
+        if (lifetime == seconds(1)) {
+            QVERIFY2(renewals >= allowed - 1 && renewals <= allowed,
+                     qPrintable(QString::number(renewals)));
+        } else {
+            QCOMPARE(renewals, 0); // due halfway through its life: at 149.5 s
+            m_clock.advance(seconds(90));
+            QTRY_COMPARE(m_tenant->identity().tokenRequests("refresh_token") - before, 1);
+        }
+    }
+}
+
+// Graph keeps answering 401 to every token (no consent, a disabled account): the first 401
+// renews the token; the same answer to the new one ends the watch with the reason, and the
+// identity platform saw one renewal, not a loop.
+void TestSignIn::aTokenRefusedRightAfterItsRenewalEndsTheWatch()
+{
+    IdentityClient client(config());
+    const TokenSet tokens = signInWithDeviceCode(client);
+    SignInSession session(client, m_clock);
+    session.setTokens(tokens);
+    SimFault refused = SimFault::answer(QStringLiteral("/operations"), 401, {}, -1);
+    m_server->injectFault(refused);
+
+    QString outText, errText;
+    QTextStream out(&outText), err(&errText);
+    SystemClock clock;
+    WatchSession watch(watchOptions(session), clock, out, err);
+    QSignalSpy finished(&watch, &WatchSession::finished);
+    QVERIFY(watch.start());
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(finished.first().first().toInt(), int(WatchSession::UsageError));
+    QVERIFY2(errText.contains("Graph refuses the new token"), qPrintable(errText));
+    QCOMPARE(m_tenant->identity().tokenRequests("refresh_token"), 1);
+    int graphRequests = 0;
+    for (const SimRequestRecord &record : m_server->requests())
+        graphRequests += record.path.contains(QLatin1String("/operations"));
+    QCOMPARE(graphRequests, 2); // the first token's, and the renewed one's
 }
 
 void TestSignIn::renewsOnA401WhileWatchingAndPollingResumes()
