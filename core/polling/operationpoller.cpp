@@ -163,6 +163,12 @@ bool OperationPoller::allTerminal() const
                         [](const WatchedOperation &op) { return op.isPolled(); });
 }
 
+void OperationPoller::pauseUntilSignedIn()
+{
+    m_pausedForSignIn = true;
+    pollDue(); // stops the timer and says there is no next poll
+}
+
 void OperationPoller::resume()
 {
     m_pausedForSignIn = false;

@@ -98,6 +98,8 @@ public:
 
     bool isPausedForSignIn() const { return m_pausedForSignIn; }
     void resume(); // after a new token: poll again whatever is not finished
+    // Signed out: nothing is sent until resume(), and no request goes out with no token.
+    void pauseUntilSignedIn();
     bool isOnline() const { return m_online; }
     void setOnline(bool online);
     // Another process polls for the store (PollerLease): nothing is sent from here meanwhile.

@@ -242,6 +242,10 @@ void SignInManager::keep(const TokenSet &tokens)
 
 void SignInManager::signOut()
 {
+    // Before the token goes: a poll sent without one would come back 401 and raise "sign in
+    // again" over the calm "signed out".
+    if (m_poller)
+        m_poller->pauseUntilSignedIn();
     cancelSignIn();
     if (m_session) {
         m_session->deleteLater();
