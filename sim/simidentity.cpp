@@ -106,7 +106,9 @@ SimReply SimIdentity::deviceCode(const QUrlQuery &form)
     code.scopes = form.queryItemValue(QStringLiteral("scope"), QUrl::FullyDecoded)
                       .split(QLatin1Char(' '), Qt::SkipEmptyParts);
     code.interval = m_deviceInterval;
-    code.expiresAt = m_now().addSecs(m_deviceLifetime.count());
+    // Said as given (a test may give an absurd one), kept to a century so the date stays valid.
+    code.expiresAt =
+        m_now().addSecs(std::min<qint64>(m_deviceLifetime.count(), 100LL * 365 * 24 * 3600));
     code.nextPollAllowedAt = m_now();
     const QString deviceCode = randomString(4);
     m_deviceCodes.insert(deviceCode, code);

@@ -47,8 +47,10 @@ void DeviceCodeSignIn::start()
         const qint64 interval = reply.json.value(QLatin1String("interval")).toInteger();
         m_interval = std::clamp(seconds(interval > 0 ? interval : kDefaultInterval.count()),
                                 seconds(1), kLongestInterval);
+        // A device code lives 15 minutes; a missing, absurd or overflowing lifetime is taken as
+        // that, and none is trusted beyond a day (so that milliseconds of it fit a qint64).
         const qint64 lifetime = reply.json.value(QLatin1String("expires_in")).toInteger();
-        m_lifetime = seconds(lifetime > 0 ? lifetime : 900);
+        m_lifetime = seconds(lifetime > 0 ? std::min<qint64>(lifetime, 24 * 3600) : 900);
         m_sinceCode.start();
         emit prompt(uri, userCode, reply.json.value(QLatin1String("message")).toString());
         schedulePoll();

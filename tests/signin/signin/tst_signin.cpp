@@ -63,6 +63,7 @@ private slots:
     void refreshRotatesAndTheOldTokenIsRefused();
     void renewsAheadOfExpiry();
     void shortLivedTokensAreRenewedAtAPaceNotInALoop();
+    void aDeviceCodeWithAHugeLifetimeIsStillPolled();
     void aTokenRefusedRightAfterItsRenewalEndsTheWatch();
     void renewsOnA401WhileWatchingAndPollingResumes();
     void aLostSignInEndsTheWatchWithAClearMessage();
@@ -412,7 +413,8 @@ void TestSignIn::deviceCodeErrorsSayWhatHappened()
         m_tenant->identity().setDeviceCodeLifetime(seconds(12));
     IdentityClient client(settings);
     DeviceCodeSignIn flow(client, m_clock);
-    flow.setSecondLength(kFlowSecond);
+    // Real seconds: in milliseconds, that lifetime is what overflowed.
+    flow.setSecondLength(std::chrono::milliseconds(1000));
     QSignalSpy prompted(&flow, &DeviceCodeSignIn::prompt);
     QSignalSpy failed(&flow, &DeviceCodeSignIn::failed);
     flow.start();
@@ -508,6 +510,26 @@ void TestSignIn::shortLivedTokensAreRenewedAtAPaceNotInALoop()
 // Graph keeps answering 401 to every token (no consent, a disabled account): the first 401
 // renews the token; the same answer to the new one ends the watch with the reason, and the
 // identity platform saw one renewal, not a loop.
+// expires_in of 9223372036854776 s: in milliseconds it overflows a qint64, which once made the
+// code "expired" before its first poll. It is polled, and the sign-in completes.
+void TestSignIn::aDeviceCodeWithAHugeLifetimeIsStillPolled()
+{
+    m_tenant->identity().setDeviceCodeLifetime(seconds(9223372036854776));
+    IdentityClient client(config());
+    DeviceCodeSignIn flow(client, m_clock);
+    // Real seconds: in milliseconds, that lifetime is what overflowed.
+    flow.setSecondLength(std::chrono::milliseconds(1000));
+    QSignalSpy prompted(&flow, &DeviceCodeSignIn::prompt);
+    QSignalSpy signedIn(&flow, &DeviceCodeSignIn::signedIn);
+    QSignalSpy failed(&flow, &DeviceCodeSignIn::failed);
+    flow.start();
+    QVERIFY(prompted.wait(5000));
+    m_tenant->identity().approveDeviceCode(prompted.first().at(1).toString());
+    QTRY_VERIFY_WITH_TIMEOUT(!signedIn.isEmpty() || !failed.isEmpty(), 10000);
+    QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(0).toString()));
+    QVERIFY(signedIn.first().first().value<TokenSet>().hasAccessToken());
+}
+
 void TestSignIn::aTokenRefusedRightAfterItsRenewalEndsTheWatch()
 {
     IdentityClient client(config());
