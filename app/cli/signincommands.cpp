@@ -203,7 +203,7 @@ void SignInCommands::whoami()
                 {QStringLiteral("clientId"), config.clientId},
                 {QStringLiteral("graphUrl"), config.graphUrl.toString()},
                 {QStringLiteral("expiresAt"), tokens.expiresAt.toString(Qt::ISODate)}};
-            m_out << QJsonDocument(json).toJson(QJsonDocument::Compact) << Qt::endl;
+            m_out << jsonPrintable(QJsonDocument(json).toJson(QJsonDocument::Compact)) << Qt::endl;
         } else {
             m_out << "Account: " << printable(tokens.accountText()) << '\n'
                   << "Tenant: " << printable(tokens.tenantId) << '\n'

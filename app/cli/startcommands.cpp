@@ -378,9 +378,9 @@ void StartCommands::run(const StartPlan &plan, Then then)
 void StartCommands::announcePlan(const QString &planId, qsizetype clones)
 {
     if (m_watch.json) {
-        m_out << QJsonDocument(QJsonObject{{QStringLiteral("plan"), planId},
-                                           {QStringLiteral("clones"), clones}})
-                     .toJson(QJsonDocument::Compact)
+        m_out << jsonPrintable(QJsonDocument(QJsonObject{{QStringLiteral("plan"), planId},
+                                                         {QStringLiteral("clones"), clones}})
+                                   .toJson(QJsonDocument::Compact))
               << Qt::endl;
     } else {
         m_out << "plan " << planId << ": " << clones << " clones" << Qt::endl;
@@ -600,31 +600,32 @@ void StartCommands::waitUntilReady(const QString &location)
     m_readiness = std::make_unique<CloneReadinessTracker>(*m_client, m_clock);
     m_readiness->setSpacing(std::chrono::duration_cast<std::chrono::seconds>(m_watch.interval));
     m_readiness->expect(*resolved.ref, m_request.clonedParts());
-    connect(
-        m_readiness.get(), &CloneReadinessTracker::changed, this,
-        [this, location](const QString &key) {
-            const CloneReadiness readiness = *m_readiness->readiness(key);
-            const QString text = readiness.detailedText();
-            if (m_watch.json) {
-                // Each step for scripts too: -1 not known yet, -2 not allowed to check.
-                m_out << QJsonDocument(
-                             QJsonObject{
-                                 {QStringLiteral("location"), location},
-                                 {QStringLiteral("readiness"), text},
-                                 {QStringLiteral("ready"),
-                                  readiness.state == CloneReadiness::State::Ready},
-                                 {QStringLiteral("readable"), readiness.readable},
-                                 {QStringLiteral("channels"), readiness.channels},
-                                 {QStringLiteral("channelsExpected"), readiness.channelsExpected},
-                                 {QStringLiteral("files"), readiness.files},
-                                 {QStringLiteral("filesExpected"), readiness.filesExpected},
-                                 {QStringLiteral("owners"), readiness.owners}})
-                             .toJson(QJsonDocument::Compact)
-                      << Qt::endl;
-            } else {
-                m_out << printable(location) << " readiness: " << printable(text) << Qt::endl;
-            }
-        });
+    connect(m_readiness.get(), &CloneReadinessTracker::changed, this,
+            [this, location](const QString &key) {
+                const CloneReadiness readiness = *m_readiness->readiness(key);
+                const QString text = readiness.detailedText();
+                if (m_watch.json) {
+                    // Each step for scripts too: -1 not known yet, -2 not allowed to check.
+                    m_out << jsonPrintable(
+                                 QJsonDocument(
+                                     QJsonObject{
+                                         {QStringLiteral("location"), location},
+                                         {QStringLiteral("readiness"), text},
+                                         {QStringLiteral("ready"),
+                                          readiness.state == CloneReadiness::State::Ready},
+                                         {QStringLiteral("readable"), readiness.readable},
+                                         {QStringLiteral("channels"), readiness.channels},
+                                         {QStringLiteral("channelsExpected"),
+                                          readiness.channelsExpected},
+                                         {QStringLiteral("files"), readiness.files},
+                                         {QStringLiteral("filesExpected"), readiness.filesExpected},
+                                         {QStringLiteral("owners"), readiness.owners}})
+                                     .toJson(QJsonDocument::Compact))
+                          << Qt::endl;
+                } else {
+                    m_out << printable(location) << " readiness: " << printable(text) << Qt::endl;
+                }
+            });
     // Given up: as for --timeout.
     connect(
         m_readiness.get(), &CloneReadinessTracker::settled, this,
@@ -649,42 +650,46 @@ void StartCommands::report(const TeamRequest &request, const OperationStarter::R
                   << Qt::endl;
         }
         if (m_watch.json) {
-            m_out << QJsonDocument(
-                         QJsonObject{{QStringLiteral("request"), request.label},
-                                     {QStringLiteral("accepted"), false},
-                                     {QStringLiteral("maybeStarted"), result.maybeStarted},
-                                     {QStringLiteral("httpStatus"), result.httpStatus},
-                                     {QStringLiteral("error"), result.errorCode},
-                                     {QStringLiteral("message"), result.message},
-                                     {QStringLiteral("attempts"), result.attempts},
-                                     {QStringLiteral("clientRequestId"), result.clientRequestId},
-                                     {QStringLiteral("requestId"), result.requestId}})
-                         .toJson(QJsonDocument::Compact)
+            m_out << jsonPrintable(
+                         QJsonDocument(
+                             QJsonObject{
+                                 {QStringLiteral("request"), request.label},
+                                 {QStringLiteral("accepted"), false},
+                                 {QStringLiteral("maybeStarted"), result.maybeStarted},
+                                 {QStringLiteral("httpStatus"), result.httpStatus},
+                                 {QStringLiteral("error"), result.errorCode},
+                                 {QStringLiteral("message"), result.message},
+                                 {QStringLiteral("attempts"), result.attempts},
+                                 {QStringLiteral("clientRequestId"), result.clientRequestId},
+                                 {QStringLiteral("requestId"), result.requestId}})
+                             .toJson(QJsonDocument::Compact))
                   << Qt::endl;
         }
         return;
     }
     if (request.kind == TeamRequest::Kind::CreateOperation) {
-        m_out << QJsonDocument(result.created)
-                     .toJson(m_watch.json ? QJsonDocument::Compact : QJsonDocument::Indented);
+        m_out << jsonPrintable(
+            QJsonDocument(result.created)
+                .toJson(m_watch.json ? QJsonDocument::Compact : QJsonDocument::Indented));
         if (m_watch.json)
             m_out << Qt::endl;
         m_out.flush();
         return;
     }
     if (m_watch.json) {
-        m_out << QJsonDocument(
-                     QJsonObject{
-                         {QStringLiteral("request"), request.label},
-                         {QStringLiteral("accepted"), true},
-                         {QStringLiteral("location"), result.location},
-                         {QStringLiteral("operationId"),
-                          result.ref ? result.ref->operationId : QString()},
-                         {QStringLiteral("teamId"), result.ref ? result.ref->teamId : QString()},
-                         {QStringLiteral("attempts"), result.attempts},
-                         {QStringLiteral("clientRequestId"), result.clientRequestId},
-                         {QStringLiteral("requestId"), result.requestId}})
-                     .toJson(QJsonDocument::Compact)
+        m_out << jsonPrintable(
+                     QJsonDocument(
+                         QJsonObject{{QStringLiteral("request"), request.label},
+                                     {QStringLiteral("accepted"), true},
+                                     {QStringLiteral("location"), result.location},
+                                     {QStringLiteral("operationId"),
+                                      result.ref ? result.ref->operationId : QString()},
+                                     {QStringLiteral("teamId"),
+                                      result.ref ? result.ref->teamId : QString()},
+                                     {QStringLiteral("attempts"), result.attempts},
+                                     {QStringLiteral("clientRequestId"), result.clientRequestId},
+                                     {QStringLiteral("requestId"), result.requestId}})
+                         .toJson(QJsonDocument::Compact))
               << Qt::endl;
     } else {
         m_out << printable(result.location) << Qt::endl;

@@ -103,13 +103,13 @@ int StoreCommands::plans(const QString &storePath, bool json, QTextStream &out, 
         }
         const QString team = starts->first().teamId;
         if (json) {
-            out << QJsonDocument(QJsonObject{{QStringLiteral("plan"), id},
-                                             {QStringLiteral("template"), team},
-                                             {QStringLiteral("accepted"), accepted},
-                                             {QStringLiteral("refused"), refused},
-                                             {QStringLiteral("unknown"), unknown},
-                                             {QStringLiteral("left"), left}})
-                       .toJson(QJsonDocument::Compact)
+            out << jsonPrintable(QJsonDocument(QJsonObject{{QStringLiteral("plan"), id},
+                                                           {QStringLiteral("template"), team},
+                                                           {QStringLiteral("accepted"), accepted},
+                                                           {QStringLiteral("refused"), refused},
+                                                           {QStringLiteral("unknown"), unknown},
+                                                           {QStringLiteral("left"), left}})
+                                     .toJson(QJsonDocument::Compact))
                 << '\n';
         } else {
             out << id << "  template=" << printable(team) << "  accepted=" << accepted
@@ -123,12 +123,13 @@ int StoreCommands::plans(const QString &storePath, bool json, QTextStream &out, 
                                   ? StartRecord::stateName(StartRecord::State::Unknown)
                                   : StartRecord::stateName(start.state);
         if (json) {
-            out << QJsonDocument(QJsonObject{{QStringLiteral("start"), start.clientRequestId},
-                                             {QStringLiteral("kind"), start.kind},
-                                             {QStringLiteral("team"), start.teamId},
-                                             {QStringLiteral("state"), state},
-                                             {QStringLiteral("request"), start.label}})
-                       .toJson(QJsonDocument::Compact)
+            out << jsonPrintable(
+                       QJsonDocument(QJsonObject{{QStringLiteral("start"), start.clientRequestId},
+                                                 {QStringLiteral("kind"), start.kind},
+                                                 {QStringLiteral("team"), start.teamId},
+                                                 {QStringLiteral("state"), state},
+                                                 {QStringLiteral("request"), start.label}})
+                           .toJson(QJsonDocument::Compact))
                 << '\n';
         } else {
             out << "start " << start.clientRequestId << "  " << start.kind << "  " << state << "  "
@@ -154,7 +155,7 @@ int StoreCommands::list(const QString &storePath, bool json, QTextStream &out, Q
                 QJsonDocument::fromJson(observationJsonLine(op, op.lastPolledAt)).object();
             line.insert(QStringLiteral("watch"), watchWord(op.watch));
             line.insert(QStringLiteral("addedAt"), op.addedAt.toUTC().toString(Qt::ISODateWithMs));
-            out << QJsonDocument(line).toJson(QJsonDocument::Compact) << '\n';
+            out << jsonPrintable(QJsonDocument(line).toJson(QJsonDocument::Compact)) << '\n';
         } else {
             out << printable(observationTextLine(op, op.lastPolledAt)) << "  ("
                 << watchWord(op.watch) << ")\n";

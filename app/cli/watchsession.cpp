@@ -46,7 +46,7 @@ QByteArray observationJsonLine(const WatchedOperation &operation, const QDateTim
                 op.error ? QJsonValue(QJsonObject{{QStringLiteral("code"), op.error->code},
                                                   {QStringLiteral("message"), op.error->message}})
                          : QJsonValue());
-    return QJsonDocument(line).toJson(QJsonDocument::Compact);
+    return jsonPrintable(QJsonDocument(line).toJson(QJsonDocument::Compact));
 }
 
 QString observationTextLine(const WatchedOperation &operation, const QDateTime &observedAt)

@@ -319,6 +319,38 @@ void TestCli::escapesControlCharactersFromTheServer()
     QVERIFY2(out.stdoutLines.first().contains(R"(\x1b[2J\r\n12:00:00)"),
              out.stdoutLines.first().constData());
     QVERIFY(!out.stdoutLines.first().contains('\x1b'));
+
+    // Invisible and reordering characters: zero-width space, bidi marks, the Arabic letter mark,
+    // the line separator, a byte order mark and a language tag — escaped for people, \u-escaped
+    // in JSON (the same text to a JSON reader).
+    const QString hidden = QStringLiteral("a\u200Bb\u200Ec\u200Fd\u061Ce\u2028f\uFEFFg") +
+                           QString::fromUcs4(U"\U000E0041") + QStringLiteral("h\u202E");
+    SimFault quiet = SimFault::answer(kFails, 200, {}, -1);
+    quiet.body = R"({"id": ")" + kFails.toUtf8() +
+                 R"(", "status": "failed", "operationType": "cloneTeam", "attemptsCount": 1,
+                     "error": {"code": "Conflict", "message": ")" +
+                 hidden.toUtf8() + R"("}})";
+    m_server->injectFault(quiet);
+    const CliRun text =
+        run({"watch", "--graph-url", m_server->baseUrl().toString(), "--interval", "0.1", "--store",
+             m_dataHome->filePath("hidden-text.sqlite"), location(kFails)});
+    QCOMPARE(text.stdoutLines.size(), 1);
+    const QString line = QString::fromUtf8(text.stdoutLines.first());
+    QVERIFY2(line.contains(R"(a\u200bb\u200ec\u200fd\u061ce\u2028f\ufeffg\U000e0041h\u202e)"),
+             qPrintable(line));
+    const CliRun json =
+        run({"watch", "--json", "--graph-url", m_server->baseUrl().toString(), "--interval", "0.1",
+             "--store", m_dataHome->filePath("hidden-json.sqlite"), location(kFails)});
+    QCOMPARE(json.stdoutLines.size(), 1);
+    const QByteArray raw = json.stdoutLines.first();
+    for (const QString &character : {QStringLiteral("\u200B"), QStringLiteral("\u202E"),
+                                     QStringLiteral("\u2028"), QStringLiteral("\uFEFF")})
+        QVERIFY2(!raw.contains(character.toUtf8()), raw.constData());
+    QVERIFY2(raw.contains(R"(\u202e)") || raw.contains(R"(\u202E)"), raw.constData());
+    // And the JSON still says exactly what Graph sent.
+    QCOMPARE(
+        QJsonDocument::fromJson(raw).object().value("error").toObject().value("message").toString(),
+        hidden);
 }
 
 void TestCli::exitsOneOnBadLocation()
