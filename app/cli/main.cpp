@@ -276,8 +276,9 @@ int main(int argc, char *argv[])
         [&](const QString &fixedToken, SignInSession *signInSession) {
             options.token = fixedToken;
             options.signIn = signInSession;
-            // A kept sign-in remembers its cloud's Graph, unless --graph-url says.
-            if (signInSession && !graphUrlGiven)
+            // A sign-in's token goes only to its own Graph (SignInCommands refuses a kept
+            // sign-in's for another --graph-url).
+            if (signInSession)
                 options.graphUrl = signIn.graphUrl();
             if (!startPlan.isEmpty()) {
                 starter = std::make_unique<StartCommands>(options, clock, out, err);

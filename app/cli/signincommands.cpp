@@ -275,6 +275,17 @@ void SignInCommands::obtain()
         SignInConfig config = kept->config;
         if (!configure(config))
             return;
+        // The kept sign-in's token goes only to its own cloud's Graph: another --graph-url is
+        // refused rather than handed it. (TEAMSOPS_TOKEN or --token-file go where they are told.)
+        const QUrl keptGraph = kept->config.graphUrl;
+        if (SignInConfig::origin(config.graphUrl) != SignInConfig::origin(keptGraph)) {
+            fail(QStringLiteral("--graph-url %1 is not the Graph of the kept sign-in (%2): its "
+                                "token goes nowhere else. Sign in for that Graph (login "
+                                "--graph-url), or give a token for it in TEAMSOPS_TOKEN or "
+                                "--token-file")
+                     .arg(config.graphUrl.toString(), keptGraph.toString()));
+            return;
+        }
         startSession(config, kept->tokens, true);
     });
 }

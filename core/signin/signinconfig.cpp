@@ -12,13 +12,13 @@ const QString kAuthority = QStringLiteral("authority");
 const QString kTenant = QStringLiteral("tenant");
 const QString kClientId = QStringLiteral("client-id");
 
-QString origin(const QUrl &url)
+} // namespace
+
+QString SignInConfig::origin(const QUrl &url)
 {
     return url.adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment)
         .toString(QUrl::FullyEncoded);
 }
-
-} // namespace
 
 QList<SignInConfig::Cloud> SignInConfig::clouds()
 {

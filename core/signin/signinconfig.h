@@ -45,6 +45,8 @@ struct SignInConfig
     // Reads them over `defaults` (a stored sign-in's, or the built-in ones); graphUrl is the
     // --graph-url in force, replaced by the cloud's when --cloud is given without --graph-url.
     // Empty on success, else one line naming the option.
+    // "https://graph.microsoft.com": what a token is scoped to, and may be sent to.
+    static QString origin(const QUrl &url);
     static QString read(const QCommandLineParser &parser, SignInConfig &config, QUrl &graphUrl,
                         bool graphUrlGiven);
 };

@@ -203,6 +203,18 @@ void TestSignInCli::loginKeepsTheSignInForWhoamiWatchAndLogout()
     QCOMPARE(m_tenant->identity().tokenRequests("refresh_token"), 2);
     verifyNoTokenIn(watch);
 
+    // Another Graph named with the kept sign-in: refused, and that Graph sees nothing at all.
+    SimTenant elsewhere;
+    SimServer other(elsewhere, QStringLiteral("other-token"));
+    QVERIFY(other.listen() != 0);
+    const CliRun redirected =
+        run({"watch", "--interval", "1", "--graph-url", other.baseUrl().toString(), location()});
+    QCOMPARE(redirected.exitCode, 1);
+    QVERIFY2(redirected.err.contains("is not the Graph of the kept sign-in"),
+             qPrintable(redirected.err.right(400)));
+    QCOMPARE(other.requestCount(), 0);
+    verifyNoTokenIn(redirected);
+
     const CliRun logout = run({"logout"});
     QCOMPARE(logout.exitCode, 0);
     QVERIFY(logout.out.contains("Signed out Megan Bowen"));
