@@ -419,6 +419,22 @@ void StartCommands::runResume(const QString &onlyPlan)
     finishNextSingle();
 }
 
+void StartCommands::lookAtGraph(const StartRecord &start, const StartResolver::Handler &then)
+{
+    // Looked for until Graph must show it (its grace period), never sent blindly.
+    m_err << "note: looking at Graph for what became of “" << printable(start.label) << "”"
+          << Qt::endl;
+    m_resolver = std::make_unique<StartResolver>(*m_client, m_clock);
+    m_resolver->setJournal(m_journal.get());
+    m_resolver->setSpacing(std::chrono::seconds(5));
+    m_resolver->resolve(start, StartResolver::graceLeft(start, m_clock.now()),
+                        StartResolver::AtDeadline::NotStarted,
+                        [this, then](const StartResolver::Outcome &outcome) {
+                            m_err << "note: " << printable(outcome.message) << Qt::endl;
+                            then(outcome);
+                        });
+}
+
 void StartCommands::finishNextSingle()
 {
     if (m_singlesToFinish.isEmpty()) {
@@ -438,32 +454,23 @@ void StartCommands::finishNextSingle()
         sendSingleAgain(start, request);
         return;
     }
-    m_err << "note: looking at Graph for what became of “" << printable(start.label) << "”"
-          << Qt::endl;
-    m_resolver = std::make_unique<StartResolver>(*m_client, m_clock);
-    m_resolver->setJournal(m_journal.get());
-    m_resolver->setSpacing(std::chrono::seconds(5));
-    m_resolver->resolve(start, StartResolver::graceLeft(start, m_clock.now()),
-                        StartResolver::AtDeadline::NotStarted,
-                        [this, start, request](const StartResolver::Outcome &outcome) {
-                            m_err << "note: " << printable(outcome.message) << Qt::endl;
-                            if (outcome.kind == StartResolver::Outcome::Kind::NotStarted) {
-                                QTimer::singleShot(0, this, [this, start, request] {
-                                    sendSingleAgain(start, request);
-                                });
-                                return;
-                            }
-                            if (outcome.kind == StartResolver::Outcome::Kind::Found) {
-                                OperationStarter::Result found;
-                                found.clientRequestId = start.clientRequestId;
-                                found.requestId = start.requestId;
-                                found.takeFound(*outcome.ref, outcome.location, outcome.message);
-                                report(request, found);
-                            } else {
-                                m_resumeLeftSomething = true; // nobody can tell yet: left for later
-                            }
-                            QTimer::singleShot(0, this, &StartCommands::finishNextSingle);
-                        });
+    lookAtGraph(start, [this, start, request](const StartResolver::Outcome &outcome) {
+        if (outcome.kind == StartResolver::Outcome::Kind::NotStarted) {
+            QTimer::singleShot(0, this,
+                               [this, start, request] { sendSingleAgain(start, request); });
+            return;
+        }
+        if (outcome.kind == StartResolver::Outcome::Kind::Found) {
+            OperationStarter::Result found;
+            found.clientRequestId = start.clientRequestId;
+            found.requestId = start.requestId;
+            found.takeFound(*outcome.ref, outcome.location, outcome.message);
+            report(request, found);
+        } else {
+            m_resumeLeftSomething = true; // nobody can tell yet: left for later
+        }
+        QTimer::singleShot(0, this, &StartCommands::finishNextSingle);
+    });
 }
 
 void StartCommands::sendSingleAgain(const StartRecord &start, const TeamRequest &request)
@@ -495,22 +502,14 @@ void StartCommands::resumeNextPlan()
     if (starts && unresolved != starts->cend()) {
         // What became of it first: looked for until Graph must show it, never sent blindly.
         const StartRecord start = *unresolved;
-        m_err << "note: looking at Graph for what became of “" << printable(start.label) << "”"
-              << Qt::endl;
-        m_resolver = std::make_unique<StartResolver>(*m_client, m_clock);
-        m_resolver->setJournal(m_journal.get());
-        m_resolver->setSpacing(std::chrono::seconds(5));
-        m_resolver->resolve(start, StartResolver::graceLeft(start, m_clock.now()),
-                            StartResolver::AtDeadline::NotStarted,
-                            [this, planId](const StartResolver::Outcome &outcome) {
-                                m_err << "note: " << printable(outcome.message) << Qt::endl;
-                                if (outcome.kind == StartResolver::Outcome::Kind::Unknown) {
-                                    // Nobody can tell: the rest of this plan waits for later.
-                                    m_resumeLeftSomething = true;
-                                    m_plansToResume.removeAll(planId);
-                                }
-                                QTimer::singleShot(0, this, &StartCommands::resumeNextPlan);
-                            });
+        lookAtGraph(start, [this, planId](const StartResolver::Outcome &outcome) {
+            if (outcome.kind == StartResolver::Outcome::Kind::Unknown) {
+                // Nobody can tell: the rest of this plan waits for later.
+                m_resumeLeftSomething = true;
+                m_plansToResume.removeAll(planId);
+            }
+            QTimer::singleShot(0, this, &StartCommands::resumeNextPlan);
+        });
         return;
     }
     makeBulk();

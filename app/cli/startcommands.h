@@ -3,6 +3,7 @@
 #include "cli/watchsession.h"
 #include "start/bulkclone.h"
 #include "start/operationstarter.h"
+#include "start/startresolver.h"
 #include "start/teamrequests.h"
 
 #include <chrono>
@@ -16,7 +17,6 @@ class CloneReadinessTracker;
 class GraphClient;
 class OperationDatabase;
 class StartJournal;
-class StartResolver;
 class QCommandLineParser;
 class QTextStream;
 
@@ -97,6 +97,8 @@ private:
     // when not started), then every plan left unfinished — or only the plan named.
     void runResume(const QString &onlyPlan);
     void finishNextSingle();
+    // What became of a start with no answer, through its grace period; said on stderr.
+    void lookAtGraph(const StartRecord &start, const StartResolver::Handler &then);
     void sendSingleAgain(const StartRecord &start, const TeamRequest &request);
     void resumeNextPlan();
     // A bulk on the journal, paced, one line (or object) per request as it is answered.

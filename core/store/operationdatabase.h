@@ -178,6 +178,9 @@ private:
     QString moveAside();
     bool migrate();
     std::optional<qint64> nextVersion();
+    // BEGIN IMMEDIATE and the commit's version; false (rolled back) when either fails.
+    bool beginVersioned(Committed &committed);
+    void rollBack();
     bool forgetIn(const QStringList &keys, Committed &committed);
     bool exec(const QString &statement);
     bool fail(const QString &what, const QString &error);

@@ -62,21 +62,35 @@ std::optional<qint64> OperationDatabase::nextVersion()
     return query.value(0).toLongLong();
 }
 
-std::optional<OperationDatabase::Committed> OperationDatabase::commit(const Changes &changes)
+bool OperationDatabase::beginVersioned(Committed &committed)
 {
     // IMMEDIATE takes the write lock at once (waiting out the other process's transaction under
     // the busy timeout) instead of failing half-way when a read would have to become a write.
     if (!exec(QStringLiteral("BEGIN IMMEDIATE")))
-        return std::nullopt;
+        return false;
+    const std::optional<qint64> version = nextVersion();
+    if (!version) {
+        rollBack();
+        return false;
+    }
+    committed.version = *version;
+    return true;
+}
+
+void OperationDatabase::rollBack()
+{
+    QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
+}
+
+std::optional<OperationDatabase::Committed> OperationDatabase::commit(const Changes &changes)
+{
     auto rollback = [this] {
-        QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
+        rollBack();
         return std::nullopt;
     };
     Committed committed;
-    const std::optional<qint64> version = nextVersion();
-    if (!version)
-        return rollback();
-    committed.version = *version;
+    if (!beginVersioned(committed))
+        return std::nullopt;
     QSqlQuery upsert(m_db);
     QSqlQuery change(m_db);
     QSqlQuery unforget(m_db);
@@ -177,17 +191,13 @@ bool OperationDatabase::forgetIn(const QStringList &keys, Committed &committed)
 std::optional<QStringList> OperationDatabase::forgetTerminalBefore(const QDateTime &before)
 {
     // Which ones and their removal in one transaction: what is counted is what is forgotten.
-    if (!exec(QStringLiteral("BEGIN IMMEDIATE")))
-        return std::nullopt;
     auto rollback = [this] {
-        QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
+        rollBack();
         return std::nullopt;
     };
     Committed committed;
-    const std::optional<qint64> version = nextVersion();
-    if (!version)
-        return rollback();
-    committed.version = *version;
+    if (!beginVersioned(committed))
+        return std::nullopt;
     QSqlQuery query(m_db);
     query.prepare(QStringLiteral("SELECT key FROM operations WHERE %1 AND ").arg(inGraph()) +
                   FinishedRule::sqlCondition());
