@@ -79,9 +79,13 @@ void StoreSaver::mergeWatchedMeanwhile(const OperationDatabase::Stored &stored)
     // Watched here before the file could be opened (another program held it): the file's
     // history comes first, then what this process saw after it; the row is written again.
     const WatchedOperation &saved = stored.operation;
+    // Already the file's (read twice, or written by this process): nothing to merge. Checked
+    // before edit(), which would have it written again.
+    if (m_saved.contains(saved.key))
+        return;
     WatchedOperation *mine = m_store.edit(saved.key);
-    if (m_saved.contains(saved.key) || !mine)
-        return; // already the file's: an ordinary restore of what this process wrote
+    if (!mine)
+        return;
     QList<StatusChange> merged = saved.history;
     const QDateTime lastSaved = merged.isEmpty() ? QDateTime() : merged.constLast().seenAt;
     for (const StatusChange &change : std::as_const(mine->history)) {
