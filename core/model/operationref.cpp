@@ -58,18 +58,18 @@ QString withoutVersionPrefix(const QString &path)
     return stripped;
 }
 
-QString originText(const QUrl &url)
-{
-    return url.toString(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment |
-                        QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
-}
-
 LocationResolution refuse(const QString &reason)
 {
     return {std::nullopt, reason};
 }
 
 } // namespace
+
+QString originOf(const QUrl &url)
+{
+    return url.toString(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment |
+                        QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
+}
 
 bool sameOrigin(const QUrl &a, const QUrl &b)
 {
@@ -100,7 +100,7 @@ LocationResolution resolveLocation(const QString &input, const QUrl &graphBase)
             return refuse(QStringLiteral("not a valid URL: %1").arg(url.errorString()));
         if (!sameOrigin(url, graphBase)) {
             return refuse(QStringLiteral("URL is on %1, not on the configured Graph host %2")
-                              .arg(originText(url), originText(graphBase)));
+                              .arg(originOf(url), originOf(graphBase)));
         }
         path = url.path(QUrl::FullyDecoded);
     } else {

@@ -45,3 +45,5 @@ QUrl urlUnderBase(const QUrl &graphBase, const QString &relativePath);
 
 // Scheme, host and port: the unit the bearer token is bound to.
 bool sameOrigin(const QUrl &a, const QUrl &b);
+// The same as text, "https://graph.microsoft.com" (no user info, no trailing slash).
+QString originOf(const QUrl &url);

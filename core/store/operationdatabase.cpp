@@ -143,14 +143,6 @@ void OperationDatabase::setGraph(const QUrl &graphBase)
     m_graphOrigin = originOf(graphBase);
 }
 
-QString OperationDatabase::originOf(const QUrl &url)
-{
-    return url
-        .adjusted(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment |
-                  QUrl::RemoveUserInfo)
-        .toString();
-}
-
 OperationDatabase::Problem OperationDatabase::problemOf(const QSqlError &error)
 {
     // SQLite's primary result code is the low byte of an extended one.

@@ -128,7 +128,6 @@ public:
     // Graph's only; without (list, history, forget), every Graph's.
     void setGraph(const QUrl &graphBase);
     QString graphOrigin() const { return m_graphOrigin; }
-    static QString originOf(const QUrl &url);
     bool isOpen() const { return m_db.isOpen(); }
     // How long a statement waits for another process's lock from now on.
     bool setBusyTimeout(std::chrono::milliseconds timeout);
@@ -140,7 +139,6 @@ public:
 
     // Reading (operationdatabaserows.cpp). Invalid on failure, with lastError() set.
     std::optional<QList<Stored>> loadAll();
-    std::optional<QList<Stored>> loadAddedAfter(qint64 rowId);
     std::optional<Stored> load(const QString &key);
     std::optional<QList<Stored>> loadKeys(const QStringList &keys);
     // Every operation of the Graph (all without one) in row order, one at a time and without

@@ -18,12 +18,6 @@ std::optional<QList<OperationDatabase::Stored>> OperationDatabase::loadAll()
     return loadWhere(inGraph(), graphBounds());
 }
 
-std::optional<QList<OperationDatabase::Stored>> OperationDatabase::loadAddedAfter(qint64 rowId)
-{
-    return loadWhere(QStringLiteral("id > ? AND ") + inGraph(),
-                     QVariantList{rowId} + graphBounds());
-}
-
 std::optional<OperationDatabase::Stored> OperationDatabase::load(const QString &key)
 {
     const auto found = loadWhere(keyIs(), {keyValue(key)});
