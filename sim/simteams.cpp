@@ -38,6 +38,16 @@ QString channelIdOf(const SimTeam &team, const QString &name)
     return QStringLiteral("19:%1-%2@thread.tacv2").arg(team.id.left(8), name.toLower());
 }
 
+// The name of the team's channel (among those there by now) with this id, or empty.
+QString channelNamed(const SimTeam &team, const QString &channelId, double now)
+{
+    for (const QString &name : team.visibleChannels(now)) {
+        if (channelIdOf(team, name).compare(channelId, Qt::CaseInsensitive) == 0)
+            return name;
+    }
+    return QString();
+}
+
 SimReply notOwner()
 {
     return SimReply::graphError(403, QStringLiteral("Forbidden"),
@@ -68,11 +78,7 @@ SimReply SimServer::startChannelArchive(const QString &teamId, const QString &ch
         return noSuchTeam(teamId);
     if (team->readOnly)
         return notOwner();
-    const QStringList channels = team->visibleChannels(m_tenant.secondsSinceStart());
-    const bool known = std::any_of(channels.cbegin(), channels.cend(), [&](const QString &name) {
-        return channelIdOf(*team, name).compare(channelId, Qt::CaseInsensitive) == 0;
-    });
-    if (!known) {
+    if (channelNamed(*team, channelId, m_tenant.secondsSinceStart()).isEmpty()) {
         return SimReply::graphError(404, QStringLiteral("NotFound"),
                                     QStringLiteral("Channel not found."));
     }
@@ -137,16 +143,13 @@ SimReply SimServer::getFilesFolder(const QString &teamId, const QString &channel
     const SimTeam *team = m_tenant.team(teamId);
     if (!team)
         return noSuchTeam(teamId);
-    const QStringList channels = team->visibleChannels(m_tenant.secondsSinceStart());
-    const auto name = std::find_if(channels.cbegin(), channels.cend(), [&](const QString &each) {
-        return channelIdOf(*team, each).compare(channelId, Qt::CaseInsensitive) == 0;
-    });
-    if (name == channels.cend()) {
+    const QString name = channelNamed(*team, channelId, m_tenant.secondsSinceStart());
+    if (name.isEmpty()) {
         return SimReply::graphError(404, QStringLiteral("NotFound"),
                                     QStringLiteral("Channel not found."));
     }
     // Asking is what makes SharePoint create the folder of a new team's channel.
-    if (!m_tenant.requestFilesFolder(*team, *name)) {
+    if (!m_tenant.requestFilesFolder(*team, name)) {
         return SimReply::graphError(404, QStringLiteral("NotFound"),
                                     QStringLiteral("The channel's files folder is being "
                                                    "provisioned. Please try again later."));
@@ -159,10 +162,10 @@ SimReply SimServer::getFilesFolder(const QString &teamId, const QString &channel
              QStringLiteral("https://graph.microsoft.com/v1.0/$metadata#teams('%1')/channels('%2')/"
                             "filesFolder/$entity")
                  .arg(team->id, channelId)},
-            {QStringLiteral("id"), QStringLiteral("01%1%2").arg(team->id.left(8), name->toUpper())},
-            {QStringLiteral("name"), *name},
+            {QStringLiteral("id"), QStringLiteral("01%1%2").arg(team->id.left(8), name.toUpper())},
+            {QStringLiteral("name"), name},
             {QStringLiteral("webUrl"), QStringLiteral("https://contoso.sharepoint.com/sites/") +
-                                           site + QStringLiteral("/Shared%20Documents/") + *name},
+                                           site + QStringLiteral("/Shared%20Documents/") + name},
             {QStringLiteral("folder"), QJsonObject{{QStringLiteral("childCount"), 0}}},
             {QStringLiteral("parentReference"),
              QJsonObject{{QStringLiteral("driveType"), QStringLiteral("documentLibrary")}}}});
