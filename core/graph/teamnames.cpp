@@ -2,6 +2,8 @@
 
 #include "graph/team.h"
 
+#include <QTimer>
+
 TeamNames::TeamNames(GraphClient &client, QObject *parent)
     : QObject(parent)
     , m_client(client)
@@ -12,9 +14,20 @@ void TeamNames::want(const QString &location)
     if (location.isEmpty() || m_asked.contains(location))
         return;
     m_asked.insert(location);
-    fetchTeam(m_client, location, this, [this, location](const TeamResult &result) {
-        if (!result.team || result.team->displayName.isEmpty())
-            return; // the location stays; a restart asks again
+    read(location, kTries);
+}
+
+void TeamNames::read(const QString &location, int triesLeft)
+{
+    fetchTeam(m_client, location, this, [this, location, triesLeft](const TeamResult &result) {
+        if (!result.team || result.team->displayName.isEmpty()) {
+            // Not readable yet (a new team), or not at all: the location stays meanwhile.
+            if (triesLeft > 1) {
+                QTimer::singleShot(m_retryEvery, this,
+                                   [this, location, triesLeft] { read(location, triesLeft - 1); });
+            }
+            return;
+        }
         m_names.insert(location, result.team->displayName);
         emit known(location, result.team->displayName);
     });

@@ -1,6 +1,7 @@
 #include "graph/graphclient.h"
 #include "graph/graphpages.h"
 #include "graph/retryafter.h"
+#include "graph/teamnames.h"
 #include "simfixture.h"
 
 #include <QFile>
@@ -38,6 +39,7 @@ class TestGraphClient : public QObject
 
 private slots:
     void sendsTokenAndPreferHeader();
+    void aNewTeamsNameIsReadOnceItCanBe();
     void classifiesMissingTokenAsUnauthorized();
     void refusesOtherOrigins();
     void checksTheBaseUrl();
@@ -51,6 +53,35 @@ private slots:
     void parsesRetryAfter();
     void readsAnyNumberAsABatchRetryAfter();
 };
+
+// A clone's new team answers 404 for a while after the clone succeeded: its name is read again
+// later, not given up on at the first 404.
+void TestGraphClient::aNewTeamsNameIsReadOnceItCanBe()
+{
+    const QString produced = QStringLiteral("c1a2b3c4-d5e6-4f70-8192-a3b4c5d6e7f8");
+    QJsonObject clone = operation(kOp, kTeam, 10, 60);
+    clone.insert("produces", QJsonObject{{"id", produced}, {"displayName", "Project Fabrikam"}});
+    SimFixture sim(QJsonObject{{"teams", QJsonArray{team(kTeam, "Template")}},
+                               {"operations", QJsonArray{clone}}});
+    sim.clock.advance(std::chrono::seconds(71)); // succeeded at 70 s; readable at 75 s
+    GraphClient client(sim.base(), [] { return QStringLiteral("test-token"); });
+    TeamNames names(client);
+    // Long enough to see the first answer before the second try goes out.
+    names.setRetryInterval(std::chrono::seconds(1));
+    QSignalSpy known(&names, &TeamNames::known);
+    const QString location = QStringLiteral("/teams('%1')").arg(produced);
+    names.want(location);
+    const QString teamPath = QStringLiteral("/teams('%1')").arg(produced);
+    QTRY_VERIFY(sim.server.requestCount(teamPath) >= 1);
+    QCOMPARE(sim.server.requestCount(teamPath), 1);
+    QVERIFY(known.isEmpty());
+    QCOMPARE(sim.server.requests().constLast().status, 404);
+
+    sim.clock.advance(std::chrono::seconds(5));
+    QTRY_COMPARE(known.size(), 1);
+    QCOMPARE(names.nameOf(location), QStringLiteral("Project Fabrikam"));
+    QVERIFY(sim.server.requestCount(teamPath) <= TeamNames::kTries);
+}
 
 void TestGraphClient::sendsTokenAndPreferHeader()
 {
