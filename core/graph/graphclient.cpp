@@ -1,6 +1,7 @@
 #include "graph/graphclient.h"
 
 #include "graph/graphpages.h"
+#include "graph/requestpacer.h"
 
 #include "graph/retryafter.h"
 #include "model/operationref.h"
@@ -224,6 +225,29 @@ bool GraphClient::refuseForeignOrigin(const QUrl &url, QObject *receiver,
     return true;
 }
 
+void GraphClient::setPacer(RequestPacer *pacer)
+{
+    m_pacer = pacer;
+}
+
+void GraphClient::getPaced(const QUrl &url, QObject *receiver, ReplyHandler handler)
+{
+    if (!m_pacer) {
+        get(url, receiver, std::move(handler));
+        return;
+    }
+    QPointer<QObject> guard(receiver);
+    m_pacer->whenFree(url, receiver, [this, url, guard, handler](const QDateTime &sentAt) {
+        if (!guard)
+            return;
+        get(url, guard, [this, url, sentAt, handler](const GraphReply &reply) {
+            if (reply.failure == GraphFailure::Throttled && m_pacer)
+                m_pacer->throttled(url, sentAt);
+            handler(reply);
+        });
+    });
+}
+
 void GraphClient::get(const QUrl &url, QObject *receiver, ReplyHandler handler)
 {
     if (refuseForeignOrigin(url, receiver, handler))
@@ -283,7 +307,9 @@ void GraphClient::track(QNetworkReply *reply, QObject *receiver, ReplyHandler ha
     armDeadline(reply);
 
     QPointer<QObject> guard(receiver);
+    ++m_requestsInFlight;
     connect(reply, &QNetworkReply::finished, this, [this, reply, guard, handler] {
+        --m_requestsInFlight;
         reply->deleteLater();
         const GraphReply result = toGraphReply(reply, reply->property(kTooLargeProperty).toBool());
         if (guard)

@@ -14,6 +14,7 @@
 #include <functional>
 
 class QNetworkAccessManager;
+class RequestPacer;
 class QNetworkReply;
 class QNetworkRequest;
 
@@ -59,6 +60,12 @@ public:
 
     // handler runs once, unless receiver is destroyed first.
     void get(const QUrl &url, QObject *receiver, ReplyHandler handler);
+    // The same for a GET that is not a poll and need not go at once (a team's name, a new
+    // team's parts): it waits for a place in the polling budget when a pacer is set.
+    void getPaced(const QUrl &url, QObject *receiver, ReplyHandler handler);
+    void setPacer(RequestPacer *pacer);
+    // Requests sent and not answered yet (a $batch counts once).
+    int requestsInFlight() const { return m_requestsInFlight; }
 
     // Up to 20 GETs in one POST /$batch round trip. Each answer is classified like a reply of
     // its own (a sub-response can be throttled or fail on its own); `envelope` is the outcome of
@@ -95,5 +102,7 @@ private:
     std::chrono::milliseconds m_transferTimeout{std::chrono::seconds(60)};
     std::chrono::milliseconds m_replyDeadline{std::chrono::seconds(120)};
     QPointer<Clock> m_clock;
+    QPointer<RequestPacer> m_pacer;
+    int m_requestsInFlight = 0;
     qint64 m_maxReplyBytes = 4 * 1024 * 1024;
 };

@@ -1,6 +1,7 @@
 #include "polling/operationpoller.h"
 
 #include "model/clock.h"
+#include "polling/pacedrequests.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -33,6 +34,7 @@ OperationPoller::OperationPoller(GraphClient &client, Clock &clock, OperationSto
     m_timer.setSingleShot(true);
     connect(&m_timer, &QTimer::timeout, this, &OperationPoller::pollDue);
     connect(&m_clock, &Clock::jumped, this, &OperationPoller::pollDue);
+    m_client.setPacer(new PacedRequests(*this, m_clock, this));
     // Records restored from disk or added by another process are polled like any other.
     connect(&m_store, &OperationStore::added, this, [this] {
         m_reportedAllTerminal = false;
@@ -40,6 +42,14 @@ OperationPoller::OperationPoller(GraphClient &client, Clock &clock, OperationSto
     });
     if (!m_store.isEmpty())
         schedulePlanning();
+}
+
+void OperationPoller::tenantRequestThrottled(const QDateTime &sentAt)
+{
+    PollPlanner::Feedback feedback;
+    feedback.sentAt = sentAt;
+    feedback.envelopeThrottled = true; // not on a team: the tenant's limit
+    m_planner.learn(feedback, m_clock.now());
 }
 
 void OperationPoller::restorePace(const QJsonObject &saved)

@@ -78,6 +78,13 @@ public:
     {
         m_planner.teamRequestThrottled(teamId, sentAt, m_clock.now());
     }
+    // GETs that are not polls (GraphClient::getPaced, through the PacedRequests this poller
+    // gives its client) take what polls leave free (PollPlanner::reserveBackgroundRequest).
+    QDateTime reserveBackgroundRequest(const QString &teamKey)
+    {
+        return m_planner.reserveBackgroundRequest(teamKey, m_clock.now());
+    }
+    void tenantRequestThrottled(const QDateTime &sentAt);
 
     // Starts watching; the first poll is due at once. False when already watched.
     bool watch(const OperationRef &ref, const QString &locationText = QString());

@@ -7,6 +7,7 @@
 #include <QRandomGenerator>
 
 #include <algorithm>
+#include <limits>
 
 using namespace std::chrono;
 
@@ -46,6 +47,28 @@ QDateTime PollPlanner::reserveTeamRequest(const QString &teamId, const QDateTime
     if (state.window.available(now) < 1)
         return state.window.freeAt(now, 1);
     state.window.record(now);
+    return QDateTime();
+}
+
+QDateTime PollPlanner::reserveBackgroundRequest(const QString &teamKey, const QDateTime &now)
+{
+    if (m_tenantRetryAt.isValid() && m_tenantRetryAt > now)
+        return m_tenantRetryAt;
+    int smallestLimit = std::numeric_limits<int>::max();
+    for (const RateWindow::Limit &limit : m_tenantWindow.limits())
+        smallestLimit = std::min(smallestLimit, limit.count);
+    const int keepForPolls = std::clamp(batchSize(), 0, smallestLimit - 1);
+    if (m_tenantWindow.available(now) <= keepForPolls)
+        return m_tenantWindow.freeAt(now, keepForPolls + 1);
+    if (!teamKey.isEmpty()) {
+        TeamState &state = team(teamKey);
+        if (state.retryAt.isValid() && state.retryAt > now)
+            return state.retryAt;
+        if (state.window.available(now) < 1)
+            return state.window.freeAt(now, 1);
+        state.window.record(now);
+    }
+    m_tenantWindow.record(now);
     return QDateTime();
 }
 

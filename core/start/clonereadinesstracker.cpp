@@ -88,7 +88,7 @@ void CloneReadinessTracker::checkOperation(const QString &key)
         return;
     found->readOperation = true;
     found->inFlight = true;
-    m_client.get(found->clone.url, this, [this, key](const GraphReply &reply) {
+    m_client.getPaced(found->clone.url, this, [this, key](const GraphReply &reply) {
         const auto entry = m_entries.find(key);
         if (entry == m_entries.end())
             return;
@@ -213,22 +213,23 @@ void CloneReadinessTracker::checkReadable(const QString &key, const Step &next)
         return;
     }
     spendRequest(entry);
-    m_client.get(teamUrl(entry.targetTeamId), this, [this, key, next](const GraphReply &reply) {
-        const auto entry = m_entries.find(key);
-        if (entry == m_entries.end())
-            return;
-        if (reply.failure == GraphFailure::NotFound) {
-            finishRound(key, QString()); // not yet: Graph is known to answer 404 for a while
-            return;
-        }
-        if (!reply.ok()) {
-            noteThrottled(key, reply);
-            finishRound(key, reply.describe());
-            return;
-        }
-        entry->readiness.readable = true;
-        next();
-    });
+    m_client.getPaced(
+        teamUrl(entry.targetTeamId), this, [this, key, next](const GraphReply &reply) {
+            const auto entry = m_entries.find(key);
+            if (entry == m_entries.end())
+                return;
+            if (reply.failure == GraphFailure::NotFound) {
+                finishRound(key, QString()); // not yet: Graph is known to answer 404 for a while
+                return;
+            }
+            if (!reply.ok()) {
+                noteThrottled(key, reply);
+                finishRound(key, reply.describe());
+                return;
+            }
+            entry->readiness.readable = true;
+            next();
+        });
 }
 
 void CloneReadinessTracker::checkContents(const QString &key, const Step &next)
@@ -292,23 +293,23 @@ void CloneReadinessTracker::checkOwners(const QString &key, const Step &next)
         next();
         return;
     }
-    m_client.get(teamUrl(entry.targetTeamId, QStringLiteral("/members")), this,
-                 [this, key, next](const GraphReply &reply) {
-                     const auto entry = m_entries.find(key);
-                     if (entry == m_entries.end())
-                         return;
-                     QString error;
-                     if (reply.failure == GraphFailure::Forbidden) {
-                         entry->readiness.owners = CloneReadiness::kNotAllowed;
-                     } else if (const auto members = listOf(reply, false, error)) {
-                         entry->readiness.owners = ownersIn(*members);
-                     } else {
-                         noteThrottled(key, reply);
-                         finishRound(key, error);
-                         return;
-                     }
-                     next();
-                 });
+    m_client.getPaced(teamUrl(entry.targetTeamId, QStringLiteral("/members")), this,
+                      [this, key, next](const GraphReply &reply) {
+                          const auto entry = m_entries.find(key);
+                          if (entry == m_entries.end())
+                              return;
+                          QString error;
+                          if (reply.failure == GraphFailure::Forbidden) {
+                              entry->readiness.owners = CloneReadiness::kNotAllowed;
+                          } else if (const auto members = listOf(reply, false, error)) {
+                              entry->readiness.owners = ownersIn(*members);
+                          } else {
+                              noteThrottled(key, reply);
+                              finishRound(key, error);
+                              return;
+                          }
+                          next();
+                      });
 }
 
 void CloneReadinessTracker::checkFolders(const QString &key)
@@ -333,54 +334,55 @@ void CloneReadinessTracker::checkFolders(const QString &key)
         // urlUnderBase takes the path decoded: it encodes what a channel id needs.
         const QUrl folder =
             teamUrl(entry.targetTeamId, QStringLiteral("/channels/%1/filesFolder").arg(channelId));
-        m_client.get(folder, this,
-                     [this, key, channelId, answersLeft, lastError](const GraphReply &reply) {
-                         const auto entry = m_entries.find(key);
-                         if (entry == m_entries.end())
-                             return;
-                         CloneReadiness &readiness = entry->readiness;
-                         if (reply.ok()) {
-                             entry->foldersFound.insert(channelId);
-                         } else if (reply.failure == GraphFailure::Forbidden) {
-                             readiness.files = CloneReadiness::kNotAllowed;
-                         } else if (reply.failure != GraphFailure::NotFound) { // 404: being made
-                             noteThrottled(key, reply);
-                             *lastError = reply.describe();
-                         }
-                         if (readiness.files != CloneReadiness::kNotAllowed)
-                             readiness.files = int(entry->foldersFound.size());
-                         if (--*answersLeft == 0)
-                             finishRound(key, *lastError);
-                     });
+        m_client.getPaced(
+            folder, this, [this, key, channelId, answersLeft, lastError](const GraphReply &reply) {
+                const auto entry = m_entries.find(key);
+                if (entry == m_entries.end())
+                    return;
+                CloneReadiness &readiness = entry->readiness;
+                if (reply.ok()) {
+                    entry->foldersFound.insert(channelId);
+                } else if (reply.failure == GraphFailure::Forbidden) {
+                    readiness.files = CloneReadiness::kNotAllowed;
+                } else if (reply.failure != GraphFailure::NotFound) { // 404: being made
+                    noteThrottled(key, reply);
+                    *lastError = reply.describe();
+                }
+                if (readiness.files != CloneReadiness::kNotAllowed)
+                    readiness.files = int(entry->foldersFound.size());
+                if (--*answersLeft == 0)
+                    finishRound(key, *lastError);
+            });
     }
 }
 
 void CloneReadinessTracker::fetchCounts(const QString &teamId, bool withApps,
                                         std::function<void(Counts, QString)> done)
 {
-    m_client.get(teamUrl(teamId, QStringLiteral("/channels")), this,
-                 [this, teamId, withApps, done](const GraphReply &reply) {
-                     Counts counts;
-                     QString error;
-                     const auto channels = listOf(reply, true, error);
-                     if (channels) {
-                         counts.channels = int(channels->size());
-                         for (const QJsonValue &channel : *channels)
-                             counts.channelIds.append(
-                                 channel.toObject().value(QLatin1String("id")).toString());
-                     }
-                     if (!channels || !withApps) {
-                         done(counts, error);
-                         return;
-                     }
-                     m_client.get(teamUrl(teamId, QStringLiteral("/installedApps")), this,
-                                  [counts, done](const GraphReply &appsReply) mutable {
-                                      QString appsError;
-                                      const auto apps = listOf(appsReply, false, appsError);
-                                      counts.apps = apps ? int(apps->size()) : -1;
-                                      done(counts, appsError);
-                                  });
-                 });
+    m_client.getPaced(teamUrl(teamId, QStringLiteral("/channels")), this,
+                      [this, teamId, withApps, done](const GraphReply &reply) {
+                          Counts counts;
+                          QString error;
+                          const auto channels = listOf(reply, true, error);
+                          if (channels) {
+                              counts.channels = int(channels->size());
+                              for (const QJsonValue &channel : *channels)
+                                  counts.channelIds.append(
+                                      channel.toObject().value(QLatin1String("id")).toString());
+                          }
+                          if (!channels || !withApps) {
+                              done(counts, error);
+                              return;
+                          }
+                          m_client.getPaced(teamUrl(teamId, QStringLiteral("/installedApps")), this,
+                                            [counts, done](const GraphReply &appsReply) mutable {
+                                                QString appsError;
+                                                const auto apps =
+                                                    listOf(appsReply, false, appsError);
+                                                counts.apps = apps ? int(apps->size()) : -1;
+                                                done(counts, appsError);
+                                            });
+                      });
 }
 
 void CloneReadinessTracker::finishRound(const QString &key, const QString &error)

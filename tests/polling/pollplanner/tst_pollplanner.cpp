@@ -199,6 +199,7 @@ private slots:
     void slowsDownWhenThrottledAndRecoversSlowly();
     void oneTeamRefusedSlowsOnlyThatTeam();
     void otherRequestsOnATeamShareItsBudget();
+    void requestsThatAreNotPollsLeavePollsABatch();
     void twoOrThreeCopiesShareTheTenantFairly_data();
     void twoOrThreeCopiesShareTheTenantFairly();
     void answersTheSameDueTimeItPlansBy();
@@ -304,6 +305,33 @@ void TestPollPlanner::otherRequestsOnATeamShareItsBudget()
     QCOMPARE(planner.pace().slowedTeams, 1);
     QVERIFY(placesAt(later.addSecs(5)) < PollPlanner::kDefaultTeamBudget);
     QCOMPARE(planner.reserveTeamRequest(QStringLiteral("other"), later.addSecs(5)), QDateTime());
+}
+
+void TestPollPlanner::requestsThatAreNotPollsLeavePollsABatch()
+{
+    // Names of teams and a new clone's parts take places while the tenant has more than a
+    // batch's worth free; the polls due at the same moment then still go as a full batch.
+    Copy copy(0, 40, 40); // 40 operations, one per team: first sightings, due now
+    PollPlanner &planner = copy.planner;
+    int taken = 0;
+    QDateTime freeAt;
+    for (int team = 100;
+         !(freeAt = planner.reserveBackgroundRequest(QStringLiteral("team-%1").arg(team), kStart))
+              .isValid();
+         ++team)
+        ++taken;
+    QVERIFY2(taken > 0 && taken < PollPlanner::kDefaultTenantBudget,
+             qPrintable(QString::number(taken)));
+    QVERIFY(freeAt > kStart);
+    const PollPlanner::Plan plan = planner.plan(copy.store, kStart);
+    QVERIFY(!plan.requests.isEmpty());
+    QCOMPARE(taken + int(plan.requests.first().size()), PollPlanner::kDefaultTenantBudget);
+    // A team's own limit holds them too; a request on no team needs only the tenant's place.
+    const QDateTime later = kStart.addSecs(10);
+    for (int i = 0; i < PollPlanner::kDefaultTeamBudget; ++i)
+        QVERIFY(!planner.reserveBackgroundRequest(QStringLiteral("busy"), later).isValid());
+    QVERIFY(planner.reserveBackgroundRequest(QStringLiteral("busy"), later).isValid());
+    QVERIFY(!planner.reserveBackgroundRequest(QString(), later).isValid());
 }
 
 void TestPollPlanner::twoOrThreeCopiesShareTheTenantFairly_data()

@@ -36,6 +36,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QToolButton>
+#include <QUuid>
 #include <QtTest>
 
 using namespace std::chrono;
@@ -118,6 +119,7 @@ private slots:
     void detailsShowPropertiesHintJsonAndTimeline();
     void pasteAddsGoodLinesAndKeepsBadOnes();
     void watchesAWholeTeam();
+    void addingFiveHundredAtOnceStaysInsideGraphsLimits();
     void actionsRemovePauseAndPollNow();
     void exportsTheVisibleRows();
     void shortcutsAndTheDetailsPaneWork();
@@ -279,6 +281,50 @@ void TestDashboard::watchesAWholeTeam()
     QTRY_COMPARE(d.store.records().size(), 2); // kClone and kFails, from a real list call
     QVERIFY(d.sim.server.requestCount(kTeam + "/operations") >= 1);
     QVERIFY(d.window.statusBar()->currentMessage().contains("2 operations, 2 new"));
+}
+
+// 500 Locations pasted at once, one team each, all succeeded: their first polls and the reads of
+// their teams' names (TeamNames) share one tenant budget, so the simulator never answers 429.
+void TestDashboard::addingFiveHundredAtOnceStaysInsideGraphsLimits()
+{
+    QJsonArray teams;
+    QJsonArray operations;
+    QStringList locations;
+    for (int i = 0; i < 500; ++i) {
+        const QString teamId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QString operationId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        teams.append(team(teamId, QStringLiteral("Project %1").arg(i)));
+        operations.append(operation(operationId, teamId, 0, 0));
+        locations.append(QStringLiteral("/teams('%1')/operations('%2')").arg(teamId, operationId));
+    }
+    WindowOnSimulator d(QJsonObject{{"teams", teams}, {"operations", operations}});
+    d.window.show();
+    d.sim.clock.advance(seconds(1)); // every operation has succeeded
+    AddDialog *dialog = d.window.openAddDialog();
+    dialog->setText(locations.join('\n'));
+    dialog->submit();
+    QCOMPARE(d.store.records().size(), 500);
+    d.store.flush();
+    QCOMPARE(d.window.model()->rowCount(), 500);
+
+    // Until every operation is polled and every team's name is read (the names take what the
+    // polls leave of the budget: about 10 a second), a simulated 200 ms at a time.
+    const auto everyNameKnown = [&d] {
+        for (int row = 0; row < d.window.model()->rowCount(); ++row) {
+            const QString target =
+                d.window.model()->index(row, OperationTableModel::Target).data().toString();
+            if (!target.startsWith(QStringLiteral("Project ")))
+                return false;
+        }
+        return true;
+    };
+    for (int step = 0; step < 600 && !everyNameKnown(); ++step) {
+        QTRY_COMPARE(d.client.requestsInFlight(), 0);
+        d.sim.clock.advance(milliseconds(200));
+    }
+
+    QVERIFY(everyNameKnown());
+    QCOMPARE(d.sim.server.throttled(), 0);
 }
 
 void TestDashboard::actionsRemovePauseAndPollNow()
