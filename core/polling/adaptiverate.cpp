@@ -10,14 +10,26 @@ constexpr double kFloor = 1.0;
 void AdaptiveRate::setCeiling(double ceiling)
 {
     const bool wasFull = !isSlowed();
+    const double share = m_rate / m_ceiling;
     m_ceiling = std::max(kFloor, ceiling);
-    m_rate = wasFull ? m_ceiling : std::min(m_rate, m_ceiling);
+    if (m_startingUp) // as far along the start as before
+        m_rate = std::max(kFloor, share * m_ceiling);
+    else
+        m_rate = wasFull ? m_ceiling : std::min(m_rate, m_ceiling);
+}
+
+void AdaptiveRate::startSlowly()
+{
+    m_startingUp = true;
+    m_rate = std::max(kFloor, kStartShare * m_ceiling);
+    m_lastRaiseAt = QDateTime();
 }
 
 void AdaptiveRate::restore(const State &state)
 {
     if (!(state.rate > 0)) // also refuses NaN from a damaged store
         return;
+    m_startingUp = false; // the pace an earlier run learnt
     m_rate = std::clamp(state.rate, kFloor, m_ceiling);
     m_rateAtLastCut = state.rateAtLastCut;
     m_lastCutAt = state.lastCutAt;
@@ -32,6 +44,7 @@ void AdaptiveRate::throttled(const QDateTime &sentAt, const QDateTime &now)
     // more of the plateau too (CUBIC's "fast convergence"), and copies settle on equal shares.
     const bool belowLastCut = m_rateAtLastCut > 0 && m_rate < m_rateAtLastCut;
     m_rateAtLastCut = belowLastCut ? m_rate * (1 + kCut) / 2 : m_rate;
+    m_startingUp = false;
     m_rate = std::max(kFloor, m_rate * kCut);
     m_lastCutAt = now;
     m_lastRaiseAt = now;
@@ -49,7 +62,12 @@ void AdaptiveRate::clean(const QDateTime &now)
                          std::chrono::duration_cast<std::chrono::milliseconds>(kRaiseEvery).count();
     if (steps <= 0)
         return;
-    for (qint64 i = 0; i < steps && m_rate < m_ceiling; ++i) {
+    qint64 i = 0;
+    for (; i < steps && m_startingUp; ++i) {
+        m_rate = std::min(m_ceiling, m_rate + kStartStep * m_ceiling);
+        m_startingUp = m_rate < m_ceiling;
+    }
+    for (; i < steps && m_rate < m_ceiling; ++i) {
         const bool nearLastCut = m_rate >= kNearLastCut * m_rateAtLastCut;
         m_rate = std::min(m_ceiling, m_rate + kRaiseStep * m_ceiling * (nearLastCut ? 0.25 : 1.0));
     }

@@ -19,6 +19,12 @@ public:
     static constexpr double kRaiseStep = 0.025;
     static constexpr std::chrono::seconds kRaiseEvery{3};
     static constexpr double kNearLastCut = 0.9;
+    // A scope started afresh (no pace saved from an earlier run) begins at kStartShare of the
+    // ceiling and rises by kStartStep of it every kRaiseEvery until Graph first refuses or the
+    // ceiling is reached: two copies starting together on one tenant, each with every operation
+    // due at once, must not both fire at the full budget (TCP's slow start, linear here).
+    static constexpr double kStartShare = 0.5;
+    static constexpr double kStartStep = 0.1;
 
     explicit AdaptiveRate(double ceiling = 1.0)
         : m_ceiling(ceiling)
@@ -27,6 +33,9 @@ public:
 
     double rate() const { return m_rate; }
     double ceiling() const { return m_ceiling; }
+    void startSlowly();
+    // Below the ceiling because it is starting, not because Graph refused.
+    bool isStartingUp() const { return m_startingUp; }
     // Keeps a cut in force; a rate at the old ceiling moves to the new one.
     void setCeiling(double ceiling);
     bool isSlowed() const { return m_rate < m_ceiling; }
@@ -55,4 +64,5 @@ private:
     double m_rateAtLastCut = 0;
     QDateTime m_lastCutAt;
     QDateTime m_lastRaiseAt;
+    bool m_startingUp = false;
 };

@@ -58,6 +58,7 @@ double evenlySpacedRate(int size, const QList<RateWindow::Limit> &limits)
 PollPlanner::PollPlanner(Resolver resolve)
     : m_resolve(std::move(resolve))
 {
+    m_tenantRate.startSlowly(); // restorePace() ends it with what an earlier run learnt
     applyRates();
 }
 

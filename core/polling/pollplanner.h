@@ -89,7 +89,8 @@ public:
         int budget = 0;     // what the admin allows
         QDateTime slowedAt; // when Graph last asked to slow down (invalid: never)
         int slowedTeams = 0;
-        bool isSlowed() const { return rate < budget; }
+        bool startingUp = false; // below the budget because polling just started (AdaptiveRate)
+        bool isSlowed() const { return rate < budget && !startingUp; }
         // "polling at 17 of 25 requests/s: Graph asked to slow down 40 s ago", or "" at full pace.
         QString describe(const QDateTime &now) const;
     };

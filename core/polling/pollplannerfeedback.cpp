@@ -185,6 +185,7 @@ PollPlanner::Pace PollPlanner::pace() const
     pace.rate = m_tenantRate.rate();
     pace.budget = m_tenantBudget;
     pace.slowedAt = m_tenantRate.lastCutAt();
+    pace.startingUp = m_tenantRate.isStartingUp();
     for (const TeamState &state : m_teams) {
         if (!state.rate.isSlowed())
             continue;

@@ -202,6 +202,8 @@ OperationDatabase::OpenResult OperationDatabase::openFile(const QString &path, A
                 {},
                 Problem::Unavailable};
     }
+    // SQLite removes the -wal when the last connection closes cleanly.
+    const bool leftOpen = QFileInfo(path + QStringLiteral("-wal")).size() > 0;
     m_db.setDatabaseName(path);
     QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(busyTimeout.count());
     if (access == Access::ReadOnly)
@@ -218,9 +220,12 @@ OperationDatabase::OpenResult OperationDatabase::openFile(const QString &path, A
         return result;
     };
     // Reading only (list, history): no full check of every page; a damaged page says so when
-    // it is read. Writing: checked first, so that damage shows at start, not mid-session.
+    // it is read. Writing: every page is checked first after an unclean close (or once per
+    // schema version), so that damage shows at start rather than mid-session; a store closed
+    // cleanly opens without reading it all.
+    const bool fullCheck = access == Access::ReadWrite && checkNeeded(leftOpen);
     if (access == Access::ReadWrite) {
-        if (OpenResult unreadable = checkReadable(); unreadable.problem != Problem::None)
+        if (OpenResult unreadable = checkReadable(fullCheck); unreadable.problem != Problem::None)
             return failed(unreadable);
     }
     QSqlQuery version(m_db);
@@ -263,30 +268,51 @@ OperationDatabase::OpenResult OperationDatabase::openFile(const QString &path, A
         !exec(QStringLiteral("DELETE FROM forgotten WHERE forgotten_at < %1")
                   .arg(QDateTime::currentDateTimeUtc()
                            .addSecs(-std::chrono::seconds(kTombstoneLife).count())
-                           .toMSecsSinceEpoch()))) {
+                           .toMSecsSinceEpoch())) ||
+        (fullCheck && !exec(QStringLiteral("INSERT INTO state (name, value) VALUES "
+                                           "('checked', '%1') ON CONFLICT (name) DO UPDATE SET "
+                                           "value = excluded.value")
+                                .arg(kSchemaVersion)))) {
         return failed({false, m_lastError, {}, m_lastProblem});
     }
-    return {true, {}, {}, Problem::None};
+    OpenResult opened{true, {}, {}, Problem::None};
+    opened.checked = fullCheck;
+    return opened;
 }
 
-OperationDatabase::OpenResult OperationDatabase::checkReadable()
+bool OperationDatabase::checkNeeded(bool leftOpen)
+{
+    if (leftOpen)
+        return true;
+    QSqlQuery query(m_db);
+    // Fails on a new file or one without a state table: checked then.
+    const bool known =
+        query.exec(QStringLiteral("SELECT value FROM state WHERE name = 'checked'")) &&
+        query.next() && query.value(0).toInt() == kSchemaVersion;
+    return !known;
+}
+
+OperationDatabase::OpenResult OperationDatabase::checkReadable(bool fullCheck)
 {
     // quick_check reads every page (not every index entry): a store damaged anywhere says so
-    // here, at start, rather than in the middle of a session.
-    QSqlQuery check(m_db);
-    if (!check.exec(QStringLiteral("PRAGMA quick_check"))) {
-        const QSqlError error = check.lastError();
-        return {false, error.databaseText(), {}, problemOf(error)};
-    }
-    QStringList problems;
-    while (check.next())
-        problems.append(check.value(0).toString());
-    check.finish();
-    if (problems != QStringList{QStringLiteral("ok")}) {
-        return {false,
-                QStringLiteral("damaged: ") + problems.mid(0, 3).join(QStringLiteral("; ")),
-                {},
-                Problem::Damaged};
+    // here, at start, rather than in the middle of a session. Without it, the schema read
+    // below still tells a file that is not SQLite at all.
+    if (fullCheck) {
+        QSqlQuery check(m_db);
+        if (!check.exec(QStringLiteral("PRAGMA quick_check"))) {
+            const QSqlError error = check.lastError();
+            return {false, error.databaseText(), {}, problemOf(error)};
+        }
+        QStringList problems;
+        while (check.next())
+            problems.append(check.value(0).toString());
+        check.finish();
+        if (problems != QStringList{QStringLiteral("ok")}) {
+            return {false,
+                    QStringLiteral("damaged: ") + problems.mid(0, 3).join(QStringLiteral("; ")),
+                    {},
+                    Problem::Damaged};
+        }
     }
     // A SQLite file of some other program: not ours to migrate, write into or move.
     QSqlQuery tables(m_db);

@@ -60,6 +60,9 @@ public:
         QString error;   // for people, when !ok (or when a damaged file was moved aside)
         QString movedTo; // a damaged file was moved here (ok is then true: a fresh store)
         Problem problem = Problem::None;
+        // Every page was read (PRAGMA quick_check): only after an unclean close, or the first
+        // time this TeamsOps opens the store for writing (see checkNeeded).
+        bool checked = false;
     };
     // What a failed statement's SQLite error means for the store (by its native error code).
     static Problem problemOf(const QSqlError &error);
@@ -171,8 +174,12 @@ public:
 
 private:
     OpenResult openFile(const QString &path, Access access, std::chrono::milliseconds busyTimeout);
-    // Empty when the file is a TeamsOps store SQLite can read; else why not.
-    OpenResult checkReadable();
+    // Empty when the file is a TeamsOps store SQLite can read; else why not. With fullCheck,
+    // every page is read too.
+    OpenResult checkReadable(bool fullCheck);
+    // Whether to read every page: a store left open (its -wal still holds frames: a crash, a
+    // kill, or another process still at work), or not yet checked by this schema version.
+    bool checkNeeded(bool leftOpen);
     QString moveAside();
     bool migrate();
     std::optional<qint64> nextVersion();

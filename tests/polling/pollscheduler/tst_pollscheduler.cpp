@@ -191,8 +191,8 @@ void TestPollScheduler::batchesSpreadEvenlyOverTheInterval()
 {
     Rig rig(scenario(100, 1));
     rig.watchAll(100, 1);
-    rig.run(seconds(90));
-    // After the first sightings, a 30 s cycle carries 100 polls in batches of 10 (the size that
+    rig.run(seconds(120));
+    // After the first sightings and the slow start (AdaptiveRate::startSlowly), a 30 s cycle carries 100 polls in batches of 10 (the size that
     // keeps 25/s and Graph's 30 per 1.4 s when batches are evenly spaced)...
     const QDateTime from = rig.sim.clock.now().addSecs(-60);
     const QDateTime to = from.addSecs(30);
@@ -259,8 +259,10 @@ void TestPollScheduler::aThrottledSubRequestDelaysOnlyItsOperation()
     rig.watchAll(10, 1);
     rig.run(seconds(1));
     rig.sim.server.injectFault(SimFault::answer(operationId(3, 0), 429, "100"));
-    rig.run(seconds(31));
+    // Its next poll comes in the next cycle's slots (which the slow start may have spread).
     const WatchedOperation *throttled = rig.poller.find(rig.ref(3, 0));
+    for (int s = 0; s < 50 && throttled->lastFailure != GraphFailure::Throttled; ++s)
+        rig.run(seconds(1));
     QCOMPARE(throttled->lastFailure, GraphFailure::Throttled);
     QCOMPARE(throttled->nextPollAt, throttled->lastPolledAt.addSecs(100));
     QCOMPARE(rig.poller.find(rig.ref(4, 0))->lastFailure, GraphFailure::None);

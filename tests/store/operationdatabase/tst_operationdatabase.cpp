@@ -194,6 +194,25 @@ QStringList firstSchemaStatements()
     return statements;
 }
 
+QString storeWriter();
+
+// A storewriter killed with SIGKILL after its first round is on disk: the store is left open
+// (its -wal still holds frames), as after a crash.
+void killAWriterMidSession(const QString &path)
+{
+    QProcess writer;
+    writer.start(storeWriter(), {path, QStringLiteral("killed"), QStringLiteral("0")});
+    QVERIFY(writer.waitForStarted());
+    QByteArray said;
+    while (!said.contains("committed 1\n")) {
+        QVERIFY(writer.waitForReadyRead(10000));
+        said += writer.readAllStandardOutput();
+    }
+    writer.kill();
+    QVERIFY(writer.waitForFinished());
+    QVERIFY(QFileInfo(path + QStringLiteral("-wal")).size() > 0);
+}
+
 QString storeWriter()
 {
     return QStringLiteral(STOREWRITER_PATH);
@@ -213,6 +232,7 @@ private slots:
     void opensTheFirstSchema();
     void movesAnUnreadableFileAside_data();
     void movesAnUnreadableFileAside();
+    void aStoreClosedCleanlyOpensWithoutReadingEveryPage();
     void refusesAStoreFromANewerVersion();
     void leavesAnotherProgramsDatabaseAlone();
     void aStoreInUseByAnotherProgramIsBusyNotDamaged();
@@ -403,6 +423,8 @@ void TestOperationDatabase::movesAnUnreadableFileAside()
             QCOMPARE(runSql(m_path, {QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")}),
                      QString());
         }
+        // Damage comes with a crash: every page is read at the next open.
+        killAWriterMidSession(m_path);
         QFile file(m_path);
         QVERIFY(file.open(QIODevice::ReadWrite));
         const qint64 size = file.size();
@@ -421,8 +443,13 @@ void TestOperationDatabase::movesAnUnreadableFileAside()
     QVERIFY(!opened.movedTo.isEmpty());
     QVERIFY(opened.error.contains(QStringLiteral("moved to")));
     QVERIFY(opened.error.contains(opened.movedTo));
-    QCOMPARE(fileHash(opened.movedTo), original); // kept as it was, for whoever looks into it
-    QCOMPARE(database.count().value_or(-1), 0);   // and a fresh store in its place
+    // Kept for whoever looks into it: as it was; or, with a crash's -wal beside it (which SQLite
+    // writes into the file when it closes it), still damaged.
+    if (damage == "pages")
+        QVERIFY(integrityOf(opened.movedTo) != QStringLiteral("ok"));
+    else
+        QCOMPARE(fileHash(opened.movedTo), original);
+    QCOMPARE(database.count().value_or(-1), 0); // and a fresh store in its place
 }
 
 void TestOperationDatabase::refusesAStoreFromANewerVersion()
@@ -461,6 +488,52 @@ void TestOperationDatabase::leavesAnotherProgramsDatabaseAlone()
 // Another program holds the file (a backup, `sqlite3` in a transaction, a TeamsOps mid-
 // migration) for longer than the busy timeout: the store is busy, not damaged — nothing is moved
 // or written, and it opens with everything in it once the other lets go.
+void TestOperationDatabase::aStoreClosedCleanlyOpensWithoutReadingEveryPage()
+{
+    // Every page is read the first time (a new store), not after a clean close...
+    {
+        OperationDatabase database;
+        const OperationDatabase::OpenResult opened = database.open(m_path);
+        QVERIFY(opened.ok && opened.checked);
+        OperationStore store;
+        StoreSaver saver(database, store, m_clock);
+        for (int i = 0; i < 200; ++i)
+            store.add(everyFieldSet(QStringLiteral("t"), QStringLiteral("op-%1").arg(i)));
+        QVERIFY(saver.saveNow());
+    }
+    QCOMPARE(QFileInfo(m_path + QStringLiteral("-wal")).size(), 0);
+    {
+        OperationDatabase database;
+        const OperationDatabase::OpenResult opened = database.open(m_path);
+        QVERIFY(opened.ok && !opened.checked);
+        QCOMPARE(database.count().value_or(-1), 200);
+    }
+    // ...and again after a crash (everyReportedRoundSurvivesAKill checks what it kept).
+    killAWriterMidSession(m_path);
+    {
+        OperationDatabase database;
+        const OperationDatabase::OpenResult opened = database.open(m_path);
+        QVERIFY(opened.ok && opened.checked);
+    }
+    // Damage to a store closed cleanly shows when its page is read: said, nothing moved.
+    QFile file(m_path);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    const qint64 size = file.size();
+    file.seek(size / 2);
+    file.write(QByteArray(int(size / 4), '\x5a'));
+    file.close();
+    const QByteArray damaged = fileHash(m_path);
+    OperationDatabase database;
+    const OperationDatabase::OpenResult opened = database.open(m_path);
+    QVERIFY(opened.ok && !opened.checked && opened.movedTo.isEmpty());
+    OperationStore store;
+    StoreSaver saver(database, store, m_clock);
+    QVERIFY(saver.restore() < 0);
+    QVERIFY2(saver.lastError().contains(QStringLiteral("malformed")),
+             qPrintable(saver.lastError()));
+    QCOMPARE(fileHash(m_path), damaged);
+}
+
 void TestOperationDatabase::aStoreInUseByAnotherProgramIsBusyNotDamaged()
 {
     {
@@ -892,6 +965,7 @@ void TestOperationDatabase::everyReportedRoundSurvivesAKill()
         OperationDatabase database;
         const OperationDatabase::OpenResult opened = database.open(path);
         QVERIFY2(opened.ok && opened.movedTo.isEmpty(), qPrintable(opened.error));
+        QVERIFY(opened.checked); // left open by the kill: every page read
         QCOMPARE(integrityOf(path), QStringLiteral("ok"));
         for (int round = 1; round <= reported; ++round) {
             for (int i = 0; i < 3; ++i) {
