@@ -24,10 +24,16 @@ void SignInManager::setConfig(const SignInConfig &config)
 {
     cancelSignIn();
     m_config = config;
-    if (!m_session) {
-        delete m_identity;
-        m_identity = new IdentityClient(m_config, this);
-    }
+    if (!m_session)
+        replaceIdentity();
+}
+
+void SignInManager::replaceIdentity()
+{
+    // Deleted later, never at once: this may run inside one of its replies (a dialog opened by
+    // a device code prompt), and what used it (a sign-in attempt, a session) goes the same way.
+    m_identity->deleteLater();
+    m_identity = new IdentityClient(m_config, this);
 }
 
 bool SignInManager::isSignedIn() const
@@ -109,14 +115,15 @@ void SignInManager::restore()
                         const auto kept = data ? KeptSignIn::fromJson(*data) : std::nullopt;
                         if (!error.isEmpty())
                             m_notKeptReason = error;
-                        if (!kept) {
+                        // Signing in or signed in meanwhile (the welcome page's buttons work
+                        // while the keychain answers): what the admin is doing wins.
+                        if (!kept || isSigningIn() || m_session || !m_fixedToken.isEmpty()) {
                             emit restored(false);
                             return;
                         }
                         // The kept sign-in says where it was made: its cloud, tenant and app.
                         m_config = kept->config;
-                        delete m_identity;
-                        m_identity = new IdentityClient(m_config, this);
+                        replaceIdentity();
                         startSession(kept->tokens, true);
                     });
 }
@@ -181,23 +188,28 @@ void SignInManager::startSession(const TokenSet &tokens, bool renewFirst)
     // A new sign-in may be for another cloud or tenant: the identity client follows it.
     if (m_identity->config().endpoint(QString()) != m_config.endpoint(QString()) ||
         m_identity->config().clientId != m_config.clientId) {
-        m_identity->deleteLater();
-        m_identity = new IdentityClient(m_config, this);
+        replaceIdentity();
     }
     m_session = new SignInSession(*m_identity, m_clock, this);
     m_session->setTokens(tokens);
     SignInSession *session = m_session;
+    // A session replaced (signed in again, signed out) may still answer before it is deleted:
+    // only the current one writes or forgets the kept sign-in.
     connect(session, &SignInSession::renewed, this, [this, session](const TokenSet &renewed) {
+        if (session != m_session)
+            return;
         // Single use: the rotated refresh token replaces the kept one at once.
         keep(renewed);
         resumePolling();
-        if (session == m_session && !m_signedInOnce) {
+        if (!m_signedInOnce) {
             m_signedInOnce = true;
             emit signedIn(renewed);
             emit restored(true);
         }
     });
-    connect(session, &SignInSession::lost, this, [this](const QString &why) {
+    connect(session, &SignInSession::lost, this, [this, session](const QString &why) {
+        if (session != m_session)
+            return;
         // The refused refresh token is no use kept; the admin signs in again.
         if (m_keeping)
             m_secrets->remove(KeptSignIn::keychainKey(), this, [](const QString &) {});

@@ -83,6 +83,8 @@ signals:
 
 private:
     void startSession(const TokenSet &tokens, bool renewFirst);
+    // A new IdentityClient for m_config; the old one is deleted later.
+    void replaceIdentity();
     void keep(const TokenSet &tokens);
     // A token is there again: polls paused by a 401 go on.
     void resumePolling();
