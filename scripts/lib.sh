@@ -8,13 +8,12 @@ BUILD_DIR="${TEAMSOPS_BUILD_DIR:-$ROOT/build}"
 # Debian bookworm packages. qt6-websockets-dev is needed by HttpServer's CMake config;
 # libqt6sql6-sqlite is the SQLite driver the store opens at run time. QtKeychain keeps the sign-in;
 # the tests run it against a real Secret Service (gnome-keyring-daemon in dbus-run-session).
-# qt6-networkauth-dev: the loopback listener of the browser sign-in.
 # libssl-dev: libcrypto signs (core) and checks (sim) app-only client assertions, RS256.
 # qt6-l10n-tools + qt6-tools-dev: lupdate/lrelease and their CMake functions, for the English
 # plural forms ("1 poll", "2 polls") and the .ts of every string that the build generates.
 PACKAGES=(cmake g++ ninja-build qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
           qt6-svg-dev libqt6svg6 qt6-qpa-plugins libqt6sql6-sqlite libssl3 libssl-dev xvfb xauth
-          qt6-networkauth-dev qtkeychain-qt6-dev gnome-keyring dbus-daemon
+          qtkeychain-qt6-dev gnome-keyring dbus-daemon
           qt6-l10n-tools qt6-tools-dev)
 
 install_missing_packages() {

@@ -2,10 +2,10 @@
 
 #include "model/clock.h"
 #include "signin/identityclient.h"
+#include "signin/loopbacklistener.h"
 
 #include <QCryptographicHash>
 #include <QHostAddress>
-#include <QOAuthHttpServerReplyHandler>
 #include <QRandomGenerator>
 
 namespace {
@@ -33,8 +33,8 @@ QString page(const QString &heading, const QString &detail)
         .arg(heading.toHtmlEscaped(), detail.toHtmlEscaped());
 }
 
-// The reply handler passes query values on as they came, still percent-encoded in part and with
-// '+' for spaces (a form's encoding): decoded here.
+// The listener passes query values on as they came, percent-encoded and with '+' for spaces (a
+// form's encoding): decoded here.
 QString queryValue(const QVariantMap &values, const char *name)
 {
     QString value = values.value(QLatin1String(name)).toString();
@@ -65,14 +65,13 @@ quint16 BrowserSignIn::port() const
 void BrowserSignIn::start()
 {
     cancel();
-    // 127.0.0.1 only: nobody else on the network may deliver a code to this listener.
-    m_listener = new QOAuthHttpServerReplyHandler(QHostAddress(QHostAddress::LocalHost), 0, this);
-    if (!m_listener->isListening()) {
+    // Loopback only: nobody else on the network may deliver a code to this listener.
+    m_listener = new LoopbackListener(this);
+    if (!m_listener->listen()) {
         fail(tr("Cannot listen on 127.0.0.1 for the browser's answer"));
         return;
     }
-    connect(m_listener, &QAbstractOAuthReplyHandler::callbackReceived, this,
-            &BrowserSignIn::received);
+    connect(m_listener, &LoopbackListener::received, this, &BrowserSignIn::received);
     m_redirectUri = QUrl(QStringLiteral("http://localhost:%1/").arg(m_listener->port()));
     m_state = QString::fromLatin1(randomToken());
     m_verifier = randomToken();

@@ -10,16 +10,16 @@
 
 class Clock;
 class IdentityClient;
-class QOAuthHttpServerReplyHandler;
+class LoopbackListener;
 
 // The authorization code flow with PKCE (RFC 7636, S256) through the system browser, as
-// desktop apps sign in to the Microsoft identity platform: a listener on 127.0.0.1 only (Qt's
-// QOAuthHttpServerReplyHandler) receives the browser's redirect, `state` must be the one sent,
-// and the code is redeemed with its verifier by IdentityClient's own POST.
+// desktop apps sign in to the Microsoft identity platform: a listener on the loopback addresses
+// only (LoopbackListener) receives the browser's redirect, `state` must be the one sent, and the
+// code is redeemed with its verifier by IdentityClient's own POST.
 //
 // Qt 6.4's QOAuth2AuthorizationCodeFlow is not used: it has no PKCE, and on the callback it
-// redeems the code itself, with bugs on errors (../shared/QT64.md). Its reply handler is all
-// this needs of it.
+// redeems the code itself, with bugs on errors (../shared/QT64.md); its reply handler reads a
+// request without bound.
 class BrowserSignIn final : public QObject
 {
     Q_OBJECT
@@ -31,7 +31,8 @@ public:
     BrowserSignIn(IdentityClient &client, Clock &clock, QObject *parent = nullptr);
     ~BrowserSignIn() override;
 
-    // Listens on 127.0.0.1 (any free port), then asks for the authorization URL to be opened.
+    // Listens on 127.0.0.1 and ::1 (any free port), then asks for the authorization URL to be
+    // opened.
     void start();
     void cancel();
     // Where the browser is sent back: http://localhost:PORT/ (the redirect the app registration
@@ -39,6 +40,7 @@ public:
     QUrl redirectUri() const { return m_redirectUri; }
     // The port the listener took, 0 when not listening.
     quint16 port() const;
+    LoopbackListener *listener() const { return m_listener; } // while started
 
 signals:
     // Open this in the user's browser (QDesktopServices::openUrl, xdg-open, or a printed link).
@@ -54,7 +56,7 @@ private:
 
     IdentityClient &m_client;
     Clock &m_clock;
-    QOAuthHttpServerReplyHandler *m_listener = nullptr;
+    LoopbackListener *m_listener = nullptr;
     QTimer m_timeout;
     QUrl m_redirectUri;
     QString m_state;

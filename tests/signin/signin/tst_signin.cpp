@@ -7,6 +7,7 @@
 #include "signin/browsersignin.h"
 #include "signin/devicecodesignin.h"
 #include "signin/identityclient.h"
+#include "signin/loopbacklistener.h"
 #include "signin/signinsession.h"
 #include "simserver.h"
 #include "simtenant.h"
@@ -56,6 +57,8 @@ private slots:
     void browserSignInWithPkce();
     void browserSignInIgnoresAForgedState();
     void browserSignInErrorsSayWhatHappened();
+    void theLoopbackListenerBoundsARequestInSizeAndTime();
+    void theBrowserMayComeBackOnEitherLoopback();
     void deviceCodeSignsInAfterPendingAnswers();
     void slowDownMakesThePollingSlower();
     void deviceCodeErrorsSayWhatHappened_data();
@@ -325,6 +328,71 @@ void TestSignIn::browserSignInErrorsSayWhatHappened()
         QCOMPARE(page.status, 400);
         QVERIFY(page.body.contains("AADSTS50011"));
     }
+}
+
+void TestSignIn::theLoopbackListenerBoundsARequestInSizeAndTime()
+{
+    IdentityClient client(config());
+    BrowserSignIn flow(client, m_clock);
+    QSignalSpy signedIn(&flow, &BrowserSignIn::signedIn);
+    const QUrl back = authorizeInBrowser(flow);
+    QVERIFY(back.isValid());
+    flow.listener()->setRequestTime(milliseconds(300));
+
+    // A local process sends a request line that never ends, as fast as the listener reads: the
+    // listener drops it after its first 16 KiB. (Qt's reply handler read all it was sent: a
+    // writer could grow the app without end.) What the kernel's buffers took is all that went.
+    QTcpSocket endless;
+    endless.connectToHost(QHostAddress::LocalHost, flow.port());
+    QVERIFY(endless.waitForConnected(2000));
+    QSignalSpy endlessClosed(&endless, &QTcpSocket::disconnected);
+    const QByteArray chunk(64 * 1024, 'A');
+    constexpr qint64 kWillingToSend = 256 * 1024 * 1024;
+    qint64 sent = 0;
+    const auto sendMore = [&] {
+        while (endless.state() == QAbstractSocket::ConnectedState &&
+               endless.bytesToWrite() < 4 * chunk.size() && sent < kWillingToSend) {
+            endless.write(chunk);
+            sent += chunk.size();
+        }
+    };
+    connect(&endless, &QTcpSocket::bytesWritten, this, sendMore);
+    endless.write("GET /?code=");
+    sendMore();
+    QVERIFY(endlessClosed.wait(10000));
+    qInfo("sent %lld bytes before the listener closed", sent);
+    QVERIFY2(sent < 32 * 1024 * 1024, qPrintable(QString::number(sent)));
+
+    // Another opens a request and never finishes it: given up after the request time.
+    QTcpSocket hanging;
+    hanging.connectToHost(QHostAddress::LocalHost, flow.port());
+    QVERIFY(hanging.waitForConnected(2000));
+    QSignalSpy hangingClosed(&hanging, &QTcpSocket::disconnected);
+    hanging.write("GET /?state=");
+    QVERIFY(hangingClosed.wait(5000));
+
+    // Neither held the sign-in up: the browser's answer still signs in.
+    QCOMPARE(visit(back).status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(signedIn.count(), 1, 5000);
+    QCOMPARE(m_tenant->identity().tokenRequests("authorization_code"), 1);
+}
+
+void TestSignIn::theBrowserMayComeBackOnEitherLoopback()
+{
+    // The redirect says "localhost", which a browser may resolve to ::1 first.
+    IdentityClient client(config());
+    BrowserSignIn flow(client, m_clock);
+    QSignalSpy signedIn(&flow, &BrowserSignIn::signedIn);
+    const QUrl back = authorizeInBrowser(flow);
+    QVERIFY(back.isValid());
+    if (!flow.listener()->listensOnIPv6())
+        QSKIP("this machine has no IPv6 loopback: 127.0.0.1 alone is listened on");
+    QUrl onIPv6 = back;
+    onIPv6.setHost(QStringLiteral("::1"));
+    const Visit page = visit(onIPv6);
+    QCOMPARE(page.status, 200);
+    QVERIFY2(page.body.contains("You can close this tab"), qPrintable(page.body));
+    QTRY_COMPARE_WITH_TIMEOUT(signedIn.count(), 1, 5000);
 }
 
 void TestSignIn::deviceCodeSignsInAfterPendingAnswers()
