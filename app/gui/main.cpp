@@ -20,6 +20,7 @@
 #include "window/banner.h"
 #include "window/mainwindow.h"
 #include "window/pollstatusbar.h"
+#include "window/signincontroller.h"
 #include "window/storecontroller.h"
 
 #include <QApplication>
@@ -196,6 +197,7 @@ int main(int argc, char *argv[])
     }
 
     SignInManager signIn(signInConfig, clock);
+    signIn.setGraph(graphUrl); // a kept sign-in for another Graph is not sent there
     if (demo)
         signIn.setKeepingInKeychain(false);
     else if (!token.isEmpty())
@@ -243,6 +245,8 @@ int main(int argc, char *argv[])
     if (demo) {
         window.setSignInUrlOpener(
             [&demoBrowser](const QUrl &url) { return openInDemoBrowser(demoBrowser, url); });
+        window.signIn()->useDemoTenant(
+            [&tenant](const QString &userCode) { tenant->identity().approveDeviceCode(userCode); });
     }
 
     window.setDemo(demo);

@@ -3,6 +3,7 @@
 #include "graph/graphclient.h"
 
 #include <QCommandLineParser>
+#include <QCoreApplication>
 #include <QRegularExpression>
 
 namespace {
@@ -69,24 +70,46 @@ QString SignInConfig::appScope() const
     return origin(graphUrl) + QStringLiteral("/.default");
 }
 
-QString SignInConfig::problem() const
+QString SignInConfig::problem(Wording wording) const
 {
+    const bool dialog = wording == Wording::Dialog;
     const QString hostProblem = GraphClient::checkBaseUrl(authorityHost);
-    if (!hostProblem.isEmpty())
-        return QStringLiteral("--authority: ") + hostProblem;
+    if (!hostProblem.isEmpty()) {
+        return dialog ? QCoreApplication::translate("SignInConfig",
+                                                    "The sign-in host cannot be used: %1")
+                            .arg(hostProblem)
+                      : QStringLiteral("--authority: ") + hostProblem;
+    }
     // A GUID, a domain, or one of the platform's names: nothing that could change the path.
     static const QRegularExpression tenantShape(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9.-]*$"));
-    if (!tenantShape.match(tenant).hasMatch())
-        return QStringLiteral("--tenant takes \"organizations\", a tenant id or a domain (got "
-                              "\"%1\")")
-            .arg(tenant);
-    if (clientId.isEmpty())
-        return QStringLiteral("no app registration: give --client-id (the Application (client) "
-                              "ID of your app registration in Entra ID; see the README)");
+    if (!tenantShape.match(tenant).hasMatch()) {
+        return dialog ? QCoreApplication::translate(
+                            "SignInConfig", "Tenant: enter \"organizations\", your tenant's ID "
+                                            "or its domain (not \"%1\").")
+                            .arg(tenant)
+                      : QStringLiteral("--tenant takes \"organizations\", a tenant id or a domain "
+                                       "(got \"%1\")")
+                            .arg(tenant);
+    }
+    if (clientId.isEmpty()) {
+        return dialog ? QCoreApplication::translate(
+                            "SignInConfig",
+                            "Client ID: enter the Application (client) ID of your app "
+                            "registration (Entra admin center → App registrations → your app → "
+                            "Overview).")
+                      : QStringLiteral("no app registration: give --client-id (the Application "
+                                       "(client) ID of your app registration in Entra ID; see the "
+                                       "README)");
+    }
     static const QRegularExpression idShape(QStringLiteral("^[A-Za-z0-9-]{1,64}$"));
-    if (!idShape.match(clientId).hasMatch())
-        return QStringLiteral("--client-id takes the application's GUID (got \"%1\")")
-            .arg(clientId);
+    if (!idShape.match(clientId).hasMatch()) {
+        return dialog
+                   ? QCoreApplication::translate(
+                         "SignInConfig", "Client ID: the application's ID is a GUID (not \"%1\").")
+                         .arg(clientId)
+                   : QStringLiteral("--client-id takes the application's GUID (got \"%1\")")
+                         .arg(clientId);
+    }
     return QString();
 }
 

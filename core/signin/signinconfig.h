@@ -36,8 +36,14 @@ struct SignInConfig
     QStringList delegatedScopes() const;
     // Client credentials: the application permissions granted to the app, all at once.
     QString appScope() const;
-    // Empty when usable; else one line for people.
-    QString problem() const;
+    // Empty when usable; else one line for people, in the words of where they set it: the
+    // command line's options, or the sign-in settings dialog's fields.
+    enum class Wording
+    {
+        CommandLine,
+        Dialog
+    };
+    QString problem(Wording wording = Wording::CommandLine) const;
 
     // The options every command that signs in takes: --cloud, --authority, --tenant,
     // --client-id. --cloud also picks the Graph URL unless --graph-url is given.

@@ -90,8 +90,26 @@ std::function<QString()> SignInManager::tokenProvider() const
             return QString();
         if (!self->m_fixedToken.isEmpty())
             return self->m_fixedToken;
-        return self->m_session ? self->m_session->accessToken() : QString();
+        if (!self->m_session ||
+            (!self->m_graphOrigin.isEmpty() && self->m_sessionOrigin != self->m_graphOrigin))
+            return QString();
+        return self->m_session->accessToken();
     };
+}
+
+void SignInManager::setGraph(const QUrl &graph)
+{
+    m_graphOrigin = SignInConfig::origin(graph);
+}
+
+QString SignInManager::graphMismatch(const SignInConfig &config) const
+{
+    const QString origin = SignInConfig::origin(config.graphUrl);
+    if (m_graphOrigin.isEmpty() || origin == m_graphOrigin)
+        return QString();
+    return tr("a sign-in for %1 is not sent to %2, the Graph this TeamsOps talks to; sign in "
+              "with settings for it, or start TeamsOps for %1")
+        .arg(origin, m_graphOrigin);
 }
 
 void SignInManager::useFixedToken(const QString &token, const QString &description)
@@ -121,6 +139,13 @@ void SignInManager::restore()
                             emit restored(false);
                             return;
                         }
+                        // Kept for another cloud's Graph (--graph-url, --cloud): not used here,
+                        // and left in the keychain for a run that talks to it.
+                        if (const QString why = graphMismatch(kept->config); !why.isEmpty()) {
+                            emit restored(false);
+                            emit lost(why);
+                            return;
+                        }
                         // The kept sign-in says where it was made: its cloud, tenant and app.
                         m_config = kept->config;
                         replaceIdentity();
@@ -131,6 +156,10 @@ void SignInManager::restore()
 void SignInManager::signInWithBrowser()
 {
     cancelSignIn();
+    if (const QString why = graphMismatch(m_config); !why.isEmpty()) {
+        QTimer::singleShot(0, this, [this, why] { emit signInFailed(why); });
+        return;
+    }
     m_browser = new BrowserSignIn(*m_identity, m_clock, this);
     connect(m_browser, &BrowserSignIn::openBrowser, this, &SignInManager::openBrowser);
     connect(m_browser, &BrowserSignIn::failed, this, [this](const QString &message) {
@@ -147,6 +176,10 @@ void SignInManager::signInWithBrowser()
 void SignInManager::signInWithDeviceCode()
 {
     cancelSignIn();
+    if (const QString why = graphMismatch(m_config); !why.isEmpty()) {
+        QTimer::singleShot(0, this, [this, why] { emit signInFailed(why); });
+        return;
+    }
     m_deviceCode = new DeviceCodeSignIn(*m_identity, m_clock, this);
     connect(m_deviceCode, &DeviceCodeSignIn::prompt, this, &SignInManager::deviceCodePrompt);
     connect(m_deviceCode, &DeviceCodeSignIn::failed, this, [this](const QString &message) {
@@ -191,6 +224,7 @@ void SignInManager::startSession(const TokenSet &tokens, bool renewFirst)
         replaceIdentity();
     }
     m_session = new SignInSession(*m_identity, m_clock, this);
+    m_sessionOrigin = SignInConfig::origin(m_config.graphUrl);
     m_session->setTokens(tokens);
     SignInSession *session = m_session;
     // A session replaced (signed in again, signed out) may still answer before it is deleted:
@@ -245,10 +279,13 @@ void SignInManager::keep(const TokenSet &tokens)
             m_notKeptReason.clear();
             return;
         }
-        const bool first = m_notKeptReason.isEmpty();
+        // Said once a run, at the first sign-in the keychain cannot keep (the read at start
+        // may have failed already: that alone said nothing to a sign-in yet).
         m_notKeptReason = error;
-        if (first)
+        if (!m_notKeptSaid) {
+            m_notKeptSaid = true;
             emit notKept(error);
+        }
     });
 }
 

@@ -64,6 +64,11 @@ public:
     QString notKeptReason() const { return m_notKeptReason; }
     // GraphClient's token source: the access token in force, or empty.
     std::function<QString()> tokenProvider() const;
+    // The Graph the window's client talks to (--graph-url, or the cloud's at start). A sign-in's
+    // token goes only to its own cloud's Graph: a kept sign-in for another is set aside (lost()
+    // says so), a sign-in with settings for another is refused, and the token provider gives
+    // nothing to another. A fixed token (TEAMSOPS_TOKEN, pasted) goes where it is told.
+    void setGraph(const QUrl &graph);
 
     // Renew on a 401, resume after a renewal, stay paused when the sign-in is lost.
     void attach(OperationPoller &poller);
@@ -85,6 +90,8 @@ private:
     void startSession(const TokenSet &tokens, bool renewFirst);
     // A new IdentityClient for m_config; the old one is deleted later.
     void replaceIdentity();
+    // Empty when a sign-in with `config` may serve the Graph set by setGraph(); else why not.
+    QString graphMismatch(const SignInConfig &config) const;
     void keep(const TokenSet &tokens);
     // A token is there again: polls paused by a 401 go on.
     void resumePolling();
@@ -101,6 +108,9 @@ private:
     QString m_fixedToken;
     QString m_fixedDescription;
     QString m_notKeptReason;
+    QString m_graphOrigin;   // setGraph(); empty: any
+    QString m_sessionOrigin; // the Graph the session's tokens are for
     bool m_keeping = true;
+    bool m_notKeptSaid = false;  // notKept() was emitted this run
     bool m_signedInOnce = false; // the session in force has had an access token
 };

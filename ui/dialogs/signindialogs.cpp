@@ -17,6 +17,7 @@ DeviceCodeDialog::DeviceCodeDialog(QWidget *parent)
     , m_code(new QLabel(this))
     , m_copy(new QPushButton(tr("&Copy code"), this))
     , m_open(new QPushButton(tr("&Open the page"), this))
+    , m_approve(new QPushButton(tr("&Approve (demo tenant)"), this))
 {
     setWindowTitle(tr("Sign in with a device code"));
     setObjectName(QStringLiteral("deviceCodeDialog"));
@@ -38,6 +39,13 @@ DeviceCodeDialog::DeviceCodeDialog(QWidget *parent)
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
     buttons->addButton(m_copy, QDialogButtonBox::ActionRole);
     buttons->addButton(m_open, QDialogButtonBox::ActionRole);
+    m_approve->setObjectName(QStringLiteral("approveDeviceCode"));
+    m_approve->setVisible(false);
+    buttons->addButton(m_approve, QDialogButtonBox::ActionRole);
+    connect(m_approve, &QPushButton::clicked, this, [this] {
+        if (m_approver)
+            m_approver(userCode());
+    });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_copy, &QPushButton::clicked, this,
             [this] { QApplication::clipboard()->setText(userCode()); });
@@ -54,7 +62,14 @@ DeviceCodeDialog::DeviceCodeDialog(QWidget *parent)
     m_intro->setText(tr("Asking Microsoft for a code…"));
     m_copy->setEnabled(false);
     m_open->setEnabled(false);
+    m_approve->setEnabled(false);
     resize(480, sizeHint().height());
+}
+
+void DeviceCodeDialog::setDemoApprover(std::function<void(const QString &)> approve)
+{
+    m_approver = std::move(approve);
+    m_approve->setVisible(bool(m_approver));
 }
 
 void DeviceCodeDialog::showPrompt(const QString &verificationUri, const QString &userCode,
@@ -68,6 +83,7 @@ void DeviceCodeDialog::showPrompt(const QString &verificationUri, const QString 
     m_code->setText(userCode);
     m_copy->setEnabled(true);
     m_open->setEnabled(true);
+    m_approve->setEnabled(true);
     m_copy->setFocus();
     adjustSize(); // the wrapped sentence needs its height
 }
@@ -75,6 +91,50 @@ void DeviceCodeDialog::showPrompt(const QString &verificationUri, const QString 
 QString DeviceCodeDialog::userCode() const
 {
     return m_code->text();
+}
+
+BrowserSignInDialog::BrowserSignInDialog(QWidget *parent)
+    : QDialog(parent)
+    , m_intro(new QLabel(this))
+    , m_linkText(new QLineEdit(this))
+{
+    setWindowTitle(tr("Sign in with Microsoft"));
+    setObjectName(QStringLiteral("browserSignInDialog"));
+    m_intro->setWordWrap(true);
+    m_intro->setMinimumWidth(m_intro->fontMetrics().horizontalAdvance(QLatin1Char('x')) * 64);
+    m_linkText->setObjectName(QStringLiteral("signInLink"));
+    m_linkText->setReadOnly(true);
+    m_linkText->setAccessibleName(tr("Sign-in link"));
+    auto *copy = new QPushButton(tr("&Copy link"), this);
+    copy->setObjectName(QStringLiteral("copySignInLink"));
+    auto *open = new QPushButton(tr("&Open again"), this);
+    open->setObjectName(QStringLiteral("openSignInLink"));
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    buttons->addButton(copy, QDialogButtonBox::ActionRole);
+    buttons->addButton(open, QDialogButtonBox::ActionRole);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(copy, &QPushButton::clicked, this,
+            [this] { QApplication::clipboard()->setText(m_link.toString(QUrl::FullyEncoded)); });
+    connect(open, &QPushButton::clicked, this, [this] { emit openAgainRequested(m_link); });
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_intro);
+    layout->addWidget(m_linkText);
+    layout->addWidget(buttons);
+    copy->setFocus();
+}
+
+void BrowserSignInDialog::showLink(const QUrl &authorizationUrl, bool browserOpened)
+{
+    m_link = authorizationUrl;
+    m_intro->setText(
+        browserOpened
+            ? tr("Finish signing in in the browser window that opened. If none did, or to use "
+                 "another browser on this computer, copy this link into it:")
+            : tr("No browser could be opened. Copy this link into a browser on this computer; "
+                 "TeamsOps goes on by itself once you have signed in there:"));
+    m_linkText->setText(authorizationUrl.toString(QUrl::FullyEncoded));
+    m_linkText->setCursorPosition(0);
+    adjustSize();
 }
 
 SignInSettingsDialog::SignInSettingsDialog(const SignInConfig &current, QWidget *parent)
@@ -138,7 +198,7 @@ SignInConfig SignInSettingsDialog::config() const
 
 void SignInSettingsDialog::check()
 {
-    const QString problem = config().problem();
+    const QString problem = config().problem(SignInConfig::Wording::Dialog);
     m_problem->setText(problem);
     m_problem->setVisible(!problem.isEmpty());
     m_ok->setEnabled(problem.isEmpty());

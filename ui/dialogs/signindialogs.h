@@ -3,6 +3,9 @@
 #include "signin/signinconfig.h"
 
 #include <QDialog>
+#include <QUrl>
+
+#include <functional>
 
 class QComboBox;
 class QLabel;
@@ -21,6 +24,9 @@ public:
                     const QString &message);
     QString userCode() const;
     QString verificationUri() const { return m_uri; }
+    // The demo tenant approves its own codes (nobody can sign in to it on a real page): an
+    // "Approve" button calls this with the code shown.
+    void setDemoApprover(std::function<void(const QString &userCode)> approve);
 
 signals:
     void openPageRequested(const QUrl &url);
@@ -30,7 +36,30 @@ private:
     QLabel *m_code;
     QPushButton *m_copy;
     QPushButton *m_open;
+    QPushButton *m_approve;
     QString m_uri;
+    std::function<void(const QString &)> m_approver;
+};
+
+// While a browser sign-in is under way: where to finish it, and the link itself — to copy into
+// another browser, or to open when no browser opened (a server, a remote session) — with Cancel.
+// The browser must be on this computer: it comes back to TeamsOps on localhost.
+class BrowserSignInDialog final : public QDialog
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(BrowserSignInDialog)
+public:
+    explicit BrowserSignInDialog(QWidget *parent = nullptr);
+    void showLink(const QUrl &authorizationUrl, bool browserOpened);
+    QUrl link() const { return m_link; }
+
+signals:
+    void openAgainRequested(const QUrl &url);
+
+private:
+    QLabel *m_intro;
+    QLineEdit *m_linkText;
+    QUrl m_link;
 };
 
 // Settings → Sign-in: the cloud (its sign-in and Graph hosts), the tenant and the client id of

@@ -98,7 +98,9 @@ void SignInController::connectSignIn()
     QStatusBar *statusBar = m_window.statusBar();
     connect(&m_signIn, &SignInManager::openBrowser, this, [this, statusBar](const QUrl &url) {
         statusBar->showMessage(tr("Finish signing in in your browser…"), 60000);
-        m_window.signInUrlOpener()(url);
+        const bool opened = m_window.signInUrlOpener()(url);
+        if (!m_demoApprover)
+            showBrowserLink(url, opened);
     });
     connect(&m_signIn, &SignInManager::deviceCodePrompt, this,
             [this](const QString &uri, const QString &code, const QString &message) {
@@ -109,13 +111,17 @@ void SignInController::connectSignIn()
                             &SignInManager::cancelSignIn);
                     connect(m_deviceCodeDialog, &DeviceCodeDialog::openPageRequested, this,
                             [this](const QUrl &page) { m_window.urlOpener()(page); });
+                    if (m_demoApprover)
+                        m_deviceCodeDialog->setDemoApprover(m_demoApprover);
                 }
                 m_deviceCodeDialog->showPrompt(uri, code, message);
                 m_deviceCodeDialog->show();
             });
-    const auto closeDeviceCode = [this] {
+    const auto closeDeviceCode = [this] { // and the browser's link: the sign-in ended
         if (m_deviceCodeDialog)
             m_deviceCodeDialog->accept();
+        if (m_browserDialog)
+            m_browserDialog->accept();
     };
     connect(&m_signIn, &SignInManager::signedIn, this, [this, banner, statusBar, closeDeviceCode] {
         closeDeviceCode();
@@ -156,6 +162,17 @@ void SignInController::connectSignIn()
     });
     connect(&m_signIn, &SignInManager::restored, this, [this, banner](bool signedIn) {
         refreshAccount();
+        // No keychain to bring a sign-in back from: say why the last one is not here, and
+        // that the next lasts this run only.
+        if (!signedIn && !m_signIn.isSignedIn() && !m_signIn.notKeptReason().isEmpty()) {
+            banner->showMessage(
+                tr("<b>Not signed in</b>: no keychain is available here (%1), so a sign-in "
+                   "lasts one run only. <a href=\"%2\">Sign in</a>; nothing is written in "
+                   "plain text.")
+                    .arg(m_signIn.notKeptReason().toHtmlEscaped(), kSignInLink),
+                Banner::Kind::Info, Banner::Topic::SignIn);
+            return;
+        }
         // Operations are watched but nobody is signed in: say so where they are shown.
         if (!signedIn && !m_signIn.isSignedIn() && !m_window.isShowingWelcome() &&
             !banner->isAbout(Banner::Topic::SignIn)) {
@@ -165,6 +182,26 @@ void SignInController::connectSignIn()
                                 Banner::Kind::Warning, Banner::Topic::SignIn);
         }
     });
+}
+
+void SignInController::showBrowserLink(const QUrl &url, bool browserOpened)
+{
+    if (!m_browserDialog) {
+        m_browserDialog = new BrowserSignInDialog(&m_window);
+        m_browserDialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_browserDialog, &QDialog::rejected, &m_signIn, &SignInManager::cancelSignIn);
+        connect(m_browserDialog, &QDialog::rejected, m_window.statusBar(),
+                &QStatusBar::clearMessage);
+        connect(m_browserDialog, &BrowserSignInDialog::openAgainRequested, this,
+                [this](const QUrl &link) { m_window.signInUrlOpener()(link); });
+    }
+    m_browserDialog->showLink(url, browserOpened);
+    m_browserDialog->show();
+}
+
+void SignInController::useDemoTenant(std::function<void(const QString &)> approveDeviceCode)
+{
+    m_demoApprover = std::move(approveDeviceCode);
 }
 
 void SignInController::tokenRefused(const QString &why)
@@ -217,4 +254,9 @@ void SignInController::refreshAccount()
 DeviceCodeDialog *SignInController::deviceCodeDialog() const
 {
     return m_deviceCodeDialog;
+}
+
+BrowserSignInDialog *SignInController::browserDialog() const
+{
+    return m_browserDialog;
 }

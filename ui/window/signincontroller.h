@@ -3,8 +3,12 @@
 #include <QObject>
 #include <QPointer>
 
+#include <functional>
+
+class BrowserSignInDialog;
 class DeviceCodeDialog;
 class MainWindow;
+class QUrl;
 class QMenu;
 class SignInManager;
 
@@ -20,6 +24,10 @@ public:
     SignInController(MainWindow &window, SignInManager &signIn);
 
     DeviceCodeDialog *deviceCodeDialog() const;
+    BrowserSignInDialog *browserDialog() const;
+    // The demo tenant: its browser sign-in is answered in-process (no link to show), and its
+    // device codes are approved by a button of the device code dialog.
+    void useDemoTenant(std::function<void(const QString &userCode)> approveDeviceCode);
     // Graph refused the token: renewing is SignInManager's; the banner only when it cannot.
     void tokenRefused(const QString &why);
 
@@ -27,6 +35,7 @@ private:
     void buildAccountMenu();
     void connectSignIn();
     void startSignIn(bool deviceCode);
+    void showBrowserLink(const QUrl &url, bool browserOpened);
     void showSignInNeeded(const QString &why);
     void refreshAccount();
 
@@ -34,4 +43,6 @@ private:
     SignInManager &m_signIn;
     QMenu *m_accountMenu = nullptr;
     QPointer<DeviceCodeDialog> m_deviceCodeDialog;
+    QPointer<BrowserSignInDialog> m_browserDialog;
+    std::function<void(const QString &)> m_demoApprover;
 };

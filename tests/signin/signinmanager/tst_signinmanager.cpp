@@ -75,6 +75,7 @@ private slots:
     void aKeptSignInReadDuringABrowserSignInIsSetAside();
     void changingTheConfigInsideAPromptKeepsTheClientItRunsIn();
     void aReplacedSessionNeitherKeepsNorForgetsTheSignIn();
+    void aSignInGoesOnlyToItsOwnGraph();
 
 private:
     // Signs in with the browser as `account`; true once signed in.
@@ -165,6 +166,46 @@ void TestSignInManager::aReplacedSessionNeitherKeepsNorForgetsTheSignIn()
     QCOMPARE(manager.tokens().username, kMegan.username);
     // The keychain holds Megan's sign-in: not Adele's, and not nothing.
     QTRY_COMPARE(keptIn(m_service).value_or(KeptSignIn{}).tokens.username, kMegan.username);
+}
+
+void TestSignInManager::aSignInGoesOnlyToItsOwnGraph()
+{
+    // The dashboard started with --graph-url naming another Graph than the kept sign-in's.
+    SimFixture sim;
+    SimFixture elsewhere;
+    {
+        SignInManager earlierRun(configOf(sim), sim.clock, nullptr, m_service);
+        QVERIFY(signInWithBrowser(sim, earlierRun, kAdele));
+        QTRY_VERIFY(keptIn(m_service).has_value());
+    }
+    SignInManager manager(configOf(sim), sim.clock, nullptr, m_service);
+    manager.setGraph(elsewhere.base());
+    QSignalSpy restored(&manager, &SignInManager::restored);
+    QSignalSpy lost(&manager, &SignInManager::lost);
+    manager.restore();
+    QTRY_COMPARE(restored.size(), 1);
+    QCOMPARE(restored.first().first().toBool(), false);
+    QCOMPARE(lost.size(), 1);
+    const QString why = lost.first().first().toString();
+    QVERIFY2(why.contains(SignInConfig::origin(sim.base())) &&
+                 why.contains(SignInConfig::origin(elsewhere.base())),
+             qPrintable(why));
+    QVERIFY(!manager.isSignedIn());
+    QCOMPARE(manager.tokenProvider()(), QString());
+    QCOMPARE(sim.tenant.identity().tokenRequests("refresh_token"), 0); // not even renewed
+    QVERIFY(keptIn(m_service).has_value()); // left for a run that talks to its Graph
+
+    // Signing in with settings for that other Graph is refused, and says why.
+    QSignalSpy failed(&manager, &SignInManager::signInFailed);
+    QSignalSpy opened(&manager, &SignInManager::openBrowser);
+    manager.signInWithBrowser();
+    QTRY_COMPARE(failed.size(), 1);
+    QVERIFY(failed.first().first().toString().contains(SignInConfig::origin(elsewhere.base())));
+    QCOMPARE(opened.size(), 0);
+
+    // A token given explicitly (TEAMSOPS_TOKEN) goes where it is told.
+    manager.useFixedToken(QStringLiteral("explicit"), QStringLiteral("Token from TEAMSOPS_TOKEN"));
+    QCOMPARE(manager.tokenProvider()(), QStringLiteral("explicit"));
 }
 
 QTEST_MAIN(TestSignInManager)

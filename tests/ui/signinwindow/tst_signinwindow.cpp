@@ -16,6 +16,8 @@
 #include "window/signincontroller.h"
 
 #include <QAction>
+#include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QInputDialog>
@@ -117,6 +119,8 @@ private slots:
     void initTestCase();
     void signsInFromTheWelcomePageInTheBrowser();
     void deviceCodeDialogShowsTheCodeUntilApproved();
+    void theDemoTenantApprovesItsOwnDeviceCodes();
+    void withoutABrowserTheLinkIsShownWithCopyAndCancel();
     void aLostSignInPausesPollingUntilSignedInAgain();
     void withoutAKeychainTheSignInLastsThisRunAndSaysSo();
     void settingsRefuseWhatCannotWork();
@@ -192,6 +196,55 @@ void TestSignInWindow::deviceCodeDialogShowsTheCodeUntilApproved()
     QVERIFY(w.account().contains("Megan Bowen"));
 }
 
+void TestSignInWindow::theDemoTenantApprovesItsOwnDeviceCodes()
+{
+    // Nobody can sign in to the demo tenant on Microsoft's page: the dialog approves its codes.
+    SignedOutWindow w;
+    w.sim.tenant.identity().setDeviceCodeInterval(seconds(1));
+    w.window.signIn()->useDemoTenant(
+        [&w](const QString &code) { w.sim.tenant.identity().approveDeviceCode(code); });
+    QTest::mouseClick(w.window.findChild<QPushButton *>("welcomeDeviceCode"), Qt::LeftButton);
+    QTRY_VERIFY(w.window.signIn()->deviceCodeDialog() &&
+                w.window.signIn()->deviceCodeDialog()->isVisible());
+    DeviceCodeDialog *dialog = w.window.signIn()->deviceCodeDialog();
+    QTRY_COMPARE(dialog->userCode(), w.sim.tenant.identity().lastUserCode());
+    auto *approve = dialog->findChild<QPushButton *>("approveDeviceCode");
+    QVERIFY(approve->isVisible() && approve->isEnabled());
+    QTest::mouseClick(approve, Qt::LeftButton);
+    w.sim.clock.advance(seconds(5));
+    QTRY_VERIFY_WITH_TIMEOUT(w.signIn.isSignedIn(), 10000);
+    QTRY_VERIFY(!w.window.signIn()->deviceCodeDialog());
+}
+
+void TestSignInWindow::withoutABrowserTheLinkIsShownWithCopyAndCancel()
+{
+    SignedOutWindow w;
+    w.window.setUrlOpener([](const QUrl &) { return false; }); // no browser on this machine
+    auto *signInButton = w.window.findChild<QPushButton *>("welcomeSignIn");
+    QTest::mouseClick(signInButton, Qt::LeftButton);
+    QTRY_VERIFY(w.window.signIn()->browserDialog() &&
+                w.window.signIn()->browserDialog()->isVisible());
+    BrowserSignInDialog *dialog = w.window.signIn()->browserDialog();
+    QVERIFY(dialog->findChild<QLabel *>()->text().contains("No browser could be opened"));
+    const QString link = dialog->findChild<QLineEdit *>("signInLink")->text();
+    QVERIFY2(QUrl(link).path().endsWith("/oauth2/v2.0/authorize"), qPrintable(link));
+    QTest::mouseClick(dialog->findChild<QPushButton *>("copySignInLink"), Qt::LeftButton);
+    QCOMPARE(QApplication::clipboard()->text(), link);
+    // Cancel ends the sign-in: its listener is gone.
+    QVERIFY(w.signIn.isSigningIn());
+    dialog->reject();
+    QVERIFY(!w.signIn.isSigningIn());
+    QTRY_VERIFY(!w.window.signIn()->browserDialog());
+
+    // Again, and this time the admin pastes the link into a browser: signed in, dialog gone.
+    QTest::mouseClick(signInButton, Qt::LeftButton);
+    QTRY_VERIFY(w.window.signIn()->browserDialog());
+    w.browse(
+        QUrl(w.window.signIn()->browserDialog()->findChild<QLineEdit *>("signInLink")->text()));
+    QTRY_VERIFY(w.signIn.isSignedIn());
+    QTRY_VERIFY(!w.window.signIn()->browserDialog());
+}
+
 void TestSignInWindow::aLostSignInPausesPollingUntilSignedInAgain()
 {
     SignedOutWindow w;
@@ -231,6 +284,16 @@ void TestSignInWindow::withoutAKeychainTheSignInLastsThisRunAndSaysSo()
 {
     SignedOutWindow w;
     QSignalSpy notKept(&w.signIn, &SignInManager::notKept);
+    // At start, as the app does: no keychain to read a kept sign-in from, and the window says
+    // why nobody is signed in after a restart.
+    QSignalSpy restored(&w.signIn, &SignInManager::restored);
+    w.signIn.restore();
+    QTRY_VERIFY_WITH_TIMEOUT(restored.size() == 1, 15000);
+    QTRY_VERIFY(w.banner()->isVisible());
+    QVERIFY2(w.banner()->text().contains("no keychain is available here") &&
+                 w.banner()->text().contains("one run only"),
+             qPrintable(w.banner()->text()));
+    // The sign-in then says that it lasts this run only (the failed read said nothing of it).
     w.signInInTheBrowser();
     QTRY_VERIFY_WITH_TIMEOUT(notKept.size() == 1, 15000);
     QTRY_VERIFY(w.banner()->isVisible());
@@ -252,11 +315,15 @@ void TestSignInWindow::settingsRefuseWhatCannotWork()
     QLineEdit *tenant = edits.at(0);
     QLineEdit *clientId = edits.at(1);
     QVERIFY(!ok->isEnabled()); // no client id yet
-    QVERIFY(problem->text().contains("client"));
+    // In the dialog's terms: its fields, not the command line's options or the README.
+    QVERIFY2(problem->text().startsWith("Client ID: enter the Application (client) ID"),
+             qPrintable(problem->text()));
+    QVERIFY(!problem->text().contains("--") && !problem->text().contains("README"));
     clientId->setText(QStringLiteral("5e3ce6c0-2b1f-4285-8d4b-75ee78787346"));
     QVERIFY(ok->isEnabled());
     tenant->setText(QStringLiteral("contoso.com/../common"));
     QVERIFY(!ok->isEnabled());
+    QVERIFY2(problem->text().startsWith("Tenant: "), qPrintable(problem->text()));
     tenant->setText(QStringLiteral("contoso.onmicrosoft.com"));
     QVERIFY(ok->isEnabled());
     auto *cloud = dialog.findChild<QComboBox *>();
