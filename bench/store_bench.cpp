@@ -46,6 +46,7 @@ QStringList changeOnePercent(OperationStore &store, int round)
                            OperationStatus::InProgress,
                            op.latest->attemptsCount,
                            {},
+                           {},
                            {}});
         keys.append(op.key);
     }

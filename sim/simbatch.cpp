@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QUuid>
 
 #include <algorithm>
 
@@ -17,6 +18,9 @@ SimReply SimServer::handleBatch(const QUrl &url, const QHash<QByteArray, QByteAr
     envelope.client = clientOf(headers);
     envelope.authorized = envelope.client >= 0;
     envelope.at = arrivalTime();
+    envelope.clientRequestId = headers.value("client-request-id");
+    envelope.requestId =
+        QUuid::createUuid().toByteArray(QUuid::WithoutBraces); // kept before its sub-requests
 
     const QJsonArray requests =
         QJsonDocument::fromJson(body).object().value(QLatin1String("requests")).toArray();
@@ -36,6 +40,7 @@ SimReply SimServer::handleBatch(const QUrl &url, const QHash<QByteArray, QByteAr
                                : QStringLiteral("The number of batch requests exceeds 20."));
     }
     if (refused) {
+        nameAnswer(*refused, envelope);
         envelope.status = refused->status;
         keep(envelope);
         refused->delayMs += delayMs;
@@ -90,6 +95,7 @@ SimReply SimServer::handleBatch(const QUrl &url, const QHash<QByteArray, QByteAr
     for (qsizetype i = responses.size() - 1; i >= 0; --i)
         shuffled.append(responses.at(i));
     SimReply reply = SimReply::json(200, QJsonObject{{QStringLiteral("responses"), shuffled}});
+    nameAnswer(reply, envelope);
     if (envelopeFault)
         SimFaults::alter(*envelopeFault, url, reply); // a batch cut short, or never answered
     reply.hang = reply.hang || held;

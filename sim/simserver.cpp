@@ -7,6 +7,7 @@
 #include <QHttpServerResponder>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLocale>
 #include <QMetaEnum>
 #include <QRandomGenerator>
 #include <QRegularExpression>
@@ -172,6 +173,21 @@ SimReply SimServer::handle(const QByteArray &method, const QUrl &url,
     return handleOne(method, url, headers, body, false);
 }
 
+void SimServer::nameAnswer(SimReply &reply, SimRequestRecord &record)
+{
+    // Graph names every answer (request-id), echoes the caller's own id for it (or makes one),
+    // and dates it: what support asks for.
+    if (record.requestId.isEmpty())
+        record.requestId = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+    reply.withHeader("request-id", record.requestId);
+    reply.withHeader("client-request-id",
+                     record.clientRequestId.isEmpty() ? record.requestId : record.clientRequestId);
+    reply.withHeader("Date", QLocale::c()
+                                 .toString(record.at.toUTC(), QStringLiteral("ddd, dd MMM yyyy "
+                                                                             "HH:mm:ss 'GMT'"))
+                                 .toLatin1());
+}
+
 SimReply SimServer::handleOne(const QByteArray &method, const QUrl &url,
                               const QHash<QByteArray, QByteArray> &headers, const QByteArray &body,
                               bool viaBatch)
@@ -225,11 +241,7 @@ SimReply SimServer::handleOne(const QByteArray &method, const QUrl &url,
         }
     }
     reply.delayMs += delayMs;
-    // Graph names every answer (request-id) and echoes the caller's own id for it, or makes one.
-    record.requestId = QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
-    reply.withHeader("request-id", record.requestId);
-    reply.withHeader("client-request-id",
-                     record.clientRequestId.isEmpty() ? record.requestId : record.clientRequestId);
+    nameAnswer(reply, record);
     record.status = reply.status;
     keep(record);
     return reply;

@@ -95,6 +95,8 @@ private:
     SimReply handleOne(const QByteArray &method, const QUrl &url,
                        const QHash<QByteArray, QByteArray> &headers, const QByteArray &body,
                        bool viaBatch);
+    // request-id, client-request-id and Date on an answer, recorded with its request.
+    static void nameAnswer(SimReply &reply, SimRequestRecord &record);
     SimReply handleBatch(const QUrl &url, const QHash<QByteArray, QByteArray> &headers,
                          const QByteArray &body);
     void respond(const SimReply &reply, QHttpServerResponder &&responder);

@@ -62,8 +62,14 @@ WatchedOperation sampleStoredOperation(int i)
     op.lastPolledAt = kStart.addSecs(60);
     op.polls = 3;
     op.history = {
-        {kStart, QStringLiteral("notStarted"), OperationStatus::NotStarted, 0, {}, {}},
-        {kStart.addSecs(60), QStringLiteral("inProgress"), OperationStatus::InProgress, 1, {}, {}}};
+        {kStart, QStringLiteral("notStarted"), OperationStatus::NotStarted, 0, {}, {}, {}},
+        {kStart.addSecs(60),
+         QStringLiteral("inProgress"),
+         OperationStatus::InProgress,
+         1,
+         {},
+         {},
+         {}}};
     return op;
 }
 

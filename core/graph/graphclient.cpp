@@ -14,6 +14,7 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QTimer>
+#include <QUuid>
 
 #include <algorithm>
 #include <limits>
@@ -203,6 +204,10 @@ QNetworkRequest GraphClient::makeRequest(const QUrl &url) const
     request.setRawHeader("Accept", "application/json");
     request.setRawHeader("Prefer", "include-unknown-enum-members");
     request.setRawHeader("User-Agent", "TeamsOps/0.1");
+    // Every request is named, and Graph echoes the name: a poll's ids reach the support bundle.
+    request.setRawHeader("client-request-id",
+                         QUuid::createUuid().toByteArray(QUuid::WithoutBraces));
+    request.setRawHeader("return-client-request-id", "true");
     const QString token = m_tokenProvider ? m_tokenProvider() : QString();
     if (!token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + token.toUtf8());
@@ -360,6 +365,7 @@ GraphReply GraphClient::toGraphReply(QNetworkReply *reply, bool tooLarge) const
     out.retryAfterHeader = reply->rawHeader("Retry-After");
     out.requestId = reply->rawHeader("request-id");
     out.clientRequestId = reply->rawHeader("client-request-id");
+    out.graphDate = parseHttpDate(reply->rawHeader("Date"));
     out.retryAfter = parseRetryAfter(out.retryAfterHeader, QDateTime::currentDateTimeUtc());
     if (tooLarge) {
         out.failure = GraphFailure::TooLarge;
@@ -417,8 +423,9 @@ void GraphClient::getBatch(const QList<BatchGet> &requests, QObject *receiver, B
             {QStringLiteral("method"), QStringLiteral("GET")},
             {QStringLiteral("url"), relative},
             {QStringLiteral("headers"),
-             QJsonObject{
-                 {QStringLiteral("Prefer"), QStringLiteral("include-unknown-enum-members")}}},
+             QJsonObject{{QStringLiteral("Prefer"), QStringLiteral("include-unknown-enum-members")},
+                         {QStringLiteral("client-request-id"),
+                          QUuid::createUuid().toString(QUuid::WithoutBraces)}}},
         });
         urlById.insert(request.id, request.url);
     }
@@ -431,6 +438,15 @@ void GraphClient::getBatch(const QList<BatchGet> &requests, QObject *receiver, B
                  return;
              }
              answers = readBatchAnswers(envelope.body, urlById, QDateTime::currentDateTimeUtc());
+             // What a sub-answer does not say of itself, the batch that carried it does.
+             for (GraphReply &answer : answers) {
+                 if (answer.requestId.isEmpty())
+                     answer.requestId = envelope.requestId;
+                 if (answer.clientRequestId.isEmpty())
+                     answer.clientRequestId = envelope.clientRequestId;
+                 if (!answer.graphDate.isValid())
+                     answer.graphDate = envelope.graphDate;
+             }
              handler(envelope, answers);
          });
 }

@@ -29,7 +29,16 @@ readBatchAnswers(const QByteArray &body, const QHash<QString, QUrl> &urlById, co
                           : QByteArray::fromBase64(answerBody.toString().toLatin1());
         const QJsonObject headers = response.value(QLatin1String("headers")).toObject();
         for (auto it = headers.begin(); it != headers.end(); ++it) {
-            if (it.key().compare(QLatin1String("Retry-After"), Qt::CaseInsensitive) != 0)
+            const auto is = [&it](const char *name) {
+                return it.key().compare(QLatin1String(name), Qt::CaseInsensitive) == 0;
+            };
+            if (is("request-id"))
+                answer.requestId = it.value().toString().toLatin1();
+            else if (is("client-request-id"))
+                answer.clientRequestId = it.value().toString().toLatin1();
+            else if (is("Date"))
+                answer.graphDate = parseHttpDate(it.value().toString().toLatin1());
+            if (!is("Retry-After"))
                 continue;
             // A number in JSON or a string: keep the text either way.
             answer.retryAfterHeader =

@@ -10,6 +10,15 @@ constexpr qint64 kLongestReadable = 10LL * 366 * 24 * 3600; // ten years, in sec
 
 } // namespace
 
+QDateTime parseHttpDate(const QByteArray &value)
+{
+    // HTTP-dates end in "GMT", which Qt's RFC 2822 reader does not take; it means +0000.
+    QString text = QString::fromLatin1(value.trimmed());
+    if (text.endsWith(QLatin1String(" GMT")))
+        text = text.chopped(4) + QLatin1String(" +0000");
+    return QDateTime::fromString(text, Qt::RFC2822Date).toUTC();
+}
+
 std::optional<std::chrono::seconds> parseRetryAfter(const QByteArray &raw, const QDateTime &now)
 {
     const QByteArray value = raw.trimmed();
@@ -22,11 +31,7 @@ std::optional<std::chrono::seconds> parseRetryAfter(const QByteArray &raw, const
         return std::chrono::seconds(fits ? std::min(seconds, kLongestReadable) : kLongestReadable);
     }
 
-    // HTTP-dates end in "GMT", which Qt's RFC 2822 reader does not take; it means +0000.
-    QString text = QString::fromLatin1(value);
-    if (text.endsWith(QLatin1String(" GMT")))
-        text = text.chopped(4) + QLatin1String(" +0000");
-    const QDateTime when = QDateTime::fromString(text, Qt::RFC2822Date);
+    const QDateTime when = parseHttpDate(value);
     if (!when.isValid())
         return std::nullopt;
     return std::chrono::seconds(std::clamp<qint64>(now.secsTo(when), 0, kLongestReadable));

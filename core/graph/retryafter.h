@@ -12,6 +12,10 @@
 // ten minutes, and says when it shortened a wait.
 inline constexpr std::chrono::seconds kRetryAfterCap{600};
 
+// An HTTP-date ("Wed, 21 Oct 2015 07:28:00 GMT", as in Date and Retry-After), in UTC; invalid
+// when unreadable.
+QDateTime parseHttpDate(const QByteArray &value);
+
 // Reads an HTTP Retry-After value: delay-seconds ("120") or an HTTP-date
 // ("Wed, 21 Oct 2015 07:28:00 GMT", taken relative to now). A date in the past means "now".
 // Values beyond ten years are read as ten years, so no later arithmetic overflows.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QString>
 #include <QUrl>
 
@@ -39,8 +40,25 @@ struct GraphReply
     QByteArray retryAfterHeader; // as sent: the poller reads it against its own clock
     QByteArray requestId;        // Graph's request-id for this answer, what support asks for
     QByteArray clientRequestId;  // the client-request-id Graph echoed
+    QDateTime graphDate;         // Graph's Date header: the time on Graph's side
 
     bool ok() const { return failure == GraphFailure::None; }
     // One line for a status bar or stderr, e.g. "HTTP 404 NotFound: No team found".
     QString describe() const;
+};
+
+// How Graph named one answer — its request-id, the client-request-id it echoed, its Date: what
+// Microsoft support asks for to find a request in its logs.
+struct AnswerIds
+{
+    QString requestId;
+    QString clientRequestId;
+    QDateTime graphDate;
+
+    static AnswerIds of(const GraphReply &reply)
+    {
+        return {QString::fromLatin1(reply.requestId), QString::fromLatin1(reply.clientRequestId),
+                reply.graphDate};
+    }
+    bool isEmpty() const { return requestId.isEmpty() && clientRequestId.isEmpty(); }
 };

@@ -20,6 +20,7 @@ struct StatusChange
     int attemptsCount = 0;
     std::optional<OperationError> error;
     QString targetResourceLocation;
+    AnswerIds answer; // the answer that showed it
 };
 
 // Everything known of one watched operation: what it is, what Graph last said of it, its history,
@@ -55,14 +56,15 @@ struct WatchedOperation
     QDateTime firstNotFoundAt;
     GraphFailure lastFailure = GraphFailure::None;
     QString lastFailureMessage;
-    bool pollRequested = false;  // "Poll now": goes out as soon as the floor allows
-    bool startedHere = false;    // TeamsOps sent the request that started it (not kept on disk)
+    bool pollRequested = false; // "Poll now": goes out as soon as the floor allows
+    bool startedHere = false;   // TeamsOps sent the request that started it (not kept on disk)
     // The start request TeamsOps sent for it: its client-request-id, and Graph's request-id for
     // the answer; what Microsoft support asks for. Kept in the store's journal of starts
     // (StartJournal), not with the operation's row: filled in from there when the row is added.
     QString startClientRequestId;
     QString startRequestId;
     QByteArray lastReply;        // the operation's JSON as last received
+    AnswerIds lastAnswer;        // how Graph named that answer
     QList<StatusChange> history; // every observed change, oldest first
 
     bool isTerminal() const { return latest && latest->isTerminal(); }

@@ -349,6 +349,7 @@ void OperationPoller::handleAnswer(const Work &work, const QDateTime &sentAt,
         return;
     op->inFlight = false;
     op->lastPolledAt = m_clock.now();
+    op->lastAnswer = AnswerIds::of(reply);
     ++op->polls;
     ++round.polled;
 

@@ -53,6 +53,7 @@ void OperationPoller::handleListPage(const Work &work, const GraphReply &reply, 
         WatchedOperation *op = &m_store.edit(index);
         op->lastPolledAt = now;
         op->lastReply = entry.json;
+        op->lastAnswer = AnswerIds::of(reply); // the page's
         ++op->polls;
         ++round.polled;
         round.changed += recordSuccess(*op, entry.operation, listStartedAt) ? 1 : 0;
@@ -105,9 +106,9 @@ bool OperationPoller::recordSuccess(WatchedOperation &operation, const Operation
     if (changed && previous)
         operation.lastChangedAt = operation.lastPolledAt;
     if (changed) {
-        operation.history.append(StatusChange{operation.lastPolledAt, snapshot.statusRaw,
-                                              snapshot.status, snapshot.attemptsCount,
-                                              snapshot.error, snapshot.targetResourceLocation});
+        operation.history.append(StatusChange{
+            operation.lastPolledAt, snapshot.statusRaw, snapshot.status, snapshot.attemptsCount,
+            snapshot.error, snapshot.targetResourceLocation, operation.lastAnswer});
     }
     operation.pollRequested = false;
     operation.latest = snapshot;

@@ -102,8 +102,18 @@ const QList<QStringList> &migrations()
                 "UPDATE operations SET key = substr(url, 1, instr(url, '://') + "
                 "instr(substr(url, instr(url, '://') + 3) || '/', '/') + 1) || '|' || key"),
         },
+        // 3 → 4: how Graph named the answers (request-id, client-request-id, Date), for the
+        // support bundle: the last one of each operation, and the one behind each change.
+        {
+            QStringLiteral("ALTER TABLE operations ADD COLUMN last_request_id TEXT"),
+            QStringLiteral("ALTER TABLE operations ADD COLUMN last_client_request_id TEXT"),
+            QStringLiteral("ALTER TABLE operations ADD COLUMN last_graph_date INTEGER"),
+            QStringLiteral("ALTER TABLE history ADD COLUMN request_id TEXT"),
+            QStringLiteral("ALTER TABLE history ADD COLUMN client_request_id TEXT"),
+            QStringLiteral("ALTER TABLE history ADD COLUMN graph_date INTEGER"),
+        },
     };
-    static_assert(OperationDatabase::kSchemaVersion == 3, "add the migration step");
+    static_assert(OperationDatabase::kSchemaVersion == 4, "add the migration step");
     return steps;
 }
 

@@ -34,7 +34,7 @@ class OperationDatabase
 {
     Q_DISABLE_COPY_MOVE(OperationDatabase)
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
 
     enum class Access
     {

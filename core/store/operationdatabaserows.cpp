@@ -61,7 +61,8 @@ bool OperationDatabase::loadHistory(QList<Stored> &stored, const QString &condit
     QSqlQuery query(m_db);
     query.setForwardOnly(true);
     query.prepare(QStringLiteral("SELECT operation_id, seen_at, status, attempts, error_code, "
-                                 "error_message, target_location FROM history WHERE operation_id "
+                                 "error_message, target_location, request_id, client_request_id, "
+                                 "graph_date FROM history WHERE operation_id "
                                  "IN (SELECT id FROM operations WHERE %1) ORDER BY operation_id, "
                                  "id")
                       .arg(condition));
@@ -86,6 +87,8 @@ bool OperationDatabase::loadHistory(QList<Stored> &stored, const QString &condit
         if (!query.value(4).isNull())
             change.error = OperationError{query.value(4).toString(), query.value(5).toString()};
         change.targetResourceLocation = query.value(6).toString();
+        change.answer = {query.value(7).toString(), query.value(8).toString(),
+                         timeOf(query.value(9))};
         stored[index].operation.history.append(std::move(change));
     }
     return true;

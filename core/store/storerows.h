@@ -48,6 +48,9 @@ enum Column
     FirstNotFoundAt,
     LastFailure,
     LastFailureMessage,
+    LastRequestId,
+    LastClientRequestId,
+    LastGraphDate,
     ColumnCount
 };
 
@@ -56,7 +59,7 @@ inline const QString kColumns = QStringLiteral(
     "type, status, created_at, last_action_at, attempts, target_id, target_location, error_code, "
     "error_message, last_reply, next_poll_at, last_sent_at, last_polled_at, last_changed_at, "
     "polls, consecutive_failures, consecutive_not_found, first_not_found_at, last_failure, "
-    "last_failure_message");
+    "last_failure_message, last_request_id, last_client_request_id, last_graph_date");
 
 inline const std::array<std::pair<WatchedOperation::Watch, const char *>, 4> kWatchNames{{
     {WatchedOperation::Watch::Active, "active"},
@@ -155,6 +158,8 @@ inline WatchedOperation operationFrom(const QSqlQuery &row)
     op.firstNotFoundAt = timeOf(row.value(FirstNotFoundAt));
     op.lastFailure = valueOf(kFailureNames, row.value(LastFailure).toString());
     op.lastFailureMessage = row.value(LastFailureMessage).toString();
+    op.lastAnswer = {row.value(LastRequestId).toString(), row.value(LastClientRequestId).toString(),
+                     timeOf(row.value(LastGraphDate))};
     return op;
 }
 
@@ -193,6 +198,9 @@ inline void bindOperation(QSqlQuery &query, const WatchedOperation &op, const QS
         msecs(op.firstNotFoundAt),
         nameOf(kFailureNames, op.lastFailure),
         op.lastFailureMessage,
+        op.lastAnswer.requestId,
+        op.lastAnswer.clientRequestId,
+        msecs(op.lastAnswer.graphDate),
     };
     Q_ASSERT(values.size() == ColumnCount - 1);
     for (const QVariant &value : values)
@@ -204,7 +212,8 @@ inline void bindOperation(QSqlQuery &query, const WatchedOperation &op, const QS
 // (Qt's SQLite driver binds plain `?` only, so values used twice are bound twice.)
 inline const QString kInsertChange = QStringLiteral(
     "INSERT INTO history (operation_id, seen_at, status, attempts, error_code, error_message, "
-    "target_location) SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM (SELECT status, "
+    "target_location, request_id, client_request_id, graph_date) SELECT ?, ?, ?, ?, ?, ?, ?, ?, "
+    "?, ? WHERE NOT EXISTS (SELECT 1 FROM (SELECT status, "
     "attempts, error_code, error_message FROM history WHERE operation_id = ? ORDER BY id DESC "
     "LIMIT 1) AS last WHERE last.status = ? AND last.attempts = ? AND last.error_code IS ? AND "
     "last.error_message IS ?)");
@@ -215,8 +224,9 @@ inline void bindChange(QSqlQuery &query, qint64 rowId, const StatusChange &c)
     const QVariant message = text(c.error ? c.error->message : QString(), c.error.has_value());
     for (const QVariant &value :
          {QVariant(rowId), msecs(c.seenAt), QVariant(c.statusRaw), QVariant(c.attemptsCount), code,
-          message, QVariant(c.targetResourceLocation), QVariant(rowId), QVariant(c.statusRaw),
-          QVariant(c.attemptsCount), code, message}) {
+          message, QVariant(c.targetResourceLocation), QVariant(c.answer.requestId),
+          QVariant(c.answer.clientRequestId), msecs(c.answer.graphDate), QVariant(rowId),
+          QVariant(c.statusRaw), QVariant(c.attemptsCount), code, message}) {
         query.addBindValue(value);
     }
 }

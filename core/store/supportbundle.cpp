@@ -20,6 +20,16 @@ QJsonValue errorValue(const std::optional<OperationError> &error)
                        {QStringLiteral("message"), error->message}};
 }
 
+// How Graph named an answer; null when nothing named it (a change saved by an older TeamsOps).
+QJsonValue answerValue(const AnswerIds &answer)
+{
+    if (answer.isEmpty())
+        return QJsonValue();
+    return QJsonObject{{QStringLiteral("requestId"), answer.requestId},
+                       {QStringLiteral("clientRequestId"), answer.clientRequestId},
+                       {QStringLiteral("graphDate"), timeValue(answer.graphDate)}};
+}
+
 } // namespace
 
 QByteArray supportBundle(const WatchedOperation &operation, const std::optional<StartRecord> &start,
@@ -54,13 +64,15 @@ QByteArray supportBundle(const WatchedOperation &operation, const std::optional<
         timeline.append(QJsonObject{{QStringLiteral("seenAt"), timeValue(change.seenAt)},
                                     {QStringLiteral("status"), change.statusRaw},
                                     {QStringLiteral("attemptsCount"), change.attemptsCount},
-                                    {QStringLiteral("error"), errorValue(change.error)}});
+                                    {QStringLiteral("error"), errorValue(change.error)},
+                                    {QStringLiteral("answer"), answerValue(change.answer)}});
     }
     bundle.insert(QStringLiteral("timeline"), timeline);
     bundle.insert(QStringLiteral("polling"),
                   QJsonObject{{QStringLiteral("polls"), operation.polls},
                               {QStringLiteral("addedAt"), timeValue(operation.addedAt)},
                               {QStringLiteral("lastPolledAt"), timeValue(operation.lastPolledAt)},
+                              {QStringLiteral("lastAnswer"), answerValue(operation.lastAnswer)},
                               {QStringLiteral("lastFailure"), operation.lastFailureMessage}});
     if (start) {
         bundle.insert(QStringLiteral("startRequest"),

@@ -1123,6 +1123,28 @@ void TestCli::historySupportNamesTheRequestsAndHoldsNoToken()
              QStringLiteral("succeeded"));
     QVERIFY(bundle.value("lastReply").toObject().contains("status"));
     QVERIFY(bundle.value("timeline").toArray().size() >= 2);
+    // The answer behind each change, and the last one, as the simulator named them: its
+    // request-id, the client-request-id TeamsOps sent for that poll, and Graph's Date.
+    QHash<QString, SimRequestRecord> byRequestId;
+    const QString operationId = location.section('\'', -2, -2);
+    for (const SimRequestRecord &record : m_server->requests()) {
+        if (record.path.endsWith(operationId) || record.path.endsWith(operationId + "')"))
+            byRequestId.insert(QString::fromLatin1(record.requestId), record);
+    }
+    QVERIFY2(!byRequestId.isEmpty(), qPrintable(location));
+    const auto checkAnswer = [&byRequestId](const QJsonObject &answer) {
+        const SimRequestRecord seen = byRequestId.value(answer.value("requestId").toString());
+        QVERIFY2(!seen.requestId.isEmpty(), qPrintable(answer.value("requestId").toString()));
+        QCOMPARE(answer.value("clientRequestId").toString(),
+                 QString::fromLatin1(seen.clientRequestId));
+        QVERIFY(!seen.clientRequestId.isEmpty()); // TeamsOps named the poll
+        QCOMPARE(QDateTime::fromString(answer.value("graphDate").toString(), Qt::ISODateWithMs),
+                 QDateTime::fromSecsSinceEpoch(seen.at.toSecsSinceEpoch(), Qt::UTC));
+    };
+    checkAnswer(bundle.value("polling").toObject().value("lastAnswer").toObject());
+    const QJsonObject succeeded = bundle.value("timeline").toArray().last().toObject();
+    QCOMPARE(succeeded.value("status").toString(), QStringLiteral("succeeded"));
+    checkAnswer(succeeded.value("answer").toObject());
     for (const char *secret :
          {"cli-token", "Bearer", "Authorization", "client_secret", "refresh_token"})
         QVERIFY2(!text.contains(secret), secret);

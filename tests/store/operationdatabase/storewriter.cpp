@@ -142,8 +142,13 @@ int main(int argc, char *argv[])
             op.locationText = op.ref.location();
             op.addedAt = now;
             op.latest = snapshot(op.ref.operationId, QStringLiteral("inProgress"));
-            op.history.append({now, QStringLiteral("inProgress"), OperationStatus::InProgress, 1,
-                               std::nullopt, QString()});
+            op.history.append({now,
+                               QStringLiteral("inProgress"),
+                               OperationStatus::InProgress,
+                               1,
+                               std::nullopt,
+                               QString(),
+                               {}});
             store.add(std::move(op));
         }
         for (int i = 0; round > 1 && i < 3; ++i) {
@@ -151,8 +156,13 @@ int main(int argc, char *argv[])
                 QStringLiteral("%1/%2-%3").arg(prefix.toLower()).arg(round - 1).arg(i);
             WatchedOperation *op = store.edit(key);
             op->latest = snapshot(op->ref.operationId, QStringLiteral("succeeded"));
-            op->history.append({now, QStringLiteral("succeeded"), OperationStatus::Succeeded, 1,
-                                std::nullopt, QString()});
+            op->history.append({now,
+                                QStringLiteral("succeeded"),
+                                OperationStatus::Succeeded,
+                                1,
+                                std::nullopt,
+                                QString(),
+                                {}});
         }
         while (!saver.saveNow()) {
             // Another process holds the file: try again (the busy timeout already waited).

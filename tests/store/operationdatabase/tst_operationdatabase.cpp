@@ -63,16 +63,19 @@ WatchedOperation everyFieldSet(const QString &teamId, const QString &operationId
     op.firstNotFoundAt = kT0.addSecs(30);
     op.lastFailure = GraphFailure::NotFound;
     op.lastFailureMessage = QStringLiteral("not found (HTTP 404)");
+    op.lastAnswer = {QStringLiteral("9d2c5e1a-request"), QStringLiteral("4b7e0f3c-client"),
+                     kT0.addSecs(95)};
     op.history = {
-        {kT0, QStringLiteral("notStarted"), OperationStatus::NotStarted, 0, std::nullopt, {}},
+        {kT0, QStringLiteral("notStarted"), OperationStatus::NotStarted, 0, std::nullopt, {}, {}},
         {kT0.addSecs(30),
          QStringLiteral("running"),
          OperationStatus::Unrecognized,
          1,
          std::nullopt,
+         {},
          {}},
         {kT0.addSecs(95), QStringLiteral("failed"), OperationStatus::Failed, 3, s.error,
-         QStringLiteral("/teams('new-team')")},
+         QStringLiteral("/teams('new-team')"), op.lastAnswer},
     };
     return op;
 }
@@ -103,6 +106,9 @@ void compareRecords(const WatchedOperation &a, const WatchedOperation &b)
         QCOMPARE(x.error, y.error);
     }
     QCOMPARE(a.lastReply, b.lastReply);
+    QCOMPARE(a.lastAnswer.requestId, b.lastAnswer.requestId);
+    QCOMPARE(a.lastAnswer.clientRequestId, b.lastAnswer.clientRequestId);
+    QCOMPARE(a.lastAnswer.graphDate, b.lastAnswer.graphDate);
     QCOMPARE(a.nextPollAt, b.nextPollAt);
     QCOMPARE(a.lastSentAt, b.lastSentAt);
     QCOMPARE(a.lastPolledAt, b.lastPolledAt);
@@ -121,6 +127,9 @@ void compareRecords(const WatchedOperation &a, const WatchedOperation &b)
         QCOMPARE(a.history[i].attemptsCount, b.history[i].attemptsCount);
         QCOMPARE(a.history[i].error, b.history[i].error);
         QCOMPARE(a.history[i].targetResourceLocation, b.history[i].targetResourceLocation);
+        QCOMPARE(a.history[i].answer.requestId, b.history[i].answer.requestId);
+        QCOMPARE(a.history[i].answer.clientRequestId, b.history[i].answer.clientRequestId);
+        QCOMPARE(a.history[i].answer.graphDate, b.history[i].answer.graphDate);
     }
 }
 
@@ -309,8 +318,13 @@ void TestOperationDatabase::savesOneTransactionPerTurnWithOnlyNewHistory()
 
     // One record gains a change; the next turn writes it alone, with its one new history entry.
     WatchedOperation *op = store.edit(QStringLiteral("t/op-7"));
-    op->history.append({kT0.addSecs(200), QStringLiteral("succeeded"), OperationStatus::Succeeded,
-                        4, std::nullopt, QStringLiteral("/teams('x')")});
+    op->history.append({kT0.addSecs(200),
+                        QStringLiteral("succeeded"),
+                        OperationStatus::Succeeded,
+                        4,
+                        std::nullopt,
+                        QStringLiteral("/teams('x')"),
+                        {}});
     QVERIFY(committed.wait());
     QCOMPARE(committed.size(), 2);
     QCOMPARE(committed.at(1).at(0).toStringList(), QStringList{QStringLiteral("t/op-7")});
