@@ -44,3 +44,19 @@ struct MemberCount
 };
 void fetchMemberCount(GraphClient &client, const QString &teamLocation, QObject *receiver,
                       std::function<void(const MemberCount &)> done);
+
+// A team's channels (GET {team}/channels), for the card's list: archive or unarchive one there.
+struct Channel
+{
+    QString id;
+    QString displayName;
+    QString membershipType; // standard, private, shared
+    bool isArchived = false;
+};
+struct ChannelList
+{
+    std::optional<QList<Channel>> channels;
+    QString error; // for people, when channels is empty
+};
+void fetchChannels(GraphClient &client, const QString &teamLocation, QObject *receiver,
+                   std::function<void(const ChannelList &)> done);

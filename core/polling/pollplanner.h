@@ -144,7 +144,7 @@ public:
     QDateTime reserveTeamRequest(const QString &teamId, const QDateTime &now);
     // A GET that is not a poll (a team's name, a new team's parts; teamKey empty when it is on
     // no team) takes a place in the tenant's budget, and its team's, only while a batch's worth
-    // stays free for the polls: polls never wait for it. The same answer as above.
+    // (at most half the window) stays free for the polls. The same answer as above.
     QDateTime reserveBackgroundRequest(const QString &teamKey, const QDateTime &now);
 
     // What answers said (pollplannerfeedback.cpp).

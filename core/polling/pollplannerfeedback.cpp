@@ -57,7 +57,10 @@ QDateTime PollPlanner::reserveBackgroundRequest(const QString &teamKey, const QD
     int smallestLimit = std::numeric_limits<int>::max();
     for (const RateWindow::Limit &limit : m_tenantWindow.limits())
         smallestLimit = std::min(smallestLimit, limit.count);
-    const int keepForPolls = std::clamp(batchSize(), 0, smallestLimit - 1);
+    // A batch's worth, and at most half the window: while polling starts slowly (small windows,
+    // batches as large as them) the other requests still get through between batches.
+    const int keepForPolls =
+        std::clamp(std::min(batchSize(), smallestLimit / 2), 0, smallestLimit - 1);
     if (m_tenantWindow.available(now) <= keepForPolls)
         return m_tenantWindow.freeAt(now, keepForPolls + 1);
     if (!teamKey.isEmpty()) {

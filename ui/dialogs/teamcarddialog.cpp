@@ -9,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
 #include <QVBoxLayout>
 
@@ -37,6 +38,9 @@ TeamCardDialog::TeamCardDialog(GraphClient &client, const WatchedOperation &oper
     , m_visibility(valueLabel(QStringLiteral("teamVisibility"), m_details))
     , m_archived(valueLabel(QStringLiteral("teamArchived"), m_details))
     , m_members(valueLabel(QStringLiteral("teamMembers"), m_details))
+    , m_channels(new QListWidget(m_details))
+    , m_archiveChannel(new QPushButton(tr("&Archive channel…"), m_details))
+    , m_unarchiveChannel(new QPushButton(tr("&Unarchive channel…"), m_details))
     , m_openButton(new QPushButton(tr("Open in Teams"), this))
     , m_copyButton(new QPushButton(tr("Copy link"), this))
     , m_linkBox(new QWidget(this))
@@ -61,6 +65,28 @@ TeamCardDialog::TeamCardDialog(GraphClient &client, const WatchedOperation &oper
     form->addRow(tr("Visibility:"), m_visibility);
     form->addRow(tr("Archived:"), m_archived);
     form->addRow(tr("Members:"), m_members);
+    m_channels->setObjectName(QStringLiteral("teamChannels"));
+    m_channels->setAccessibleName(tr("Channels"));
+    m_channels->setMaximumHeight(m_channels->fontMetrics().height() * 7);
+    m_archiveChannel->setObjectName(QStringLiteral("archiveChannel"));
+    m_unarchiveChannel->setObjectName(QStringLiteral("unarchiveChannel"));
+    auto *channelButtons = new QHBoxLayout;
+    channelButtons->addWidget(m_archiveChannel);
+    channelButtons->addWidget(m_unarchiveChannel);
+    channelButtons->addStretch();
+    auto *channelBox = new QVBoxLayout;
+    channelBox->addWidget(m_channels);
+    channelBox->addLayout(channelButtons);
+    form->addRow(tr("Channels:"), channelBox);
+    const auto channelChosen = [this] {
+        const bool chosen = m_channels->currentItem() != nullptr;
+        m_archiveChannel->setEnabled(chosen);
+        m_unarchiveChannel->setEnabled(chosen);
+    };
+    connect(m_channels, &QListWidget::currentItemChanged, this, channelChosen);
+    connect(m_archiveChannel, &QPushButton::clicked, this, [this] { askChannelArchive(true); });
+    connect(m_unarchiveChannel, &QPushButton::clicked, this, [this] { askChannelArchive(false); });
+    channelChosen();
     m_details->hide();
 
     // Shown only when no browser could be opened: the link, selected, ready to copy.
@@ -113,6 +139,8 @@ TeamCardDialog::TeamCardDialog(GraphClient &client, const WatchedOperation &oper
         }
         showTeam(*result.team);
         // The member count needs a scope the account may lack; the card says so if it does.
+        // Asked before the channels: the reads are paced within the team's budget, and the
+        // card is loaded once it knows its members.
         m_members->setText(tr("counting…"));
         fetchMemberCount(m_client, target, this, [this](const MemberCount &members) {
             m_members->setText(members.count ? QString::number(*members.count)
@@ -120,11 +148,16 @@ TeamCardDialog::TeamCardDialog(GraphClient &client, const WatchedOperation &oper
             m_loading = false;
             emit loaded();
         });
+        m_channels->addItem(tr("listing…"));
+        m_channels->setEnabled(false);
+        fetchChannels(m_client, target, this,
+                      [this](const ChannelList &list) { showChannels(list); });
     });
 }
 
 void TeamCardDialog::showTeam(const Team &team)
 {
+    m_team = team;
     m_message->setText(tr("The team this operation produced or changed:"));
     m_name->setText(team.displayName);
     m_description->setText(team.description.isEmpty() ? tr("(none)") : team.description);
@@ -137,6 +170,37 @@ void TeamCardDialog::showTeam(const Team &team)
     if (!m_webUrl.isValid())
         m_openButton->setToolTip(tr("Graph sent no web link for this team."));
     m_openButton->setDefault(true);
+}
+
+void TeamCardDialog::showChannels(const ChannelList &list)
+{
+    m_channels->clear();
+    m_channels->setEnabled(true);
+    if (!list.channels) {
+        m_channels->addItem(tr("Could not list the channels: %1").arg(list.error));
+        m_channels->setEnabled(false);
+        return;
+    }
+    for (const Channel &channel : *list.channels) {
+        QString text = channel.displayName;
+        if (channel.membershipType == QLatin1String("private"))
+            text += tr(" (private)");
+        if (channel.isArchived)
+            text += tr(" — archived");
+        auto *item = new QListWidgetItem(text, m_channels);
+        item->setData(Qt::UserRole, channel.id);
+        item->setData(Qt::UserRole + 1, channel.displayName);
+        item->setToolTip(channel.id);
+    }
+}
+
+void TeamCardDialog::askChannelArchive(bool archive)
+{
+    const QListWidgetItem *item = m_channels->currentItem();
+    if (!item || m_team.id.isEmpty())
+        return;
+    emit channelArchiveRequested(m_team.id, m_team.displayName, item->data(Qt::UserRole).toString(),
+                                 item->data(Qt::UserRole + 1).toString(), archive);
 }
 
 void TeamCardDialog::showProblem(const QString &text)

@@ -456,6 +456,8 @@ TeamCardDialog *MainWindow::openTarget(const QModelIndex &proxyIndex)
     }
     auto *card = new TeamCardDialog(m_client, *operation, m_urlOpener, this);
     card->setAttribute(Qt::WA_DeleteOnClose);
+    connect(card, &TeamCardDialog::channelArchiveRequested, m_starts,
+            &StartController::confirmChannelArchive);
     m_openCards.insert(key, card);
     card->show();
     emit teamCardOpened(card);

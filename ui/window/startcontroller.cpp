@@ -264,6 +264,33 @@ void StartController::confirmArchive(bool archive)
     box->open();
 }
 
+void StartController::confirmChannelArchive(const QString &teamId, const QString &teamName,
+                                            const QString &channelId, const QString &channelName,
+                                            bool archive)
+{
+    QString problem;
+    const TeamRequest request = channelArchiveRequest(teamId, channelId, archive, problem);
+    if (!problem.isEmpty()) {
+        m_window.statusBar()->showMessage(problem, 8000);
+        return;
+    }
+    auto *box = new QMessageBox(
+        QMessageBox::Question, archive ? tr("Archive channel") : tr("Unarchive channel"),
+        archive ? tr("Archive the channel “%1” of %2?").arg(channelName, teamName)
+                : tr("Unarchive the channel “%1” of %2?").arg(channelName, teamName),
+        QMessageBox::Yes | QMessageBox::Cancel, &m_window);
+    box->setObjectName(QStringLiteral("channelArchiveConfirmation"));
+    box->setInformativeText(archive ? tr("An archived channel is read-only; owners can "
+                                         "unarchive it. The team must not be archived.")
+                                    : tr("Members can post in it again."));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [this, request](int answer) {
+        if (answer == QMessageBox::Yes)
+            startRequests({request});
+    });
+    box->open();
+}
+
 void StartController::startRequests(const QList<TeamRequest> &requests)
 {
     for (const TeamRequest &request : requests) {

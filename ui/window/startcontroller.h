@@ -35,6 +35,9 @@ public:
     void askTeamFromGroup();
     // Archive (or unarchive) the selected operations' teams, once the admin confirms them.
     void confirmArchive(bool archive);
+    // From a team card's channel list: asks, then starts the channel's archive or unarchive.
+    void confirmChannelArchive(const QString &teamId, const QString &teamName,
+                               const QString &channelId, const QString &channelName, bool archive);
     // The teams of the selected operations: a finished clone's or create's new team, else the
     // team the operation acts on.
     QStringList selectedTeams() const;

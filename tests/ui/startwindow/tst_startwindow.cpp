@@ -2,6 +2,7 @@
 // clone dialog's rules, team list and request preview; a started clone or create watched at
 // once; archive with a confirmation that names the teams; refusals said in a banner.
 #include "dialogs/startdialogs.h"
+#include "dialogs/teamcarddialog.h"
 #include "graph/graphclient.h"
 #include "i18n/translations.h"
 #include "modaldialogs.h"
@@ -12,6 +13,7 @@
 #include "start/bulkclone.h"
 #include "start/clonereadinesstracker.h"
 #include "store/operationstore.h"
+#include "table/operationsortproxy.h"
 #include "table/operationtablemodel.h"
 #include "window/mainwindow.h"
 #include "window/notifier.h"
@@ -23,6 +25,7 @@
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -86,6 +89,7 @@ private slots:
     void aBulkCloneShowsProgressWatchesEachAndRetriesTheRefused();
     void aStartedClonesReadinessShowsInTheTableAndDetails();
     void archiveNamesTheTeamsFirst();
+    void aChannelIsArchivedFromTheTeamCard();
     void refusalsAreSaidInABanner();
     void anOrgWideTeamIsRefusedBeforeSendingOnceGraphSaidSo();
 };
@@ -431,6 +435,59 @@ void TestStartWindow::anOrgWideTeamIsRefusedBeforeSendingOnceGraphSaidSo()
     QTRY_VERIFY2(w.problem(again).contains("org-wide team"), qPrintable(w.problem(again)));
     QVERIFY(!w.ok(again)->isEnabled());
     again->reject();
+}
+
+void TestStartWindow::aChannelIsArchivedFromTheTeamCard()
+{
+    // A finished operation on the template: its card lists the team's channels.
+    QJsonObject source = team(kTemplate, "Template");
+    source.insert("channels", QJsonArray{"General", "Design"});
+    const QString finished = QStringLiteral("7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d");
+    WindowOnSimulator w(
+        QJsonObject{{"teams", QJsonArray{source}},
+                    {"operations", QJsonArray{operation(finished, kTemplate, 0, 0)}}});
+    w.window.show();
+    w.sim.clock.advance(seconds(1));
+    w.poller.watch(w.refOf(kTemplate, finished));
+    QTRY_VERIFY(w.store.size() == 1 && w.store.at(0).isTerminal());
+    w.store.flush();
+    TeamCardDialog *card =
+        w.window.openTarget(w.window.proxy()->index(0, OperationTableModel::Target));
+    QVERIFY(card);
+    auto *channels = card->findChild<QListWidget *>("teamChannels");
+    // The card's reads go within the team's budget (3 a second, a poll of it among them): the
+    // last waits for the next second.
+    const auto listed = [channels] { return channels->isEnabled() && channels->count() > 0; };
+    for (int step = 0; step < 10 && !listed(); ++step) {
+        QTRY_COMPARE(w.client.requestsInFlight(), 0);
+        w.sim.clock.advance(milliseconds(500));
+    }
+    QTRY_COMPARE(channels->count(), 2);
+    auto *archive = card->findChild<QPushButton *>("archiveChannel");
+    QVERIFY(!archive->isEnabled()); // nothing chosen yet
+    channels->setCurrentRow(1);
+    QCOMPARE(channels->currentItem()->text(), QStringLiteral("Design"));
+    // The card's reads took this second of the team's budget (4 requests): a POST on the team
+    // now would be refused with a Retry-After.
+    w.sim.clock.advance(seconds(2));
+
+    // Confirmed by name, sent once, watched at once.
+    QString asked;
+    whenModalOpens([&asked](QWidget *modal) {
+        auto *box = qobject_cast<QMessageBox *>(modal);
+        asked = box->text();
+        QTest::mouseClick(box->button(QMessageBox::Yes), Qt::LeftButton);
+    });
+    QSignalSpy started(w.window.starts(), &StartController::startsFinished);
+    QTest::mouseClick(archive, Qt::LeftButton);
+    QTRY_COMPARE(started.size(), 1);
+    QVERIFY2(asked.contains("Design") && asked.contains("Template"), qPrintable(asked));
+    const QString channelId = channels->currentItem()->data(Qt::UserRole).toString();
+    QCOMPARE(w.sim.server.requestCount(QStringLiteral("/channels/%1/archive").arg(channelId)), 1);
+    QCOMPARE(w.store.size(), 2);
+    const QList<const SimOperation *> ofTeam = w.sim.tenant.operationsOf(kTemplate);
+    QVERIFY(std::any_of(ofTeam.cbegin(), ofTeam.cend(),
+                        [](const SimOperation *op) { return op->type == "archiveChannel"; }));
 }
 
 void TestStartWindow::refusalsAreSaidInABanner()
