@@ -56,6 +56,7 @@ void StartResolver::resolve(const StartRecord &start, seconds lookFor, AtDeadlin
     m_deadline = m_clock.now().addSecs(lookFor.count());
     m_done = std::move(done);
     m_looks = 0;
+    m_waitingForAName = false;
     m_claimed.clear();
     if (m_journal) {
         if (const auto answered = m_journal->acceptedByLocation()) {
@@ -217,6 +218,17 @@ void StartResolver::decide(const QList<Candidate> &candidates, const QSet<QStrin
             tr("found at Graph: it started (operation %1, created %2)")
                 .arg(found.ref.operationId, found.createdAt.toUTC().toString(Qt::ISODate));
         finish(outcome);
+        return;
+    }
+    if (m_onlyNamedClones && !possible.isEmpty()) {
+        if (!m_waitingForAName) {
+            m_waitingForAName = true;
+            m_deadline = std::max(
+                m_deadline, m_clock.now().addSecs(duration_cast<seconds>(kCloneNameWait).count()));
+        }
+        lookAgainOrGiveUp(tr("%n clone(s) of the template started then and name no team yet; "
+                             "waiting for their names rather than sending a second clone",
+                             nullptr, int(possible.size())));
         return;
     }
     if (possible.size() > 1) {

@@ -33,6 +33,10 @@ public:
     // Graph shows a new team or operation within minutes; after this, nothing found means the
     // request did not start.
     static constexpr std::chrono::minutes kGracePeriod{5};
+    // With only named clones taken (after a 429 or 409): an unnamed clone of the template that
+    // started about when the request went may be its own, and names its team once it succeeds
+    // (minutes). Looked at until then, this long at most, rather than a second clone sent.
+    static constexpr std::chrono::minutes kCloneNameWait{30};
     // What is left of a start's grace period at `now` (none for an old one: decided at the first
     // look), to look for it through the whole of it and no longer.
     static std::chrono::seconds graceLeft(const StartRecord &start, const QDateTime &now);
@@ -111,4 +115,5 @@ private:
     QDateTime m_againAt;
     int m_looks = 0;
     bool m_onlyNamedClones = false;
+    bool m_waitingForAName = false; // the deadline was moved for an unnamed clone (kCloneNameWait)
 };

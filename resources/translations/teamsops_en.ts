@@ -122,6 +122,13 @@
             <numerusform>not found at Graph yet (%n looks); it may still show up</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n clone(s) of the template started then and name no team yet; waiting for their names rather than sending a second clone</source>
+        <translation>
+            <numerusform>a clone of the template started then and names no team yet; waiting for its name rather than sending a second clone</numerusform>
+            <numerusform>%n clones of the template started then and name no team yet; waiting for their names rather than sending a second clone</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>StoreCommands</name>

@@ -681,6 +681,7 @@ void TestStartOperations::aRefusalForWorkThatStartedIsLookedForFirst_data()
     QTest::addColumn<QString>("kind");
     QTest::addColumn<int>("status");
     QTest::newRow("create, 429") << "create" << 429;
+    QTest::newRow("clone, 429") << "clone" << 429;
     QTest::newRow("archive, 429") << "archive" << 429;
     QTest::newRow("archive, 409 already in progress") << "archive" << 409;
 }
@@ -705,13 +706,15 @@ void TestStartOperations::aRefusalForWorkThatStartedIsLookedForFirst()
                        R"(already in progress."}})";
     rig.sim.server.injectFault(refusal);
     QString problem;
+    // A clone names no team until it succeeds: TeamsOps waits for its name, not sending again.
     const TeamRequest request =
-        kind == "create" ? createTeamRequest({"Went through", "desc", "private"}, problem)
-                         : archiveRequest(kTemplate, false, problem);
+        kind == "create"  ? createTeamRequest({"Went through", "desc", "private"}, problem)
+        : kind == "clone" ? cloneRequest({kTemplate, "Went through", {}, {}, {}, {"apps"}}, problem)
+                          : archiveRequest(kTemplate, false, problem);
     std::optional<OperationStarter::Result> result;
     rig.starter.start(request, [&result](const OperationStarter::Result &r) { result = r; });
     // Time moves only while TeamsOps waits (a Retry-After, or between two looks).
-    for (int step = 0; step < 60 && !result; ++step) {
+    for (int step = 0; step < 120 && !result; ++step) {
         QVERIFY(
             QTest::qWaitFor([&] { return result.has_value() || rig.starter.isWaiting(); }, 5000));
         if (!result)
