@@ -1,4 +1,5 @@
 // teamsops-cli: the headless twin of the dashboard, for scripts.
+#include "cli/locationfile.h"
 #include "cli/signincommands.h"
 #include "cli/startcommands.h"
 #include "cli/storecommands.h"
@@ -52,6 +53,7 @@ int main(int argc, char *argv[])
         "Watch Microsoft Teams async operations (clone, archive, create...) until they finish.\n\n"
         "  teamsops-cli watch [options] LOCATION...\n"
         "  teamsops-cli watch [options] --team TEAM [LOCATION...]\n"
+        "  teamsops-cli watch [options] --from FILE|-  Locations one per line\n"
         "  teamsops-cli watch [options]              resume every unfinished operation stored\n"
         "  teamsops-cli list [--json]                what the store holds, last status each\n"
         "  teamsops-cli history [--json] LOCATION    every change seen of one operation\n"
@@ -110,6 +112,10 @@ int main(int argc, char *argv[])
          QStringLiteral("FILE")},
         {QStringLiteral("token-file"),
          QStringLiteral("File holding an access token to use as it is."), QStringLiteral("FILE")},
+        {QStringLiteral("from"),
+         QStringLiteral("watch: Locations to watch, one per line, from FILE (- for standard "
+                        "input); a bad line is reported with its number, the others watched."),
+         QStringLiteral("FILE")},
         {QStringLiteral("support"),
          QStringLiteral("history: what Microsoft support asks for about the operation, as one "
                         "JSON document (its replies, request ids and timeline; no token).")},
@@ -264,6 +270,17 @@ int main(int argc, char *argv[])
     options.json = json;
     options.storePath = shared.storePath;
     options.locations = positional;
+    if (parser.isSet(QStringLiteral("from"))) {
+        bool readable = false;
+        options.locations +=
+            readLocationFile(parser.value(QStringLiteral("from")), shared.graphUrl, err, readable);
+        if (!readable)
+            return kUsageError;
+        if (options.locations.isEmpty() && parser.values(QStringLiteral("team")).isEmpty()) {
+            err << "error: --from named no Location to watch" << Qt::endl;
+            return kUsageError;
+        }
+    }
     options.teams = parser.values(QStringLiteral("team"));
 
     std::unique_ptr<WatchSession> session;

@@ -47,6 +47,7 @@ private slots:
     void exitsZeroWhenAllSucceed();
     void printsJsonLinesForEachChange();
     void exitsTwoWhenAnyFails();
+    void watchesTheLocationsOfAFile();
     void exitsThreeOnTimeout();
     void saysWhenTheBudgetSetsThePace();
     void watchesAWholeTeam();
@@ -222,6 +223,48 @@ void TestCli::exitsTwoWhenAnyFails()
                                "0.1", "--timeout", "30", location(kFails)});
     QCOMPARE(result.exitCode, 2);
     QVERIFY(result.stdoutLines.constLast().contains("error=Conflict: Name taken."));
+}
+
+// Locations one per line from a file or standard input, as the add dialog reads them: a bad
+// line is reported with its number, the good ones are watched (a repeat once).
+void TestCli::watchesTheLocationsOfAFile()
+{
+    const QByteArray lines =
+        QStringLiteral("# this morning's clones\n"
+                       "%1\n"
+                       "not a location\n"
+                       "\n"
+                       "%2/teams/%3/operations/%4\n"
+                       "%1\n")
+            .arg(location(kQuick), m_server->baseUrl().toString(), kTeam, kFails)
+            .toUtf8();
+    QTemporaryDir dir;
+    QFile file(dir.filePath("locations.txt"));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(lines);
+    file.close();
+    const QStringList watch{"watch",      "--json", "--graph-url", m_server->baseUrl().toString(),
+                            "--interval", "0.1",    "--timeout",   "30"};
+    for (const bool fromStdin : {false, true}) {
+        // A store of its own each time: the second run would find both finished already.
+        const QStringList store{"--store",
+                                m_dataHome->filePath(fromStdin ? "stdin.sqlite" : "file.sqlite")};
+        const CliRun result = fromStdin
+                                  ? run(watch + store + QStringList{"--from", "-"},
+                                        QStringLiteral("cli-token"), lines)
+                                  : run(watch + store + QStringList{"--from", file.fileName()});
+        QCOMPARE(result.exitCode, 2); // kFails failed
+        QVERIFY2(result.stderrText.contains(" line 3: \"not a location\""),
+                 qPrintable(result.stderrText));
+        QCOMPARE(result.stderrText.count(QStringLiteral("error:")), 1);
+        QSet<QString> finished;
+        for (const QByteArray &line : result.stdoutLines)
+            finished.insert(QJsonDocument::fromJson(line).object().value("id").toString());
+        QCOMPARE(finished, QSet<QString>({kQuick, kFails}));
+    }
+    const CliRun nothing = run({"watch", "--from", dir.filePath("missing.txt")});
+    QCOMPARE(nothing.exitCode, 1);
+    QVERIFY2(nothing.stderrText.contains("--from"), qPrintable(nothing.stderrText));
 }
 
 void TestCli::exitsThreeOnTimeout()
