@@ -3,6 +3,7 @@
 // A simulated tenant on 127.0.0.1 driven by a manual clock, for tests that talk real HTTP.
 
 #include "model/clock.h"
+#include "signin/signinconfig.h"
 #include "simserver.h"
 #include "simtenant.h"
 
@@ -32,6 +33,19 @@ struct SimFixture
 
     QUrl base() const { return server.baseUrl(); }
 };
+
+// Signing in at the simulator's identity platform, as its demo app, for its Graph.
+inline SignInConfig signInConfigOf(const SimFixture &sim)
+{
+    SignInConfig config;
+    QUrl authority = sim.base();
+    authority.setPath(QString());
+    config.authorityHost = authority;
+    config.tenant = sim.tenant.tenantId();
+    config.clientId = SimIdentity::demoClientId();
+    config.graphUrl = sim.base();
+    return config;
+}
 
 inline QJsonObject team(const QString &id, const QString &name)
 {

@@ -21,18 +21,6 @@ const SimIdentity::Account kAdele{QStringLiteral("Adele Vance"),
 const SimIdentity::Account kMegan{QStringLiteral("Megan Bowen"),
                                   QStringLiteral("meganb@contoso.onmicrosoft.com")};
 
-SignInConfig configOf(const SimFixture &sim)
-{
-    SignInConfig config;
-    QUrl authority = sim.base();
-    authority.setPath(QString());
-    config.authorityHost = authority;
-    config.tenant = sim.tenant.tenantId();
-    config.clientId = SimIdentity::demoClientId();
-    config.graphUrl = sim.base();
-    return config;
-}
-
 // The browser: to the platform's page, which consents and sends it back to TeamsOps.
 bool browse(const QUrl &url)
 {
@@ -98,13 +86,13 @@ void TestSignInManager::aKeptSignInReadDuringABrowserSignInIsSetAside()
 {
     SimFixture sim;
     {
-        SignInManager earlierRun(configOf(sim), sim.clock, nullptr, m_service);
+        SignInManager earlierRun(signInConfigOf(sim), sim.clock, nullptr, m_service);
         QVERIFY(signInWithBrowser(sim, earlierRun, kAdele));
         QTRY_VERIFY(keptIn(m_service).has_value());
     }
     // The welcome page's browser sign-in starts while the keychain is still being read: the
     // browser sign-in holds the identity client the kept sign-in used to replace at once.
-    SignInManager manager(configOf(sim), sim.clock, nullptr, m_service);
+    SignInManager manager(signInConfigOf(sim), sim.clock, nullptr, m_service);
     sim.tenant.identity().setBrowserAccount(kMegan);
     QSignalSpy opened(&manager, &SignInManager::openBrowser);
     QSignalSpy restored(&manager, &SignInManager::restored);
@@ -124,9 +112,9 @@ void TestSignInManager::changingTheConfigInsideAPromptKeepsTheClientItRunsIn()
     // The device code prompt opens a dialog; the admin opens the sign-in settings from there
     // and changes the tenant, all inside the identity client's answer.
     SimFixture sim;
-    SignInManager manager(configOf(sim), sim.clock, nullptr, m_service);
+    SignInManager manager(signInConfigOf(sim), sim.clock, nullptr, m_service);
     manager.setKeepingInKeychain(false);
-    SignInConfig other = configOf(sim);
+    SignInConfig other = signInConfigOf(sim);
     other.tenant = QStringLiteral("contoso.onmicrosoft.com");
     QSignalSpy prompted(&manager, &SignInManager::deviceCodePrompt);
     connect(&manager, &SignInManager::deviceCodePrompt, this,
@@ -137,14 +125,14 @@ void TestSignInManager::changingTheConfigInsideAPromptKeepsTheClientItRunsIn()
     QCOMPARE(manager.config().tenant, other.tenant);
     // The new client works: a sign-in on the changed settings completes.
     disconnect(&manager, &SignInManager::deviceCodePrompt, this, nullptr);
-    manager.setConfig(configOf(sim));
+    manager.setConfig(signInConfigOf(sim));
     QVERIFY(signInWithBrowser(sim, manager, kAdele));
 }
 
 void TestSignInManager::aReplacedSessionNeitherKeepsNorForgetsTheSignIn()
 {
     SimFixture sim;
-    SignInManager manager(configOf(sim), sim.clock, nullptr, m_service);
+    SignInManager manager(signInConfigOf(sim), sim.clock, nullptr, m_service);
     QVERIFY(signInWithBrowser(sim, manager, kAdele));
     const QList<SignInSession *> sessions = manager.findChildren<SignInSession *>();
     QCOMPARE(sessions.size(), 1);
@@ -174,11 +162,11 @@ void TestSignInManager::aSignInGoesOnlyToItsOwnGraph()
     SimFixture sim;
     SimFixture elsewhere;
     {
-        SignInManager earlierRun(configOf(sim), sim.clock, nullptr, m_service);
+        SignInManager earlierRun(signInConfigOf(sim), sim.clock, nullptr, m_service);
         QVERIFY(signInWithBrowser(sim, earlierRun, kAdele));
         QTRY_VERIFY(keptIn(m_service).has_value());
     }
-    SignInManager manager(configOf(sim), sim.clock, nullptr, m_service);
+    SignInManager manager(signInConfigOf(sim), sim.clock, nullptr, m_service);
     manager.setGraph(elsewhere.base());
     QSignalSpy restored(&manager, &SignInManager::restored);
     QSignalSpy lost(&manager, &SignInManager::lost);

@@ -39,24 +39,12 @@ namespace {
 const QString kTeam = QStringLiteral("6d3f1a2b-8c4e-4f5a-9b0c-1d2e3f4a5b6c");
 const QString kClone = QStringLiteral("1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0");
 
-SignInConfig demoConfig(const SimFixture &sim)
-{
-    SignInConfig config;
-    QUrl authority = sim.base();
-    authority.setPath(QString());
-    config.authorityHost = authority;
-    config.tenant = sim.tenant.tenantId();
-    config.clientId = SimIdentity::demoClientId();
-    config.graphUrl = sim.base();
-    return config;
-}
-
 // The whole dashboard on a simulated tenant, signed in by nobody yet.
 struct SignedOutWindow
 {
     SimFixture sim{QJsonObject{{"teams", QJsonArray{team(kTeam, "Template")}},
                                {"operations", QJsonArray{operation(kClone, kTeam, 10, 100000)}}}};
-    SignInManager signIn{demoConfig(sim), sim.clock};
+    SignInManager signIn{signInConfigOf(sim), sim.clock};
     GraphClient client{sim.base(), signIn.tokenProvider()};
     OperationStore store;
     OperationPoller poller{client, sim.clock, store};
