@@ -49,9 +49,10 @@ QString SimTeam::webUrl(const QString &tenantId) const
 {
     QString thread = id;
     thread.remove(QLatin1Char('-'));
-    return QStringLiteral("https://teams.microsoft.com/l/team/19%3a%1%40thread.tacv2/"
-                          "conversations?groupId=%2&tenantId=%3")
-        .arg(thread, id, tenantId);
+    // Concatenated, not arg(): "%3a" and "%40" (the link's own escapes) are placeholders to arg.
+    return QStringLiteral("https://teams.microsoft.com/l/team/19%3a") + thread +
+           QStringLiteral("%40thread.tacv2/conversations?groupId=") + id +
+           QStringLiteral("&tenantId=") + tenantId;
 }
 
 namespace {

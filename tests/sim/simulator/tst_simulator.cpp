@@ -8,6 +8,7 @@
 #include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTcpSocket>
+#include <QUrlQuery>
 #include <QUuid>
 #include <QtTest>
 
@@ -198,7 +199,8 @@ void TestSimulator::aNewTeamsOwnersAndFilesFoldersComeLater()
     // Owners show 10 s after the team was made.
     const QJsonArray shown = call("GET", members).json()["value"].toArray();
     QVERIFY(!shown.isEmpty());
-    QCOMPARE(shown.first().toObject()["roles"].toArray().first().toString(), QStringLiteral("owner"));
+    QCOMPARE(shown.first().toObject()["roles"].toArray().first().toString(),
+             QStringLiteral("owner"));
     // A scenario's own teams are complete: their folders answer at once.
     const QString sourceGeneral =
         QStringLiteral("19:%1-general@thread.tacv2").arg(QString(kTemplate).left(8));
@@ -224,7 +226,16 @@ void TestSimulator::aCompletedCloneCreatesItsTeam()
     QCOMPARE(team["description"].toString(), QStringLiteral("Customer project"));
     QCOMPARE(team["visibility"].toString(), QStringLiteral("public"));
     QCOMPARE(team["isArchived"].toBool(), false);
-    QVERIFY(team["webUrl"].toString().startsWith("https://teams.microsoft.com/l/team/"));
+    // Teams' own link shape, its escapes kept (arg() once took "%3a" for a placeholder).
+    const QUrl link(team["webUrl"].toString());
+    QCOMPARE(link.host(), QStringLiteral("teams.microsoft.com"));
+    const QString path = link.path(QUrl::FullyEncoded);
+    QVERIFY2(path.startsWith("/l/team/19%3a", Qt::CaseInsensitive) &&
+                 path.endsWith("%40thread.tacv2/conversations", Qt::CaseInsensitive),
+             qPrintable(link.toString()));
+    const QUrlQuery query(link);
+    QCOMPARE(query.queryItemValue("groupId"), team["id"].toString());
+    QCOMPARE(query.queryItemValue("tenantId"), sim.tenant.tenantId());
 }
 
 void TestSimulator::hidesEvolvableEnumsWithoutPrefer()
