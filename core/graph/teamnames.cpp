@@ -1,6 +1,5 @@
 #include "graph/teamnames.h"
 
-#include "graph/graphclient.h"
 #include "graph/team.h"
 
 #include <QTimer>
@@ -20,10 +19,8 @@ void TeamNames::want(const QString &location)
 
 void TeamNames::read(const QString &location, int triesLeft)
 {
-    // Paced: names of hundreds of teams added at once go within the polling budget.
-    const QUrl url = m_client.resolve(location.trimmed());
-    m_client.getPaced(url, this, [this, location, triesLeft](const GraphReply &reply) {
-        const TeamResult result = reply.ok() ? parseTeam(reply.body) : TeamResult{};
+    // fetchTeam is paced: names of hundreds of teams added at once go within the polling budget.
+    fetchTeam(m_client, location, this, [this, location, triesLeft](const TeamResult &result) {
         if (!result.team || result.team->displayName.isEmpty()) {
             // Not readable yet (a new team), or not at all: the location stays meanwhile.
             if (triesLeft > 1) {

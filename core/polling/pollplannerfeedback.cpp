@@ -64,12 +64,8 @@ QDateTime PollPlanner::reserveBackgroundRequest(const QString &teamKey, const QD
     if (m_tenantWindow.available(now) <= keepForPolls)
         return m_tenantWindow.freeAt(now, keepForPolls + 1);
     if (!teamKey.isEmpty()) {
-        TeamState &state = team(teamKey);
-        if (state.retryAt.isValid() && state.retryAt > now)
-            return state.retryAt;
-        if (state.window.available(now) < 1)
-            return state.window.freeAt(now, 1);
-        state.window.record(now);
+        if (const QDateTime teamFreeAt = reserveTeamRequest(teamKey, now); teamFreeAt.isValid())
+            return teamFreeAt;
     }
     m_tenantWindow.record(now);
     return QDateTime();
