@@ -1,4 +1,5 @@
 // teamsops-cli: the headless twin of the dashboard, for scripts.
+#include "cli/commandlist.h"
 #include "cli/locationfile.h"
 #include "cli/signincommands.h"
 #include "cli/startcommands.h"
@@ -6,6 +7,7 @@
 #include "cli/watchsession.h"
 #include "i18n/translations.h"
 #include "model/clock.h"
+#include "model/programversion.h"
 #include "model/smallfile.h"
 #include "polling/operationpoller.h"
 #include "polling/watchoptions.h"
@@ -43,42 +45,30 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("teamsops-cli"));
-    QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    QCoreApplication::setApplicationVersion(programVersion());
     installTranslations(app);
     QTextStream out(stdout);
     QTextStream err(stderr);
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral(
-        "Watch Microsoft Teams async operations (clone, archive, create...) until they finish.\n\n"
-        "  teamsops-cli watch [options] LOCATION...\n"
-        "  teamsops-cli watch [options] --team TEAM [LOCATION...]\n"
-        "  teamsops-cli watch [options] --from FILE|-  Locations one per line\n"
-        "  teamsops-cli watch [options]              resume every unfinished operation stored\n"
-        "  teamsops-cli list [--json]                what the store holds, last status each\n"
-        "  teamsops-cli history [--json] LOCATION    every change seen of one operation\n"
-        "  teamsops-cli forget LOCATION...           remove operations from the store\n"
-        "  teamsops-cli forget --terminal-older-than DAYS\n"
-        "  teamsops-cli login --client-id ID [--tenant T] [--cloud C] [--device-code|--browser]\n"
-        "                                            sign in, and keep the sign-in\n"
-        "  teamsops-cli logout                       forget the sign-in\n"
-        "  teamsops-cli whoami [--json]              who is signed in, until when\n"
-        "  teamsops-cli clone TEAM --name NAME [--parts LIST] [--visibility V] [--description T]\n"
-        "                     [--classification T] [--watch]\n"
-        "  teamsops-cli clone TEAM --names-from FILE.csv | --name \"Project {n}\" --count N\n"
-        "                     [...] [--watch]     many clones, paced\n"
-        "  teamsops-cli archive TEAM [--spo-read-only] [--watch]\n"
-        "  teamsops-cli unarchive TEAM [--watch]\n"
-        "  teamsops-cli create --name NAME [--description T] [--visibility V] [--watch]\n"
-        "  teamsops-cli operations create TEAM --body FILE|- [--me] [--watch]\n"
-        "Each start prints the operation's Location (with --watch, then watches it); a\n"
-        "throttled request is sent again after its Retry-After, never twice otherwise.\n\n"
-        "LOCATION is the Location header of a 202 reply, or a Graph URL of the operation.\n"
-        "The access token comes from TEAMSOPS_TOKEN, --token-file, --sign-in (this run only)\n"
-        "or the sign-in kept in the keychain by login. Everything watched is kept in the store\n"
-        "(--store), shared with the TeamsOps window.\n"
-        "Exit status: 0 all succeeded, 2 some failed (or were stopped: access denied, not found),\n"
-        "3 --timeout passed, 1 usage/Location/sign-in/store error."));
+    parser.setApplicationDescription(
+        QStringLiteral("Watch Microsoft Teams async operations (clone, archive, create...) until "
+                       "they finish.\n\n") +
+        cliCommandHelp() +
+        QStringLiteral(
+            "\nEach start prints the operation's Location (with --watch, then watches it); a\n"
+            "throttled request is sent again after its Retry-After, never twice otherwise.\n\n"
+            "LOCATION is the Location header of a 202 reply, or a Graph URL of the operation.\n"
+            "The access token comes from TEAMSOPS_TOKEN, --token-file, --sign-in (this run only)\n"
+            "or the sign-in kept in the keychain by login. Everything watched is kept in the "
+            "store\n"
+            "(--store), shared with the TeamsOps window.\n\n"
+            "Exit status:\n"
+            "  0                           all succeeded\n"
+            "  1                           a usage, Location, sign-in or store error\n"
+            "  2                           some failed (or were stopped: access denied, not "
+            "found)\n"
+            "  3                           --timeout passed"));
     parser.addHelpOption();
     parser.addVersionOption();
     WatchOptions::addTo(parser, true);
@@ -124,11 +114,7 @@ int main(int argc, char *argv[])
         {QStringLiteral("browser"),
          QStringLiteral("login: sign in in the browser (the default with a display).")},
     });
-    parser.addPositionalArgument(
-        QStringLiteral("command"),
-        QStringLiteral("watch, list, history, forget, plans, resume, login, logout, whoami, "
-                       "clone, archive, unarchive, create, operations, archive-channel, "
-                       "unarchive-channel or teamify"));
+    parser.addPositionalArgument(QStringLiteral("command"), cliCommandNames());
     parser.addPositionalArgument(QStringLiteral("LOCATION"), QStringLiteral("Operations to watch."),
                                  QStringLiteral("LOCATION..."));
     if (!parser.parse(QCoreApplication::arguments())) {
@@ -140,20 +126,14 @@ int main(int argc, char *argv[])
         return 0;
     }
     if (parser.isSet(QStringLiteral("version"))) {
-        out << "teamsops-cli " << QCoreApplication::applicationVersion() << Qt::endl;
+        out << programVersionLine(QStringLiteral("teamsops-cli")) << Qt::endl;
         return 0;
     }
     QStringList positional = parser.positionalArguments();
     const QString command = positional.isEmpty() ? QString() : positional.takeFirst();
-    const QStringList commands{QStringLiteral("watch"),  QStringLiteral("list"),
-                               QStringLiteral("plans"),  QStringLiteral("history"),
-                               QStringLiteral("forget"), QStringLiteral("login"),
-                               QStringLiteral("logout"), QStringLiteral("whoami")};
-    if (!commands.contains(command) && !StartCommands::isStartCommand(command)) {
-        err << "error: unknown command; usage: teamsops-cli watch|list|history|forget|plans|"
-               "resume|login|logout|whoami|clone|archive|unarchive|create|operations|"
-               "archive-channel|unarchive-channel|teamify (see --help)"
-            << Qt::endl;
+    if (!isCliCommand(command)) {
+        err << "error: unknown command; usage: teamsops-cli " << cliCommandNames()
+            << " (see --help)" << Qt::endl;
         return kUsageError;
     }
     // A start command's request is checked before anyone signs in.

@@ -4,6 +4,7 @@
 #include "graph/graphclient.h"
 #include "i18n/translations.h"
 #include "model/clock.h"
+#include "model/programversion.h"
 #include "polling/networkmonitor.h"
 #include "polling/operationpoller.h"
 #include "polling/sharedpolling.h"
@@ -33,6 +34,7 @@
 #include <QStatusBar>
 #include <QTimer>
 
+#include <cstdio>
 #include <memory>
 
 namespace {
@@ -126,8 +128,8 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("TeamsOps"));
     QApplication::setOrganizationName(QStringLiteral("TeamsOps"));
-    QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
-    QApplication::setDesktopFileName(QStringLiteral("teamsops"));
+    QApplication::setApplicationVersion(programVersion());
+    QApplication::setDesktopFileName(QStringLiteral("io.github.teamsops.TeamsOps"));
     installTranslations(app);
 
     QCommandLineParser parser;
@@ -148,6 +150,11 @@ int main(int argc, char *argv[])
     parser.addPositionalArgument(QStringLiteral("LOCATION"),
                                  QStringLiteral("Operations to watch (Location header or URL)."),
                                  QStringLiteral("[LOCATION...]"));
+    // --version says which Qt too (QCommandLineParser's own prints the version alone).
+    if (parser.parse(QCoreApplication::arguments()) && parser.isSet(QStringLiteral("version"))) {
+        std::printf("%s\n", qPrintable(programVersionLine(QStringLiteral("teamsops"))));
+        return 0;
+    }
     parser.process(app);
     if (parser.isSet(QStringLiteral("dark")))
         useDarkPalette(app);

@@ -1,4 +1,5 @@
 // teamsops-sim: the Graph simulator on its own, for trying the CLI or a script against it.
+#include "model/programversion.h"
 #include "simserver.h"
 #include "simtenant.h"
 
@@ -11,15 +12,23 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("teamsops-sim"));
+    QCoreApplication::setApplicationVersion(programVersion());
     QTextStream out(stdout);
     QTextStream err(stderr);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        QStringLiteral("A simulated Microsoft Graph tenant on 127.0.0.1 for TeamsOps."));
+        QStringLiteral("A simulated Microsoft Graph tenant on 127.0.0.1, for trying TeamsOps and "
+                       "scripts without a real tenant: teams, clones, archives and their "
+                       "operations, sign-in, throttling and faults. (teamsops --demo runs the same "
+                       "simulator inside the dashboard.) It is not Microsoft Graph and holds no "
+                       "real data."));
     parser.addHelpOption();
+    parser.addVersionOption();
     parser.addOptions({
-        {QStringLiteral("scenario"), QStringLiteral("Scenario JSON file to seed the tenant."),
+        {QStringLiteral("scenario"),
+         QStringLiteral("Scenario JSON file to seed the tenant (default: the demo tenant of "
+                        "teamsops --demo)."),
          QStringLiteral("FILE")},
         {QStringLiteral("port"), QStringLiteral("Port on 127.0.0.1 (default: any free one)."),
          QStringLiteral("N"), QStringLiteral("0")},
@@ -29,11 +38,18 @@ int main(int argc, char *argv[])
          QStringLiteral("Simulated seconds per real second (overrides the scenario)."),
          QStringLiteral("X")},
     });
+    if (parser.parse(QCoreApplication::arguments()) && parser.isSet(QStringLiteral("version"))) {
+        out << programVersionLine(QStringLiteral("teamsops-sim")) << Qt::endl;
+        return 0;
+    }
     parser.process(app);
 
     SimTenant tenant;
-    if (parser.isSet(QStringLiteral("scenario"))) {
-        QFile file(parser.value(QStringLiteral("scenario")));
+    {
+        // Without --scenario, the demo tenant built in (so the installed simulator needs no file).
+        QFile file(parser.isSet(QStringLiteral("scenario"))
+                       ? parser.value(QStringLiteral("scenario"))
+                       : QStringLiteral(":/scenarios/demo.json"));
         if (!file.open(QIODevice::ReadOnly)) {
             err << "error: cannot read scenario " << file.fileName() << ": " << file.errorString()
                 << Qt::endl;
