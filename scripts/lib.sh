@@ -13,14 +13,15 @@ BUILD_DIR="${TEAMSOPS_BUILD_DIR:-$ROOT/build}"
 # plural forms ("1 poll", "2 polls") and the .ts of every string that the build generates.
 # Packaging (./scripts/package, tests/package): help2man makes the man pages from --help,
 # dpkg-dev's dpkg-shlibdeps the package's dependencies; lintian, desktop-file-utils and appstream
-# check the package; bash-completion and zsh load the completions; libqt6sql6-psql is a driver the
-# package declares (the PostgreSQL store).
+# check the package; bash-completion and zsh load the completions. libqt6sql6-psql: Qt's driver
+# for a team's store in PostgreSQL; postgresql: the real server its tests start (initdb into a
+# temporary folder, on a free port of 127.0.0.1).
 PACKAGES=(cmake g++ ninja-build qt6-base-dev qt6-httpserver-dev qt6-websockets-dev
           qt6-svg-dev libqt6svg6 qt6-qpa-plugins libqt6sql6-sqlite libssl3 libssl-dev xvfb xauth
           qtkeychain-qt6-dev gnome-keyring dbus-daemon
           qt6-l10n-tools qt6-tools-dev
           help2man dpkg-dev lintian desktop-file-utils appstream bash-completion zsh man-db
-          libqt6sql6-psql libsecret-1-0)
+          libqt6sql6-psql libsecret-1-0 postgresql)
 
 install_missing_packages() {
     local missing=()

@@ -4,6 +4,7 @@
 #include "model/printable.h"
 #include "store/operationdatabase.h"
 #include "store/startjournal.h"
+#include "store/storelocation.h"
 #include "store/storeopener.h"
 #include "store/supportbundle.h"
 
@@ -34,13 +35,13 @@ QString watchWord(WatchedOperation::Watch watch)
 bool openToRead(OperationDatabase &database, const QString &path, QTextStream &err, bool *empty)
 {
     *empty = false;
-    if (!QFileInfo::exists(path)) {
-        *empty = true;
-        return true;
-    }
     const OperationDatabase::OpenResult opened = StoreOpener::openPatiently(
         database, path, OperationDatabase::Access::ReadOnly,
         [&err](const QString &waiting) { err << "note: " << printable(waiting) << Qt::endl; });
+    if (opened.problem == OperationDatabase::Problem::NoStore) {
+        *empty = true;
+        return true;
+    }
     if (!opened.ok)
         err << "error: cannot read " << path << ": " << printable(opened.error) << Qt::endl;
     return opened.ok;
@@ -220,7 +221,7 @@ int StoreCommands::forget(const QString &storePath, const QStringList &locations
             return 1;
         keys.append(*key);
     }
-    if (!QFileInfo::exists(storePath)) {
+    if (!StoreLocation::looksLikeServer(storePath) && !QFileInfo::exists(storePath)) {
         out << "nothing stored at " << storePath << Qt::endl;
         return 0;
     }

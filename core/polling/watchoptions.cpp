@@ -1,5 +1,7 @@
 #include "polling/watchoptions.h"
 
+#include "store/storelocation.h"
+
 #include "graph/graphclient.h"
 #include "polling/operationpoller.h"
 #include "store/operationdatabase.h"
@@ -76,9 +78,11 @@ void WatchOptions::addTo(QCommandLineParser &parser, bool withTimeout)
              .arg(OperationPoller::kDefaultTeamBudget),
          QStringLiteral("N"), QString::number(OperationPoller::kDefaultTeamBudget)},
         {kStore,
-         QStringLiteral("The file where watched operations are kept (default %1).")
+         QStringLiteral("Where watched operations are kept: a file (default %1), or a "
+                        "PostgreSQL database shared by a team, postgresql://USER@HOST/DATABASE "
+                        "(its password from PGPASSWORD or ~/.pgpass).")
              .arg(OperationDatabase::defaultPath()),
-         QStringLiteral("PATH")},
+         QStringLiteral("STORE")},
     });
     if (withTimeout) {
         parser.addOption({kTimeout, QStringLiteral("Give up after this many seconds (exit 3)."),
@@ -108,8 +112,9 @@ QString WatchOptions::readFrom(const QCommandLineParser &parser, milliseconds de
     }
     storeGiven = parser.isSet(kStore);
     storePath = storeGiven ? parser.value(kStore) : OperationDatabase::defaultPath();
-    if (storePath.isEmpty())
-        return QStringLiteral("--store takes the path of a file");
+    StoreLocation::parse(storePath, problem);
+    if (!problem.isEmpty())
+        return problem;
     problem = readBudget(parser, kTenantBudget, tenantBudget);
     if (problem.isEmpty())
         problem = readBudget(parser, kTeamBudget, teamBudget);

@@ -2,6 +2,8 @@
 // is not a store. Reading and writing rows is in operationdatabaserows.cpp.
 #include "store/operationdatabase.h"
 
+#include "store/storelocation.h"
+
 #include <QAtomicInteger>
 #include <QDir>
 #include <QFile>
@@ -153,8 +155,21 @@ void OperationDatabase::setGraph(const QUrl &graphBase)
     m_graphOrigin = originOf(graphBase);
 }
 
-OperationDatabase::Problem OperationDatabase::problemOf(const QSqlError &error)
+OperationDatabase::Problem OperationDatabase::problemOf(const QSqlError &error, SqlBackend backend)
 {
+    if (backend == SqlBackend::PostgreSQL) {
+        // PostgreSQL's SQLSTATE: lock_not_available, serialization_failure, deadlock_detected,
+        // query_canceled (lock_timeout) are worth trying again; data_corrupted and index_corrupted
+        // are damage; everything else (no connection, no such database, refused) is
+        // unavailable, and nothing is ever moved aside on a server.
+        const QString state = error.nativeErrorCode();
+        if (state == QLatin1String("55P03") || state == QLatin1String("40001") ||
+            state == QLatin1String("40P01") || state == QLatin1String("57014"))
+            return Problem::Busy;
+        if (state == QLatin1String("XX001") || state == QLatin1String("XX002"))
+            return Problem::Damaged;
+        return Problem::Unavailable;
+    }
     // SQLite's primary result code is the low byte of an extended one.
     switch (error.nativeErrorCode().toInt() & 0xff) {
     case 5: // SQLITE_BUSY
@@ -171,6 +186,8 @@ OperationDatabase::Problem OperationDatabase::problemOf(const QSqlError &error)
 OperationDatabase::OpenResult OperationDatabase::open(const QString &path, Access access,
                                                       std::chrono::milliseconds busyTimeout)
 {
+    if (StoreLocation::looksLikeServer(path))
+        return openServer(path, access, busyTimeout);
     OpenResult result = openFile(path, access, busyTimeout);
     if (result.problem != Problem::Damaged || access == Access::ReadOnly)
         return result;
@@ -193,10 +210,11 @@ OperationDatabase::OpenResult OperationDatabase::openFile(const QString &path, A
 {
     m_db.close();
     m_path = path;
+    m_backend = SqlBackend::SQLite;
     const QString shown = QDir::toNativeSeparators(path);
     const bool exists = QFileInfo::exists(path);
     if (access == Access::ReadOnly && !exists)
-        return {false, QStringLiteral("no store at %1").arg(shown), {}, Problem::Unavailable};
+        return {false, QStringLiteral("no store at %1").arg(shown), {}, Problem::NoStore};
     if (!exists && !QDir().mkpath(QFileInfo(path).absolutePath())) {
         return {false,
                 QStringLiteral("cannot create the folder of %1").arg(shown),
@@ -394,7 +412,18 @@ bool OperationDatabase::migrate()
 
 bool OperationDatabase::setBusyTimeout(std::chrono::milliseconds timeout)
 {
-    return exec(QStringLiteral("PRAGMA busy_timeout=%1").arg(timeout.count()));
+    return exec(sqldialect::lockTimeout(m_backend, timeout.count()));
+}
+
+bool OperationDatabase::beginWrite()
+{
+    for (const QString &statement : sqldialect::beginWrite(m_backend)) {
+        if (!exec(statement)) {
+            rollBack();
+            return false;
+        }
+    }
+    return true;
 }
 
 bool OperationDatabase::exec(const QString &statement)
@@ -415,6 +444,6 @@ bool OperationDatabase::fail(const QString &what, const QString &error)
 bool OperationDatabase::fail(const QString &what, const QSqlError &error)
 {
     fail(what, error.text());
-    m_lastProblem = problemOf(error);
+    m_lastProblem = problemOf(error, m_backend);
     return false;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "model/watchedoperation.h"
+#include "store/sqldialect.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -23,6 +24,10 @@ struct LeaseHolder;
 // payload, scheduling state), every observed change, and the poll pace. One file, in WAL mode, so
 // the GUI and `teamsops-cli watch` can share it: readers never wait for the writer, and writes are
 // short transactions under a busy timeout.
+//
+// Or the same store in a PostgreSQL database, shared by a team of admins (a postgresql:// URL,
+// StoreLocation; opened in operationdatabaseserver.cpp): the same tables, rows, versions and merge
+// rules; what differs between the two is in sqldialect.h.
 //
 // The schema is versioned (PRAGMA user_version) and migrated forward on open, in one IMMEDIATE
 // transaction that reads the version again inside it: processes opening a new file at once all
@@ -52,6 +57,7 @@ public:
         NotOurs,     // a SQLite file with another program's tables: left untouched
         Newer,       // written by a newer TeamsOps: left untouched
         Older,       // read-only access to a store that needs migrating first
+        NoStore,     // read-only access where nothing was ever stored: an empty store
     };
 
     struct OpenResult
@@ -65,7 +71,7 @@ public:
         bool checked = false;
     };
     // What a failed statement's SQLite error means for the store (by its native error code).
-    static Problem problemOf(const QSqlError &error);
+    static Problem problemOf(const QSqlError &error, SqlBackend backend = SqlBackend::SQLite);
 
     // One stored operation and the row it lives in.
     struct Stored
@@ -132,6 +138,7 @@ public:
     void setGraph(const QUrl &graphBase);
     QString graphOrigin() const { return m_graphOrigin; }
     bool isOpen() const { return m_db.isOpen(); }
+    SqlBackend backend() const { return m_backend; }
     // How long a statement waits for another process's lock from now on.
     bool setBusyTimeout(std::chrono::milliseconds timeout);
     QString path() const { return m_path; }
@@ -174,6 +181,15 @@ public:
 
 private:
     OpenResult openFile(const QString &path, Access access, std::chrono::milliseconds busyTimeout);
+    // A postgresql:// URL (operationdatabaseserver.cpp).
+    OpenResult openServer(const QString &url, Access access, std::chrono::milliseconds busyTimeout);
+    OpenResult checkServerSchema(Access access);
+    bool migrateServer();
+    // The server's clock, in ms since the epoch: what leases are timed by on a server that
+    // several machines share, whatever their own clocks say.
+    std::optional<qint64> serverNow();
+    // Starts a transaction holding the store's write lock (sqldialect::beginWrite).
+    bool beginWrite();
     // Empty when the file is a TeamsOps store SQLite can read; else why not. With fullCheck,
     // every page is read too.
     OpenResult checkReadable(bool fullCheck);
@@ -199,6 +215,7 @@ private:
     QString m_lastError;
     Problem m_lastProblem = Problem::None; // of the last failed statement
     QString m_graphOrigin;                 // empty: every Graph
+    SqlBackend m_backend = SqlBackend::SQLite;
 
     // Rows are keyed "<Graph origin>|<operation key>".
     static QString rowKeyOf(const WatchedOperation &op)
@@ -209,7 +226,7 @@ private:
     // The rows of the Graph set (all without one): a condition and its values.
     QString inGraph() const
     {
-        return m_graphOrigin.isEmpty() ? QStringLiteral("1")
+        return m_graphOrigin.isEmpty() ? QStringLiteral("1 = 1")
                                        : QStringLiteral("key >= ? AND key < ?");
     }
     QVariantList graphBounds() const
@@ -221,8 +238,9 @@ private:
     // The row (rows, without a Graph set) of one operation key: a condition and its value.
     QString keyIs() const
     {
-        return m_graphOrigin.isEmpty() ? QStringLiteral("substr(key, instr(key, '|') + 1) = ?")
-                                       : QStringLiteral("key = ?");
+        return m_graphOrigin.isEmpty()
+                   ? sqldialect::afterBar(m_backend, QStringLiteral("key")) + QStringLiteral(" = ?")
+                   : QStringLiteral("key = ?");
     }
     QVariant keyValue(const QString &key) const
     {

@@ -135,7 +135,7 @@ bool OperationDatabase::forEach(const std::function<void(const WatchedOperation 
 std::optional<qint64> OperationDatabase::version()
 {
     QSqlQuery query(m_db);
-    if (!query.exec(QStringLiteral("SELECT CAST(value AS INTEGER) FROM state WHERE name = "
+    if (!query.exec(QStringLiteral("SELECT CAST(value AS BIGINT) FROM state WHERE name = "
                                    "'version'"))) {
         fail(QStringLiteral("reading the version"), query.lastError().text());
         return std::nullopt;
@@ -226,6 +226,10 @@ std::optional<QJsonObject> OperationDatabase::pace()
 
 std::optional<qint64> OperationDatabase::dataVersion()
 {
+    // A server has no data_version: the store's own commit version tells the same, for one
+    // small read (this process's own commits included, which the caller reads again harmlessly).
+    if (m_backend == SqlBackend::PostgreSQL)
+        return version();
     QSqlQuery query(m_db);
     if (!query.exec(QStringLiteral("PRAGMA data_version")) || !query.next()) {
         fail(QStringLiteral("data_version"), query.lastError().text());

@@ -19,9 +19,14 @@ namespace {
 // poller (active, access denied, not found) but moves into or out of "paused" only when this
 // upsert decides so. Binds, in order: the columns, the version, the key again (for the
 // tombstone), decidesPause. (Qt's SQLite driver binds plain `?` only.)
-QString upsertStatement()
+QString upsertStatement(SqlBackend backend)
 {
     const QStringList columns = kColumns.split(QStringLiteral(", ")).mid(1);
+    QStringList parameters;
+    for (qsizetype i = 0; i < columns.size(); ++i) {
+        parameters.append(
+            sqldialect::parameter(backend, qPrintable(sqldialect::postgresOperationTypes().at(i))));
+    }
     QStringList updates;
     for (const QString &column : columns) {
         if (column == QLatin1String("key"))
@@ -31,20 +36,20 @@ QString upsertStatement()
             updates.append(QStringLiteral("added_at = coalesce(operations.added_at, "
                                           "excluded.added_at)"));
         } else if (column == QLatin1String("watch")) {
-            updates.append(QStringLiteral("watch = CASE WHEN ? THEN excluded.watch WHEN "
+            updates.append(QStringLiteral("watch = CASE WHEN %1 THEN excluded.watch WHEN "
                                           "operations.watch = 'paused' OR excluded.watch = "
                                           "'paused' THEN operations.watch ELSE excluded.watch "
-                                          "END"));
+                                          "END")
+                               .arg(sqldialect::parameter(backend, "boolean")));
         } else {
             updates.append(QStringLiteral("%1 = excluded.%1").arg(column));
         }
     }
-    return QStringLiteral("INSERT INTO operations (%1, version) SELECT %2, ? WHERE NOT EXISTS "
+    return QStringLiteral("INSERT INTO operations (%1, version) SELECT %2, %3 WHERE NOT EXISTS "
                           "(SELECT 1 FROM forgotten WHERE key = ?) ON CONFLICT(key) DO UPDATE "
-                          "SET %3, version = excluded.version RETURNING id, watch")
-        .arg(columns.join(QStringLiteral(", ")),
-             QStringList(columns.size(), QStringLiteral("?")).join(QStringLiteral(", ")),
-             updates.join(QStringLiteral(", ")));
+                          "SET %4, version = excluded.version RETURNING id, watch")
+        .arg(columns.join(QStringLiteral(", ")), parameters.join(QStringLiteral(", ")),
+             sqldialect::parameter(backend, "bigint"), updates.join(QStringLiteral(", ")));
 }
 
 } // namespace
@@ -52,9 +57,10 @@ QString upsertStatement()
 std::optional<qint64> OperationDatabase::nextVersion()
 {
     QSqlQuery query(m_db);
-    if (!query.exec(QStringLiteral("INSERT INTO state (name, value) VALUES ('version', '1') ON "
-                                   "CONFLICT(name) DO UPDATE SET value = CAST(value AS INTEGER) "
-                                   "+ 1 RETURNING CAST(value AS INTEGER)")) ||
+    if (!query.exec(
+            QStringLiteral("INSERT INTO state (name, value) VALUES ('version', '1') ON "
+                           "CONFLICT(name) DO UPDATE SET value = CAST(state.value AS BIGINT) "
+                           "+ 1 RETURNING CAST(value AS BIGINT)")) ||
         !query.next()) {
         fail(QStringLiteral("versioning a commit"), query.lastError());
         return std::nullopt;
@@ -64,9 +70,9 @@ std::optional<qint64> OperationDatabase::nextVersion()
 
 bool OperationDatabase::beginVersioned(Committed &committed)
 {
-    // IMMEDIATE takes the write lock at once (waiting out the other process's transaction under
-    // the busy timeout) instead of failing half-way when a read would have to become a write.
-    if (!exec(QStringLiteral("BEGIN IMMEDIATE")))
+    // The write lock at once (waiting out the other process's transaction under the busy
+    // timeout) instead of failing half-way when a read would have to become a write.
+    if (!beginWrite())
         return false;
     const std::optional<qint64> version = nextVersion();
     if (!version) {
@@ -95,7 +101,7 @@ std::optional<OperationDatabase::Committed> OperationDatabase::commit(const Chan
     QSqlQuery change(m_db);
     QSqlQuery unforget(m_db);
     if (!changes.upserts.isEmpty() &&
-        (!upsert.prepare(upsertStatement()) || !change.prepare(kInsertChange) ||
+        (!upsert.prepare(upsertStatement(m_backend)) || !change.prepare(insertChange(m_backend)) ||
          !unforget.prepare(QStringLiteral("DELETE FROM forgotten WHERE key = ?")))) {
         fail(QStringLiteral("preparing"), upsert.lastError().text() + change.lastError().text());
         return rollback();
@@ -141,7 +147,9 @@ std::optional<OperationDatabase::Committed> OperationDatabase::commit(const Chan
         QSqlQuery pace(m_db);
         pace.prepare(QStringLiteral("INSERT INTO state (name, value) VALUES ('pace', ?) "
                                     "ON CONFLICT(name) DO UPDATE SET value = excluded.value"));
-        pace.addBindValue(QJsonDocument(*changes.pace).toJson(QJsonDocument::Compact));
+        // As text: a QByteArray would be bound as bytea on PostgreSQL.
+        pace.addBindValue(
+            QString::fromUtf8(QJsonDocument(*changes.pace).toJson(QJsonDocument::Compact)));
         if (!pace.exec()) {
             fail(QStringLiteral("saving the pace"), pace.lastError());
             return rollback();
@@ -255,7 +263,7 @@ LeaseHolder leaseFrom(const QJsonObject &json)
 std::optional<LeaseHolder> OperationDatabase::claimLease(const LeaseHolder &claim,
                                                          const QDateTime &now)
 {
-    if (!exec(QStringLiteral("BEGIN IMMEDIATE")))
+    if (!beginWrite())
         return std::nullopt;
     auto rollback = [this] {
         QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
@@ -273,7 +281,19 @@ std::optional<LeaseHolder> OperationDatabase::claimLease(const LeaseHolder &clai
                           leaseFrom(QJsonDocument::fromJson(read.value(0).toByteArray()).object()))
                     : std::nullopt;
     read.finish();
-    if (current && current->id != claim.id && current->expiresAt > now) {
+    // On a server that several machines share, the lease is timed by the server's clock: a
+    // machine whose clock is ahead would otherwise take a lease still held, or one behind hold
+    // it past its expiry. A file is shared by one machine's processes: its clock is theirs.
+    QDateTime timedNow = now;
+    LeaseHolder timedClaim = claim;
+    if (m_backend == SqlBackend::PostgreSQL) {
+        const std::optional<qint64> serverTime = serverNow();
+        if (!serverTime)
+            return rollback();
+        timedNow = QDateTime::fromMSecsSinceEpoch(*serverTime, Qt::UTC);
+        timedClaim.expiresAt = timedNow.addMSecs(now.msecsTo(claim.expiresAt));
+    }
+    if (current && current->id != claim.id && current->expiresAt > timedNow) {
         exec(QStringLiteral("COMMIT"));
         return current;
     }
@@ -281,7 +301,8 @@ std::optional<LeaseHolder> OperationDatabase::claimLease(const LeaseHolder &clai
     write.prepare(QStringLiteral("INSERT INTO state (name, value) VALUES (?, ?) ON "
                                  "CONFLICT(name) DO UPDATE SET value = excluded.value"));
     write.addBindValue(leaseName());
-    write.addBindValue(QJsonDocument(leaseJson(claim)).toJson(QJsonDocument::Compact));
+    write.addBindValue(
+        QString::fromUtf8(QJsonDocument(leaseJson(timedClaim)).toJson(QJsonDocument::Compact)));
     if (!write.exec() || !exec(QStringLiteral("COMMIT"))) {
         fail(QStringLiteral("taking the lease"), write.lastError());
         return rollback();
@@ -292,8 +313,9 @@ std::optional<LeaseHolder> OperationDatabase::claimLease(const LeaseHolder &clai
 bool OperationDatabase::releaseLease(const QString &holderId)
 {
     QSqlQuery query(m_db);
-    query.prepare(QStringLiteral("DELETE FROM state WHERE name = ? AND "
-                                 "json_extract(value, '$.id') = ?"));
+    query.prepare(
+        QStringLiteral("DELETE FROM state WHERE name = ? AND %1 = ?")
+            .arg(sqldialect::jsonText(m_backend, QStringLiteral("value"), QStringLiteral("id"))));
     query.addBindValue(leaseName());
     query.addBindValue(holderId);
     if (!query.exec())

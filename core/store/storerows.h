@@ -5,6 +5,7 @@
 // lists them, the words enum values are stored as (they never change once shipped), and times as
 // milliseconds since the epoch (UTC). Internal to core/store.
 #include "model/watchedoperation.h"
+#include "store/sqldialect.h"
 
 #include <QSqlQuery>
 #include <QString>
@@ -176,7 +177,7 @@ inline void bindOperation(QSqlQuery &query, const WatchedOperation &op, const QS
         op.locationText,
         msecs(op.addedAt),
         nameOf(kWatchNames, op.watch),
-        s.has_value(),
+        s.has_value() ? 1 : 0,
         text(s ? s->id : QString(), s.has_value()),
         text(s ? s->operationTypeRaw : QString(), s.has_value()),
         text(s ? s->statusRaw : QString(), s.has_value()),
@@ -210,13 +211,19 @@ inline void bindOperation(QSqlQuery &query, const WatchedOperation &op, const QS
 // Two processes watching one operation both see its changes: a change equal to the last one
 // stored for the operation is the same change, seen twice, and is not stored again.
 // (Qt's SQLite driver binds plain `?` only, so values used twice are bound twice.)
-inline const QString kInsertChange = QStringLiteral(
-    "INSERT INTO history (operation_id, seen_at, status, attempts, error_code, error_message, "
-    "target_location, request_id, client_request_id, graph_date) SELECT ?, ?, ?, ?, ?, ?, ?, ?, "
-    "?, ? WHERE NOT EXISTS (SELECT 1 FROM (SELECT status, "
-    "attempts, error_code, error_message FROM history WHERE operation_id = ? ORDER BY id DESC "
-    "LIMIT 1) AS last WHERE last.status = ? AND last.attempts = ? AND last.error_code IS ? AND "
-    "last.error_message IS ?)");
+inline QString insertChange(SqlBackend backend)
+{
+    const auto p = [backend](const char *type) { return sqldialect::parameter(backend, type); };
+    return QStringLiteral("INSERT INTO history (operation_id, seen_at, status, attempts, "
+                          "error_code, error_message, target_location, request_id, "
+                          "client_request_id, graph_date) SELECT %1, %2, %3, %4, %5, %5, %5, %5, "
+                          "%5, %2 WHERE NOT EXISTS (SELECT 1 FROM (SELECT status, attempts, "
+                          "error_code, error_message FROM history WHERE operation_id = ? ORDER BY "
+                          "id DESC LIMIT 1) AS last WHERE last.status = ? AND last.attempts = ? "
+                          "AND last.error_code %6 %5 AND last.error_message %6 %5)")
+        .arg(p("bigint"), p("bigint"), p("text"), p("integer"), p("text"),
+             sqldialect::isSame(backend));
+}
 
 inline void bindChange(QSqlQuery &query, qint64 rowId, const StatusChange &c)
 {

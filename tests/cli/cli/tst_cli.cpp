@@ -9,6 +9,8 @@
 #include "store/startjournal.h"
 #include "store/storesaver.h"
 
+#include "postgresserver.h"
+
 #include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -17,6 +19,7 @@
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QUuid>
 #include <QtTest>
@@ -62,8 +65,10 @@ private slots:
     void leavesAStoreFromANewerVersionAlone();
     void movesAnUnreadableStoreAsideAndCarriesOn();
     void waitsForAStoreInUseAndSavesOnceItIsFree();
+    void oneStoreIsPolledByOneProcessAndTakenOverWhenItDies_data();
     void oneStoreIsPolledByOneProcessAndTakenOverWhenItDies();
     void picksUpWhatAnotherProcessAdds();
+    void aTeamStoreTakesNoPasswordAndSaysWhyItCannotConnect();
     void aLocationGivenAgainIsPolledWhereGraphIsNow();
     void clonesAndWatchesTheClone();
     void waitsUntilTheClonesTeamIsReady();
@@ -99,7 +104,31 @@ private:
     std::unique_ptr<SimServer> m_server;
     // Each test's own XDG_DATA_HOME: the default store never touches the real one.
     std::unique_ptr<QTemporaryDir> m_dataHome;
+    // The team store's server, started by the first test that needs it; a database per test.
+    // Empty when it is up, else why not.
+    QString startPostgres();
+    QString newTeamStore();
+    std::unique_ptr<PostgresServer> m_postgres;
+    int m_teamStores = 0;
 };
+
+QString TestCli::startPostgres()
+{
+    if (m_postgres)
+        return QString();
+    m_postgres = std::make_unique<PostgresServer>();
+    return m_postgres->start();
+}
+
+// A new database on the team server, as a --store URL.
+QString TestCli::newTeamStore()
+{
+    const QString name = QStringLiteral("team_%1").arg(++m_teamStores);
+    const QString problem = m_postgres->createDatabase(name);
+    if (!problem.isEmpty())
+        qFatal("%s", qPrintable(problem));
+    return m_postgres->url(name);
+}
 
 void TestCli::init()
 {
@@ -143,6 +172,9 @@ QProcessEnvironment TestCli::environmentWith(const QString &token) const
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
     environment.remove(QStringLiteral("TEAMSOPS_TOKEN"));
     environment.insert(QStringLiteral("XDG_DATA_HOME"), m_dataHome->path());
+    // A team store's password only where a test gives it (never this machine's ~/.pgpass).
+    environment.remove(QStringLiteral("PGPASSWORD"));
+    environment.insert(QStringLiteral("PGPASSFILE"), m_dataHome->filePath(QStringLiteral("none")));
     if (!token.isEmpty())
         environment.insert(QStringLiteral("TEAMSOPS_TOKEN"), token);
     return environment;
@@ -632,8 +664,26 @@ void TestCli::waitsForAStoreInUseAndSavesOnceItIsFree()
 // Two `watch` on one store: one polls, the other shows what it sees and sends nothing — not
 // even for an operation only it was asked about, which the poller picks up from the store. When
 // the poller is killed (SIGKILL), the other takes over.
+void TestCli::oneStoreIsPolledByOneProcessAndTakenOverWhenItDies_data()
+{
+    QTest::addColumn<bool>("team");
+    QTest::newRow("one admin's file") << false;
+    // Admins on their own machines (each its own home) sharing one PostgreSQL database.
+    QTest::newRow("a team's PostgreSQL") << true;
+}
+
+// Several processes watch one store: one polls Graph (counted at the simulator), the others
+// follow; killed, it is replaced within two intervals of its lease.
 void TestCli::oneStoreIsPolledByOneProcessAndTakenOverWhenItDies()
 {
+    QFETCH(bool, team);
+    QString store;
+    std::vector<std::unique_ptr<QTemporaryDir>> homes;
+    if (team) {
+        const QString problem = startPostgres();
+        QVERIFY2(problem.isEmpty(), qPrintable(problem));
+        store = newTeamStore();
+    }
     const QString graph = m_server->baseUrl().toString();
     QVERIFY(m_server->addToken(QStringLiteral("second-token")) == 1);
     const auto getsOf = [this](const QString &operationId, int client) {
@@ -648,8 +698,15 @@ void TestCli::oneStoreIsPolledByOneProcessAndTakenOverWhenItDies()
         QProcess process;
         QByteArray out, err;
     };
-    const auto startWatch = [&](Watch &watch, const QString &token, const QStringList &args) {
-        watch.process.setProcessEnvironment(environmentWith(token));
+    const auto startWatch = [&](Watch &watch, const QString &token, QStringList args) {
+        QProcessEnvironment environment = environmentWith(token);
+        if (team) {
+            homes.push_back(std::make_unique<QTemporaryDir>());
+            environment.insert(QStringLiteral("XDG_DATA_HOME"), homes.back()->path());
+            environment.insert(QStringLiteral("PGPASSWORD"), m_postgres->password());
+            args += {QStringLiteral("--store"), store};
+        }
+        watch.process.setProcessEnvironment(environment);
         connect(&watch.process, &QProcess::readyReadStandardOutput, this,
                 [&watch] { watch.out += watch.process.readAllStandardOutput(); });
         connect(&watch.process, &QProcess::readyReadStandardError, this,
@@ -730,6 +787,44 @@ void TestCli::picksUpWhatAnotherProcessAdds()
     const QByteArray printed = cli.readAllStandardOutput();
     QVERIFY2(printed.contains(" succeeded ") && printed.contains(kQuick.toUtf8()),
              printed.constData());
+}
+
+// A team store's URL never holds a password (refused before connecting, and not repeated), and
+// a server that cannot be reached or refuses the password is said so, in libpq's words.
+void TestCli::aTeamStoreTakesNoPasswordAndSaysWhyItCannotConnect()
+{
+    const QString problem = startPostgres();
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    const QString store = newTeamStore();
+    QUrl withPassword(store);
+    withPassword.setPassword(m_postgres->password());
+    CliRun result = run({"list", "--store", withPassword.toString()});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(result.stderrText.contains("must not hold a password") &&
+                 result.stderrText.contains("PGPASSWORD or ~/.pgpass"),
+             qPrintable(result.stderrText));
+    QVERIFY(!result.stderrText.contains(m_postgres->password()));
+
+    // No password given: libpq finds none, and says so; nothing is read.
+    result = run({"list", "--store", store});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(result.stderrText.contains("no password supplied (give it in PGPASSWORD"),
+             qPrintable(result.stderrText));
+
+    // Nothing listening there.
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    QUrl nowhere(store);
+    nowhere.setPort(probe.serverPort());
+    probe.close();
+    result = run({"list", "--store", nowhere.toString()});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(result.stderrText.contains("Connection refused"), qPrintable(result.stderrText));
+
+    // An unknown option or TLS mode is refused before anything is sent.
+    result = run({"list", "--store", store + QStringLiteral("?sslmode=sometimes")});
+    QCOMPARE(result.exitCode, 1);
+    QVERIFY2(result.stderrText.contains("sslmode takes one of"), qPrintable(result.stderrText));
 }
 
 void TestCli::aLocationGivenAgainIsPolledWhereGraphIsNow()
