@@ -17,6 +17,7 @@
 #include <functional>
 #include <optional>
 
+class QSqlDriver;
 class QSqlError;
 struct LeaseHolder;
 
@@ -165,6 +166,12 @@ public:
     // Changes by other connections to this file since the last call (SQLite's data_version):
     // cheap, to notice another process's writes without reading anything else.
     std::optional<qint64> dataVersion();
+    // On a server, every commit is announced (NOTIFY, on kChangesChannel, with its version): the
+    // driver to listen to for them (QSqlDriver::notification), or null for a file, or when the
+    // server would not subscribe. Announcements can be lost with the connection: a listener
+    // also reads changedSince() now and then.
+    static constexpr const char *kChangesChannel = "teamsops_changes";
+    QSqlDriver *changeAnnouncements();
 
     // Writing (operationdatabasewrites.cpp): one transaction, all or nothing.
     std::optional<Committed> commit(const Changes &changes);
@@ -190,6 +197,8 @@ private:
     std::optional<qint64> serverNow();
     // Starts a transaction holding the store's write lock (sqldialect::beginWrite).
     bool beginWrite();
+    // Announces a commit's version to the other connections (a server only).
+    bool announce(qint64 version);
     // Empty when the file is a TeamsOps store SQLite can read; else why not. With fullCheck,
     // every page is read too.
     OpenResult checkReadable(bool fullCheck);

@@ -5,6 +5,7 @@
 #include "store/operationdatabase.h"
 #include "store/storelocation.h"
 
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -186,6 +187,18 @@ bool OperationDatabase::migrateServer()
         return false;
     }
     return true;
+}
+
+QSqlDriver *OperationDatabase::changeAnnouncements()
+{
+    if (m_backend != SqlBackend::PostgreSQL || !m_db.isOpen())
+        return nullptr;
+    QSqlDriver *driver = m_db.driver();
+    const QString channel = QString::fromLatin1(kChangesChannel);
+    if (!driver->subscribedToNotifications().contains(channel) &&
+        !driver->subscribeToNotification(channel))
+        return nullptr;
+    return driver;
 }
 
 std::optional<qint64> OperationDatabase::serverNow()

@@ -88,6 +88,14 @@ void OperationDatabase::rollBack()
     QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
 }
 
+bool OperationDatabase::announce(qint64 version)
+{
+    // Delivered to every listener when the transaction commits, never when it rolls back.
+    if (m_backend != SqlBackend::PostgreSQL)
+        return true;
+    return exec(QStringLiteral("SELECT pg_notify('%1', '%2')").arg(kChangesChannel).arg(version));
+}
+
 std::optional<OperationDatabase::Committed> OperationDatabase::commit(const Changes &changes)
 {
     auto rollback = [this] {
@@ -155,7 +163,7 @@ std::optional<OperationDatabase::Committed> OperationDatabase::commit(const Chan
             return rollback();
         }
     }
-    if (!exec(QStringLiteral("COMMIT")))
+    if (!announce(committed.version) || !exec(QStringLiteral("COMMIT")))
         return rollback();
     return committed;
 }
@@ -220,7 +228,8 @@ std::optional<QStringList> OperationDatabase::forgetTerminalBefore(const QDateTi
     while (query.next())
         keys.append(keyOf(query.value(0).toString()));
     query.finish();
-    if (!forgetIn(keys, committed) || !exec(QStringLiteral("COMMIT")))
+    if (!forgetIn(keys, committed) || !announce(committed.version) ||
+        !exec(QStringLiteral("COMMIT")))
         return rollback();
     return committed.deleted;
 }

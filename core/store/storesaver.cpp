@@ -4,6 +4,8 @@
 #include "store/finishedrule.h"
 #include "store/operationstore.h"
 
+#include <QSqlDriver>
+
 #include <algorithm>
 
 StoreSaver::StoreSaver(OperationDatabase &database, OperationStore &store, Clock &clock,
@@ -120,6 +122,17 @@ void StoreSaver::followOthers(std::chrono::milliseconds every)
         m_seenVersion = m_database.version().value_or(0);
     }
     m_follow.start(every);
+    // A server announces every commit: another admin's change is read as soon as it is made,
+    // the timer above only in case an announcement was lost with the connection.
+    if (QSqlDriver *announcements = m_database.changeAnnouncements();
+        announcements && !m_listening) {
+        m_listening = true;
+        connect(announcements, &QSqlDriver::notification, this,
+                [this](const QString &, QSqlDriver::NotificationSource source) {
+                    if (source == QSqlDriver::OtherSource)
+                        follow();
+                });
+    }
 }
 
 void StoreSaver::markDirty(qsizetype first, qsizetype last)

@@ -100,7 +100,8 @@ private:
     // have been read.
     qint64 m_seenVersion = 0;
     bool m_mirroring = false;
-    bool m_applying = false; // edits made from the file: not written back
+    bool m_listening = false; // to a server's announcements of commits
+    bool m_applying = false;  // edits made from the file: not written back
     bool m_saveQueued = false;
     bool m_failing = false;
     QTimer m_retry;

@@ -298,6 +298,7 @@ private slots:
     void readOnlyStoreReportsEverySaveAsFailing();
     void forgetsFinishedOperationsPastRetention();
     void twoProcessesShareOneFile();
+    void aChangeByAnotherAdminIsPushedAtOnce();
     void everyReportedRoundSurvivesAKill();
     void journalsAStartFromIntentToAnswer();
     void aFirstSchemaStoreGainsTheJournal();
@@ -1061,6 +1062,43 @@ void TestOperationDatabase::twoProcessesShareOneFile()
              2);
     QTRY_VERIFY(!store.find(QStringLiteral("other/1-0")) &&
                 !store.find(QStringLiteral("mine/op-0")));
+}
+
+// On a team's server, what another admin commits is announced and read at once: this saver's
+// timer is set to an hour, so whatever it picks up within the test came by the announcement.
+void TestOperationDatabase::aChangeByAnotherAdminIsPushedAtOnce()
+{
+    if (!onServer())
+        QSKIP("a file announces nothing: its followers read SQLite's data_version on a timer");
+    OperationDatabase database;
+    QVERIFY(database.open(m_path).ok);
+    OperationStore store;
+    StoreSaver saver(database, store, m_clock);
+    QCOMPARE(saver.restore(), 0);
+    saver.followOthers(std::chrono::hours(1));
+    QSignalSpy pickedUp(&saver, &StoreSaver::pickedUp);
+
+    // Another admin's process writes one round (three operations).
+    QProcess other;
+    other.start(storeWriter(), {m_path, QStringLiteral("other"), QStringLiteral("1")});
+    QVERIFY(other.waitForFinished(30000));
+    QCOMPARE(other.exitCode(), 0);
+    QTRY_COMPARE(store.size(), 3);
+    QVERIFY(!pickedUp.isEmpty());
+
+    // And forgets one: gone here too, with no timer to read it.
+    OperationDatabase cli;
+    QVERIFY(cli.open(m_path).ok);
+    QCOMPARE(cli.forget({QStringLiteral("other/1-0")}).value_or(-1), 1);
+    QTRY_VERIFY(!store.find(QStringLiteral("other/1-0")));
+    QCOMPARE(store.size(), 2);
+
+    // This process's own commits are not read back as another's.
+    const qsizetype before = pickedUp.size();
+    store.add(everyFieldSet(QStringLiteral("mine"), QStringLiteral("a")));
+    QVERIFY(saver.saveNow());
+    QCoreApplication::processEvents();
+    QCOMPARE(pickedUp.size(), before);
 }
 
 void TestOperationDatabase::everyReportedRoundSurvivesAKill()
