@@ -367,6 +367,13 @@ void WatchSession::connectSaver()
     connect(m_saver, &StoreSaver::savingResumed, this, [this] {
         m_err << "note: saving to " << m_options.storePath << " works again" << Qt::endl;
     });
+    connect(m_saver, &StoreSaver::followingFailed, this, [this](const QString &why) {
+        m_err << "warning: cannot read " << m_options.storePath << " (" << printable(why)
+              << "): what other processes see may be missing here until it can be read again"
+              << Qt::endl;
+    });
+    connect(m_saver, &StoreSaver::followingResumed, this,
+            [this] { m_err << "note: reading " << m_options.storePath << " again" << Qt::endl; });
 }
 
 void WatchSession::printPending()

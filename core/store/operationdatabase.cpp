@@ -412,11 +412,14 @@ bool OperationDatabase::migrate()
 
 bool OperationDatabase::setBusyTimeout(std::chrono::milliseconds timeout)
 {
+    m_lockTimeout = timeout;
     return exec(sqldialect::lockTimeout(m_backend, timeout.count()));
 }
 
 bool OperationDatabase::beginWrite()
 {
+    if (!ensureConnected())
+        return false;
     for (const QString &statement : sqldialect::beginWrite(m_backend)) {
         if (!exec(statement)) {
             rollBack();
@@ -438,6 +441,7 @@ bool OperationDatabase::fail(const QString &what, const QString &error)
 {
     m_lastError = QStringLiteral("%1: %2").arg(what, error);
     m_lastProblem = Problem::Unavailable;
+    m_mayBeLost = m_backend == SqlBackend::PostgreSQL;
     return false;
 }
 

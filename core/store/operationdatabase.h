@@ -195,6 +195,11 @@ private:
     // The server's clock, in ms since the epoch: what leases are timed by on a server that
     // several machines share, whatever their own clocks say.
     std::optional<qint64> serverNow();
+    // A server session's settings (time zone, lock timeout, read-only), at open and reconnect.
+    bool startServerSession();
+    // After a failed statement on a server: whether the connection still works, and a new one
+    // when it does not (a restarted server, a network back). True for a file.
+    bool ensureConnected();
     // Starts a transaction holding the store's write lock (sqldialect::beginWrite).
     bool beginWrite();
     // Announces a commit's version to the other connections (a server only).
@@ -225,6 +230,11 @@ private:
     Problem m_lastProblem = Problem::None; // of the last failed statement
     QString m_graphOrigin;                 // empty: every Graph
     SqlBackend m_backend = SqlBackend::SQLite;
+    // A server's session: what it is set up with, and whether a statement failed since (the
+    // connection may be gone).
+    std::chrono::milliseconds m_lockTimeout{kBusyTimeout};
+    bool m_readOnly = false;
+    bool m_mayBeLost = false;
 
     // Rows are keyed "<Graph origin>|<operation key>".
     static QString rowKeyOf(const WatchedOperation &op)

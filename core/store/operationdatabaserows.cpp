@@ -229,7 +229,7 @@ std::optional<qint64> OperationDatabase::dataVersion()
     // A server has no data_version: the store's own commit version tells the same, for one
     // small read (this process's own commits included, which the caller reads again harmlessly).
     if (m_backend == SqlBackend::PostgreSQL)
-        return version();
+        return ensureConnected() ? version() : std::nullopt;
     QSqlQuery query(m_db);
     if (!query.exec(QStringLiteral("PRAGMA data_version")) || !query.next()) {
         fail(QStringLiteral("data_version"), query.lastError().text());

@@ -68,17 +68,13 @@ OperationDatabase::OpenResult OperationDatabase::openServer(const QString &url, 
         m_db.close();
         return result;
     };
-    // Every time is the store's (milliseconds since the epoch, UTC), whatever the session's zone.
-    if (!exec(QStringLiteral("SET TIME ZONE 'UTC'")) ||
-        !exec(sqldialect::lockTimeout(m_backend, busyTimeout.count())))
+    m_lockTimeout = busyTimeout;
+    m_readOnly = access == Access::ReadOnly;
+    if (!startServerSession())
         return failed({false, m_lastError, {}, m_lastProblem});
     OpenResult checked = checkServerSchema(access);
     if (!checked.ok)
         return failed(checked);
-    // A reader (list, history) cannot write, as a SQLite file opened read-only cannot.
-    if (access == Access::ReadOnly &&
-        !exec(QStringLiteral("SET default_transaction_read_only = on")))
-        return failed({false, m_lastError, {}, m_lastProblem});
     if (access == Access::ReadWrite &&
         (!migrateServer() ||
          !exec(QStringLiteral("DELETE FROM forgotten WHERE forgotten_at < %1")
@@ -186,6 +182,42 @@ bool OperationDatabase::migrateServer()
         rollBack();
         return false;
     }
+    return true;
+}
+
+bool OperationDatabase::startServerSession()
+{
+    // Every time is the store's (milliseconds since the epoch, UTC), whatever the session's zone;
+    // a reader (list, history) cannot write, as a SQLite file opened read-only cannot.
+    return exec(QStringLiteral("SET TIME ZONE 'UTC'")) &&
+           exec(sqldialect::lockTimeout(m_backend, m_lockTimeout.count())) &&
+           (!m_readOnly || exec(QStringLiteral("SET default_transaction_read_only = on")));
+}
+
+bool OperationDatabase::ensureConnected()
+{
+    if (m_backend != SqlBackend::PostgreSQL || !m_mayBeLost)
+        return true;
+    QSqlQuery probe(m_db);
+    if (m_db.isOpen() && probe.exec(QStringLiteral("SELECT 1"))) {
+        m_mayBeLost = false;
+        return true;
+    }
+    // The server restarted, or the network between went away and came back: a new session,
+    // set up as the first, listening where the first listened. Nothing was lost meanwhile: a
+    // failed commit rolled back, and its changes are still pending in memory.
+    const QStringList channels = m_db.driver()->subscribedToNotifications();
+    m_db.close();
+    if (!m_db.open()) {
+        m_lastError = whyNotConnected(m_db.lastError());
+        m_lastProblem = Problem::Unavailable;
+        return false;
+    }
+    if (!startServerSession())
+        return false;
+    for (const QString &channel : channels)
+        m_db.driver()->subscribeToNotification(channel);
+    m_mayBeLost = false;
     return true;
 }
 

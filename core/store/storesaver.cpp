@@ -7,6 +7,7 @@
 #include <QSqlDriver>
 
 #include <algorithm>
+#include <utility>
 
 StoreSaver::StoreSaver(OperationDatabase &database, OperationStore &store, Clock &clock,
                        QObject *parent)
@@ -329,7 +330,14 @@ void StoreSaver::dropForgottenElsewhere(const QStringList &keys)
 void StoreSaver::follow()
 {
     const std::optional<qint64> dataVersion = m_database.dataVersion();
-    if (!dataVersion || dataVersion == m_dataVersion)
+    if (!dataVersion) {
+        if (!std::exchange(m_followFailing, true))
+            emit followingFailed(m_database.lastError());
+        return;
+    }
+    if (std::exchange(m_followFailing, false))
+        emit followingResumed();
+    if (dataVersion == m_dataVersion)
         return;
     m_dataVersion = dataVersion;
     // Rows committed while this runs are read again next time: reading twice does no harm.

@@ -65,6 +65,10 @@ signals:
     void savingResumed();
     // Another process added or forgot operations, now in the store too.
     void pickedUp(qsizetype added, qsizetype forgotten);
+    // Following: what others write cannot be read (a team's server unreachable), so what this
+    // process shows of them may be stale; said once, and once when it can be read again.
+    void followingFailed(const QString &why);
+    void followingResumed();
     // Mirroring: what the polling process saw of these operations is in the store now.
     void mirrored(const QStringList &keys);
 
@@ -101,7 +105,8 @@ private:
     qint64 m_seenVersion = 0;
     bool m_mirroring = false;
     bool m_listening = false; // to a server's announcements of commits
-    bool m_applying = false;  // edits made from the file: not written back
+    bool m_followFailing = false;
+    bool m_applying = false; // edits made from the file: not written back
     bool m_saveQueued = false;
     bool m_failing = false;
     QTimer m_retry;

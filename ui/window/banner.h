@@ -20,6 +20,7 @@ public:
     {
         General,
         Saving,
+        Following, // what other processes write cannot be read
         SignIn,
         Starts
     };

@@ -39,6 +39,17 @@ StoreController::StoreController(MainWindow &window, StoreSaver &saver, const QS
         banner->clear(Banner::Topic::Saving);
         statusBar->showMessage(tr("Saving works again: everything is on disk."), 10000);
     });
+    connect(&saver, &StoreSaver::followingFailed, this, [banner, where](const QString &why) {
+        banner->showMessage(
+            tr("<b>%1 cannot be read</b> (%2). What other admins and processes see may be "
+               "missing here until it can be read again.")
+                .arg(where, why.toHtmlEscaped()),
+            Banner::Kind::Warning, Banner::Topic::Following);
+    });
+    connect(&saver, &StoreSaver::followingResumed, this, [banner, statusBar] {
+        banner->clear(Banner::Topic::Following);
+        statusBar->showMessage(tr("The store can be read again: the list is up to date."), 10000);
+    });
     connect(&saver, &StoreSaver::pickedUp, this, [statusBar](qsizetype added, qsizetype forgotten) {
         QStringList parts;
         if (added > 0)

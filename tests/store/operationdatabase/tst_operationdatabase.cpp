@@ -299,6 +299,7 @@ private slots:
     void forgetsFinishedOperationsPastRetention();
     void twoProcessesShareOneFile();
     void aChangeByAnotherAdminIsPushedAtOnce();
+    void aServerRestartedMidSessionLosesNothing();
     void everyReportedRoundSurvivesAKill();
     void journalsAStartFromIntentToAnswer();
     void aFirstSchemaStoreGainsTheJournal();
@@ -1099,6 +1100,50 @@ void TestOperationDatabase::aChangeByAnotherAdminIsPushedAtOnce()
     QVERIFY(saver.saveNow());
     QCoreApplication::processEvents();
     QCOMPARE(pickedUp.size(), before);
+}
+
+// The team's server restarts while a poller writes and a follower reads: the poller keeps what it
+// saw in memory and writes it once the server is back; both find their way back without a
+// restart of their own.
+void TestOperationDatabase::aServerRestartedMidSessionLosesNothing()
+{
+    if (!onServer())
+        QSKIP("a file has no server to lose");
+    OperationDatabase database;
+    QVERIFY(database.open(m_path).ok);
+    OperationStore store;
+    StoreSaver saver(database, store, m_clock);
+    OperationDatabase followerDatabase;
+    QVERIFY(followerDatabase.open(m_path).ok);
+    OperationStore followed;
+    StoreSaver follower(followerDatabase, followed, m_clock);
+    QCOMPARE(follower.restore(), 0);
+    follower.followOthers(100ms);
+    QSignalSpy stale(&follower, &StoreSaver::followingFailed);
+    QSignalSpy fresh(&follower, &StoreSaver::followingResumed);
+
+    store.add(everyFieldSet(QStringLiteral("t"), QStringLiteral("before")));
+    QVERIFY(saver.saveNow());
+    QTRY_COMPARE(followed.size(), 1);
+
+    QCOMPARE(m_server.stopServer(), QString());
+    store.add(everyFieldSet(QStringLiteral("t"), QStringLiteral("during")));
+    QVERIFY(!saver.saveNow());
+    QVERIFY(saver.isFailing());
+    QCOMPARE(store.size(), 2);
+    // The follower says what it shows may be stale, once.
+    QTRY_COMPARE(stale.size(), 1);
+
+    QCOMPARE(m_server.startServer(), QString());
+    QTRY_VERIFY(saver.saveNow());
+    QVERIFY(!saver.isFailing());
+    QTRY_COMPARE(followed.size(), 2);
+    QCOMPARE(fresh.size(), 1);
+    QCOMPARE(stale.size(), 1);
+    OperationDatabase reader;
+    QVERIFY(reader.open(m_path).ok);
+    QCOMPARE(reader.count().value_or(-1), 2);
+    QCOMPARE(reader.load(QStringLiteral("t/during"))->operation.history.size(), 3);
 }
 
 void TestOperationDatabase::everyReportedRoundSurvivesAKill()
