@@ -279,13 +279,15 @@ bool WatchSession::openStore(const QList<OperationRef> &refs)
             const qsizetype others = saver.restore(active);
             return named < 0 || others < 0 ? -1 : named + others;
         });
-    if (opened.problem == OperationDatabase::Problem::Busy) {
-        // Busy is not damaged: watching goes on in memory, and saving starts once it is free.
-        m_err << "note: " << printable(StoreOpener::busyMessage(m_options.storePath)) << Qt::endl;
+    if (StoreOpener::isWorthWaitingFor(opened.problem)) {
+        // Busy is not damaged, nor is a server away: watching goes on in memory, and saving
+        // starts once the store is there.
+        m_err << "note: " << printable(StoreOpener::waitingMessage(m_options.storePath, opened))
+              << Qt::endl;
         m_waitingForStore = true;
-        connect(m_storeSession, &StoreSession::ready, this, [this] {
+        connect(m_storeSession, &StoreSession::ready, this, [this, problem = opened.problem] {
             m_waitingForStore = false;
-            m_err << "note: the store is free again; everything watched is saved" << Qt::endl;
+            m_err << "note: " << printable(StoreOpener::backMessage(problem)) << Qt::endl;
             useSaver();
             if (m_poller && m_teamsToList == 0 && allWatchedTerminal())
                 finishWithOutcome();

@@ -221,11 +221,13 @@ int main(int argc, char *argv[])
                            "forgotten when TeamsOps closes.")
             .arg(why.toHtmlEscaped());
     };
+    OperationDatabase::OpenResult storeWait;
     if (!demo || options.storeGiven) {
         storeSession = std::make_unique<StoreSession>(store, clock, QStringLiteral("teamsops"));
         storeSession->setGraph(graphUrl);
         const OperationDatabase::OpenResult opened = storeSession->open(options.storePath);
-        if (!opened.ok && opened.problem != OperationDatabase::Problem::Busy) {
+        storeWait = opened;
+        if (!opened.ok && !StoreOpener::isWorthWaitingFor(opened.problem)) {
             storeProblems.append(notSaving(opened.error));
             storeSession.reset();
         } else if (opened.ok) {
@@ -294,16 +296,19 @@ int main(int argc, char *argv[])
         poller.restorePace(storeSession->saver()->savedPace());
         useStore(*storeSession);
     } else if (storeSession) {
-        // Another program holds the file: watching goes on in memory until it is free.
-        window.banner()->showMessage(StoreOpener::busyMessage(options.storePath).toHtmlEscaped(),
-                                     Banner::Kind::Info, Banner::Topic::Saving);
+        // Another program holds the file, or the team's server is away: watching goes on in
+        // memory until the store is there.
+        window.banner()->showMessage(
+            StoreOpener::waitingMessage(options.storePath, storeWait).toHtmlEscaped(),
+            Banner::Kind::Info, Banner::Topic::Saving);
         StoreSession *session = storeSession.get();
-        QObject::connect(session, &StoreSession::ready, &window, [&window, session, useStore] {
-            useStore(*session);
-            window.banner()->clear(Banner::Topic::Saving);
-            window.statusBar()->showMessage(
-                QObject::tr("The store is free again: everything watched is saved."), 10000);
-        });
+        QObject::connect(session, &StoreSession::ready, &window,
+                         [&window, session, useStore, problem = storeWait.problem] {
+                             useStore(*session);
+                             window.banner()->clear(Banner::Topic::Saving);
+                             window.statusBar()->showMessage(StoreOpener::backMessage(problem),
+                                                             10000);
+                         });
         QObject::connect(session, &StoreSession::failed, &window,
                          [&window, notSaving](const QString &why) {
                              window.banner()->showMessage(notSaving(why), Banner::Kind::Warning,

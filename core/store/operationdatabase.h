@@ -59,6 +59,7 @@ public:
         Newer,       // written by a newer TeamsOps: left untouched
         Older,       // read-only access to a store that needs migrating first
         NoStore,     // read-only access where nothing was ever stored: an empty store
+        Unreachable, // a team's server cannot be reached now (refused, timed out): try later
     };
 
     struct OpenResult

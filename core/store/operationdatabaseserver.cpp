@@ -16,7 +16,8 @@ const QStringList kOurTables{QStringLiteral("operations"), QStringLiteral("histo
                              QStringLiteral("state"), QStringLiteral("starts"),
                              QStringLiteral("forgotten")};
 // A store opened for writing waits this long for the server before saying it is unreachable.
-constexpr int kConnectTimeoutSeconds = 10;
+// Short: a long-running process tries again later, on the thread that draws the window.
+constexpr int kConnectTimeoutSeconds = 5;
 
 // libpq's first line, which says what failed, and what to do about a missing password.
 QString whyNotConnected(const QSqlError &error)
@@ -27,6 +28,26 @@ QString whyNotConnected(const QSqlError &error)
     if (why.contains(QLatin1String("no password supplied")))
         why += QStringLiteral(" (give it in PGPASSWORD or ~/.pgpass)");
     return why;
+}
+
+// The server answered and said no (a password, a role, a database, TLS): trying again will not
+// help. Anything else (refused, timed out, no route, starting up) may pass.
+bool isRefusal(const QString &why)
+{
+    static const QStringList refusals{QStringLiteral("password"),
+                                      QStringLiteral("authentication"),
+                                      QStringLiteral("does not exist"),
+                                      QStringLiteral("permission denied"),
+                                      QStringLiteral("SSL"),
+                                      QStringLiteral("certificate"),
+                                      QStringLiteral("no pg_hba.conf"),
+                                      QStringLiteral("not supported"),
+                                      QStringLiteral("too many connections")};
+    for (const QString &refusal : refusals) {
+        if (why.contains(refusal, Qt::CaseInsensitive))
+            return true;
+    }
+    return false;
 }
 
 } // namespace
@@ -62,8 +83,10 @@ OperationDatabase::OpenResult OperationDatabase::openServer(const QString &url, 
     if (!location.connectOptions().isEmpty())
         options.append(location.connectOptions());
     m_db.setConnectOptions(options.join(QLatin1Char(';')));
-    if (!m_db.open())
-        return {false, whyNotConnected(m_db.lastError()), {}, Problem::Unavailable};
+    if (!m_db.open()) {
+        const QString why = whyNotConnected(m_db.lastError());
+        return {false, why, {}, isRefusal(why) ? Problem::Unavailable : Problem::Unreachable};
+    }
     const auto failed = [this](OpenResult result) {
         m_db.close();
         return result;

@@ -28,10 +28,33 @@ QString StoreOpener::busyMessage(const QString &path)
         .arg(QDir::toNativeSeparators(path));
 }
 
+bool StoreOpener::isWorthWaitingFor(OperationDatabase::Problem problem)
+{
+    return problem == OperationDatabase::Problem::Busy ||
+           problem == OperationDatabase::Problem::Unreachable;
+}
+
+QString StoreOpener::waitingMessage(const QString &path,
+                                    const OperationDatabase::OpenResult &result)
+{
+    if (result.problem != OperationDatabase::Problem::Unreachable)
+        return busyMessage(path);
+    return tr("The team's store %1 cannot be reached (%2); watching in memory meanwhile. Nothing "
+              "is lost: everything seen is saved there once it can be reached.")
+        .arg(path, result.error);
+}
+
+QString StoreOpener::backMessage(OperationDatabase::Problem problem)
+{
+    return problem == OperationDatabase::Problem::Unreachable
+               ? tr("The team's store can be reached again: everything watched is saved there.")
+               : tr("The store is free again: everything watched is saved.");
+}
+
 OperationDatabase::OpenResult StoreOpener::open()
 {
     const OperationDatabase::OpenResult result = tryOnce();
-    if (result.problem == OperationDatabase::Problem::Busy)
+    if (isWorthWaitingFor(result.problem))
         m_retry.start();
     return result;
 }
@@ -49,7 +72,7 @@ OperationDatabase::OpenResult StoreOpener::tryOnce()
 void StoreOpener::tryAgain()
 {
     const OperationDatabase::OpenResult result = tryOnce();
-    if (result.problem == OperationDatabase::Problem::Busy)
+    if (isWorthWaitingFor(result.problem))
         return;
     m_retry.stop();
     if (result.ok)

@@ -9,7 +9,8 @@
 #include <functional>
 
 // Opens the store file, and waits for it while another program holds it. A busy store is not a
-// damaged one: it is neither moved nor written, and the caller works in memory meanwhile.
+// damaged one: it is neither moved nor written, and the caller works in memory meanwhile. A
+// team's server that cannot be reached is waited for the same way.
 //
 // For a long-running process (the dashboard, `teamsops-cli watch`): open() tries once; when the
 // store is busy it keeps trying in the background and says opened() once it could, so that the
@@ -37,6 +38,11 @@ public:
                   std::chrono::milliseconds patience = kPatience);
     // "The store … is in use by another program; waiting for it …", for people.
     static QString busyMessage(const QString &path);
+    // Whether open() keeps trying after this problem: a busy file, an unreachable server.
+    static bool isWorthWaitingFor(OperationDatabase::Problem problem);
+    // What is said while waiting after this problem, and once the store is there.
+    static QString waitingMessage(const QString &path, const OperationDatabase::OpenResult &result);
+    static QString backMessage(OperationDatabase::Problem problem);
 
 signals:
     // The store was busy at open() and is open now.

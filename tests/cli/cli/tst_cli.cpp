@@ -69,6 +69,7 @@ private slots:
     void oneStoreIsPolledByOneProcessAndTakenOverWhenItDies();
     void picksUpWhatAnotherProcessAdds();
     void aTeamStoreTakesNoPasswordAndSaysWhyItCannotConnect();
+    void aTeamStoreAwayAtStartGetsWhatWasWatchedOnceBack();
     void aLocationGivenAgainIsPolledWhereGraphIsNow();
     void clonesAndWatchesTheClone();
     void waitsUntilTheClonesTeamIsReady();
@@ -652,7 +653,7 @@ void TestCli::waitsForAStoreInUseAndSavesOnceItIsFree()
     holder.closeWriteChannel();
     QTRY_COMPARE_WITH_TIMEOUT(ended.size(), 1, 20000);
     QVERIFY2(watch.exitCode() == 0, errors.constData());
-    QVERIFY2(errors.contains("the store is free again"), errors.constData());
+    QVERIFY2(errors.contains("store is free again"), errors.constData());
     QVERIFY(watch.readAllStandardOutput().contains(" succeeded "));
     const CliRun list = run({"list"});
     QCOMPARE(list.stdoutLines.size(), 1);
@@ -825,6 +826,46 @@ void TestCli::aTeamStoreTakesNoPasswordAndSaysWhyItCannotConnect()
     result = run({"list", "--store", store + QStringLiteral("?sslmode=sometimes")});
     QCOMPARE(result.exitCode, 1);
     QVERIFY2(result.stderrText.contains("sslmode takes one of"), qPrintable(result.stderrText));
+}
+
+// The team's server is down when `watch` starts: it says so, watches in memory, and hands what it
+// saw over to the server once it is back.
+void TestCli::aTeamStoreAwayAtStartGetsWhatWasWatchedOnceBack()
+{
+    const QString problem = startPostgres();
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    const QString store = newTeamStore();
+    QCOMPARE(m_postgres->stopServer(), QString());
+
+    QProcess watch;
+    QProcessEnvironment environment = environmentWith(QStringLiteral("cli-token"));
+    environment.insert(QStringLiteral("PGPASSWORD"), m_postgres->password());
+    watch.setProcessEnvironment(environment);
+    QByteArray errors;
+    connect(&watch, &QProcess::readyReadStandardError, this,
+            [&] { errors += watch.readAllStandardError(); });
+    QSignalSpy ended(&watch, &QProcess::finished);
+    watch.start(QStringLiteral(TEAMSOPS_CLI_PATH),
+                {"watch", "--graph-url", m_server->baseUrl().toString(), "--interval", "0.1",
+                 "--timeout", "60", "--store", store, location(kQuick)});
+    QTRY_VERIFY_WITH_TIMEOUT(errors.contains("to save what was watched"), 20000);
+    QVERIFY2(errors.contains("cannot be reached") && errors.contains("Connection refused"),
+             errors.constData());
+    QVERIFY(ended.isEmpty());
+
+    QCOMPARE(m_postgres->startServer(), QString());
+    QTRY_COMPARE_WITH_TIMEOUT(ended.size(), 1, 30000);
+    QVERIFY2(watch.exitCode() == 0, errors.constData());
+    QVERIFY2(errors.contains("can be reached again"), errors.constData());
+    QProcessEnvironment reader = environmentWith(QString());
+    reader.insert(QStringLiteral("PGPASSWORD"), m_postgres->password());
+    QProcess list;
+    list.setProcessEnvironment(reader);
+    list.start(QStringLiteral(TEAMSOPS_CLI_PATH), {"list", "--store", store});
+    QVERIFY(list.waitForFinished(30000));
+    const QByteArray listed = list.readAllStandardOutput();
+    QVERIFY2(listed.contains(" succeeded ") && listed.contains(kQuick.toUtf8()),
+             listed.constData());
 }
 
 void TestCli::aLocationGivenAgainIsPolledWhereGraphIsNow()
