@@ -86,6 +86,33 @@ public:
                     QStringLiteral("-w"), QStringLiteral("stop")});
     }
 
+    // Restarts the server speaking TLS with this certificate and key (PEM), as an admin sets
+    // ssl = on; empty when it is up again.
+    QString useTls(const QByteArray &certificatePem, const QByteArray &keyPem)
+    {
+        const QString certificate = m_dir.filePath(QStringLiteral("server.crt"));
+        const QString key = m_dir.filePath(QStringLiteral("server.key"));
+        QFile certificateFile(certificate);
+        QFile keyFile(key);
+        if (!certificateFile.open(QIODevice::WriteOnly) || !keyFile.open(QIODevice::WriteOnly) ||
+            certificateFile.write(certificatePem) < 0 || keyFile.write(keyPem) < 0)
+            return QStringLiteral("cannot write the server's certificate");
+        certificateFile.close();
+        keyFile.close();
+        // The server refuses a key others can read; run as root, it must be postgres's.
+        keyFile.setPermissions(QFile::ReadOwner | QFile::WriteOwner);
+        if (geteuid() == 0) {
+            const passwd *user = getpwnam("postgres");
+            if (!user || chown(qPrintable(key), user->pw_uid, user->pw_gid) != 0 ||
+                chown(qPrintable(certificate), user->pw_uid, user->pw_gid) != 0)
+                return QStringLiteral("cannot give the key to postgres");
+        }
+        m_extraOptions = QStringLiteral(" -c ssl=on -c ssl_cert_file=%1 -c ssl_key_file=%2")
+                             .arg(certificate, key);
+        const QString stopped = stopServer();
+        return stopped.isEmpty() ? startServer() : stopped;
+    }
+
     QString startServer()
     {
         const QString problem =
@@ -94,8 +121,9 @@ public:
                  m_dir.filePath(QStringLiteral("server.log")), QStringLiteral("-w"),
                  QStringLiteral("-o"),
                  QStringLiteral("-p %1 -k %2 -c listen_addresses=127.0.0.1 -c fsync=off")
-                     .arg(m_port)
-                     .arg(m_dir.path()),
+                         .arg(m_port)
+                         .arg(m_dir.path()) +
+                     m_extraOptions,
                  QStringLiteral("start")});
         m_running = problem.isEmpty();
         return problem;
@@ -178,4 +206,5 @@ private:
     QString m_password;
     quint16 m_port = 0;
     bool m_running = false;
+    QString m_extraOptions; // for pg_ctl -o, after the port and folders
 };

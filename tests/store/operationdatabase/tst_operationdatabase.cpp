@@ -15,6 +15,7 @@
 #include "store/storesaver.h"
 
 #include "postgresserver.h"
+#include "testcertificate.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -301,6 +302,7 @@ private slots:
     void aChangeByAnotherAdminIsPushedAtOnce();
     void aServerRestartedMidSessionLosesNothing();
     void everyReportedRoundSurvivesAKill();
+    void aTeamStoreOverTlsChecksTheServersCertificateAndName();
     void journalsAStartFromIntentToAnswer();
     void aFirstSchemaStoreGainsTheJournal();
 
@@ -1275,6 +1277,54 @@ void TestOperationDatabase::aFirstSchemaStoreGainsTheJournal()
     QVERIFY2(journal.recordIntent(intent), qPrintable(journal.lastError()));
     QCOMPARE(journal.unresolved()->size(), 1);
     QCOMPARE(database.loadAll()->size(), 1); // the operation it had is still there
+}
+
+// sslmode=verify-full: the server's certificate must chain to sslrootcert and name the host
+// connected to; anything else is refused before a password is sent, and said in libpq's words.
+// (The server speaks TLS from here on; the other tests do not mind.)
+void TestOperationDatabase::aTeamStoreOverTlsChecksTheServersCertificateAndName()
+{
+    if (!onServer())
+        QSKIP("a file has no server to check");
+    const TestCertificate server = TestCertificate::make("localhost");
+    const TestCertificate stranger = TestCertificate::make("localhost");
+    QVERIFY(!server.certificatePem.isEmpty() && !stranger.certificatePem.isEmpty());
+    QCOMPARE(m_server.useTls(server.certificatePem, server.keyPem), QString());
+    const auto writeRoot = [this](const QString &name, const QByteArray &pem) {
+        QFile file(m_dir.filePath(name));
+        return file.open(QIODevice::WriteOnly) && file.write(pem) == pem.size() ? file.fileName()
+                                                                                : QString();
+    };
+    const QString trusted = writeRoot(QStringLiteral("root.crt"), server.certificatePem);
+    const QString untrusted = writeRoot(QStringLiteral("other.crt"), stranger.certificatePem);
+    QVERIFY(!trusted.isEmpty() && !untrusted.isEmpty());
+    const auto urlOf = [this](const QString &host, const QString &root) {
+        QUrl url(m_path);
+        url.setHost(host);
+        url.setQuery(QStringLiteral("sslmode=verify-full&sslrootcert=") + root);
+        return url.toString();
+    };
+
+    OperationDatabase database;
+    const OperationDatabase::OpenResult opened =
+        database.open(urlOf(QStringLiteral("localhost"), trusted));
+    QVERIFY2(opened.ok, qPrintable(opened.error));
+    QVERIFY(database.commit({}).has_value());
+
+    OperationDatabase forged;
+    const OperationDatabase::OpenResult refused =
+        forged.open(urlOf(QStringLiteral("localhost"), untrusted));
+    QVERIFY(!refused.ok);
+    QCOMPARE(refused.problem, OperationDatabase::Problem::Unavailable); // not worth waiting for
+    QVERIFY2(refused.error.contains(QStringLiteral("certificate verify failed")),
+             qPrintable(refused.error));
+
+    OperationDatabase misnamed;
+    const OperationDatabase::OpenResult wrongName =
+        misnamed.open(urlOf(QStringLiteral("127.0.0.1"), trusted));
+    QVERIFY(!wrongName.ok);
+    QVERIFY2(wrongName.error.contains(QStringLiteral("does not match host name")),
+             qPrintable(wrongName.error));
 }
 
 QTEST_GUILESS_MAIN(TestOperationDatabase)
