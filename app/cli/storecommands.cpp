@@ -31,6 +31,35 @@ QString watchWord(WatchedOperation::Watch watch)
     return QString();
 }
 
+// ", started by megan@contoso.com on ws-12": who first watched it, where the store knows.
+QString startedText(const WatchedOperation &op)
+{
+    if (op.startedBy.isEmpty())
+        return QString();
+    QString text = QStringLiteral("; started by ") + op.startedBy;
+    if (!op.startedOn.isEmpty())
+        text += QStringLiteral(" on ") + op.startedOn;
+    return text;
+}
+
+// "2026-12-05T10:00:00.000Z  stopped by megan@contoso.com on ws-12"
+QString decisionLine(const OperationDatabase::Decision &decision)
+{
+    QString line = decision.at.toUTC().toString(Qt::ISODateWithMs) + QStringLiteral("  ") +
+                   decision.action + QStringLiteral(" by ") + decision.by;
+    if (!decision.on.isEmpty())
+        line += QStringLiteral(" on ") + decision.on;
+    return line;
+}
+
+QJsonObject decisionJson(const OperationDatabase::Decision &decision)
+{
+    return QJsonObject{{QStringLiteral("decision"), decision.action},
+                       {QStringLiteral("by"), decision.by},
+                       {QStringLiteral("on"), decision.on},
+                       {QStringLiteral("at"), decision.at.toUTC().toString(Qt::ISODateWithMs)}};
+}
+
 // Opens the store to read; a missing store is an empty one, not an error.
 bool openToRead(OperationDatabase &database, const QString &path, QTextStream &err, bool *empty)
 {
@@ -156,10 +185,12 @@ int StoreCommands::list(const QString &storePath, bool json, QTextStream &out, Q
                 QJsonDocument::fromJson(observationJsonLine(op, op.lastPolledAt)).object();
             line.insert(QStringLiteral("watch"), watchWord(op.watch));
             line.insert(QStringLiteral("addedAt"), op.addedAt.toUTC().toString(Qt::ISODateWithMs));
+            line.insert(QStringLiteral("startedBy"), op.startedBy);
+            line.insert(QStringLiteral("startedOn"), op.startedOn);
             out << jsonPrintable(QJsonDocument(line).toJson(QJsonDocument::Compact)) << '\n';
         } else {
             out << printable(observationTextLine(op, op.lastPolledAt)) << "  ("
-                << watchWord(op.watch) << ")\n";
+                << watchWord(op.watch) << startedText(op) << ")\n";
         }
     });
     out.flush();
@@ -173,25 +204,50 @@ int StoreCommands::list(const QString &storePath, bool json, QTextStream &out, Q
 int StoreCommands::history(const QString &storePath, const QString &location, const QUrl &graphUrl,
                            bool json, QTextStream &out, QTextStream &err)
 {
-    OperationDatabase database;
-    const auto stored = loadOne(database, storePath, location, graphUrl, err);
-    if (!stored)
+    const std::optional<QString> key = keyOf(location, graphUrl, err);
+    if (!key)
         return 1;
-    // Each change as the line `watch` printed when it saw it.
-    WatchedOperation at = stored->operation;
-    Operation snapshot = at.latest.value_or(Operation());
-    for (const StatusChange &change : stored->operation.history) {
-        snapshot.statusRaw = change.statusRaw;
-        snapshot.status = change.status;
-        snapshot.attemptsCount = change.attemptsCount;
-        snapshot.error = change.error;
-        snapshot.targetResourceLocation = change.targetResourceLocation;
-        at.latest = snapshot;
-        if (json)
-            out << observationJsonLine(at, change.seenAt) << '\n';
-        else
-            out << printable(observationTextLine(at, change.seenAt)) << '\n';
+    OperationDatabase database;
+    bool empty = false;
+    if (!openToRead(database, storePath, err, &empty))
+        return 1;
+    const auto stored = empty ? std::nullopt : database.load(*key);
+    // Who stopped, resumed or forgot it: kept after it is forgotten.
+    const QList<OperationDatabase::Decision> decisions =
+        empty ? QList<OperationDatabase::Decision>()
+              : database.decisionsOf(*key).value_or(QList<OperationDatabase::Decision>());
+    if (!stored && decisions.isEmpty()) {
+        err << "error: " << printable(location) << " is not in " << storePath << Qt::endl;
+        return 1;
     }
+    const auto printDecision = [&out, json](const OperationDatabase::Decision &decision) {
+        if (json)
+            out << QJsonDocument(decisionJson(decision)).toJson(QJsonDocument::Compact) << '\n';
+        else
+            out << printable(decisionLine(decision)) << '\n';
+    };
+    // Each change as the line `watch` printed when it saw it, and each decision in its place.
+    qsizetype nextDecision = 0;
+    if (stored) {
+        WatchedOperation at = stored->operation;
+        Operation snapshot = at.latest.value_or(Operation());
+        for (const StatusChange &change : stored->operation.history) {
+            while (nextDecision < decisions.size() && decisions.at(nextDecision).at < change.seenAt)
+                printDecision(decisions.at(nextDecision++));
+            snapshot.statusRaw = change.statusRaw;
+            snapshot.status = change.status;
+            snapshot.attemptsCount = change.attemptsCount;
+            snapshot.error = change.error;
+            snapshot.targetResourceLocation = change.targetResourceLocation;
+            at.latest = snapshot;
+            if (json)
+                out << observationJsonLine(at, change.seenAt) << '\n';
+            else
+                out << printable(observationTextLine(at, change.seenAt)) << '\n';
+        }
+    }
+    while (nextDecision < decisions.size())
+        printDecision(decisions.at(nextDecision++));
     out.flush();
     return 0;
 }
@@ -226,6 +282,7 @@ int StoreCommands::forget(const QString &storePath, const QStringList &locations
         return 0;
     }
     OperationDatabase database;
+    database.setActor(QStringLiteral("teamsops-cli"));
     const OperationDatabase::OpenResult opened = StoreOpener::openPatiently(
         database, storePath, OperationDatabase::Access::ReadWrite,
         [&err](const QString &waiting) { err << "note: " << printable(waiting) << Qt::endl; });

@@ -139,6 +139,7 @@ bool WatchSession::start()
     m_client = new GraphClient(m_options.graphUrl, tokens, this);
     m_poller = new OperationPoller(*m_client, m_clock, m_store, this);
     m_poller->setBudget(m_options.tenantBudget, m_options.teamBudget);
+    m_poller->setStarter(QString::fromLatin1(WatchedOperation::kCli));
     if (!m_client->talksToLoopback())
         new NetworkMonitor(*m_poller, this);
     const milliseconds interval = m_poller->setInterval(m_options.interval);

@@ -243,6 +243,7 @@ int main(int argc, char *argv[])
     OperationPoller poller(client, clock, store);
     poller.setInterval(options.interval);
     poller.setBudget(options.tenantBudget, options.teamBudget);
+    poller.setStarter(QString::fromLatin1(WatchedOperation::kPasted));
     // Offline detection matters for the real service; the loopback simulator is always there.
     std::unique_ptr<NetworkMonitor> network;
     if (!client.talksToLoopback())
@@ -250,6 +251,15 @@ int main(int argc, char *argv[])
     MainWindow window(client, poller, clock);
     signIn.attach(poller);
     window.attachSignIn(signIn);
+    // A team's store records who stopped, resumed or forgot what: the signed-in account.
+    if (storeSession) {
+        const auto recordActor = [&window, session = storeSession.get()] {
+            session->setActor(window.signIn()->account());
+        };
+        QObject::connect(&signIn, &SignInManager::signedIn, &window, recordActor);
+        QObject::connect(&signIn, &SignInManager::restored, &window, recordActor);
+        QObject::connect(&signIn, &SignInManager::signedOut, &window, recordActor);
+    }
     QNetworkAccessManager demoBrowser;
     if (demo) {
         window.setSignInUrlOpener(

@@ -43,6 +43,12 @@ struct WatchedOperation
     QString locationText; // as the user gave it
     std::optional<Operation> latest;
     QDateTime addedAt; // when it was first watched
+    // Who first watched it, and on which machine: the signed-in account that started it, or
+    // kPasted (a Location given by a person) or kCli (teamsops-cli); kept as first written.
+    QString startedBy;
+    QString startedOn;
+    static constexpr const char *kPasted = "pasted";
+    static constexpr const char *kCli = "CLI";
     Watch watch = Watch::Active;
     QDateTime nextPollAt;    // not polled before this
     QDateTime lastSentAt;    // when the last poll went out

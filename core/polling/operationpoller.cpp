@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSysInfo>
 
 #include <algorithm>
 #include <limits>
@@ -72,7 +73,8 @@ void OperationPoller::setBudget(int tenantPerSecond, int teamPerSecond)
     m_planner.setBudget(tenantPerSecond, teamPerSecond);
 }
 
-bool OperationPoller::watch(const OperationRef &ref, const QString &locationText)
+bool OperationPoller::watch(const OperationRef &ref, const QString &locationText,
+                            const QString &startedBy)
 {
     // Watched already (restored from the store, say): the URL resolved now, against the Graph
     // URL in use now, is the one to poll.
@@ -86,6 +88,9 @@ bool OperationPoller::watch(const OperationRef &ref, const QString &locationText
     operation.locationText = locationText.isEmpty() ? ref.location() : locationText.trimmed();
     operation.addedAt = m_clock.now();
     operation.nextPollAt = operation.addedAt;
+    operation.startedBy = startedBy.isEmpty() ? m_starter : startedBy;
+    if (!operation.startedBy.isEmpty())
+        operation.startedOn = QSysInfo::machineHostName();
     if (!m_store.add(std::move(operation)))
         return false;
     m_reportedAllTerminal = false;

@@ -86,8 +86,13 @@ public:
     }
     void tenantRequestThrottled(const QDateTime &sentAt);
 
-    // Starts watching; the first poll is due at once. False when already watched.
-    bool watch(const OperationRef &ref, const QString &locationText = QString());
+    // Starts watching; the first poll is due at once. False when already watched. `startedBy`:
+    // who started it (an account), else this process's starter (setStarter()).
+    bool watch(const OperationRef &ref, const QString &locationText = QString(),
+               const QString &startedBy = QString());
+    // Who watches what is given here, for the operations it adds (WatchedOperation::startedBy):
+    // WatchedOperation::kPasted in the dashboard, kCli in teamsops-cli.
+    void setStarter(const QString &starter) { m_starter = starter; }
     // Polls again an operation that was stopped as access denied or not found.
     void retry(const OperationRef &ref);
     // Forgets an operation. False when it was not watched.
@@ -173,6 +178,7 @@ private:
     bool m_online = true;
     bool m_following = false;
     bool m_reportedAllTerminal = false;
+    QString m_starter;
     bool m_planningQueued = false;
 };
 

@@ -114,8 +114,22 @@ const QList<QStringList> &migrations()
             QStringLiteral("ALTER TABLE history ADD COLUMN client_request_id TEXT"),
             QStringLiteral("ALTER TABLE history ADD COLUMN graph_date INTEGER"),
         },
+        // 4 → 5: who did what, for a team sharing a store: who first watched each operation and
+        // on which machine, and who stopped, resumed or forgot it (kept past a forget).
+        {
+            QStringLiteral("ALTER TABLE operations ADD COLUMN started_by TEXT"),
+            QStringLiteral("ALTER TABLE operations ADD COLUMN started_on TEXT"),
+            QStringLiteral("CREATE TABLE decisions ("
+                           " id INTEGER PRIMARY KEY,"
+                           " key TEXT NOT NULL,"
+                           " action TEXT NOT NULL,"
+                           " decided_by TEXT,"
+                           " decided_on TEXT,"
+                           " decided_at INTEGER NOT NULL)"),
+            QStringLiteral("CREATE INDEX decisions_by_key ON decisions(key, id)"),
+        },
     };
-    static_assert(OperationDatabase::kSchemaVersion == 4, "add the migration step");
+    static_assert(OperationDatabase::kSchemaVersion == 5, "add the migration step");
     return steps;
 }
 
@@ -348,7 +362,7 @@ OperationDatabase::OpenResult OperationDatabase::checkReadable(bool fullCheck)
                                     "('operations', 'history', 'state', 'history_by_operation', "
                                     "'starts', 'starts_by_location', 'starts_by_plan', "
                                     "'operations_by_version', 'forgotten', "
-                                    "'forgotten_by_version') "
+                                    "'forgotten_by_version', 'decisions', 'decisions_by_key') "
                                     "AND name NOT LIKE 'sqlite_%'")) ||
         !tables.next()) {
         const QSqlError error = tables.lastError();

@@ -40,7 +40,7 @@ class OperationDatabase
 {
     Q_DISABLE_COPY_MOVE(OperationDatabase)
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = 5;
 
     enum class Access
     {
@@ -184,6 +184,21 @@ public:
     bool releaseLease(const QString &holderId);
     // Forgets these operations; returns how many were stored.
     std::optional<int> forget(const QStringList &keys);
+
+    // Who decides here (the signed-in account, else the program): written with every stop,
+    // resume and forget this connection commits, with the machine and the time.
+    void setActor(const QString &actor) { m_actor = actor; }
+    QString actor() const { return m_actor; }
+    struct Decision
+    {
+        QString action; // stopped, resumed, forgot
+        QString by;
+        QString on; // machine
+        QDateTime at;
+    };
+    // Every decision about one operation key (of the Graph set, or any), oldest first: kept after
+    // the operation itself is forgotten.
+    std::optional<QList<Decision>> decisionsOf(const QString &key);
     // Tombstones older than this are dropped when a store is opened for writing.
     static constexpr std::chrono::hours kTombstoneLife{24 * 30};
 
@@ -205,6 +220,7 @@ private:
     bool beginWrite();
     // Announces a commit's version to the other connections (a server only).
     bool announce(qint64 version);
+    bool recordDecision(const QString &rowKey, const QString &action);
     // Empty when the file is a TeamsOps store SQLite can read; else why not. With fullCheck,
     // every page is read too.
     OpenResult checkReadable(bool fullCheck);
@@ -231,6 +247,7 @@ private:
     Problem m_lastProblem = Problem::None; // of the last failed statement
     QString m_graphOrigin;                 // empty: every Graph
     SqlBackend m_backend = SqlBackend::SQLite;
+    QString m_actor;
     // A server's session: what it is set up with, and whether a statement failed since (the
     // connection may be gone).
     std::chrono::milliseconds m_lockTimeout{kBusyTimeout};

@@ -237,3 +237,22 @@ std::optional<qint64> OperationDatabase::dataVersion()
     }
     return query.value(0).toLongLong();
 }
+
+std::optional<QList<OperationDatabase::Decision>> OperationDatabase::decisionsOf(const QString &key)
+{
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral("SELECT action, decided_by, decided_on, decided_at FROM decisions "
+                                 "WHERE %1 ORDER BY id")
+                      .arg(keyIs()));
+    query.addBindValue(keyValue(key));
+    if (!query.exec()) {
+        fail(QStringLiteral("reading decisions"), query.lastError().text());
+        return std::nullopt;
+    }
+    QList<Decision> decisions;
+    while (query.next()) {
+        decisions.append({query.value(0).toString(), query.value(1).toString(),
+                          query.value(2).toString(), timeOf(query.value(3))});
+    }
+    return decisions;
+}

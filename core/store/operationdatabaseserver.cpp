@@ -13,8 +13,8 @@ namespace {
 
 // The tables (and their indexes) a store holds; anything else in the schema is another program's.
 const QStringList kOurTables{QStringLiteral("operations"), QStringLiteral("history"),
-                             QStringLiteral("state"), QStringLiteral("starts"),
-                             QStringLiteral("forgotten")};
+                             QStringLiteral("state"),      QStringLiteral("starts"),
+                             QStringLiteral("forgotten"),  QStringLiteral("decisions")};
 // A store opened for writing waits this long for the server before saying it is unreachable.
 // Short: a long-running process tries again later, on the thread that draws the window.
 constexpr int kConnectTimeoutSeconds = 5;
@@ -183,14 +183,23 @@ bool OperationDatabase::migrateServer()
         version = query.next() ? query.value(0).toInt() : 0;
     }
     query.finish();
-    // Version 4 is the first a server store has: its tables are made at once. Later versions
-    // add their steps here, as SQLite's do in operationdatabase.cpp.
-    static_assert(kSchemaVersion == 4, "add the server's migration step");
+    // A new database gets this version's tables at once; one made by an older TeamsOps (version
+    // 4 or later: the first server stores) takes the steps since.
     if (version == 0) {
         for (const QString &statement : sqldialect::postgresSchema()) {
             if (!exec(statement)) {
                 rollBack();
                 return false;
+            }
+        }
+    } else {
+        for (int next = version; next < kSchemaVersion; ++next) {
+            for (const QString &statement :
+                 sqldialect::postgresMigrations().at(next - sqldialect::kFirstServerVersion)) {
+                if (!exec(statement)) {
+                    rollBack();
+                    return false;
+                }
             }
         }
     }

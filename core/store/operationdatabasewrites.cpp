@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSysInfo>
 
 using namespace storerows;
 
@@ -31,10 +32,10 @@ QString upsertStatement(SqlBackend backend)
     for (const QString &column : columns) {
         if (column == QLatin1String("key"))
             continue;
-        if (column == QLatin1String("added_at")) {
-            // The first sighting stays the first, whoever writes last.
-            updates.append(QStringLiteral("added_at = coalesce(operations.added_at, "
-                                          "excluded.added_at)"));
+        if (column == QLatin1String("added_at") || column == QLatin1String("started_by") ||
+            column == QLatin1String("started_on")) {
+            // The first sighting stays the first, and its starter, whoever writes last.
+            updates.append(QStringLiteral("%1 = coalesce(operations.%1, excluded.%1)").arg(column));
         } else if (column == QLatin1String("watch")) {
             updates.append(QStringLiteral("watch = CASE WHEN %1 THEN excluded.watch WHEN "
                                           "operations.watch = 'paused' OR excluded.watch = "
@@ -86,6 +87,21 @@ bool OperationDatabase::beginVersioned(Committed &committed)
 void OperationDatabase::rollBack()
 {
     QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
+}
+
+bool OperationDatabase::recordDecision(const QString &rowKey, const QString &action)
+{
+    QSqlQuery query(m_db);
+    query.prepare(QStringLiteral("INSERT INTO decisions (key, action, decided_by, decided_on, "
+                                 "decided_at) VALUES (?, ?, ?, ?, ?)"));
+    query.addBindValue(rowKey);
+    query.addBindValue(action);
+    query.addBindValue(m_actor);
+    query.addBindValue(QSysInfo::machineHostName());
+    query.addBindValue(QDateTime::currentMSecsSinceEpoch());
+    if (!query.exec())
+        return fail(QStringLiteral("recording who decided"), query.lastError());
+    return true;
 }
 
 bool OperationDatabase::announce(qint64 version)
@@ -140,6 +156,11 @@ std::optional<OperationDatabase::Committed> OperationDatabase::commit(const Chan
         const qint64 rowId = upsert.value(0).toLongLong();
         committed.watch.insert(op.key, valueOf(kWatchNames, upsert.value(1).toString()));
         upsert.finish();
+        if (item.decidesPause &&
+            !recordDecision(rowKeyOf(op), op.watch == WatchedOperation::Watch::Paused
+                                              ? QStringLiteral("stopped")
+                                              : QStringLiteral("resumed")))
+            return rollback();
         committed.rowIds.insert(op.key, rowId);
         for (qsizetype i = item.historyFrom; i < op.history.size(); ++i) {
             bindChange(change, rowId, op.history.at(i));
@@ -189,6 +210,10 @@ bool OperationDatabase::forgetIn(const QStringList &keys, Committed &committed)
         remove.finish();
         if (!rowKeys.isEmpty())
             committed.deleted.append(key);
+        for (const QString &rowKey : std::as_const(rowKeys)) {
+            if (!recordDecision(rowKey, QStringLiteral("forgot")))
+                return false;
+        }
         // Left even when the row was gone already: a watcher's later write must not bring it
         // back.
         if (rowKeys.isEmpty() && !m_graphOrigin.isEmpty())

@@ -35,8 +35,12 @@ QString lockTimeout(SqlBackend backend, qint64 milliseconds);
 
 // The columns of `operations` as PostgreSQL types, in storerows::Column order (after the id).
 const QStringList &postgresOperationTypes();
-// The schema at store version 4 (the first a PostgreSQL store has): what SQLite's migration
-// steps 0 → 4 made, with PostgreSQL's types.
+// The schema of this version, made at once in a new database: what SQLite's migration steps
+// make, with PostgreSQL's types.
 QStringList postgresSchema();
+// The steps from one version to the next of a server store made by an older TeamsOps: the first
+// server stores were version 4, so step i takes a store from 4 + i to 5 + i.
+constexpr int kFirstServerVersion = 4;
+const QList<QStringList> &postgresMigrations();
 
 } // namespace sqldialect

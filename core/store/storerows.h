@@ -52,6 +52,8 @@ enum Column
     LastRequestId,
     LastClientRequestId,
     LastGraphDate,
+    StartedBy,
+    StartedOn,
     ColumnCount
 };
 
@@ -60,7 +62,8 @@ inline const QString kColumns = QStringLiteral(
     "type, status, created_at, last_action_at, attempts, target_id, target_location, error_code, "
     "error_message, last_reply, next_poll_at, last_sent_at, last_polled_at, last_changed_at, "
     "polls, consecutive_failures, consecutive_not_found, first_not_found_at, last_failure, "
-    "last_failure_message, last_request_id, last_client_request_id, last_graph_date");
+    "last_failure_message, last_request_id, last_client_request_id, last_graph_date, started_by, "
+    "started_on");
 
 inline const std::array<std::pair<WatchedOperation::Watch, const char *>, 4> kWatchNames{{
     {WatchedOperation::Watch::Active, "active"},
@@ -161,6 +164,8 @@ inline WatchedOperation operationFrom(const QSqlQuery &row)
     op.lastFailureMessage = row.value(LastFailureMessage).toString();
     op.lastAnswer = {row.value(LastRequestId).toString(), row.value(LastClientRequestId).toString(),
                      timeOf(row.value(LastGraphDate))};
+    op.startedBy = row.value(StartedBy).toString();
+    op.startedOn = row.value(StartedOn).toString();
     return op;
 }
 
@@ -202,6 +207,8 @@ inline void bindOperation(QSqlQuery &query, const WatchedOperation &op, const QS
         op.lastAnswer.requestId,
         op.lastAnswer.clientRequestId,
         msecs(op.lastAnswer.graphDate),
+        text(op.startedBy, !op.startedBy.isEmpty()),
+        text(op.startedOn, !op.startedOn.isEmpty()),
     };
     Q_ASSERT(values.size() == ColumnCount - 1);
     for (const QVariant &value : values)

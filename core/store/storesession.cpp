@@ -7,7 +7,10 @@ StoreSession::StoreSession(OperationStore &store, Clock &clock, const QString &p
     , m_clock(clock)
     , m_database(std::make_unique<OperationDatabase>())
     , m_program(program)
-{}
+{
+    // Who stops, resumes and forgets here, until a signed-in account says better (setActor).
+    m_database->setActor(program);
+}
 
 StoreSession::~StoreSession()
 {

@@ -49,6 +49,11 @@ public:
     StartJournal *journal() const { return m_journal.get(); }
     // Who polls for this store (one process at a time); not started until the caller does.
     PollerLease *lease() const { return m_lease.get(); }
+    // Who decides here (stops, resumes, forgets): a signed-in account, or empty for the program.
+    void setActor(const QString &account)
+    {
+        m_database->setActor(account.isEmpty() ? m_program : account);
+    }
     OperationDatabase *database() const { return m_saver ? m_database.get() : nullptr; }
 
 signals:

@@ -260,3 +260,11 @@ BrowserSignInDialog *SignInController::browserDialog() const
 {
     return m_browserDialog;
 }
+
+QString SignInController::account() const
+{
+    if (!m_signIn.isSignedIn())
+        return QString();
+    const TokenSet &tokens = m_signIn.tokens();
+    return tokens.username.isEmpty() ? tokens.accountName : tokens.username;
+}

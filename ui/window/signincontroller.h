@@ -30,6 +30,9 @@ public:
     void useDemoTenant(std::function<void(const QString &userCode)> approveDeviceCode);
     // Graph refused the token: renewing is SignInManager's; the banner only when it cannot.
     void tokenRefused(const QString &why);
+    // Who is signed in, as the team's store records who did what ("megan@contoso.com"); empty
+    // when no one is.
+    QString account() const;
 
 private:
     void buildAccountMenu();

@@ -17,6 +17,7 @@
 #include "window/mainwindow.h"
 #include "window/notifier.h"
 #include "window/operationactions.h"
+#include "window/signincontroller.h"
 #include "window/unansweredstarts.h"
 
 #include <QAction>
@@ -202,7 +203,9 @@ CreateTeamDialog *StartController::openCreateTeamDialog()
 void StartController::markStartedHere(const OperationStarter::Result &started)
 {
     OperationPoller &poller = m_window.poller();
-    poller.watch(*started.ref, started.location);
+    // Started here: by whoever is signed in (else the dashboard's own word, "pasted").
+    poller.watch(*started.ref, started.location,
+                 m_window.signIn() ? m_window.signIn()->account() : QString());
     if (WatchedOperation *record = poller.store().edit(started.ref->key())) {
         record->startedHere = true; // "Requested" until its first status arrives
         record->startClientRequestId = started.clientRequestId;

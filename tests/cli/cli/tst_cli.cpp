@@ -19,6 +19,7 @@
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QSysInfo>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QUuid>
@@ -62,6 +63,7 @@ private slots:
     void exitsOneOnUsageErrors();
     void keepsWhatItWatchesAndResumesIt();
     void historyRepeatsExactlyWhatWatchPrinted();
+    void saysWhoStartedAndWhoForgot();
     void leavesAStoreFromANewerVersionAlone();
     void movesAnUnreadableStoreAsideAndCarriesOn();
     void waitsForAStoreInUseAndSavesOnceItIsFree();
@@ -866,6 +868,34 @@ void TestCli::aTeamStoreAwayAtStartGetsWhatWasWatchedOnceBack()
     const QByteArray listed = list.readAllStandardOutput();
     QVERIFY2(listed.contains(" succeeded ") && listed.contains(kQuick.toUtf8()),
              listed.constData());
+}
+
+// The store says who first watched an operation and on which machine, and `history` says who
+// forgot it, after it is gone.
+void TestCli::saysWhoStartedAndWhoForgot()
+{
+    QCOMPARE(run({"watch", "--graph-url", m_server->baseUrl().toString(), "--interval", "0.1",
+                  "--timeout", "30", location(kQuick)})
+                 .exitCode,
+             0);
+    CliRun listed = run({"list", "--json"});
+    QCOMPARE(listed.stdoutLines.size(), 1);
+    const QJsonObject row = QJsonDocument::fromJson(listed.stdoutLines.first()).object();
+    QCOMPARE(row["startedBy"].toString(), QStringLiteral("CLI"));
+    QCOMPARE(row["startedOn"].toString(), QSysInfo::machineHostName());
+    listed = run({"list"});
+    QVERIFY2(listed.stdoutLines.first().contains("started by CLI on"),
+             listed.stdoutLines.first().constData());
+
+    QCOMPARE(run({"forget", location(kQuick)}).exitCode, 0);
+    const CliRun history = run({"history", location(kQuick)});
+    QCOMPARE(history.exitCode, 0);
+    QCOMPARE(history.stdoutLines.size(), 1);
+    QVERIFY2(history.stdoutLines.first().endsWith(
+                 ("  forgot by teamsops-cli on " + QSysInfo::machineHostName()).toUtf8()),
+             history.stdoutLines.first().constData());
+    // Never watched here: still an error.
+    QCOMPARE(run({"history", location(kFails)}).exitCode, 1);
 }
 
 void TestCli::aLocationGivenAgainIsPolledWhereGraphIsNow()

@@ -26,6 +26,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSysInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -72,6 +73,8 @@ WatchedOperation everyFieldSet(const QString &teamId, const QString &operationId
     op.lastFailureMessage = QStringLiteral("not found (HTTP 404)");
     op.lastAnswer = {QStringLiteral("9d2c5e1a-request"), QStringLiteral("4b7e0f3c-client"),
                      kT0.addSecs(95)};
+    op.startedBy = QStringLiteral("megan@contoso.com");
+    op.startedOn = QStringLiteral("ws-12");
     op.history = {
         {kT0, QStringLiteral("notStarted"), OperationStatus::NotStarted, 0, std::nullopt, {}, {}},
         {kT0.addSecs(30),
@@ -95,6 +98,8 @@ void compareRecords(const WatchedOperation &a, const WatchedOperation &b)
     QCOMPARE(a.ref.url, b.ref.url);
     QCOMPARE(a.locationText, b.locationText);
     QCOMPARE(a.addedAt, b.addedAt);
+    QCOMPARE(a.startedBy, b.startedBy);
+    QCOMPARE(a.startedOn, b.startedOn);
     QCOMPARE(a.watch, b.watch);
     QCOMPARE(a.latest.has_value(), b.latest.has_value());
     if (a.latest) {
@@ -300,6 +305,8 @@ private slots:
     void forgetsFinishedOperationsPastRetention();
     void twoProcessesShareOneFile();
     void aChangeByAnotherAdminIsPushedAtOnce();
+    void remembersWhoStartedStoppedAndForgot();
+    void aServerStoreOfTheFirstServerVersionIsBroughtUpToDate();
     void aServerRestartedMidSessionLosesNothing();
     void everyReportedRoundSurvivesAKill();
     void aTeamStoreOverTlsChecksTheServersCertificateAndName();
@@ -1102,6 +1109,87 @@ void TestOperationDatabase::aChangeByAnotherAdminIsPushedAtOnce()
     QVERIFY(saver.saveNow());
     QCoreApplication::processEvents();
     QCOMPARE(pickedUp.size(), before);
+}
+
+// Who first watched an operation stays, whoever writes it after; who stopped, resumed and forgot
+// it is kept, by account and machine, after it is forgotten.
+void TestOperationDatabase::remembersWhoStartedStoppedAndForgot()
+{
+    OperationDatabase megan;
+    QVERIFY(megan.open(m_path).ok);
+    megan.setActor(QStringLiteral("megan@contoso.com"));
+    OperationDatabase cli;
+    QVERIFY(cli.open(m_path).ok);
+    cli.setActor(QStringLiteral("teamsops-cli"));
+
+    WatchedOperation started = everyFieldSet(QStringLiteral("t"), QStringLiteral("a"));
+    started.key = started.ref.key();
+    started.watch = WatchedOperation::Watch::Active;
+    QVERIFY(megan.commit({{{&started, 0, true}}, {}, std::nullopt}));
+    WatchedOperation seenByCli = started;
+    seenByCli.startedBy = QString::fromLatin1(WatchedOperation::kCli);
+    seenByCli.startedOn = QStringLiteral("build-agent");
+    seenByCli.polls = 8;
+    QVERIFY(cli.commit({{{&seenByCli, 3}}, {}, std::nullopt}));
+    const auto stored = cli.load(QStringLiteral("t/a"));
+    QVERIFY(stored);
+    QCOMPARE(stored->operation.startedBy, QStringLiteral("megan@contoso.com"));
+    QCOMPARE(stored->operation.startedOn, QStringLiteral("ws-12"));
+    QCOMPARE(stored->operation.polls, 8);
+
+    // The CLI's user stops it and resumes it; Megan forgets it.
+    seenByCli.watch = WatchedOperation::Watch::Paused;
+    QVERIFY(cli.commit({{{&seenByCli, 3, false, true}}, {}, std::nullopt}));
+    seenByCli.watch = WatchedOperation::Watch::Active;
+    QVERIFY(cli.commit({{{&seenByCli, 3, false, true}}, {}, std::nullopt}));
+    // A poller's write decides nothing: not recorded.
+    QVERIFY(megan.commit({{{&started, 3}}, {}, std::nullopt}));
+    QCOMPARE(megan.forget({QStringLiteral("t/a")}).value_or(-1), 1);
+    QVERIFY(!cli.load(QStringLiteral("t/a")));
+
+    const auto decisions = cli.decisionsOf(QStringLiteral("t/a"));
+    QVERIFY(decisions);
+    QCOMPARE(decisions->size(), 3);
+    QCOMPARE(decisions->at(0).action, QStringLiteral("stopped"));
+    QCOMPARE(decisions->at(0).by, QStringLiteral("teamsops-cli"));
+    QCOMPARE(decisions->at(1).action, QStringLiteral("resumed"));
+    QCOMPARE(decisions->at(2).action, QStringLiteral("forgot"));
+    QCOMPARE(decisions->at(2).by, QStringLiteral("megan@contoso.com"));
+    QCOMPARE(decisions->at(2).on, QSysInfo::machineHostName());
+    QVERIFY(decisions->at(0).at.isValid() && decisions->at(0).at <= decisions->at(2).at);
+}
+
+// A team's database made by the first TeamsOps with server stores (version 4) takes the steps
+// since, keeping what it holds.
+void TestOperationDatabase::aServerStoreOfTheFirstServerVersionIsBroughtUpToDate()
+{
+    if (!onServer())
+        QSKIP("the file's migrations from its first schema: opensTheFirstSchema");
+    WatchedOperation op = everyFieldSet(QStringLiteral("t"), QStringLiteral("a"));
+    op.key = op.ref.key();
+    {
+        OperationDatabase database;
+        QVERIFY(database.open(m_path).ok);
+        QVERIFY(database.commit({{{&op, 0, true}}, {}, std::nullopt}));
+    }
+    // What version 4 had: no starter, no decisions.
+    QCOMPARE(runSql(m_path, {QStringLiteral("ALTER TABLE operations DROP COLUMN started_by"),
+                             QStringLiteral("ALTER TABLE operations DROP COLUMN started_on"),
+                             QStringLiteral("DROP TABLE decisions"),
+                             QStringLiteral("UPDATE state SET value = '4' WHERE name = 'schema'")}),
+             QString());
+    OperationDatabase database;
+    const OperationDatabase::OpenResult opened = database.open(m_path);
+    QVERIFY2(opened.ok, qPrintable(opened.error));
+    QCOMPARE(
+        valueOf(m_path, QStringLiteral("SELECT value FROM state WHERE name = 'schema'")).toInt(),
+        OperationDatabase::kSchemaVersion);
+    const auto stored = database.load(op.key);
+    QVERIFY(stored);
+    QCOMPARE(stored->operation.history.size(), op.history.size());
+    QVERIFY(stored->operation.startedBy.isEmpty());
+    QCOMPARE(database.forget({op.key}).value_or(-1), 1);
+    QCOMPARE(database.decisionsOf(op.key).value_or(QList<OperationDatabase::Decision>()).size(), 1);
 }
 
 // The team's server restarts while a poller writes and a follower reads: the poller keeps what it
