@@ -52,7 +52,8 @@ int OperationCounts::count(OperationCategory category) const
 OperationCounts::Counted OperationCounts::countedOf(const WatchedOperation &operation)
 {
     return Counted{categoriesOf(operation), outcomeOf(operation),
-                   operation.latest ? operation.latest->operationTypeRaw : QString()};
+                   operation.latest ? operation.latest->operationTypeRaw : QString(),
+                   operation.startedBy};
 }
 
 void OperationCounts::apply(const Counted &counted, int sign)
@@ -62,13 +63,17 @@ void OperationCounts::apply(const Counted &counted, int sign)
             m_categories[int(category)] += sign;
     }
     m_outcomes[int(counted.outcome)] += sign;
-    if (counted.type.isEmpty())
-        return;
-    const auto it = m_types.find(counted.type);
-    if (it == m_types.end())
-        m_types.insert(counted.type, sign);
-    else if ((*it += sign) == 0)
-        m_types.erase(it);
+    const auto tally = [sign](QHash<QString, int> &counts, const QString &name) {
+        if (name.isEmpty())
+            return;
+        const auto it = counts.find(name);
+        if (it == counts.end())
+            counts.insert(name, sign);
+        else if ((*it += sign) == 0)
+            counts.erase(it);
+    };
+    tally(m_types, counted.type);
+    tally(m_starters, counted.starter);
 }
 
 void OperationCounts::recountAll()
@@ -76,6 +81,7 @@ void OperationCounts::recountAll()
     m_counted.clear();
     m_categories.clear();
     m_types.clear();
+    m_starters.clear();
     std::fill(std::begin(m_outcomes), std::end(m_outcomes), 0);
     // Only what the store has announced: the rest arrives with added().
     const qsizetype announced = m_store.announcedCount();

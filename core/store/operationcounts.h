@@ -27,6 +27,8 @@ public:
     }
     // Types seen, each with its count (types with no operation left are dropped).
     const QHash<QString, int> &types() const { return m_types; }
+    // Who started them (WatchedOperation::startedBy), each with its count, the same way.
+    const QHash<QString, int> &starters() const { return m_starters; }
     int count(OperationOutcome outcome) const { return m_outcomes[int(outcome)]; }
 
 signals:
@@ -38,9 +40,11 @@ private:
         OperationCategories categories;
         OperationOutcome outcome = OperationOutcome::Pending;
         QString type;
+        QString starter;
         friend bool operator==(const Counted &a, const Counted &b)
         {
-            return a.categories == b.categories && a.outcome == b.outcome && a.type == b.type;
+            return a.categories == b.categories && a.outcome == b.outcome && a.type == b.type &&
+                   a.starter == b.starter;
         }
     };
     static Counted countedOf(const WatchedOperation &operation);
@@ -51,5 +55,6 @@ private:
     QList<Counted> m_counted; // one per announced record, by store index
     QHash<int, int> m_categories;
     QHash<QString, int> m_types;
+    QHash<QString, int> m_starters;
     int m_outcomes[3] = {0, 0, 0};
 };

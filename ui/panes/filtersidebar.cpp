@@ -7,6 +7,7 @@ namespace {
 
 constexpr int kCategoryRole = Qt::UserRole + 1;
 constexpr int kTypeRole = Qt::UserRole + 2;
+constexpr int kStarterRole = Qt::UserRole + 3;
 
 // "All", then every status category.
 QList<OperationCategory> categoriesShown()
@@ -31,9 +32,10 @@ QString typeLabel(const QString &raw)
 FilterSidebar::FilterSidebar(QWidget *parent)
     : QListWidget(parent)
     , m_typesHeader(new QListWidgetItem(tr("Type")))
+    , m_startersHeader(new QListWidgetItem(tr("Started by")))
 {
     setObjectName(QStringLiteral("filterSidebar"));
-    setAccessibleName(tr("Filters by status and type"));
+    setAccessibleName(tr("Filters by status, type and who started them"));
     auto *statusHeader = new QListWidgetItem(tr("Status"), this);
     statusHeader->setFlags(Qt::NoItemFlags);
     QFont bold = font();
@@ -49,14 +51,19 @@ FilterSidebar::FilterSidebar(QWidget *parent)
     m_typesHeader->setFont(bold);
     m_typesHeader->setForeground(palette().windowText());
     addItem(m_typesHeader);
+    m_startersHeader->setFlags(Qt::NoItemFlags);
+    m_startersHeader->setFont(bold);
+    m_startersHeader->setForeground(palette().windowText());
+    addItem(m_startersHeader);
+    m_startersHeader->setHidden(true); // until a store says who started something
     setCurrentRow(1);
     connect(this, &QListWidget::currentItemChanged, this, [this](QListWidgetItem *item) {
         if (!item)
             return;
-        const QVariant type = item->data(kTypeRole);
-        emit filterChanged(type.isValid() ? OperationCategory::All
-                                          : OperationCategory(item->data(kCategoryRole).toInt()),
-                           type.toString());
+        const QVariant category = item->data(kCategoryRole);
+        emit filterChanged(category.isValid() ? OperationCategory(category.toInt())
+                                              : OperationCategory::All,
+                           item->data(kTypeRole).toString(), item->data(kStarterRole).toString());
     });
 }
 
@@ -69,6 +76,35 @@ void FilterSidebar::select(OperationCategory category)
             setCurrentItem(candidate);
         }
     }
+}
+
+void FilterSidebar::selectStarter(const QString &startedBy)
+{
+    for (int row = 0; row < count(); ++row) {
+        if (item(row)->data(kStarterRole).toString() == startedBy && !startedBy.isEmpty())
+            setCurrentItem(item(row));
+    }
+}
+
+void FilterSidebar::showEntries(QListWidgetItem *header, QListWidgetItem *nextHeader,
+                                const QHash<QString, int> &counts, int role,
+                                const std::function<QString(const QString &)> &label)
+{
+    QStringList names = counts.keys();
+    std::sort(names.begin(), names.end());
+    const int first = row(header) + 1;
+    for (int i = 0; i < names.size(); ++i) {
+        QListWidgetItem *entry = first + i < count() ? item(first + i) : nullptr;
+        if (!entry || entry == nextHeader || entry->data(role).toString() != names[i]) {
+            entry = new QListWidgetItem();
+            entry->setData(role, names[i]);
+            insertItem(first + i, entry);
+        }
+        entry->setText(QStringLiteral("%1 (%2)").arg(label(names[i])).arg(counts.value(names[i])));
+    }
+    const int end = first + int(names.size());
+    while (end < count() && item(end) != nextHeader)
+        delete takeItem(end);
 }
 
 void FilterSidebar::showCounts(const OperationCounts &counts)
@@ -87,20 +123,10 @@ void FilterSidebar::showCounts(const OperationCounts &counts)
                                .arg(m_categoryCounts.value(int(category))));
         }
     }
-    // Type rows follow the types seen so far, in a stable (alphabetical) order.
-    QStringList types = m_typeCounts.keys();
-    std::sort(types.begin(), types.end());
-    const int first = row(m_typesHeader) + 1;
-    for (int i = 0; i < types.size(); ++i) {
-        QListWidgetItem *entry = first + i < count() ? item(first + i) : nullptr;
-        if (!entry || entry->data(kTypeRole).toString() != types[i]) {
-            entry = new QListWidgetItem();
-            entry->setData(kTypeRole, types[i]);
-            insertItem(first + i, entry);
-        }
-        entry->setText(
-            QStringLiteral("%1 (%2)").arg(typeLabel(types[i])).arg(m_typeCounts.value(types[i])));
-    }
-    while (count() > first + types.size())
-        delete takeItem(first + int(types.size()));
+    // Type and starter rows follow those seen so far, in a stable (alphabetical) order.
+    showEntries(m_typesHeader, m_startersHeader, m_typeCounts, kTypeRole, typeLabel);
+    m_starterCounts = counts.starters();
+    m_startersHeader->setHidden(m_starterCounts.isEmpty());
+    showEntries(m_startersHeader, nullptr, m_starterCounts, kStarterRole,
+                [](const QString &name) { return name; });
 }

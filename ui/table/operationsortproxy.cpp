@@ -105,6 +105,14 @@ void OperationSortProxy::setType(const QString &operationTypeRaw)
     refilter(false);
 }
 
+void OperationSortProxy::setStartedBy(const QString &startedBy)
+{
+    if (startedBy == m_startedBy)
+        return;
+    m_startedBy = startedBy;
+    refilter(false);
+}
+
 void OperationSortProxy::setSearchText(const QString &text)
 {
     const QString search = text.trimmed().toLower();
@@ -134,6 +142,8 @@ bool OperationSortProxy::accepts(int sourceRow) const
     if (m_category != OperationCategory::All && !categoriesOf(*operation).testFlag(m_category))
         return false;
     if (!m_type.isEmpty() && (!operation->latest || operation->latest->operationTypeRaw != m_type))
+        return false;
+    if (!m_startedBy.isEmpty() && operation->startedBy != m_startedBy)
         return false;
     return m_search.isEmpty() || searchTextOf(sourceRow).contains(m_search);
 }

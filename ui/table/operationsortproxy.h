@@ -34,6 +34,7 @@ public:
 
     void setCategory(OperationCategory category);
     void setType(const QString &operationTypeRaw); // empty: every type
+    void setStartedBy(const QString &startedBy);   // empty: whoever started them
     void setSearchText(const QString &text);
     OperationCategory category() const { return m_category; }
 
@@ -96,6 +97,7 @@ private:
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
     OperationCategory m_category = OperationCategory::All;
     QString m_type;
+    QString m_startedBy;
     QString m_search;
 
     bool m_gathering = false; // between the source's changesBegin and changesEnd

@@ -158,6 +158,15 @@ const OperationTableModel::ColumnDefinition
              return SortKey{msSinceEpoch(c.operation.nextPollAt), {}};
          },
          nextPollText, noToolTip},
+        // Who first watched it (a team sharing a store): an account, "pasted" or "CLI".
+        {QT_TR_NOOP("Started by"), true,
+         [](const Cell &c) { return SortKey{0, c.operation.startedBy.toLower()}; },
+         [](const Cell &c) -> QVariant { return c.operation.startedBy; },
+         [](const Cell &c) -> QVariant {
+             return c.operation.startedOn.isEmpty()
+                        ? QVariant()
+                        : QVariant(tr("on %1").arg(c.operation.startedOn));
+         }},
 };
 
 OperationTableModel::OperationTableModel(const OperationStore &store, Clock &clock, QObject *parent)
@@ -269,7 +278,8 @@ QString OperationTableModel::searchText(int row) const
     const QString target = operation.latest ? operation.latest->targetResourceLocation : QString();
     const QString error = P::errorText(operation);
     // Not the Location itself: it holds the two ids, the rest is the same for every row.
-    const QString *parts[] = {&operation.ref.operationId, &operation.ref.teamId, &target, &error};
+    const QString *parts[] = {&operation.ref.operationId, &operation.ref.teamId, &target, &error,
+                              &operation.startedBy};
     qsizetype size = 0;
     for (const QString *part : parts)
         size += part->size() + 1;

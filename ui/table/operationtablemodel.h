@@ -31,6 +31,7 @@ public:
         LastAction,
         Elapsed,
         NextPoll,
+        StartedBy,
         ColumnCount
     };
     enum Role
@@ -40,7 +41,7 @@ public:
         TargetLocationRole,          // targetResourceLocation, empty when there is none
         CategoryRole,                // OperationCategories, as an int
         TypeRole,                    // operationType as sent ("" before the first reply)
-        SearchTextRole,              // id, team, target and error, lower-cased, for the search box
+        SearchTextRole,              // id, team, target, error and starter, lower-cased (search)
     };
 
     OperationTableModel(const OperationStore &store, Clock &clock, QObject *parent = nullptr);
@@ -58,7 +59,7 @@ public:
     // The sort order of two rows by one column, the earlier-added breaking ties (rows are in the
     // order operations were added, which restarts keep): equal rows keep their order between polls.
     bool rowLessThan(int left, int right, int column) const;
-    // Id, team, target and error, lower-cased: what the search box looks in.
+    // Id, team, target, error and who started it, lower-cased: what the search box looks in.
     QString searchText(int row) const;
 
     // A few words after a row's status, by key: a succeeded clone's readiness ("Ready",

@@ -27,6 +27,9 @@ OperationTableView::OperationTableView(QAbstractItemModel *model, QWidget *paren
     verticalHeader()->setDefaultSectionSize(std::max(fontMetrics().height(), 16) + 8);
     horizontalHeader()->setStretchLastSection(false);
     fitColumnWidths();
+    // Who started what matters to a team sharing a store (MainWindow shows it then); one admin
+    // can show it from the header's menu.
+    setColumnHidden(OperationTableModel::StartedBy, true);
 
     // Double-click and Enter both arrive as activated(); a click on a target cell opens it too.
     connect(this, &QAbstractItemView::activated, this, &OperationTableView::targetRequested);
@@ -60,6 +63,7 @@ void OperationTableView::fitColumnWidths()
     fit(OperationTableModel::LastAction, "2026-11-23 07:31:15");
     fit(OperationTableModel::Elapsed, "10 min 02 s");
     fit(OperationTableModel::NextPoll, "in 10 min 02 s");
+    fit(OperationTableModel::StartedBy, "megan@contoso.com");
 }
 
 void OperationTableView::showColumnMenu(const QPoint &at)

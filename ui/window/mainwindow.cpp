@@ -11,6 +11,7 @@
 #include "polling/teamoperations.h"
 #include "start/clonereadinesstracker.h"
 #include "store/operationcounts.h"
+#include "store/storelocation.h"
 #include "table/operationpresentation.h"
 #include "table/operationsortproxy.h"
 #include "table/operationtablemodel.h"
@@ -153,12 +154,13 @@ QWidget *MainWindow::buildPanes()
 
 void MainWindow::connectFilters()
 {
-    // Filters: the sidebar's category or type, and the search box.
+    // Filters: the sidebar's category, type or starter, and the search box.
     connect(m_sidebar, &FilterSidebar::filterChanged, this,
-            [this](OperationCategory category, const QString &type) {
+            [this](OperationCategory category, const QString &type, const QString &startedBy) {
                 m_proxy->setCategory(category);
                 m_proxy->setType(type);
-                m_overview->showFilter(category, type.isEmpty());
+                m_proxy->setStartedBy(startedBy);
+                m_overview->showFilter(category, type.isEmpty() && startedBy.isEmpty());
             });
     connect(m_overview, &OverviewStrip::categoryChosen, m_sidebar, &FilterSidebar::select);
     connect(m_search, &QLineEdit::textChanged, m_proxy, &OperationSortProxy::setSearchText);
@@ -216,6 +218,12 @@ void MainWindow::attachStore(StoreSaver &saver, const QString &path, StartJourna
 {
     m_store = new StoreController(*this, saver, path);
     m_starts->setJournal(journal);
+    // A team's store: who started what is worth a column, in the room of Created (Elapsed says
+    // as much, and the details the time); either can be shown again from the header's menu.
+    if (StoreLocation::looksLikeServer(path)) {
+        m_table->setColumnHidden(OperationTableModel::StartedBy, false);
+        m_table->setColumnHidden(OperationTableModel::Created, true);
+    }
 }
 
 QTableView *MainWindow::table() const

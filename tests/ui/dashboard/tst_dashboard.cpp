@@ -116,6 +116,7 @@ private slots:
     void init();
     void filterCountsFollowStatusChanges();
     void filtersBySidebarAndSearch();
+    void filtersByWhoStartedThem();
     void detailsShowPropertiesHintJsonAndTimeline();
     void pasteAddsGoodLinesAndKeepsBadOnes();
     void watchesAWholeTeam();
@@ -200,6 +201,49 @@ void TestDashboard::filtersBySidebarAndSearch()
     QCOMPARE(d.visibleKeys(), QStringList({d.key(kOther, kArchive)}));
     search->clear();
     QCOMPARE(d.visibleKeys().size(), 3);
+}
+
+// A team's operations, some started by a colleague: the sidebar counts them by starter and
+// shows one person's alone; the search finds them too. The column is there for a team's store
+// (shown by attachStore) and hidden for one admin.
+void TestDashboard::filtersByWhoStartedThem()
+{
+    Dashboard d;
+    QAbstractItemModelTester tester(d.window.proxy(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    d.poller.watch(d.refOf(kTeam, kClone), QString(), QStringLiteral("megan@contoso.com"));
+    d.poller.watch(d.refOf(kTeam, kFails), QString(), QStringLiteral("megan@contoso.com"));
+    d.poller.setStarter(QString::fromLatin1(WatchedOperation::kPasted));
+    d.poller.watch(d.refOf(kOther, kArchive));
+    d.settle();
+    QCOMPARE(d.store.find(d.key(kOther, kArchive))->startedBy, QStringLiteral("pasted"));
+    QCOMPARE(d.store.find(d.key(kTeam, kClone))->startedOn, QSysInfo::machineHostName());
+
+    FilterSidebar *sidebar = d.window.sidebar();
+    QTRY_COMPARE(sidebar->countOfStarter(QStringLiteral("megan@contoso.com")), 2);
+    QCOMPARE(sidebar->countOfStarter(QStringLiteral("pasted")), 1);
+    QVERIFY(
+        !sidebar->findItems(QStringLiteral("Started by"), Qt::MatchExactly).first()->isHidden());
+    sidebar->selectStarter(QStringLiteral("megan@contoso.com"));
+    QCOMPARE(d.visibleKeys(), QStringList({d.key(kTeam, kClone), d.key(kTeam, kFails)}));
+    sidebar->select(OperationCategory::All);
+    QCOMPARE(d.visibleKeys().size(), 3);
+
+    auto *search = d.window.findChild<QLineEdit *>("search");
+    search->setText(QStringLiteral("MEGAN@"));
+    QCOMPARE(d.visibleKeys().size(), 2);
+    search->clear();
+
+    QVERIFY(d.window.table()->isColumnHidden(OperationTableModel::StartedBy));
+    QModelIndex cell;
+    for (int row = 0; row < d.window.proxy()->rowCount(); ++row) {
+        const QModelIndex candidate = d.window.proxy()->index(row, OperationTableModel::StartedBy);
+        if (candidate.data(OperationTableModel::KeyRole) == d.key(kTeam, kClone))
+            cell = candidate;
+    }
+    QCOMPARE(cell.data().toString(), QStringLiteral("megan@contoso.com"));
+    QCOMPARE(cell.data(Qt::ToolTipRole).toString(),
+             QStringLiteral("on ") + QSysInfo::machineHostName());
 }
 
 void TestDashboard::detailsShowPropertiesHintJsonAndTimeline()
