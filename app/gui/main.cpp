@@ -1,5 +1,6 @@
 // teamsops: the desktop dashboard. Parses arguments and wires core, ui and (for --demo) the
 // simulator together; everything else lives in those libraries.
+#include "dialogs/sharedstoredialog.h"
 #include "dialogs/signindialogs.h"
 #include "graph/graphclient.h"
 #include "i18n/translations.h"
@@ -10,11 +11,13 @@
 #include "polling/sharedpolling.h"
 #include "polling/watchoptions.h"
 #include "signin/signinmanager.h"
+#include "signin/storepassword.h"
 #include "simserver.h"
 #include "simtenant.h"
 #include "store/operationdatabase.h"
 #include "store/operationstore.h"
 #include "store/startjournal.h"
+#include "store/storelocation.h"
 #include "store/storesaver.h"
 #include "store/storesession.h"
 #include "table/operationtablemodel.h"
@@ -221,6 +224,16 @@ int main(int argc, char *argv[])
                            "forgotten when TeamsOps closes.")
             .arg(why.toHtmlEscaped());
     };
+    // Settings → Shared store: the team's store, unless --store names another; its password from
+    // the keychain when PGPASSWORD does not give one (libpq reads ~/.pgpass after both).
+    if (!options.storeGiven && !demo && !SharedStoreDialog::savedUrl().isEmpty())
+        options.storePath = SharedStoreDialog::savedUrl();
+    if (StoreLocation::looksLikeServer(options.storePath) &&
+        qEnvironmentVariableIsEmpty("PGPASSWORD")) {
+        QString keychainProblem;
+        OperationDatabase::rememberPassword(
+            options.storePath, StorePassword::readNow(options.storePath, keychainProblem));
+    }
     OperationDatabase::OpenResult storeWait;
     if (!demo || options.storeGiven) {
         storeSession = std::make_unique<StoreSession>(store, clock, QStringLiteral("teamsops"));

@@ -132,6 +132,10 @@ public:
 
     OpenResult open(const QString &path, Access access = Access::ReadWrite,
                     std::chrono::milliseconds busyTimeout = kBusyTimeout);
+    // A team store's password from the keychain (the dashboard reads it there): given to every
+    // connection this process opens to that URL, held in memory only. Without one, libpq reads
+    // PGPASSWORD or ~/.pgpass.
+    static void rememberPassword(const QString &url, const QString &password);
     // Rows are keyed by Graph origin and operation key (schema 3): one store shared by a
     // simulator and a tenant, or by two clouds, keeps each one's operations apart — the same
     // Location on two Graphs is two operations. A row's Graph is its operation's URL's origin.

@@ -5,6 +5,7 @@
 #include "store/operationdatabase.h"
 #include "store/storelocation.h"
 
+#include <QHash>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -50,7 +51,21 @@ bool isRefusal(const QString &why)
     return false;
 }
 
+QHash<QString, QString> &passwords()
+{
+    static QHash<QString, QString> byUrl;
+    return byUrl;
+}
+
 } // namespace
+
+void OperationDatabase::rememberPassword(const QString &url, const QString &password)
+{
+    if (password.isEmpty())
+        passwords().remove(url);
+    else
+        passwords().insert(url, password);
+}
 
 OperationDatabase::OpenResult OperationDatabase::openServer(const QString &url, Access access,
                                                             std::chrono::milliseconds busyTimeout)
@@ -76,7 +91,9 @@ OperationDatabase::OpenResult OperationDatabase::openServer(const QString &url, 
     m_db.setPort(location.port());
     m_db.setUserName(location.user());
     m_db.setDatabaseName(location.database());
-    // No password here: libpq reads PGPASSWORD or ~/.pgpass itself.
+    // The keychain's password when the dashboard found one; else libpq reads PGPASSWORD or
+    // ~/.pgpass itself.
+    m_db.setPassword(passwords().value(url));
     QStringList options{QStringLiteral("application_name=teamsops")};
     if (!location.connectOptions().contains(QLatin1String("connect_timeout")))
         options.append(QStringLiteral("connect_timeout=%1").arg(kConnectTimeoutSeconds));

@@ -69,6 +69,16 @@
     </message>
 </context>
 <context>
+    <name>SharedStoreDialog</name>
+    <message numerus="yes">
+        <source>connected; the store holds %n operation(s).</source>
+        <translation>
+            <numerusform>connected; the store holds %n operation.</numerusform>
+            <numerusform>connected; the store holds %n operations.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>StartController</name>
     <message numerus="yes">
         <source>Graph is throttling: the request goes out again in %n second(s)</source>

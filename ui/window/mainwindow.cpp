@@ -1,6 +1,7 @@
 #include "window/mainwindow.h"
 
 #include "dialogs/adddialog.h"
+#include "dialogs/sharedstoredialog.h"
 #include "graph/graphclient.h"
 #include "model/clock.h"
 #include "panes/detailspane.h"
@@ -302,6 +303,9 @@ void MainWindow::buildMenus()
     notify->setCheckable(true);
     notify->setChecked(m_notifier->isEnabled());
     connect(notify, &QAction::toggled, m_notifier, &Notifier::setEnabled);
+    QAction *shared =
+        settings->addAction(tr("Shared &store…"), this, &MainWindow::openSharedStoreDialog);
+    shared->setObjectName(QStringLiteral("sharedStoreSetting"));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *shortcuts = help->addAction(tr("&Keyboard shortcuts"));
@@ -374,6 +378,20 @@ bool MainWindow::selectOperation(const QString &key)
     raise();
     activateWindow();
     return index.isValid();
+}
+
+SharedStoreDialog *MainWindow::openSharedStoreDialog()
+{
+    auto *dialog = new SharedStoreDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &SharedStoreDialog::saved, this, [this](const QString &url) {
+        statusBar()->showMessage(
+            url.isEmpty() ? tr("From the next start, TeamsOps keeps its store in your own file.")
+                          : tr("From the next start, TeamsOps keeps its store in %1.").arg(url),
+            15000);
+    });
+    dialog->open();
+    return dialog;
 }
 
 AddDialog *MainWindow::openAddDialog()

@@ -8,6 +8,7 @@
 #include <QTimer>
 
 class AddDialog;
+class SharedStoreDialog;
 class Banner;
 class Clock;
 class DetailsPane;
@@ -99,6 +100,8 @@ public:
     void refreshDetails();
     // Opens "Add operations"; the dialog adds what it can and stays open on bad lines.
     AddDialog *openAddDialog();
+    // Settings → Shared store (a team's PostgreSQL store), opened non-modally.
+    SharedStoreDialog *openSharedStoreDialog();
     // Header (order, sizes, sort, hidden columns), window geometry, splitters and settings.
     void saveLayout() const;
     void restoreLayout();
