@@ -13,6 +13,9 @@
 #include "polling/watchoptions.h"
 #include "signin/clientcertificate.h"
 #include "signin/signinconfig.h"
+#include "signin/storepassword.h"
+#include "store/operationdatabase.h"
+#include "store/storelocation.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -153,6 +156,15 @@ int main(int argc, char *argv[])
     if (!problem.isEmpty()) {
         err << "error: " << problem << Qt::endl;
         return kUsageError;
+    }
+    // A team store's password: PGPASSWORD, else the keychain (kept by the dashboard's Settings →
+    // Shared store), else libpq's ~/.pgpass. The keychain only where a desktop session is.
+    if (StoreLocation::looksLikeServer(shared.storePath) &&
+        qEnvironmentVariableIsEmpty("PGPASSWORD") &&
+        !qEnvironmentVariableIsEmpty("DBUS_SESSION_BUS_ADDRESS")) {
+        QString keychainProblem;
+        OperationDatabase::rememberPassword(
+            shared.storePath, StorePassword::readNow(shared.storePath, keychainProblem));
     }
     const bool json = parser.isSet(QStringLiteral("json"));
     if (command == QLatin1String("list"))

@@ -11,6 +11,7 @@
 #include <QCheckBox>
 #include <QFile>
 #include <QLineEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
@@ -95,6 +96,13 @@ void TestSharedStoreDialog::keepsTheUrlInSettingsAndThePasswordInTheKeychain()
     QString problem;
     QTRY_COMPARE(StorePassword::readNow(m_url, problem), m_server.password());
     QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    // teamsops-cli finds it there too, with no PGPASSWORD and no ~/.pgpass.
+    QProcess cli;
+    cli.start(QStringLiteral(TEAMSOPS_CLI_PATH),
+              {QStringLiteral("list"), QStringLiteral("--store"), m_url});
+    QVERIFY(cli.waitForFinished(30000));
+    QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+
     QSettings().sync();
     QFile settings(QSettings().fileName());
     QVERIFY(settings.open(QIODevice::ReadOnly));
