@@ -155,9 +155,9 @@ bool WatchSession::start()
         if (effective == m_announcedInterval || effective <= m_poller->interval())
             return;
         m_announcedInterval = effective;
-        m_err << "note: " << m_store.size() << " operations at " << m_poller->tenantBudget()
-              << " requests/s: each is polled every " << duration<double>(effective).count() << " s"
-              << Qt::endl;
+        m_err << "note: " << m_store.size() << (m_store.size() == 1 ? " operation" : " operations")
+              << " at " << m_poller->tenantBudget() << " requests/s: each is polled every "
+              << duration<double>(effective).count() << " s" << Qt::endl;
     });
     connect(m_poller, &OperationPoller::roundFinished, this, &WatchSession::notePace);
     connect(m_poller, &OperationPoller::notice, this,

@@ -65,7 +65,9 @@ PollPlanner::PollPlanner(Resolver resolve)
 milliseconds PollPlanner::setInterval(milliseconds interval, milliseconds floor)
 {
     m_interval = std::max(interval, floor);
-    m_effectiveInterval = std::max(m_effectiveInterval, m_interval);
+    // Not the longer of the old effective interval and this one: a default of 30 s would then
+    // stand until the next cycle, and be said ("each is polled every 30 s") for 1 s asked.
+    m_effectiveInterval = std::max(m_interval, m_budgetNeed);
     return m_interval;
 }
 
@@ -185,7 +187,8 @@ void PollPlanner::updateCycle(const OperationStore &store)
                                            double((milliseconds(1000) + kJitterAllowance).count()));
     const milliseconds tenantNeed(qint64(std::ceil(cost * 1000.0 / sustainedTenantRate())));
     const milliseconds teamNeed(qint64(std::ceil(busiestTeam * 1000.0 / teamRate)));
-    m_effectiveInterval = std::max({m_interval, tenantNeed, teamNeed});
+    m_budgetNeed = std::max(tenantNeed, teamNeed);
+    m_effectiveInterval = std::max(m_interval, m_budgetNeed);
     const int size = batchSize();
     const int batchesPerCycle = std::max(1, (cost + size - 1) / size);
     m_slotSpacing = m_effectiveInterval / batchesPerCycle;

@@ -227,6 +227,9 @@ private:
     Resolver m_resolve;
     std::chrono::milliseconds m_interval{kServiceFloor};
     std::chrono::milliseconds m_effectiveInterval{kServiceFloor};
+    // What the budget needs for one round of what is watched (updateCycle): the effective
+    // interval is the longer of it and the interval asked for.
+    std::chrono::milliseconds m_budgetNeed{0};
     std::chrono::milliseconds m_slotSpacing{kServiceFloor};
     QDateTime m_nextSlotAt;
     int m_tenantBudget = kDefaultTenantBudget;

@@ -211,6 +211,10 @@ void TestCli::exitsZeroWhenAllSucceed()
     QVERIFY(!result.stdoutLines.isEmpty());
     QVERIFY(result.stdoutLines.constLast().contains(" succeeded "));
     QVERIFY(result.stdoutLines.constLast().contains("target=/teams('"));
+    // One operation at 0.1 s: the team's budget sets the pace (a third of a second), never the
+    // 30 s default that once stood until the first round and was said.
+    QVERIFY2(!result.stderrText.contains("polled every 30 s"), qPrintable(result.stderrText));
+    QVERIFY2(!result.stderrText.contains("1 operations"), qPrintable(result.stderrText));
 }
 
 void TestCli::printsJsonLinesForEachChange()
