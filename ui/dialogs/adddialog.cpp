@@ -125,9 +125,15 @@ void AddDialog::submit()
     }
     QStringList remaining;
     QStringList errors;
+    // Numbered as the box holds them now (the bad lines alone), with where each was in the paste.
     for (const LocationList::Bad &bad : parsed.bad) {
         remaining.append(bad.text);
-        errors.append(tr("Line %1: %2").arg(bad.line).arg(bad.error.toHtmlEscaped()));
+        const int now = int(remaining.size());
+        errors.append(now == bad.line ? tr("Line %1: %2").arg(now).arg(bad.error.toHtmlEscaped())
+                                      : tr("Line %1 (line %2 of what was pasted): %3")
+                                            .arg(now)
+                                            .arg(bad.line)
+                                            .arg(bad.error.toHtmlEscaped()));
     }
     m_edit->setPlainText(remaining.join(QLatin1Char('\n')));
     const QString heading = parsed.bad.size() == 1

@@ -293,7 +293,10 @@ void TestDashboard::pasteAddsGoodLinesAndKeepsBadOnes()
     QCOMPARE(dialog->text(),
              QStringLiteral("not a location\nhttps://evil.example.com/v1.0/teams/a/operations/b"));
     const QString errors = dialog->errorsText();
-    QVERIFY2(errors.contains("Line 3") && errors.contains("Line 6"), qPrintable(errors));
+    // Numbered as the box now holds them, with their place in the paste.
+    QVERIFY2(errors.contains("Line 1 (line 3 of what was pasted)") &&
+                 errors.contains("Line 2 (line 6 of what was pasted)"),
+             qPrintable(errors));
     QVERIFY(errors.contains("not on the configured Graph host"));
 
     // ...and imports a file's lines too.
