@@ -9,6 +9,7 @@
 // Wall-clock figures: they vary from run to run. The last line is a summary for scripts:
 //   share_bench operations=<n> interval_s=<i> gets_per_s_1=<a> ratio_2=<b> ratio_3=<c>
 //   takeover_s=<t>
+#include "neverendingtenant.h"
 #include "simserver.h"
 #include "simtenant.h"
 
@@ -26,55 +27,7 @@
 #include <memory>
 #include <vector>
 
-namespace {
-
-QString teamId(int team)
-{
-    return QStringLiteral("00000000-0000-4000-8000-%1").arg(team, 12, 10, QLatin1Char('0'));
-}
-
-QString operationId(int op)
-{
-    return QStringLiteral("10000000-0000-4000-8000-%1").arg(op, 12, 10, QLatin1Char('0'));
-}
-
-// Operations that never end, ten per team.
-QJsonObject scenario(int operations)
-{
-    QJsonArray teams;
-    QJsonArray ops;
-    for (int team = 0; team < (operations + 9) / 10; ++team)
-        teams.append(QJsonObject{{"id", teamId(team)}, {"displayName", QString::number(team)}});
-    for (int op = 0; op < operations; ++op) {
-        ops.append(QJsonObject{{"id", operationId(op)},
-                               {"teamId", teamId(op / 10)},
-                               {"startAfter", 1},
-                               {"duration", 1e9}});
-    }
-    return QJsonObject{{"teams", teams}, {"operations", ops}};
-}
-
-void waitFor(int ms)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < ms)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
-}
-
-// Operation GETs (sub-requests of a batch included) from the client holding token `client`,
-// or from any client with -1.
-int operationGets(const SimServer &server, int client = -1)
-{
-    int count = 0;
-    for (const SimRequestRecord &record : server.requests()) {
-        count += record.method == "GET" && record.path.contains(QLatin1String("/operations")) &&
-                 (client < 0 || record.client == client);
-    }
-    return count;
-}
-
-} // namespace
+using namespace neverending;
 
 int main(int argc, char *argv[])
 {

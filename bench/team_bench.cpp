@@ -13,6 +13,7 @@
 //
 // Wall-clock figures: they vary from run to run. The last line is a summary for scripts.
 #include "model/clock.h"
+#include "neverendingtenant.h"
 #include "simserver.h"
 #include "simtenant.h"
 #include "store/operationdatabase.h"
@@ -36,45 +37,9 @@
 
 namespace {
 
+using namespace neverending;
+
 constexpr int kTeamSizes[] = {1, 3, 5};
-
-QString teamId(int team)
-{
-    return QStringLiteral("00000000-0000-4000-8000-%1").arg(team, 12, 10, QLatin1Char('0'));
-}
-
-// Operations that never end, ten per team.
-QJsonObject scenario(int operations)
-{
-    QJsonArray teams;
-    QJsonArray ops;
-    for (int team = 0; team < (operations + 9) / 10; ++team)
-        teams.append(QJsonObject{{"id", teamId(team)}, {"displayName", QString::number(team)}});
-    for (int op = 0; op < operations; ++op) {
-        ops.append(QJsonObject{
-            {"id", QStringLiteral("10000000-0000-4000-8000-%1").arg(op, 12, 10, QLatin1Char('0'))},
-            {"teamId", teamId(op / 10)},
-            {"startAfter", 1},
-            {"duration", 1e9}});
-    }
-    return QJsonObject{{"teams", teams}, {"operations", ops}};
-}
-
-void waitFor(int ms)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (timer.elapsed() < ms)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-}
-
-int operationGets(const SimServer &server)
-{
-    int count = 0;
-    for (const SimRequestRecord &record : server.requests())
-        count += record.method == "GET" && record.path.contains(QLatin1String("/operations"));
-    return count;
-}
 
 WatchedOperation operation(int i)
 {
