@@ -13,6 +13,7 @@
 #include "store/storesession.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
@@ -283,7 +284,9 @@ bool WatchSession::openStore(const QList<OperationRef> &refs)
     if (StoreOpener::isWorthWaitingFor(opened.problem)) {
         // Busy is not damaged, nor is a server away: watching goes on in memory, and saving
         // starts once the store is there.
-        m_err << "note: " << printable(StoreOpener::waitingMessage(m_options.storePath, opened))
+        m_err << "note: "
+              << printable(StoreOpener::waitingMessage(m_options.storePath, opened,
+                                                       m_storeSession->standInPath()))
               << Qt::endl;
         m_waitingForStore = true;
         connect(m_storeSession, &StoreSession::ready, this, [this, problem = opened.problem] {
@@ -311,6 +314,11 @@ bool WatchSession::openStore(const QList<OperationRef> &refs)
     }
     if (!opened.movedTo.isEmpty())
         m_err << "warning: " << printable(opened.error) << Qt::endl;
+    if (const qsizetype handedOver = m_storeSession->handedOver(); handedOver > 0) {
+        m_err << "note: handed over to the team's store " << handedOver
+              << (handedOver == 1 ? " operation" : " operations")
+              << " kept locally while it could not be reached" << Qt::endl;
+    }
     if (!m_storeSession->restoreError().isEmpty()) {
         m_err << "warning: could not read " << m_options.storePath << ": "
               << printable(m_storeSession->restoreError()) << Qt::endl;
@@ -464,8 +472,15 @@ void WatchSession::finish(int exitCode)
             connect(m_storeSession, &StoreSession::ready, this, finishNow, Qt::QueuedConnection);
             connect(m_storeSession, &StoreSession::failed, this, finishNow, Qt::QueuedConnection);
             QTimer::singleShot(StoreOpener::kPatience, this, [this] {
-                m_err << "warning: the store stayed in use; what was watched is not saved"
-                      << Qt::endl;
+                if (const QString copy = m_storeSession->standInPath(); !copy.isEmpty()) {
+                    m_err << "note: the team's store stayed away; what was watched is kept in "
+                          << QDir::toNativeSeparators(copy)
+                          << " and handed over by the next watch or dashboard that reaches it"
+                          << Qt::endl;
+                } else {
+                    m_err << "warning: the store stayed in use; what was watched is not saved"
+                          << Qt::endl;
+                }
                 m_givenUpOnStore = true;
                 finish(*m_finishAfterStore);
             });
@@ -474,8 +489,8 @@ void WatchSession::finish(int exitCode)
     }
     m_finished = true;
     m_timeout.stop();
-    if (m_saver)
-        m_saver->saveNow();
+    if (m_storeSession)
+        m_storeSession->saveNow();
     printPending();
     m_out.flush();
     m_err.flush();

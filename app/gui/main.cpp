@@ -322,7 +322,8 @@ int main(int argc, char *argv[])
         // Another program holds the file, or the team's server is away: watching goes on in
         // memory until the store is there.
         window.banner()->showMessage(
-            StoreOpener::waitingMessage(options.storePath, storeWait).toHtmlEscaped(),
+            StoreOpener::waitingMessage(options.storePath, storeWait, storeSession->standInPath())
+                .toHtmlEscaped(),
             Banner::Kind::Info, Banner::Topic::Saving);
         StoreSession *session = storeSession.get();
         QObject::connect(session, &StoreSession::ready, &window,

@@ -164,6 +164,16 @@ QString OperationDatabase::defaultPath()
            QStringLiteral("/TeamsOps/operations.sqlite");
 }
 
+bool OperationDatabase::removeFile(const QString &path)
+{
+    bool removed = true;
+    for (const QString &suffix : kCompanions) {
+        if (QFile::exists(path + suffix) && !QFile::remove(path + suffix))
+            removed = false;
+    }
+    return removed;
+}
+
 void OperationDatabase::setGraph(const QUrl &graphBase)
 {
     m_graphOrigin = originOf(graphBase);

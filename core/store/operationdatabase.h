@@ -125,6 +125,8 @@ public:
 
     // Where the GUI and the CLI keep their store unless told otherwise.
     static QString defaultPath();
+    // Removes a closed store file with its -wal and -shm; false when one stays.
+    static bool removeFile(const QString &path);
 
     // A write waits this long for another process's transaction before it fails (and is tried
     // again later): transactions here last milliseconds.

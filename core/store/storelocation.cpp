@@ -1,7 +1,10 @@
 #include "store/storelocation.h"
 
+#include "store/operationdatabase.h"
+
 #include <QDir>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QStorageInfo>
 #include <QUrlQuery>
 
@@ -104,4 +107,21 @@ bool StoreLocation::isNetworkFilesystem(const QByteArray &filesystemType)
                                            "9p",    "afs",  "ceph", "glusterfs", "lustre",
                                            "ncpfs", "coda", "gfs2", "ocfs2",     "fuse.sshfs"};
     return network.contains(filesystemType.toLower());
+}
+
+QString StoreLocation::standInPath(const QUrl &graph) const
+{
+    if (!isServer())
+        return QString();
+    // A file name from the URL's parts: letters, digits, '.', '-', '@' and '_' only.
+    QString name = QStringLiteral("%1@%2_%3_%4_for_%5")
+                       .arg(user(), host())
+                       .arg(port())
+                       .arg(database(), graph.host());
+    if (graph.port() > 0)
+        name += QStringLiteral("_%1").arg(graph.port());
+    static const QRegularExpression unsafe(QStringLiteral("[^A-Za-z0-9._@-]"));
+    name.replace(unsafe, QStringLiteral("_"));
+    return QFileInfo(OperationDatabase::defaultPath()).absolutePath() +
+           QStringLiteral("/while-away/") + name + QStringLiteral(".sqlite");
 }

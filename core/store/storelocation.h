@@ -34,6 +34,11 @@ public:
     QString connectOptions() const;
     // As people see it: the path, or the URL (it never holds a password).
     QString shown() const;
+    // A team store's local copy, beside the default store: what is watched while the server
+    // cannot be reached is kept there and handed over once it can (StoreSession). One file per
+    // user, server, database and Graph, so that two team stores (or clouds) never mix. Empty
+    // for a file store.
+    QString standInPath(const QUrl &graph) const;
 
     // SQLite's own guidance: its locks are not reliable on network filesystems, so a store there
     // can be damaged by two admins at once. `filesystemType` as QStorageInfo names it ("nfs4").

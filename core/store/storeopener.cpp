@@ -35,10 +35,17 @@ bool StoreOpener::isWorthWaitingFor(OperationDatabase::Problem problem)
 }
 
 QString StoreOpener::waitingMessage(const QString &path,
-                                    const OperationDatabase::OpenResult &result)
+                                    const OperationDatabase::OpenResult &result,
+                                    const QString &standIn)
 {
     if (result.problem != OperationDatabase::Problem::Unreachable)
         return busyMessage(path);
+    if (!standIn.isEmpty()) {
+        return tr("The team's store %1 cannot be reached (%2); working on a local copy "
+                  "meanwhile (%3). Nothing is lost: what is watched is handed over to the "
+                  "team's store once it can be reached.")
+            .arg(path, result.error, QDir::toNativeSeparators(standIn));
+    }
     return tr("The team's store %1 cannot be reached (%2); watching in memory meanwhile. Nothing "
               "is lost: everything seen is saved there once it can be reached.")
         .arg(path, result.error);

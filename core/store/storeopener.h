@@ -40,8 +40,10 @@ public:
     static QString busyMessage(const QString &path);
     // Whether open() keeps trying after this problem: a busy file, an unreachable server.
     static bool isWorthWaitingFor(OperationDatabase::Problem problem);
-    // What is said while waiting after this problem, and once the store is there.
-    static QString waitingMessage(const QString &path, const OperationDatabase::OpenResult &result);
+    // What is said while waiting after this problem (`standIn`: the local copy kept meanwhile,
+    // see StoreSession), and once the store is there.
+    static QString waitingMessage(const QString &path, const OperationDatabase::OpenResult &result,
+                                  const QString &standIn = QString());
     static QString backMessage(OperationDatabase::Problem problem);
 
 signals:

@@ -1,5 +1,9 @@
 #include "store/storesession.h"
 
+#include "store/storelocation.h"
+
+#include <QFileInfo>
+
 StoreSession::StoreSession(OperationStore &store, Clock &clock, const QString &program,
                            QObject *parent)
     : QObject(parent)
@@ -16,23 +20,49 @@ StoreSession::~StoreSession()
 {
     // Given up first, so that another process takes over at once rather than at its expiry.
     m_lease.reset();
+    if (m_standInSaver)
+        m_standInSaver->saveNow();
 }
 
 OperationDatabase::OpenResult StoreSession::open(const QString &path, Restore restore)
 {
     m_path = path;
     m_restore = std::move(restore);
+    QString notALocation; // said by whoever opens it (the database refuses it too)
+    m_standInPath = StoreLocation::parse(path, notALocation).standInPath(m_graph);
     m_opener = std::make_unique<StoreOpener>(*m_database, path);
     connect(m_opener.get(), &StoreOpener::opened, this, [this] {
+        // Everything the local copy holds is in memory too (restored from it, then watched
+        // here): it is written below with the rest, the copy closed first.
+        if (m_standInSaver) {
+            m_standInSaver->saveNow();
+            m_standInSaver.reset();
+            m_standInDatabase.reset();
+        }
         attach();
         // Watched before the file could be opened: written now, merged with what it held.
         m_saver->saveEverything();
+        if (QFileInfo::exists(m_standInPath))
+            handOver();
         emit ready();
     });
     connect(m_opener.get(), &StoreOpener::failed, this, &StoreSession::failed);
     const OperationDatabase::OpenResult opened = m_opener->open();
-    if (opened.ok)
+    if (opened.ok) {
+        // A copy left by a process that ended while the server was away: its operations go
+        // in first, so that the team's rows merge with them like anything watched meanwhile.
+        const bool leftOver = QFileInfo::exists(m_standInPath);
+        if (leftOver)
+            m_handedOver = std::max<qsizetype>(takeStandIn(), 0);
         attach();
+        if (leftOver) {
+            m_saver->saveEverything();
+            handOver();
+        }
+    } else if (opened.problem == OperationDatabase::Problem::Unreachable &&
+               !m_standInPath.isEmpty()) {
+        useStandIn();
+    }
     return opened;
 }
 
@@ -40,6 +70,14 @@ void StoreSession::setRetryInterval(std::chrono::milliseconds every)
 {
     if (m_opener)
         m_opener->setRetryInterval(every);
+}
+
+void StoreSession::saveNow()
+{
+    if (m_saver)
+        m_saver->saveNow();
+    else if (m_standInSaver)
+        m_standInSaver->saveNow();
 }
 
 void StoreSession::attach()
@@ -50,4 +88,42 @@ void StoreSession::attach()
     const qsizetype restored = m_restore ? m_restore(*m_saver) : m_saver->restore();
     if (restored < 0)
         m_restoreError = m_saver->lastError();
+}
+
+void StoreSession::useStandIn()
+{
+    m_standInDatabase = std::make_unique<OperationDatabase>();
+    m_standInDatabase->setGraph(m_graph);
+    m_standInDatabase->setActor(m_program);
+    // A damaged copy is moved aside by open() like any store file, and a new one begun.
+    if (!m_standInDatabase->open(m_standInPath).ok) {
+        m_standInDatabase.reset();
+        return; // in memory only, as before the copy existed
+    }
+    m_standInSaver = std::make_unique<StoreSaver>(*m_standInDatabase, m_store, m_clock);
+    // What an earlier outage kept here and could not hand over yet is watched again.
+    m_standInSaver->restore();
+}
+
+qsizetype StoreSession::takeStandIn()
+{
+    OperationDatabase copy;
+    copy.setGraph(m_graph);
+    if (!copy.open(m_standInPath).ok)
+        return -1;
+    // Only reads: it is gone before the event loop turns again, with no save scheduled.
+    StoreSaver reader(copy, m_store, m_clock);
+    return reader.restore();
+}
+
+void StoreSession::handOver()
+{
+    // Removed only once the team's store holds it all; until then it is handed over again.
+    if (m_saver->saveNow()) {
+        OperationDatabase::removeFile(m_standInPath);
+        return;
+    }
+    connect(
+        m_saver.get(), &StoreSaver::savingResumed, this,
+        [this] { OperationDatabase::removeFile(m_standInPath); }, Qt::SingleShotConnection);
 }

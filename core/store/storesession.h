@@ -18,6 +18,13 @@ class OperationStore;
 // saver that keeps it in step with the OperationStore, and the journal of starts. When another
 // program holds the file, the process works in memory and the session waits for it: ready()
 // says when it is open, with what was watched meanwhile merged in and being saved.
+//
+// A team's server that cannot be reached is waited for the same way, but what is watched
+// meanwhile is not only in memory: it is kept in a local copy (StoreLocation::standInPath), so
+// that a crash or a restart during the outage loses nothing. Once the server is there, the copy
+// is handed over (merged into the team's store like anything watched meanwhile) and removed; a
+// copy left by a process that ended before is handed over by the next one that reaches the
+// server.
 class StoreSession final : public QObject
 {
     Q_OBJECT
@@ -37,9 +44,17 @@ public:
     // moved aside.
     OperationDatabase::OpenResult open(const QString &path, Restore restore = {});
     // The Graph this process talks to: the only one whose operations it reads from the file.
-    void setGraph(const QUrl &graphBase) { m_database->setGraph(graphBase); }
+    void setGraph(const QUrl &graphBase)
+    {
+        m_graph = graphBase;
+        m_database->setGraph(graphBase);
+    }
     bool isWaiting() const { return m_opener && m_opener->isWaiting(); }
     QString path() const { return m_path; }
+    // The local copy kept while the team's server is away; empty when none is in use.
+    QString standInPath() const { return m_standInSaver ? m_standInPath : QString(); }
+    // How many operations a copy left from before brought to the team's store at open().
+    qsizetype handedOver() const { return m_handedOver; }
     void setRetryInterval(std::chrono::milliseconds every);
 
     // Once open; null before (and when not saving).
@@ -55,6 +70,8 @@ public:
         m_database->setActor(account.isEmpty() ? m_program : account);
     }
     OperationDatabase *database() const { return m_saver ? m_database.get() : nullptr; }
+    // Writes what is pending now, to the store or to the local copy (at exit).
+    void saveNow();
 
 signals:
     // Open after waiting: saver() and journal() exist now.
@@ -64,6 +81,12 @@ signals:
 
 private:
     void attach();
+    // The team's server is away: keep what is watched in the local copy meanwhile.
+    void useStandIn();
+    // Into memory: what a local copy holds (left by an earlier process, or kept by this one).
+    qsizetype takeStandIn();
+    // The team's store has everything the copy held: the copy goes.
+    void handOver();
 
     OperationStore &m_store;
     Clock &m_clock;
@@ -76,4 +99,9 @@ private:
     std::unique_ptr<StartJournal> m_journal;
     std::unique_ptr<PollerLease> m_lease;
     QString m_program;
+    QUrl m_graph;
+    QString m_standInPath;
+    std::unique_ptr<OperationDatabase> m_standInDatabase;
+    std::unique_ptr<StoreSaver> m_standInSaver;
+    qsizetype m_handedOver = 0;
 };

@@ -72,6 +72,7 @@ private slots:
     void picksUpWhatAnotherProcessAdds();
     void aTeamStoreTakesNoPasswordAndSaysWhyItCannotConnect();
     void aTeamStoreAwayAtStartGetsWhatWasWatchedOnceBack();
+    void aTeamStoreAwayKeepsWhatWasWatchedInALocalCopyThroughACrash();
     void aLocationGivenAgainIsPolledWhereGraphIsNow();
     void clonesAndWatchesTheClone();
     void waitsUntilTheClonesTeamIsReady();
@@ -90,7 +91,8 @@ private slots:
 
 private:
     CliRun run(const QStringList &arguments, const QString &token = QStringLiteral("cli-token"),
-               const QByteArray &input = QByteArray());
+               const QByteArray &input = QByteArray(),
+               const QProcessEnvironment &extra = QProcessEnvironment());
     // The CLI's environment: this test's data home (so its default store), and the token.
     QProcessEnvironment environmentWith(const QString &token) const;
     QString location(const QString &op) const
@@ -101,6 +103,15 @@ private:
     QString defaultStore() const
     {
         return m_dataHome->path() + QStringLiteral("/TeamsOps/operations.sqlite");
+    }
+    // The local copies of team stores kept while their server is away.
+    QStringList standInCopies() const
+    {
+        const QDir folder(m_dataHome->path() + QStringLiteral("/TeamsOps/while-away"));
+        QStringList copies;
+        for (const QString &name : folder.entryList({QStringLiteral("*.sqlite")}, QDir::Files))
+            copies.append(folder.filePath(name));
+        return copies;
     }
 
     std::unique_ptr<SimTenant> m_tenant;
@@ -183,10 +194,13 @@ QProcessEnvironment TestCli::environmentWith(const QString &token) const
     return environment;
 }
 
-CliRun TestCli::run(const QStringList &arguments, const QString &token, const QByteArray &input)
+CliRun TestCli::run(const QStringList &arguments, const QString &token, const QByteArray &input,
+                    const QProcessEnvironment &extra)
 {
     QProcess process;
-    process.setProcessEnvironment(environmentWith(token));
+    QProcessEnvironment environment = environmentWith(token);
+    environment.insert(extra);
+    process.setProcessEnvironment(environment);
     QSignalSpy finished(&process, &QProcess::finished);
     process.start(QStringLiteral(TEAMSOPS_CLI_PATH), arguments);
     if (!input.isEmpty())
@@ -858,6 +872,11 @@ void TestCli::aTeamStoreAwayAtStartGetsWhatWasWatchedOnceBack()
     QVERIFY2(errors.contains("cannot be reached") && errors.contains("Connection refused"),
              errors.constData());
     QVERIFY(ended.isEmpty());
+    // Kept meanwhile in a local copy, said with its path.
+    QCOMPARE(standInCopies().size(), 1);
+    QVERIFY2(errors.contains("working on a local copy meanwhile (" +
+                             QDir::toNativeSeparators(standInCopies().constFirst()).toUtf8()),
+             errors.constData());
 
     QCOMPARE(m_postgres->startServer(), QString());
     QTRY_COMPARE_WITH_TIMEOUT(ended.size(), 1, 30000);
@@ -872,6 +891,58 @@ void TestCli::aTeamStoreAwayAtStartGetsWhatWasWatchedOnceBack()
     const QByteArray listed = list.readAllStandardOutput();
     QVERIFY2(listed.contains(" succeeded ") && listed.contains(kQuick.toUtf8()),
              listed.constData());
+    // Handed over: the copy is gone.
+    QCOMPARE(standInCopies(), QStringList());
+}
+
+// Killed while the team's server is away, `watch` loses nothing: what it saw is in the local
+// copy, and the next `watch` that reaches the server hands it over, history and all.
+void TestCli::aTeamStoreAwayKeepsWhatWasWatchedInALocalCopyThroughACrash()
+{
+    const QString problem = startPostgres();
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    const QString store = newTeamStore();
+    QCOMPARE(m_postgres->stopServer(), QString());
+    QProcessEnvironment password;
+    password.insert(QStringLiteral("PGPASSWORD"), m_postgres->password());
+
+    QProcess watch;
+    QProcessEnvironment environment = environmentWith(QStringLiteral("cli-token"));
+    environment.insert(password);
+    watch.setProcessEnvironment(environment);
+    QByteArray printed;
+    connect(&watch, &QProcess::readyReadStandardOutput, this,
+            [&] { printed += watch.readAllStandardOutput(); });
+    watch.start(QStringLiteral(TEAMSOPS_CLI_PATH),
+                {"watch", "--graph-url", m_server->baseUrl().toString(), "--interval", "0.1",
+                 "--store", store, location(kSlow)});
+    // Printed once on disk: in the copy, since the team's store is away.
+    QTRY_VERIFY_WITH_TIMEOUT(printed.contains(kSlow.toUtf8()), 20000);
+    watch.kill();
+    QVERIFY(watch.waitForFinished(10000));
+
+    QCOMPARE(standInCopies().size(), 1);
+    const QString copy = standInCopies().constFirst();
+    const CliRun kept = run({"history", "--store", copy, location(kSlow)});
+    QCOMPARE(kept.exitCode, 0);
+    QVERIFY(!kept.stdoutLines.isEmpty());
+
+    // The server is back; the next watch hands the copy over (and polls what it held: one
+    // poller polls every unfinished operation of the store).
+    QCOMPARE(m_postgres->startServer(), QString());
+    const CliRun next = run({"watch", "--graph-url", m_server->baseUrl().toString(), "--interval",
+                             "0.1", "--timeout", "30", "--store", store, location(kQuick)},
+                            QStringLiteral("cli-token"), QByteArray(), password);
+    QVERIFY2(next.exitCode == 0, qPrintable(next.stderrText));
+    QVERIFY2(next.stderrText.contains("handed over to the team's store 1 operation kept locally"),
+             qPrintable(next.stderrText));
+    QCOMPARE(standInCopies(), QStringList());
+    const CliRun history =
+        run({"history", "--store", store, location(kSlow)}, QString(), QByteArray(), password);
+    QCOMPARE(history.exitCode, 0);
+    // What the copy held comes first, as it was seen.
+    QVERIFY2(history.stdoutLines.size() >= kept.stdoutLines.size(), qPrintable(history.stderrText));
+    QCOMPARE(history.stdoutLines.mid(0, kept.stdoutLines.size()), kept.stdoutLines);
 }
 
 // The store says who first watched an operation and on which machine, and `history` says who

@@ -16,6 +16,7 @@ private slots:
     void refusesWhatATeamStoreMustNotHold_data();
     void refusesWhatATeamStoreMustNotHold();
     void networkFilesystemsAreToldFromLocalOnes();
+    void aTeamStoresLocalCopyIsItsOwnFileBesideTheDefaultStore();
 };
 
 void TestStoreLocation::aLocalFileIsAStore()
@@ -92,3 +93,30 @@ void TestStoreLocation::networkFilesystemsAreToldFromLocalOnes()
 
 QTEST_GUILESS_MAIN(TestStoreLocation)
 #include "tst_storelocation.moc"
+
+// The copy kept while a team's server is away: one per user, server, database and Graph, a
+// plain file name whatever the URL holds, beside the default store; none for a file store.
+void TestStoreLocation::aTeamStoresLocalCopyIsItsOwnFileBesideTheDefaultStore()
+{
+    QTemporaryDir home;
+    QVERIFY(home.isValid());
+    qputenv("XDG_DATA_HOME", home.path().toLocal8Bit());
+    QString problem;
+    const QUrl graph(QStringLiteral("https://graph.microsoft.com"));
+    const QString copy =
+        StoreLocation::parse(QStringLiteral("postgresql://ops@db.example.org:6432/team%20ops"),
+                             problem)
+            .standInPath(graph);
+    QCOMPARE(copy, home.path() + QStringLiteral("/TeamsOps/while-away/"
+                                                "ops@db.example.org_6432_team_ops_for_"
+                                                "graph.microsoft.com.sqlite"));
+    // Another database, another Graph (a simulator's port included): another copy.
+    const StoreLocation other =
+        StoreLocation::parse(QStringLiteral("postgresql://ops@db.example.org:6432/other"), problem);
+    QVERIFY(other.standInPath(graph) != copy);
+    QVERIFY(other.standInPath(QUrl(QStringLiteral("http://127.0.0.1:8123")))
+                .endsWith(QLatin1String("_for_127.0.0.1_8123.sqlite")));
+    QCOMPARE(StoreLocation::parse(home.filePath(QStringLiteral("mine.sqlite")), problem)
+                 .standInPath(graph),
+             QString());
+}
