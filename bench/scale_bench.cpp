@@ -233,8 +233,8 @@ int main(int argc, char *argv[])
          QStringLiteral("N,..."), QStringLiteral("1000,10000,100000")},
         {QStringLiteral("layouts"), QStringLiteral("spread (one per team), teams (100 per team)."),
          QStringLiteral("L,..."), QStringLiteral("spread,teams")},
-        {QStringLiteral("warmup"), QStringLiteral("Seconds before measuring."),
-         QStringLiteral("S"), QStringLiteral("15")},
+        {QStringLiteral("warmup"), QStringLiteral("Seconds before measuring."), QStringLiteral("S"),
+         QStringLiteral("15")},
         {QStringLiteral("seconds"), QStringLiteral("Seconds measured."), QStringLiteral("S"),
          QStringLiteral("40")},
     });
