@@ -37,6 +37,11 @@ public:
     void setStartedBy(const QString &startedBy);   // empty: whoever started them
     void setSearchText(const QString &text);
     OperationCategory category() const { return m_category; }
+    // Whether a category, type or starter hides some operations (the search aside).
+    bool isFiltered() const
+    {
+        return m_category != OperationCategory::All || !m_type.isEmpty() || !m_startedBy.isEmpty();
+    }
 
     // column -1: the order the operations were added, whatever the order asked for.
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;

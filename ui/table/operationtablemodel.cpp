@@ -273,20 +273,25 @@ bool OperationTableModel::rowLessThan(int left, int right, int column) const
 
 QString OperationTableModel::searchText(int row) const
 {
-    // Built for every row at the first keystroke: one allocation, lower-cased in place.
+    // What the row shows, as it shows it (status, type, the target's name, the error, who
+    // started it), and the ids and target Location behind it. Not the operation's Location
+    // itself: it holds the two ids, the rest is the same for every row. Built for every row at
+    // the first keystroke: one allocation, lower-cased in place.
     const WatchedOperation &operation = m_store.at(row);
-    const QString target = operation.latest ? operation.latest->targetResourceLocation : QString();
-    const QString error = P::errorText(operation);
-    // Not the Location itself: it holds the two ids, the rest is the same for every row.
-    const QString *parts[] = {&operation.ref.operationId, &operation.ref.teamId, &target, &error,
-                              &operation.startedBy};
+    const Operation *latest = operation.latest ? &*operation.latest : nullptr;
+    const Cell cell{*this, operation, latest};
+    const QString target = latest ? latest->targetResourceLocation : QString();
+    const QString parts[] = {P::statusText(operation), latest ? P::typeText(*latest) : QString(),
+                             cell.targetName(),        P::errorText(operation),
+                             operation.startedBy,      operation.ref.operationId,
+                             operation.ref.teamId,     target};
     qsizetype size = 0;
-    for (const QString *part : parts)
-        size += part->size() + 1;
+    for (const QString &part : parts)
+        size += part.size() + 1;
     QString text;
     text.reserve(size);
-    for (const QString *part : parts) {
-        text.append(*part);
+    for (const QString &part : parts) {
+        text.append(part);
         text.append(QLatin1Char(' '));
     }
     return std::move(text).toLower();

@@ -13,6 +13,7 @@
 #include "start/clonereadinesstracker.h"
 #include "store/operationcounts.h"
 #include "store/storelocation.h"
+#include "table/emptyviewnotice.h"
 #include "table/operationpresentation.h"
 #include "table/operationsortproxy.h"
 #include "table/operationtablemodel.h"
@@ -165,6 +166,16 @@ void MainWindow::connectFilters()
             });
     connect(m_overview, &OverviewStrip::categoryChosen, m_sidebar, &FilterSidebar::select);
     connect(m_search, &QLineEdit::textChanged, m_proxy, &OperationSortProxy::setSearchText);
+    // A search or filter that hides every row says so, with a way back.
+    auto *nothingShown = new EmptyViewNotice(m_table, m_model);
+    const auto sayWhatHides = [this, nothingShown] {
+        nothingShown->setHiddenBy(m_search->text(), m_proxy->isFiltered());
+    };
+    connect(m_search, &QLineEdit::textChanged, nothingShown, sayWhatHides);
+    connect(m_sidebar, &FilterSidebar::filterChanged, nothingShown, sayWhatHides);
+    connect(nothingShown, &EmptyViewNotice::clearSearchRequested, m_search, &QLineEdit::clear);
+    connect(nothingShown, &EmptyViewNotice::showAllRequested, m_sidebar,
+            [this] { m_sidebar->select(OperationCategory::All); });
     // The counts follow the store once per turn of the event loop; showing them walks no rows.
     connect(m_counts, &OperationCounts::countsChanged, this, [this] {
         m_sidebar->showCounts(*m_counts);
@@ -335,9 +346,9 @@ void MainWindow::buildToolBar()
     toolbar->addSeparator();
     m_search->setObjectName(QStringLiteral("search"));
     m_search->setAccessibleName(tr("Search operations"));
-    m_search->setPlaceholderText(tr("Search id, team, target or error (Ctrl+F)"));
+    m_search->setPlaceholderText(tr("Search status, type, team, target or error (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
-    m_search->setMaximumWidth(fontMetrics().horizontalAdvance(QLatin1Char('x')) * 48);
+    m_search->setMaximumWidth(fontMetrics().horizontalAdvance(QLatin1Char('x')) * 56);
     auto *find = new QAction(tr("Search"), this);
     find->setShortcut(QKeySequence::Find);
     connect(find, &QAction::triggered, m_search, [this] { m_search->setFocus(); });

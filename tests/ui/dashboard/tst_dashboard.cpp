@@ -117,6 +117,7 @@ private slots:
     void filterCountsFollowStatusChanges();
     void filtersBySidebarAndSearch();
     void filtersByWhoStartedThem();
+    void searchFindsWhatARowShowsAndSaysWhenNothingMatches();
     void detailsShowPropertiesHintJsonAndTimeline();
     void pasteAddsGoodLinesAndKeepsBadOnes();
     void watchesAWholeTeam();
@@ -201,6 +202,58 @@ void TestDashboard::filtersBySidebarAndSearch()
     QCOMPARE(d.visibleKeys(), QStringList({d.key(kOther, kArchive)}));
     search->clear();
     QCOMPARE(d.visibleKeys().size(), 3);
+}
+
+// The search finds a row by any text it shows (its status, its type, the name of the team it
+// produced), not only by ids; when nothing matches, the table says so, with a way back.
+void TestDashboard::searchFindsWhatARowShowsAndSaysWhenNothingMatches()
+{
+    Dashboard d;
+    d.watchAll();
+    d.advance(seconds(60)); // kClone succeeded, kFails failed, kArchive in progress
+    const QModelIndex cloneTarget = [&] {
+        for (int row = 0; row < d.window.proxy()->rowCount(); ++row) {
+            const QModelIndex index = d.window.proxy()->index(row, OperationTableModel::Target);
+            if (index.data(OperationTableModel::KeyRole).toString() == d.key(kTeam, kClone))
+                return index;
+        }
+        return QModelIndex();
+    }();
+    QVERIFY(cloneTarget.isValid());
+    // The target's name, once learnt from Graph, is what the row shows.
+    QTRY_VERIFY(!cloneTarget.data().toString().startsWith(QLatin1String("/teams")));
+    const QString targetName = cloneTarget.data().toString();
+
+    auto *search = d.window.findChild<QLineEdit *>("search");
+    search->setText(targetName.mid(1, 4).toUpper()); // part of the name, any case
+    QCOMPARE(d.visibleKeys(), QStringList({d.key(kTeam, kClone)}));
+    search->setText(QStringLiteral("archive TEAM")); // the type as shown
+    QCOMPARE(d.visibleKeys(), QStringList({d.key(kOther, kArchive)}));
+    search->setText(QStringLiteral("in progress")); // the status as shown
+    QCOMPARE(d.visibleKeys(), QStringList({d.key(kOther, kArchive)}));
+
+    auto *notice = d.window.findChild<QWidget *>(QStringLiteral("emptyViewNotice"));
+    QVERIFY(notice);
+    QVERIFY(!notice->isVisible());
+    search->setText(QStringLiteral("Walk"));
+    QCOMPARE(d.window.proxy()->rowCount(), 0);
+    QVERIFY(notice->isVisible());
+    auto *message = notice->findChild<QLabel *>(QStringLiteral("emptyViewMessage"));
+    QCOMPARE(message->text(), QStringLiteral("No operation matches “Walk”."));
+    auto *clear = notice->findChild<QPushButton *>(QStringLiteral("emptyViewClear"));
+    QTest::mouseClick(clear, Qt::LeftButton);
+    QCOMPARE(search->text(), QString());
+    QCOMPARE(d.visibleKeys().size(), 3);
+    QVERIFY(!notice->isVisible());
+
+    // A filter that leaves nothing: said too, and "Show all" goes back to every operation.
+    d.window.sidebar()->select(OperationCategory::NotStarted);
+    QCOMPARE(d.window.proxy()->rowCount(), 0);
+    QVERIFY(notice->isVisible());
+    QCOMPARE(message->text(), QStringLiteral("No operation in this view."));
+    QTest::mouseClick(clear, Qt::LeftButton);
+    QCOMPARE(d.window.proxy()->category(), OperationCategory::All);
+    QVERIFY(!notice->isVisible());
 }
 
 // A team's operations, some started by a colleague: the sidebar counts them by starter and
