@@ -96,8 +96,19 @@ QList<RateWindow::Limit> PollPlanner::limitsFor(double rate, int serviceLimit, i
 void PollPlanner::applyRates()
 {
     m_tenantWindow.setLimits(limitsFor(m_tenantRate.rate(), kServiceTenantLimit, m_tenantBudget));
+    m_teamLimits.clear(); // the budget may have changed
     for (TeamState &state : m_teams)
-        state.window.setLimits(limitsFor(state.rate.rate(), kServiceTeamLimit, m_teamBudget));
+        state.window.setLimits(teamLimitsFor(state.rate.rate()));
+}
+
+const QList<RateWindow::Limit> &PollPlanner::teamLimitsFor(double rate)
+{
+    // One list per rate, shared by every team at that rate (most are at the budget): a
+    // hundred thousand teams do not hold a hundred thousand copies.
+    auto it = m_teamLimits.find(rate);
+    if (it == m_teamLimits.end())
+        it = m_teamLimits.insert(rate, limitsFor(rate, kServiceTeamLimit, m_teamBudget));
+    return *it;
 }
 
 int PollPlanner::batchSize() const
@@ -122,13 +133,25 @@ double PollPlanner::sustainedTenantRate() const
     return std::max(0.1, evenlySpacedRate(batchSize(), m_tenantWindow.limits()));
 }
 
+void PollPlanner::setTeamListsEnabled(bool enabled)
+{
+    m_teamListsEnabled = enabled;
+    markAllTeamsChanged(); // whether each team is listed may change
+}
+
 PollPlanner::TeamState &PollPlanner::team(const QString &teamKey)
+{
+    m_changedTeams.insert(teamKey);
+    return teamBudget(teamKey);
+}
+
+PollPlanner::TeamState &PollPlanner::teamBudget(const QString &teamKey)
 {
     auto it = m_teams.find(teamKey);
     if (it == m_teams.end()) {
         it = m_teams.insert(teamKey, TeamState());
         it->rate = AdaptiveRate(m_teamBudget);
-        it->window.setLimits(limitsFor(m_teamBudget, kServiceTeamLimit, m_teamBudget));
+        it->window.setLimits(teamLimitsFor(m_teamBudget));
     }
     return *it;
 }
@@ -166,31 +189,20 @@ bool PollPlanner::usesTeamList(const OperationStore &store, const QString &teamK
     return listed >= 2 && pages < listed;
 }
 
-void PollPlanner::updateCycle(const OperationStore &store)
+void PollPlanner::updateCycle()
 {
-    int cost = 0;
-    int busiestTeam = 0;
-    for (auto it = store.teams().cbegin(); it != store.teams().cend(); ++it) {
-        int active = 0;
-        for (const qsizetype index : it.value())
-            active += store.at(index).isPolled() ? 1 : 0;
-        if (active == 0)
-            continue;
-        const auto state = m_teams.constFind(it.key());
-        const int pages = state == m_teams.cend() ? 1 : state->pagesLastTime;
-        const int teamCost = usesTeamList(store, it.key()) ? pages : active;
-        cost += teamCost;
-        busiestTeam = std::max(busiestTeam, teamCost);
-    }
+    // Each team's cost is kept with its agenda: a round's sub-requests, and the busiest team's.
+    const qint64 cost = m_costSum;
+    const int busiestTeam = m_costs.empty() ? 0 : m_costs.rbegin()->first;
     const double teamRate =
         std::min<double>(m_teamBudget, kServiceTeamLimit * 1000.0 /
                                            double((milliseconds(1000) + kJitterAllowance).count()));
-    const milliseconds tenantNeed(qint64(std::ceil(cost * 1000.0 / sustainedTenantRate())));
+    const milliseconds tenantNeed(qint64(std::ceil(double(cost) * 1000.0 / sustainedTenantRate())));
     const milliseconds teamNeed(qint64(std::ceil(busiestTeam * 1000.0 / teamRate)));
     m_budgetNeed = std::max(tenantNeed, teamNeed);
     m_effectiveInterval = std::max(m_interval, m_budgetNeed);
     const int size = batchSize();
-    const int batchesPerCycle = std::max(1, (cost + size - 1) / size);
+    const qint64 batchesPerCycle = std::max<qint64>(1, (cost + size - 1) / size);
     m_slotSpacing = m_effectiveInterval / batchesPerCycle;
 }
 
@@ -199,21 +211,44 @@ PollPlanner::Agenda PollPlanner::agendaOf(const OperationStore &store, const QSt
                                           const QDateTime &now) const
 {
     Agenda agenda;
+    const auto msOf = [](const QDateTime &time) {
+        return time.isValid() ? time.toMSecsSinceEpoch() : kAlways;
+    };
+    // A due time in the urgent or regular kind. An unknown one says nothing of an urgent poll;
+    // a regular one is then due at the next slot (the later of nothing and the slot).
+    const auto keepDue = [&agenda](bool urgent, const QDateTime &time) {
+        if (urgent && time.isValid())
+            agenda.urgentDue = std::min(agenda.urgentDue, time.toMSecsSinceEpoch());
+        else if (!urgent)
+            agenda.regularDue =
+                std::min(agenda.regularDue, time.isValid() ? time.toMSecsSinceEpoch() : kAlways);
+    };
+    // The next moment time alone changes what is said here.
+    const auto changesAt = [&agenda, &now](const QDateTime &time) {
+        if (time.isValid() && time > now)
+            agenda.validUntil = std::min(agenda.validUntil, time.toMSecsSinceEpoch());
+    };
     const auto found = m_teams.constFind(teamKey);
     const TeamState *state = found == m_teams.cend() ? nullptr : &found.value();
     const QDateTime teamRetry = state ? state->retryAt : QDateTime();
     const bool held = teamRetry.isValid() && teamRetry > now;
-    const milliseconds headStart = m_effectiveInterval / 2;
+    changesAt(teamRetry);
     const bool listed = usesTeamList(store, teamKey);
     const bool neverListed = teamNeverListed(teamKey);
     bool lively = false;
     bool listOwed = false;
+    int polled = 0;
     QDateTime membersDue; // the list waits until every member may be polled again
     for (const qsizetype index : members) {
         const WatchedOperation &op = store.at(index);
+        polled += op.isPolled() ? 1 : 0;
         if (!op.isPolled() || op.inFlight)
             continue;
-        lively = lively || isLively(op, now);
+        const bool opLively = isLively(op, now);
+        // Lively only for having changed lately: not ten minutes after that change.
+        if (opLively && op.latest && op.latest->status != OperationStatus::InProgress)
+            changesAt(op.lastChangedAt.addSecs(600));
+        lively = lively || opLively;
         const bool urgent = isUrgent(op, listed, neverListed);
         // In a listed team only first sightings and stragglers are fetched one by one.
         if (listed && !urgent) {
@@ -222,78 +257,141 @@ PollPlanner::Agenda PollPlanner::agendaOf(const OperationStore &store, const QSt
             continue;
         }
         // Regular polls also wait for their slot; urgent ones go when the budget allows.
-        agenda.nextDue = earlier(agenda.nextDue, later(later(op.nextPollAt, teamRetry),
-                                                       urgent ? QDateTime() : m_nextSlotAt));
+        keepDue(urgent, later(op.nextPollAt, teamRetry));
+        changesAt(op.nextPollAt);
         if (held || op.nextPollAt > now)
             continue;
-        const QDateTime rank =
-            isLively(op, now) ? op.nextPollAt.addMSecs(-headStart.count()) : op.nextPollAt;
-        agenda.dueNow.append(
-            Work{Work::Kind::Operation, op.key, teamKey, op.ref.url, urgent, rank});
+        agenda.due.append({queueOf(urgent, opLively),
+                           {DueKey{msOf(op.nextPollAt), 2 * index}, DueWork{teamKey, index, {}}}});
+    }
+    if (polled > 0) {
+        const int pages = state ? state->pagesLastTime : 1;
+        agenda.cost = listed ? pages : polled;
     }
     const bool pagePending = state && state->pendingPage.isValid();
     if (!listed || (state && state->listInFlight) || !(listOwed || pagePending))
         return agenda;
+    // A team's list comes after its operations when their ranks are equal.
+    const qint64 listOrder = 2 * members.constLast() + 1;
     if (pagePending) { // the next page of a listing in progress goes as soon as allowed
-        agenda.nextDue = earlier(agenda.nextDue, later(teamRetry, now));
+        agenda.pagePending = true;
+        agenda.pageDue = msOf(teamRetry);
         if (!held) {
-            agenda.dueNow.append(Work{Work::Kind::TeamList, teamKey, teamKey, state->pendingPage,
-                                      true, state->listStartedAt});
+            agenda.due.append({queueOf(true, false),
+                               {DueKey{msOf(state->listStartedAt), listOrder},
+                                DueWork{teamKey, -1, state->pendingPage}}});
         }
         return agenda;
     }
     const QDateTime due = later(state ? state->nextListAt : QDateTime(), membersDue);
     // After a failed listing it is a retry: it goes when allowed, not at the next slot.
     const bool retry = state && state->consecutiveFailures > 0;
-    agenda.nextDue =
-        earlier(agenda.nextDue, later(later(due, teamRetry), retry ? QDateTime() : m_nextSlotAt));
+    keepDue(retry, later(due, teamRetry));
+    changesAt(due);
     if (!held && due <= now) {
         const QUrl first = m_resolve(
             QStringLiteral("/teams/%1/operations?$top=%2").arg(teamKey).arg(kListPageSize));
-        agenda.dueNow.append(Work{Work::Kind::TeamList, teamKey, teamKey, first, retry,
-                                  lively ? due.addMSecs(-headStart.count()) : due});
+        agenda.due.append(
+            {queueOf(retry, lively), {DueKey{msOf(due), listOrder}, DueWork{teamKey, -1, first}}});
     }
     return agenda;
 }
 
 QDateTime PollPlanner::nextPollAt(const OperationStore &store, const QDateTime &now) const
 {
-    QDateTime next;
-    for (auto it = store.teams().cbegin(); it != store.teams().cend(); ++it)
-        next = earlier(next, agendaOf(store, it.key(), it.value(), now).nextDue);
-    if (next.isValid() && m_tenantRetryAt.isValid())
-        next = later(next, m_tenantRetryAt);
-    return next;
+    refreshAgendas(store, now);
+    // Per due time x: urgent ones at x, regular ones at the later of x and the next slot, a
+    // list's next page at the later of the team's Retry-After and now. The earliest of each
+    // kind is enough: max(x, s) is smallest where x is.
+    qint64 next = kNever;
+    if (!m_urgentDues.empty())
+        next = std::min(next, m_urgentDues.cbegin()->first);
+    if (!m_regularDues.empty()) {
+        const qint64 slot = m_nextSlotAt.isValid() ? m_nextSlotAt.toMSecsSinceEpoch() : kAlways;
+        // Neither a time nor a slot: nothing said.
+        if (const qint64 due = std::max(m_regularDues.cbegin()->first, slot); due != kAlways)
+            next = std::min(next, due);
+    }
+    if (!m_pageDues.empty())
+        next = std::min(next, std::max(m_pageDues.cbegin()->first, now.toMSecsSinceEpoch()));
+    if (next == kNever)
+        return QDateTime();
+    QDateTime at = QDateTime::fromMSecsSinceEpoch(next, Qt::UTC);
+    if (m_tenantRetryAt.isValid())
+        at = later(at, m_tenantRetryAt);
+    return at;
 }
 
-QList<PollPlanner::Work> PollPlanner::takeWithinBudget(QList<Work> &candidates, int max,
-                                                       const QDateTime &now)
+qsizetype PollPlanner::dueCount(bool urgent) const
 {
+    const int first = queueOf(urgent, false);
+    return qsizetype(m_due[first].size() + m_due[first + 1].size());
+}
+
+QList<PollPlanner::Work> PollPlanner::takeWithinBudget(const OperationStore &store, bool urgent,
+                                                       int max, const QDateTime &now)
+{
+    // The two queues of this kind, merged by rank: a lively entry is ranked half the effective
+    // interval ahead of its time.
+    const qint64 headStart = (m_effectiveInterval / 2).count();
+    std::map<DueKey, DueWork> &quiet = m_due[queueOf(urgent, false)];
+    std::map<DueKey, DueWork> &lively = m_due[queueOf(urgent, true)];
+    const auto rankOf = [headStart](const DueKey &key, bool isLively) {
+        return DueKey{isLively ? key.baseMs - headStart : key.baseMs, key.order};
+    };
     QList<Work> taken;
     int tenantLeft = m_tenantWindow.available(now);
     QHash<QString, int> teamLeft;
-    for (auto it = candidates.begin();
-         it != candidates.end() && int(taken.size()) < max && tenantLeft > 0;) {
-        if (!teamLeft.contains(it->teamKey))
-            teamLeft.insert(it->teamKey, team(it->teamKey).window.available(now));
-        int &left = teamLeft[it->teamKey];
+    auto q = quiet.begin();
+    auto l = lively.begin();
+    while ((q != quiet.end() || l != lively.end()) && int(taken.size()) < max && tenantLeft > 0) {
+        const bool fromLively =
+            q == quiet.end() || (l != lively.end() && rankOf(l->first, true) < q->first);
+        auto &it = fromLively ? l : q;
+        std::map<DueKey, DueWork> &queue = fromLively ? lively : quiet;
+        const DueWork &due = it->second;
+        if (!teamLeft.contains(due.teamKey))
+            teamLeft.insert(due.teamKey, teamBudget(due.teamKey).window.available(now));
+        int &left = teamLeft[due.teamKey];
         if (left <= 0) {
             ++it;
             continue;
         }
         --left;
         --tenantLeft;
-        taken.append(*it);
-        it = candidates.erase(it);
+        Work work;
+        work.teamKey = due.teamKey;
+        work.urgent = urgent;
+        work.rank = QDateTime::fromMSecsSinceEpoch(rankOf(it->first, fromLively).baseMs, Qt::UTC);
+        if (due.index >= 0) {
+            const WatchedOperation &op = store.at(due.index);
+            work.kind = Work::Kind::Operation;
+            work.key = op.key;
+            work.url = op.ref.url;
+        } else {
+            work.kind = Work::Kind::TeamList;
+            work.key = due.teamKey;
+            work.url = due.listPage;
+        }
+        taken.append(std::move(work));
+        it = queue.erase(it);
     }
     return taken;
 }
 
-QDateTime PollPlanner::budgetFreeAt(const QList<Work> &waiting, const QDateTime &now)
+QDateTime PollPlanner::budgetFreeAt(bool urgent, const QDateTime &now)
 {
+    // Only when a team's budget held work back: a walk over what is due, each team once.
     QDateTime wake;
-    for (const Work &work : waiting)
-        wake = earlier(wake, team(work.teamKey).window.freeAt(now, 1));
+    QSet<QString> seen;
+    for (const bool lively : {false, true}) {
+        for (const auto &[key, due] : m_due[queueOf(urgent, lively)]) {
+            if (!seen.contains(due.teamKey)) {
+                seen.insert(due.teamKey);
+                wake = earlier(wake, teamBudget(due.teamKey).window.freeAt(now, 1));
+            }
+        }
+    }
     return later(wake, m_tenantWindow.freeAt(now, 1));
 }
 
@@ -328,17 +426,8 @@ PollPlanner::Plan PollPlanner::plan(const OperationStore &store, const QDateTime
         plan.wakeAt = m_tenantRetryAt;
         return plan;
     }
-    updateCycle(store);
-
-    QList<Work> urgent;
-    QList<Work> regular;
-    for (auto it = store.teams().cbegin(); it != store.teams().cend(); ++it) {
-        for (const Work &work : agendaOf(store, it.key(), it.value(), now).dueNow)
-            (work.urgent ? urgent : regular).append(work);
-    }
-    const auto byRank = [](const Work &a, const Work &b) { return a.rank < b.rank; };
-    std::stable_sort(urgent.begin(), urgent.end(), byRank);
-    std::stable_sort(regular.begin(), regular.end(), byRank);
+    refreshAgendas(store, now);
+    updateCycle();
 
     const int size = batchSize();
     const auto send = [&](const QList<Work> &request) {
@@ -346,29 +435,30 @@ PollPlanner::Plan PollPlanner::plan(const OperationStore &store, const QDateTime
         plan.requests.append(request);
     };
     // First sightings, retries and next pages go as soon as the budget allows, in full batches.
-    while (!urgent.isEmpty()) {
-        const int want = std::min<int>(size, int(urgent.size()));
+    while (dueCount(true) > 0) {
+        const int want = std::min<int>(size, int(dueCount(true)));
         if (m_tenantWindow.available(now) < want) {
             plan.wakeAt = m_tenantWindow.freeAt(now, want);
             break;
         }
-        const QList<Work> batch = takeWithinBudget(urgent, size, now);
+        const QList<Work> batch = takeWithinBudget(store, true, size, now);
         if (batch.isEmpty()) {
-            plan.wakeAt = budgetFreeAt(urgent, now);
+            plan.wakeAt = budgetFreeAt(true, now);
             break;
         }
         send(batch);
     }
     // Everything else: one batch per slot, slots spread over the effective interval.
-    if (regular.isEmpty() || !urgent.isEmpty())
+    if (dueCount(false) == 0 || dueCount(true) > 0)
         return plan;
-    const int want = std::min<int>(size, int(regular.size()));
+    const int want = std::min<int>(size, int(dueCount(false)));
     if (m_nextSlotAt.isValid() && m_nextSlotAt > now) {
         plan.wakeAt = earlier(plan.wakeAt, m_nextSlotAt);
     } else if (m_tenantWindow.available(now) < want) {
         plan.wakeAt = earlier(plan.wakeAt, m_tenantWindow.freeAt(now, want));
-    } else if (const QList<Work> batch = takeWithinBudget(regular, size, now); batch.isEmpty()) {
-        plan.wakeAt = earlier(plan.wakeAt, budgetFreeAt(regular, now));
+    } else if (const QList<Work> batch = takeWithinBudget(store, false, size, now);
+               batch.isEmpty()) {
+        plan.wakeAt = earlier(plan.wakeAt, budgetFreeAt(false, now));
     } else {
         send(batch);
         const QDateTime next =
@@ -376,9 +466,9 @@ PollPlanner::Plan PollPlanner::plan(const OperationStore &store, const QDateTime
         m_nextSlotAt = next > now ? next : now.addMSecs(m_slotSpacing.count());
         // Work a team's budget kept out of this batch goes when that budget allows, not a
         // whole slot later.
-        if (batch.size() < want && !regular.isEmpty())
-            m_nextSlotAt = std::min(m_nextSlotAt, budgetFreeAt(regular, now));
-        if (!regular.isEmpty())
+        if (batch.size() < want && dueCount(false) > 0)
+            m_nextSlotAt = std::min(m_nextSlotAt, budgetFreeAt(false, now));
+        if (dueCount(false) > 0)
             plan.wakeAt = earlier(plan.wakeAt, m_nextSlotAt);
     }
     return plan;

@@ -12,8 +12,12 @@
 #include <QString>
 #include <QUrl>
 
+#include <limits>
+
 #include <chrono>
 #include <functional>
+#include <map>
+#include <set>
 
 class OperationStore;
 struct WatchedOperation;
@@ -116,7 +120,7 @@ public:
     void setBudget(int tenantPerSecond, int teamPerSecond);
     int tenantBudget() const { return m_tenantBudget; }
     int teamBudget() const { return m_teamBudget; }
-    void setTeamListsEnabled(bool enabled) { m_teamListsEnabled = enabled; }
+    void setTeamListsEnabled(bool enabled);
     // After the $batch endpoint itself was refused (a proxy or policy blocking it): one GET per
     // request from now on.
     void disableBatching() { m_batchingEnabled = false; }
@@ -125,9 +129,10 @@ public:
     void requeue(const Request &request);
 
     // What to send now. What it returns counts as sent: the caller sends it and marks the
-    // operations in flight before planning again.
+    // operations in flight before planning again. Its cost grows with what changed since the
+    // last call (records edited, teams whose agenda fell due), not with the watch list.
     Plan plan(const OperationStore &store, const QDateTime &now);
-    // When the next poll is due; invalid when nothing is left to poll.
+    // When the next poll is due; invalid when nothing is left to poll. Read off the agendas.
     QDateTime nextPollAt(const OperationStore &store, const QDateTime &now) const;
 
     // When an operation is next due after an answer about it.
@@ -199,27 +204,88 @@ private:
         int listingsCompleted = 0;
     };
 
-    // What one team owes: the work due now, and when its earliest poll is due (now or later).
+    // Work due now, as the agendas keep it: an operation's GET (its record's index) or a page of
+    // a team's list. Ordered by rank, then by `order` (a record's index; a list after its team's
+    // records), so that equal ranks keep the order the operations were added.
+    struct DueKey
+    {
+        qint64 baseMs = 0; // the rank before a lively operation's head start
+        qint64 order = 0;
+        bool operator<(const DueKey &other) const
+        {
+            return baseMs != other.baseMs ? baseMs < other.baseMs : order < other.order;
+        }
+    };
+    struct DueWork
+    {
+        QString teamKey;
+        qsizetype index = -1; // an operation's record; -1 for a list page
+        QUrl listPage;
+    };
+    // The four queues of due work: urgent or regular, lively (ranked ahead by half the
+    // effective interval) or not. Kept apart so that a change of the head start moves no entry.
+    static constexpr int kQueues = 4;
+    static int queueOf(bool urgent, bool lively) { return (urgent ? 2 : 0) + (lively ? 1 : 0); }
+
+    // What one team owes at a moment: its due work, and when its polls are due (urgent ones go
+    // when the budget allows; regular ones also wait for a slot; a list's next page goes as soon
+    // as the team's Retry-After allows). validUntil: when the passing of time alone changes any
+    // of it (a poll falling due, a Retry-After ending, an operation no longer lively).
     struct Agenda
     {
-        QList<Work> dueNow;
-        QDateTime nextDue;
+        QList<std::pair<int, std::pair<DueKey, DueWork>>> due; // queue, entry
+        qint64 urgentDue = kNever;
+        qint64 regularDue = kNever;
+        bool pagePending = false;
+        qint64 pageDue = kNever; // the team's Retry-After; kAlways when none
+        qint64 validUntil = kNever;
+        int cost = 0; // sub-requests per round: pages if listed, else polled operations
+    };
+    static constexpr qint64 kNever = std::numeric_limits<qint64>::max();
+    static constexpr qint64 kAlways = std::numeric_limits<qint64>::min();
+
+    // One team's agenda as the planner keeps it: where its entries are, to take them out again.
+    struct KeptAgenda
+    {
+        QList<std::pair<int, DueKey>> entries;
+        qint64 urgentDue = kNever;
+        qint64 regularDue = kNever;
+        qint64 pageDue = kNever;
+        bool pagePending = false;
+        qint64 validUntil = kNever;
+        int cost = 0;
     };
 
     // pollplanner.cpp
     Agenda agendaOf(const OperationStore &store, const QString &teamKey,
                     const QList<qsizetype> &members, const QDateTime &now) const;
-    void updateCycle(const OperationStore &store);
+    void updateCycle();
     bool usesTeamList(const OperationStore &store, const QString &teamKey) const;
     bool teamNeverListed(const QString &teamKey) const;
     static bool isUrgent(const WatchedOperation &op, bool listed, bool neverListed);
-    QList<Work> takeWithinBudget(QList<Work> &candidates, int max, const QDateTime &now);
-    QDateTime budgetFreeAt(const QList<Work> &waiting, const QDateTime &now);
+    // Takes up to `max` of the due work (urgent or regular) in rank order, within the budgets.
+    QList<Work> takeWithinBudget(const OperationStore &store, bool urgent, int max,
+                                 const QDateTime &now);
+    QDateTime budgetFreeAt(bool urgent, const QDateTime &now);
+    qsizetype dueCount(bool urgent) const;
     void recordSent(const OperationStore &store, const Request &request, const QDateTime &now);
+    // A team's state, to change what its agenda depends on: the agenda is computed again.
     TeamState &team(const QString &teamKey);
+    // A team's state, for its rate and window only (the agenda does not depend on them).
+    TeamState &teamBudget(const QString &teamKey);
+
+    // pollplanneragenda.cpp: every team's agenda, kept up to date from the records the store
+    // says were edited, the teams whose state changed, and the moments agendas fall due.
+    void refreshAgendas(const OperationStore &store, const QDateTime &now) const;
+    void keepAgenda(const OperationStore &store, const QString &teamKey,
+                    const QDateTime &now) const;
+    void dropAgenda(const QString &teamKey) const;
+    void markAllTeamsChanged() const { m_agendasStore = nullptr; }
+    void removeDue(int queue, const DueKey &key) const;
     // The windows' limits for a rate: the rate per second, and Graph's limit per 1.4 s.
     static QList<RateWindow::Limit> limitsFor(double rate, int serviceLimit, int budget);
     void applyRates();
+    const QList<RateWindow::Limit> &teamLimitsFor(double rate);
     // The batch size that carries the most within the tenant's windows, evenly spaced.
     int batchSize() const;
     double sustainedTenantRate() const;
@@ -241,7 +307,22 @@ private:
     QDateTime m_tenantRetryAt;
     int m_tenantFailures = 0;
     QHash<QString, TeamState> m_teams;
+    QHash<double, QList<RateWindow::Limit>>
+        m_teamLimits; // teamLimitsFor(), for the budget in force
     // The last team throttled alone: another one soon after means the tenant is the limit.
     QString m_lastThrottledTeam;
     QDateTime m_lastTeamThrottleAt;
+
+    // The agendas (pollplanneragenda.cpp). A cache of what agendaOf() says, kept by the const
+    // nextPollAt() as well as plan(): hence mutable.
+    mutable const OperationStore *m_agendasStore = nullptr; // null: rebuild every agenda
+    mutable quint64 m_removalsSeen = 0;
+    mutable qsizetype m_recordsSeen = 0;
+    mutable QHash<QString, KeptAgenda> m_agendas;
+    mutable QSet<QString> m_changedTeams;
+    mutable std::map<DueKey, DueWork> m_due[kQueues];
+    mutable std::set<std::pair<qint64, QString>> m_urgentDues, m_regularDues, m_pageDues,
+        m_validUntil;
+    mutable qint64 m_costSum = 0;
+    mutable std::map<int, int> m_costs; // a team's cost → how many teams have it
 };

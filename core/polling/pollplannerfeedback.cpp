@@ -26,17 +26,24 @@ void PollPlanner::learn(const Feedback &feedback, const QDateTime &now)
         }
         m_lastThrottledTeam = teamKey;
         m_lastTeamThrottleAt = now;
-        team(teamKey).rate.throttled(feedback.sentAt, now);
+        TeamState &state = teamBudget(teamKey);
+        state.rate.throttled(feedback.sentAt, now);
+        state.window.setLimits(teamLimitsFor(state.rate.rate()));
     }
     if (tenantThrottled)
         m_tenantRate.throttled(feedback.sentAt, now);
     else if (!feedback.cleanTeams.isEmpty())
         m_tenantRate.clean(now);
+    m_tenantWindow.setLimits(limitsFor(m_tenantRate.rate(), kServiceTenantLimit, m_tenantBudget));
+    // Only the teams answered for: a rate changes when its team is answered, never otherwise,
+    // so the other teams' windows stand (a walk over every team per answer would not).
     for (const QString &teamKey : feedback.cleanTeams) {
-        if (!feedback.throttledTeams.contains(teamKey))
-            team(teamKey).rate.clean(now);
+        if (!feedback.throttledTeams.contains(teamKey)) {
+            TeamState &state = teamBudget(teamKey);
+            state.rate.clean(now);
+            state.window.setLimits(teamLimitsFor(state.rate.rate()));
+        }
     }
-    applyRates();
 }
 
 QDateTime PollPlanner::reserveTeamRequest(const QString &teamId, const QDateTime &now)

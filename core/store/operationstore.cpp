@@ -19,6 +19,7 @@ void OperationStore::reserve(qsizetype size)
     m_records.reserve(size);
     m_indexByKey.reserve(size);
     m_isChanged.reserve(std::size_t(size));
+    m_editedForPlanning.reserve(std::size_t(size));
 }
 
 bool OperationStore::add(WatchedOperation record)
@@ -31,6 +32,7 @@ bool OperationStore::add(WatchedOperation record)
     m_indexesByTeam[record.ref.teamId.toLower()].append(index);
     m_records.append(std::move(record));
     m_isChanged.push_back(false);
+    m_editedForPlanning.push_back(false);
     scheduleFlush();
     return true;
 }
@@ -44,7 +46,20 @@ WatchedOperation *OperationStore::edit(const QString &key)
 WatchedOperation &OperationStore::edit(qsizetype index)
 {
     markChanged(index);
+    if (!m_editedForPlanning[size_t(index)]) {
+        m_editedForPlanning[size_t(index)] = true;
+        m_editedList.append(index);
+    }
     return m_records[index];
+}
+
+QList<qsizetype> OperationStore::takeEditedForPlanning() const
+{
+    QList<qsizetype> edited;
+    edited.swap(m_editedList);
+    for (const qsizetype index : std::as_const(edited))
+        m_editedForPlanning[size_t(index)] = false;
+    return edited;
 }
 
 void OperationStore::markChanged(qsizetype index)
@@ -101,6 +116,7 @@ qsizetype OperationStore::remove(const QStringList &keys)
     }
     if (count == 0)
         return 0;
+    ++m_removals; // before any signal: whoever plans from a handler starts over
 
     // Contiguous ranges, last first, so the indexes of those still to go do not move.
     QList<std::pair<qsizetype, qsizetype>> ranges;
@@ -138,6 +154,9 @@ qsizetype OperationStore::remove(const QStringList &keys)
         m_isChanged.assign(size_t(kept), false);
         m_announced = kept;
     }
+    // Indexes moved: the planner reads every record again.
+    m_editedForPlanning.assign(size_t(m_records.size()), false);
+    m_editedList.clear();
     rebuildIndexes();
     if (asReset)
         emit wasReset();

@@ -57,6 +57,13 @@ public:
     // Signals what is pending now rather than at the end of this turn of the event loop.
     void flush();
 
+    // For the poll planner, which keeps each team's agenda rather than reading every record at
+    // every plan: the records edited since it last asked, each once (records added since are
+    // not listed: size() tells). Asking empties the list; a const store may be asked.
+    QList<qsizetype> takeEditedForPlanning() const;
+    // How many removals there were: each moves indexes, so the planner starts over.
+    quint64 removals() const { return m_removals; }
+
 signals:
     // Records [first, last] were appended.
     void added(qsizetype first, qsizetype last);
@@ -81,4 +88,8 @@ private:
     std::vector<bool> m_isChanged;
     QList<qsizetype> m_changed;
     bool m_flushQueued = false;
+    // Edited since the planner last asked (takeEditedForPlanning).
+    mutable std::vector<bool> m_editedForPlanning;
+    mutable QList<qsizetype> m_editedList;
+    quint64 m_removals = 0;
 };
