@@ -1,5 +1,6 @@
 #include "model/operation.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
@@ -43,6 +44,23 @@ Enum lookup(const std::array<std::pair<const char *, Enum>, N> &table, const QSt
             return value;
     }
     return fallback;
+}
+
+// The raw names Graph sends for a status or a type, each held once: a hundred thousand watched
+// operations then share a handful of strings rather than hold a copy each (read-only after its
+// first use, so safe from any thread).
+QString sharedName(const QString &raw)
+{
+    static const QHash<QString, QString> known = [] {
+        QHash<QString, QString> names;
+        for (const auto &[name, status] : kStatuses)
+            names.insert(QString::fromLatin1(name), QString::fromLatin1(name));
+        for (const auto &[name, type] : kTypes)
+            names.insert(QString::fromLatin1(name), QString::fromLatin1(name));
+        return names;
+    }();
+    const auto it = known.constFind(raw);
+    return it == known.cend() ? raw : *it;
 }
 
 QString typeName(const QJsonValue &value)
@@ -189,6 +207,8 @@ OperationParseResult parseOperation(const QJsonObject &object)
                 QStringLiteral("reply is not a teamsAsyncOperation (no %1)")
                     .arg(op.id.isEmpty() ? QStringLiteral("id") : QStringLiteral("status"))};
     }
+    op.operationTypeRaw = sharedName(op.operationTypeRaw);
+    op.statusRaw = sharedName(op.statusRaw);
     op.operationType = operationTypeFromString(op.operationTypeRaw);
     op.status = operationStatusFromString(op.statusRaw);
     return {op, QString()};

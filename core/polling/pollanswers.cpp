@@ -112,6 +112,9 @@ bool OperationPoller::recordSuccess(WatchedOperation &operation, const Operation
     }
     operation.pollRequested = false;
     operation.latest = snapshot;
+    // Its id is the one its Location named: held once, not twice.
+    if (operation.latest->id == operation.ref.operationId)
+        operation.latest->id = operation.ref.operationId;
     operation.consecutiveFailures = 0;
     operation.consecutiveNotFound = 0;
     operation.missingFromList = false;
