@@ -298,7 +298,7 @@ int main(int argc, char *argv[])
                         "runs %1× faster. Nothing here touches a real tenant. Double-click a "
                         "succeeded clone to see the team it produced.")
                 .arg(tenant->timeScale()),
-            Banner::Kind::Info);
+            Banner::Kind::Info, Banner::Topic::Demo);
     }
     const auto useStore = [&window, &poller, &options](StoreSession &session) {
         StoreSaver *saver = session.saver();

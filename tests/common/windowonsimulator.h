@@ -10,6 +10,7 @@
 #include "polling/operationpoller.h"
 #include "simfixture.h"
 #include "store/operationstore.h"
+#include "window/banner.h"
 #include "window/mainwindow.h"
 
 #include <QLabel>
@@ -36,5 +37,5 @@ struct WindowOnSimulator
                     sim.base())
                     .ref;
     }
-    QLabel *banner() const { return window.findChild<QLabel *>(QStringLiteral("banner")); }
+    Banner *banner() const { return window.findChild<Banner *>(QStringLiteral("banner")); }
 };

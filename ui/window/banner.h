@@ -1,12 +1,19 @@
 #pragma once
 
-#include <QLabel>
+#include <QFrame>
+#include <QList>
+#include <QPointer>
 
-// The message across the top of the window, for what the admin must know now: the demo tenant, a
-// lost sign-in, a store that cannot be saved, requests Graph refused. One message at a time; each
-// says what it is about, so that whoever raised it can take it back when it no longer applies
-// without hiding someone else's.
-class Banner final : public QLabel
+class QLabel;
+
+// What the admin must know now: the demo tenant, a lost sign-in, a store that cannot be saved,
+// requests Graph refused, an operation that just finished. Each message is about a topic, so that
+// whoever raised it takes it back when it no longer applies without hiding another's; one
+// message per topic, each with its own close button.
+//
+// The messages float over the bottom right of the table (floatOver()), stacked, never in the
+// window's layout: a message that comes or goes never moves the table under the pointer.
+class Banner final : public QFrame
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(Banner)
@@ -22,19 +29,43 @@ public:
         Saving,
         Following, // what other processes write cannot be read
         SignIn,
-        Starts
+        Starts,
+        Refusals, // start requests Graph refused
+        Demo,
+        Notice // an operation that finished, with a link to it
     };
 
     explicit Banner(QWidget *parent = nullptr);
 
-    // Rich text; links arrive as linkActivated().
+    // Floats over `area` (the table's viewport), following its size.
+    void floatOver(QWidget *area);
+    // Rich text; links arrive as linkActivated(). Replaces this topic's message, if any.
     void showMessage(const QString &text, Kind kind, Topic topic = Topic::General);
-    // Hides the banner if it is about this topic.
+    // Takes this topic's message away, if there is one.
     void clear(Topic topic);
-    // Hides whatever it shows.
     void clearAll();
-    bool isAbout(Topic topic) const { return !isHidden() && m_topic == topic; }
+    bool isAbout(Topic topic) const;
+    // Every message shown, oldest first, one per line (rich text).
+    QString text() const;
+
+signals:
+    void linkActivated(const QString &link);
+    // The admin closed this topic's message.
+    void closed(Banner::Topic topic);
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
-    Topic m_topic = Topic::General;
+    struct Message
+    {
+        Topic topic;
+        QFrame *frame;
+        QLabel *text;
+    };
+    void remove(Topic topic);
+    void place();
+
+    QList<Message> m_messages;
+    QPointer<QWidget> m_area;
 };

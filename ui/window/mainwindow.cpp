@@ -44,8 +44,11 @@
 #include <QVBoxLayout>
 
 namespace {
+
+// The link of a finished operation's notice, to its row.
+constexpr const char *kShowNoticeLink = "teamsops:show-notice";
 const QString kSelectionKey = QStringLiteral("selection/current");
-}
+} // namespace
 
 MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &clock, QWidget *parent)
     : QMainWindow(parent)
@@ -64,7 +67,6 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     , m_search(new QLineEdit(this))
     , m_mainSplitter(new QSplitter(Qt::Horizontal, this))
     , m_rightSplitter(new QSplitter(Qt::Vertical, this))
-    , m_notification(new QLabel(this))
     , m_banner(new Banner(this))
     , m_urlOpener([](const QUrl &url) { return QDesktopServices::openUrl(url); })
 {
@@ -78,27 +80,22 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
             [this](const QModelIndex &index) { openTarget(index); });
     m_pollStatus = new PollStatusBar(poller, clock, *m_counts, *m_model, *statusBar(), this);
 
-    m_notification->setObjectName(QStringLiteral("notification"));
-    m_notification->setWordWrap(true);
-    m_notification->setMargin(6);
-    m_notification->setTextFormat(Qt::RichText);
-    m_notification->setStyleSheet(QStringLiteral("QLabel#notification { border: 1px solid "
-                                                 "palette(highlight); border-radius: 4px; "
-                                                 "background: palette(alternate-base); }"));
-    m_notification->hide();
-    connect(m_notification, &QLabel::linkActivated, this, [this] {
+    // A finished operation's notice (when there is no system tray) links to its row.
+    connect(m_banner, &Banner::linkActivated, this, [this](const QString &link) {
+        if (link != QLatin1String(kShowNoticeLink))
+            return;
         selectOperation(m_notificationKey);
-        m_notification->hide();
+        m_banner->clear(Banner::Topic::Notice);
     });
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(6, 6, 6, 0);
-    layout->addWidget(m_banner);
     layout->addWidget(m_pollStatus->notice());
-    layout->addWidget(m_notification);
     layout->addWidget(buildPanes(), 1);
     setCentralWidget(central);
+    // Over the table, not above it: a message never moves a row under the pointer.
+    m_banner->floatOver(m_tableOrWelcome);
 
     m_actions = new OperationActions(poller, clock, *m_model, *m_proxy, *m_table, this);
     connect(m_actions->add(), &QAction::triggered, this, &MainWindow::openAddDialog);
@@ -440,9 +437,10 @@ AddDialog *MainWindow::openAddDialog()
 void MainWindow::showNotice(const QString &key, const QString &text)
 {
     m_notificationKey = key;
-    m_notification->setText(
-        QStringLiteral("%1 &nbsp; <a href='show'>%2</a>").arg(text.toHtmlEscaped(), tr("Show")));
-    m_notification->show();
+    m_banner->showMessage(
+        QStringLiteral("%1 &nbsp; <a href='%2'>%3</a>")
+            .arg(text.toHtmlEscaped(), QLatin1String(kShowNoticeLink), tr("Show")),
+        Banner::Kind::Info, Banner::Topic::Notice);
 }
 
 void MainWindow::saveLayout() const

@@ -144,7 +144,6 @@ private:
     QLineEdit *m_search;
     QSplitter *m_mainSplitter;
     QSplitter *m_rightSplitter;
-    QLabel *m_notification; // in-window notice when there is no system tray
     QString m_notificationKey;
     Banner *m_banner;
     PollStatusBar *m_pollStatus = nullptr;

@@ -86,7 +86,7 @@ void SignInController::buildAccountMenu()
             [this] { startSignIn(false); });
     connect(m_window.welcome(), &WelcomePage::deviceCodeSignInRequested, this,
             [this] { startSignIn(true); });
-    connect(m_window.banner(), &QLabel::linkActivated, this, [this](const QString &link) {
+    connect(m_window.banner(), &Banner::linkActivated, this, [this](const QString &link) {
         if (link == kSignInLink)
             startSignIn(false);
     });

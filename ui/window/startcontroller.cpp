@@ -319,11 +319,14 @@ void StartController::startNext()
     if (m_starter->isBusy())
         return;
     if (m_startQueue.isEmpty()) {
+        // Said until closed, or until a later start goes through: then it no longer applies.
         if (!m_startRefusals.isEmpty()) {
             m_window.banner()->showMessage(
                 tr("<b>%n request(s) refused</b>:", nullptr, int(m_startRefusals.size())) +
                     QStringLiteral("<br>") + m_startRefusals.join(QStringLiteral("<br>")),
-                Banner::Kind::Warning);
+                Banner::Kind::Warning, Banner::Topic::Refusals);
+        } else if (m_startAccepted > 0) {
+            m_window.banner()->clear(Banner::Topic::Refusals);
         }
         emit startsFinished(m_startAccepted, m_startRefusals);
         m_startAccepted = 0;

@@ -17,7 +17,7 @@ UnansweredStarts::UnansweredStarts(MainWindow &window, StartController &starts)
     , m_starts(starts)
     , m_resolver(new StartResolver(window.client(), window.clock(), this))
 {
-    connect(window.banner(), &QLabel::linkActivated, this, [this](const QString &link) {
+    connect(window.banner(), &Banner::linkActivated, this, [this](const QString &link) {
         if (link == QLatin1String("teamsops:send-again"))
             sendNotStartedAgain();
         else if (link.startsWith(QLatin1String("teamsops:resume-plan:")))

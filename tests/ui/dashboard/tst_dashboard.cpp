@@ -13,6 +13,7 @@
 #include "store/operationstore.h"
 #include "table/operationsortproxy.h"
 #include "table/operationtablemodel.h"
+#include "window/banner.h"
 #include "window/mainwindow.h"
 #include "window/notifier.h"
 #include "window/operationactions.h"
@@ -118,6 +119,7 @@ private slots:
     void filtersBySidebarAndSearch();
     void filtersByWhoStartedThem();
     void searchFindsWhatARowShowsAndSaysWhenNothingMatches();
+    void messagesFloatOverTheTableAndEachCloses();
     void detailsShowPropertiesHintJsonAndTimeline();
     void pasteAddsGoodLinesAndKeepsBadOnes();
     void watchesAWholeTeam();
@@ -254,6 +256,53 @@ void TestDashboard::searchFindsWhatARowShowsAndSaysWhenNothingMatches()
     QTest::mouseClick(clear, Qt::LeftButton);
     QCOMPARE(d.window.proxy()->category(), OperationCategory::All);
     QVERIFY(!notice->isVisible());
+}
+
+// Messages come and go over the table, never above it: no row moves under the pointer. One
+// message per topic, each with its own close button; taking one topic's back leaves the others
+// (the demo's message once vanished when a sign-in message came and went).
+void TestDashboard::messagesFloatOverTheTableAndEachCloses()
+{
+    Dashboard d;
+    d.watchAll();
+    d.window.resize(1400, 880);
+    QTest::qWait(0);
+    QTableView *table = d.window.table();
+    const QRect tableBefore(table->mapTo(&d.window, QPoint(0, 0)), table->size());
+    Banner *banner = d.window.banner();
+    QSignalSpy closed(banner, &Banner::closed);
+    banner->showMessage(QStringLiteral("<b>Demo tenant</b>"), Banner::Kind::Info,
+                        Banner::Topic::Demo);
+    banner->showMessage(QStringLiteral("<b>Sign in again</b>"), Banner::Kind::Warning,
+                        Banner::Topic::SignIn);
+    banner->showMessage(QStringLiteral("Saving fails"), Banner::Kind::Warning,
+                        Banner::Topic::Saving);
+    QVERIFY(banner->isVisible());
+    QCOMPARE(QRect(table->mapTo(&d.window, QPoint(0, 0)), table->size()), tableBefore);
+    // Inside the table's area, at its bottom right.
+    const QRect over(banner->mapTo(&d.window, QPoint(0, 0)), banner->size());
+    QVERIFY2(tableBefore.contains(over), qPrintable(QStringLiteral("%1,%2 %3x%4")
+                                                        .arg(over.x())
+                                                        .arg(over.y())
+                                                        .arg(over.width())
+                                                        .arg(over.height())));
+    QVERIFY(over.right() > tableBefore.center().x() && over.bottom() > tableBefore.center().y());
+
+    banner->clear(Banner::Topic::SignIn);
+    QVERIFY(banner->isAbout(Banner::Topic::Demo) && banner->isAbout(Banner::Topic::Saving));
+    QVERIFY(!banner->text().contains("Sign in again"));
+
+    const QList<QToolButton *> closes =
+        banner->findChildren<QToolButton *>(QStringLiteral("bannerClose"));
+    QCOMPARE(closes.size(), 2);
+    QTest::mouseClick(closes.first(), Qt::LeftButton); // the oldest: the demo's
+    QCOMPARE(closed.size(), 1);
+    QCOMPARE(closed.first().first().value<Banner::Topic>(), Banner::Topic::Demo);
+    QVERIFY(!banner->isAbout(Banner::Topic::Demo));
+    QVERIFY(banner->isAbout(Banner::Topic::Saving));
+    QCOMPARE(QRect(table->mapTo(&d.window, QPoint(0, 0)), table->size()), tableBefore);
+    banner->clearAll();
+    QVERIFY(!banner->isVisible());
 }
 
 // A team's operations, some started by a colleague: the sidebar counts them by starter and
@@ -550,12 +599,13 @@ void TestDashboard::notifiesOncePerTerminalTransition()
     QVERIFY(notified.at(0).at(1).toString().contains("failed"));
     // Offscreen there is no tray: the notice shows in the window, and its link selects the row.
     QVERIFY(!d.window.notifier()->usesTray());
-    auto *notice = d.window.findChild<QLabel *>("notification");
-    QVERIFY(notice->isVisible());
+    Banner *notice = d.window.banner();
+    QVERIFY(notice->isVisible() && notice->isAbout(Banner::Topic::Notice));
+    QVERIFY2(notice->text().contains("failed"), qPrintable(notice->text()));
     d.window.sidebar()->select(OperationCategory::Succeeded); // hides the failed row...
-    emit notice->linkActivated("show");
+    emit notice->linkActivated("teamsops:show-notice");
     QCOMPARE(d.window.details()->shownKey(), d.key(kTeam, kFails)); // ...which is shown anyway
-    QVERIFY(!notice->isVisible());
+    QVERIFY(!notice->isAbout(Banner::Topic::Notice));
 
     d.advance(seconds(30)); // kClone succeeds
     QCOMPARE(notified.size(), 2);

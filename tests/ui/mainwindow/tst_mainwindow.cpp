@@ -429,7 +429,7 @@ void TestMainWindow::saysWhenSavingFailsAndWhenItWorksAgain()
     GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
     Session session(client, sim, path);
     session.window.show();
-    auto *banner = session.window.findChild<QLabel *>(QStringLiteral("banner"));
+    auto *banner = session.window.findChild<Banner *>(QStringLiteral("banner"));
     QVERIFY(banner);
 
     // Another process holds the file's write lock for longer than the busy timeout.

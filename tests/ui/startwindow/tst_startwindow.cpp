@@ -507,6 +507,12 @@ void TestStartWindow::refusalsAreSaidInABanner()
                  text.contains("Team is not archived."),
              qPrintable(text));
     QCOMPARE(w.store.size(), 0);
+
+    // A later start that goes through: the refusals no longer apply, and their message goes.
+    w.window.starts()->startRequests({archiveRequest(kTemplate, false, problem)});
+    QTRY_COMPARE(finished.size(), 2);
+    QCOMPARE(finished.last().at(0).toInt(), 1);
+    QVERIFY2(!w.banner()->isAbout(Banner::Topic::Refusals), qPrintable(w.banner()->text()));
 }
 
 QTEST_MAIN(TestStartWindow)
