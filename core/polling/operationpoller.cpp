@@ -372,6 +372,8 @@ void OperationPoller::handleAnswer(const Work &work, const QDateTime &sentAt,
     }
     ++round.failed;
     round.lastFailure = failure.describe();
+    round.unreachable +=
+        failure.failure == GraphFailure::Network || failure.failure == GraphFailure::Timeout;
     if (failure.failure == GraphFailure::Forbidden) {
         op->watch = WatchedOperation::Watch::AccessDenied; // asking again will not help
     } else if (failure.failure == GraphFailure::NotFound) {

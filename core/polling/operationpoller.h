@@ -25,6 +25,9 @@ struct PollRound
     int changed = 0;
     int failed = 0;
     QString lastFailure; // describe() of the last failed answer in the round
+    int unreachable = 0; // failures that never reached Graph: the network, a timeout
+    // Every answer failed for want of reaching Graph.
+    bool reachedNothing() const { return polled > 0 && unreachable == polled; }
 };
 
 // Polls watched operations: a timer, the PollPlanner (which decides what to send and when, see
@@ -113,6 +116,9 @@ public:
     // Signed out: nothing is sent until resume(), and no request goes out with no token.
     void pauseUntilSignedIn();
     bool isOnline() const { return m_online; }
+    // The last round reached nothing: every answer failed on the network or timed out.
+    bool isGraphUnreachable() const { return m_graphUnreachable; }
+    QString lastFailure() const { return m_lastFailure; }
     void setOnline(bool online);
     // Another process polls for the store (PollerLease): nothing is sent from here meanwhile.
     void setFollowing(bool following);
@@ -176,6 +182,8 @@ private:
     int m_inFlightRequests = 0;
     bool m_pausedForSignIn = false;
     bool m_online = true;
+    bool m_graphUnreachable = false;
+    QString m_lastFailure;
     bool m_following = false;
     bool m_reportedAllTerminal = false;
     QString m_starter;

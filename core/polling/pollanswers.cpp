@@ -26,6 +26,8 @@ void OperationPoller::handleListPage(const Work &work, const GraphReply &reply, 
         ++round.polled;
         ++round.failed;
         round.lastFailure = failure.describe();
+        round.unreachable +=
+            failure.failure == GraphFailure::Network || failure.failure == GraphFailure::Timeout;
         const bool oneByOne = m_planner.listPageFailed(teamKey, work.url, failure, now);
         if (failure.failure == GraphFailure::Unauthorized) {
             pauseForSignIn(failure);
@@ -87,6 +89,9 @@ void OperationPoller::finishRound(PollRound &round)
 {
     if (round.polled > 0) {
         round.finishedAt = m_clock.now();
+        m_graphUnreachable = round.reachedNothing();
+        if (round.failed > 0)
+            m_lastFailure = round.lastFailure;
         emit roundFinished(round);
     }
     if (!m_reportedAllTerminal && !m_store.isEmpty() && allTerminal()) {

@@ -3,6 +3,7 @@
 #include "model/clock.h"
 #include "model/graphreply.h"
 #include "polling/operationpoller.h"
+#include "polling/pollstate.h"
 #include "store/operationcounts.h"
 #include "table/operationpresentation.h"
 
@@ -39,10 +40,11 @@ QIcon categoryIcon(OperationCategory category)
 } // namespace
 
 OverviewStrip::OverviewStrip(const OperationCounts &counts, const OperationPoller &poller,
-                             Clock &clock, QWidget *parent)
+                             const PollState &state, Clock &clock, QWidget *parent)
     : QWidget(parent)
     , m_counts(counts)
     , m_poller(poller)
+    , m_state(state)
     , m_clock(clock)
     , m_group(new QButtonGroup(this))
     , m_progress(new QProgressBar(this))
@@ -110,6 +112,7 @@ OverviewStrip::OverviewStrip(const OperationCounts &counts, const OperationPolle
         if (!m_estimateLater.isActive())
             m_estimateLater.start();
     });
+    connect(&state, &PollState::changed, this, &OverviewStrip::refresh);
     refreshCounts();
     estimateNow();
 }
@@ -164,14 +167,16 @@ QString OverviewStrip::estimateText() const
 void OverviewStrip::refresh()
 {
     m_timeLeft->setText(estimateText());
-    const PollPlanner::Pace pace = m_poller.pace();
-    const QString slowed = pace.describe(m_clock.now());
-    QString health = slowed.isEmpty() ? tr("Polling at full pace (%1 requests/s)").arg(pace.budget)
-                                      : tr("⏬ Slower: %1").arg(slowed);
+    QString health = m_state.health();
+    QString details = m_state.details();
     const qint64 sinceError = m_lastErrorAt.isValid() ? m_lastErrorAt.msecsTo(m_clock.now()) : -1;
     const bool recentError = sinceError >= 0 && sinceError < 3600 * 1000;
-    if (recentError)
+    // While polling goes on, a recent failure is said beside the pace (the state says it when
+    // nothing gets through).
+    if (recentError && m_state.kind() == PollState::Kind::Polling) {
         health += tr(" · last error %1 ago").arg(P::durationText(sinceError));
+        details = tr("Last poll error: %1").arg(m_lastError);
+    }
     m_pace->setText(health);
-    m_pace->setToolTip(recentError ? tr("Last poll error: %1").arg(m_lastError) : QString());
+    m_pace->setToolTip(details);
 }

@@ -11,6 +11,7 @@
 class Clock;
 class OperationCounts;
 class OperationPoller;
+class PollState;
 class QButtonGroup;
 class QLabel;
 class QProgressBar;
@@ -25,8 +26,9 @@ class OverviewStrip final : public QWidget
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(OverviewStrip)
 public:
-    OverviewStrip(const OperationCounts &counts, const OperationPoller &poller, Clock &clock,
-                  QWidget *parent = nullptr);
+    // `state`: where polling stands, said by the status bar in the same words.
+    OverviewStrip(const OperationCounts &counts, const OperationPoller &poller,
+                  const PollState &state, Clock &clock, QWidget *parent = nullptr);
 
     // Shows which chip's filter is in force; none when the table is filtered by type.
     void showFilter(OperationCategory category, bool byCategoryOnly);
@@ -46,6 +48,7 @@ private:
 
     const OperationCounts &m_counts;
     const OperationPoller &m_poller;
+    const PollState &m_state;
     Clock &m_clock;
     QButtonGroup *m_group;
     QHash<int, QToolButton *> m_chips; // by OperationCategory

@@ -36,6 +36,11 @@ void Banner::floatOver(QWidget *area)
 
 void Banner::showMessage(const QString &text, Kind kind, Topic topic)
 {
+    // Said again as it stands (a refresh every second): left alone, not built anew.
+    for (const Message &message : std::as_const(m_messages)) {
+        if (message.topic == topic && message.kind == kind && message.source == text)
+            return;
+    }
     remove(topic);
     auto *frame = new QFrame(this);
     frame->setObjectName(QStringLiteral("bannerMessage"));
@@ -77,7 +82,7 @@ void Banner::showMessage(const QString &text, Kind kind, Topic topic)
     });
     row->addWidget(close, 0, Qt::AlignTop);
     static_cast<QVBoxLayout *>(layout())->addWidget(frame);
-    m_messages.append({topic, frame, label});
+    m_messages.append({topic, kind, text, frame, label});
     place();
 }
 

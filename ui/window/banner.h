@@ -32,7 +32,8 @@ public:
         Starts,
         Refusals, // start requests Graph refused
         Demo,
-        Notice // an operation that finished, with a link to it
+        Notice,    // an operation that finished, with a link to it
+        Connection // offline, or the tenant throttled
     };
 
     explicit Banner(QWidget *parent = nullptr);
@@ -60,6 +61,8 @@ private:
     struct Message
     {
         Topic topic;
+        Kind kind;
+        QString source; // the text as given
         QFrame *frame;
         QLabel *text;
     };

@@ -9,6 +9,7 @@
 #include "panes/overviewstrip.h"
 #include "panes/welcomepage.h"
 #include "polling/operationpoller.h"
+#include "polling/pollstate.h"
 #include "polling/teamoperations.h"
 #include "start/clonereadinesstracker.h"
 #include "store/operationcounts.h"
@@ -56,12 +57,13 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     , m_poller(poller)
     , m_clock(clock)
     , m_counts(new OperationCounts(poller.store(), this))
+    , m_pollState(new PollState(poller, *m_counts, clock, this))
     , m_model(new OperationTableModel(poller.store(), clock, this))
     , m_proxy(new OperationSortProxy(this))
     , m_table(nullptr)
     , m_sidebar(new FilterSidebar(this))
     , m_details(new DetailsPane(this))
-    , m_overview(new OverviewStrip(*m_counts, poller, clock, this))
+    , m_overview(new OverviewStrip(*m_counts, poller, *m_pollState, clock, this))
     , m_welcome(new WelcomePage(this))
     , m_notifier(new Notifier(poller, this))
     , m_search(new QLineEdit(this))
@@ -78,7 +80,7 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     m_table = new OperationTableView(m_proxy, this);
     connect(m_table, &OperationTableView::targetRequested, this,
             [this](const QModelIndex &index) { openTarget(index); });
-    m_pollStatus = new PollStatusBar(poller, clock, *m_counts, *m_model, *statusBar(), this);
+    m_pollStatus = new PollStatusBar(poller, *m_pollState, *m_counts, *statusBar(), *m_banner);
 
     // A finished operation's notice (when there is no system tray) links to its row.
     connect(m_banner, &Banner::linkActivated, this, [this](const QString &link) {
@@ -91,7 +93,6 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(6, 6, 6, 0);
-    layout->addWidget(m_pollStatus->notice());
     layout->addWidget(buildPanes(), 1);
     setCentralWidget(central);
     // Over the table, not above it: a message never moves a row under the pointer.

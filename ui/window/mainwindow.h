@@ -22,6 +22,7 @@ class OperationSortProxy;
 class OperationTableModel;
 class OperationTableView;
 class OverviewStrip;
+class PollState;
 class PollStatusBar;
 class QLabel;
 class QLineEdit;
@@ -83,6 +84,7 @@ public:
     WelcomePage *welcome() const { return m_welcome; }
     Banner *banner() const { return m_banner; }
     PollStatusBar *pollStatus() const { return m_pollStatus; }
+    PollState *pollState() const { return m_pollState; }
 
     // The welcome page shows while nothing is watched.
     bool isShowingWelcome() const;
@@ -131,6 +133,7 @@ private:
     OperationPoller &m_poller;
     Clock &m_clock;
     OperationCounts *m_counts;
+    PollState *m_pollState;
     OperationTableModel *m_model;
     OperationSortProxy *m_proxy;
     OperationTableView *m_table;

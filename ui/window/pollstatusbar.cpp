@@ -1,38 +1,28 @@
 #include "window/pollstatusbar.h"
 
-#include "model/clock.h"
 #include "polling/operationpoller.h"
+#include "polling/pollstate.h"
 #include "store/operationcounts.h"
+#include "window/banner.h"
 
-#include <QAbstractItemModel>
 #include <QLabel>
 #include <QStatusBar>
 
 using namespace std::chrono;
 
-PollStatusBar::PollStatusBar(OperationPoller &poller, Clock &clock, const OperationCounts &counts,
-                             const QAbstractItemModel &rows, QStatusBar &statusBar,
-                             QWidget *noticeParent)
+PollStatusBar::PollStatusBar(OperationPoller &poller, PollState &state,
+                             const OperationCounts &counts, QStatusBar &statusBar, Banner &messages)
     : QObject(&statusBar)
     , m_poller(poller)
-    , m_clock(clock)
+    , m_state(state)
     , m_counts(counts)
-    , m_rows(rows)
-    , m_notice(new QLabel(noticeParent))
+    , m_messages(messages)
     , m_scheduleLabel(new QLabel(&statusBar))
     , m_paceLabel(new QLabel(&statusBar))
     , m_lastPollLabel(new QLabel(&statusBar))
     , m_countsLabel(new QLabel(&statusBar))
     , m_accountLabel(new QLabel(&statusBar))
 {
-    m_notice->setObjectName(QStringLiteral("notice"));
-    m_notice->setWordWrap(true);
-    m_notice->setMargin(6);
-    m_notice->setStyleSheet(
-        QStringLiteral("QLabel#notice { border: 2px solid #d9861c;"
-                       " border-radius: 4px; background: palette(alternate-base); }"));
-    m_notice->hide();
-
     m_scheduleLabel->setObjectName(QStringLiteral("scheduleLabel"));
     m_lastPollLabel->setObjectName(QStringLiteral("lastPollLabel"));
     m_countsLabel->setObjectName(QStringLiteral("countsLabel"));
@@ -48,17 +38,15 @@ PollStatusBar::PollStatusBar(OperationPoller &poller, Clock &clock, const Operat
     m_accountLabel->setAccessibleName(tr("Signed-in account"));
     statusBar.addPermanentWidget(m_accountLabel);
     setAccount(QString());
-    m_lastPollLabel->setText(tr("Waiting for the first poll…"));
 
     connect(&m_poller, &OperationPoller::roundFinished, this, &PollStatusBar::showRound);
     connect(&m_poller, &OperationPoller::notice, &statusBar,
             [&statusBar](const QString &text) { statusBar.showMessage(text, 15000); });
-    connect(&m_poller, &OperationPoller::scheduleChanged, this, [this](const QDateTime &next) {
-        m_nextPollAt = next;
-        refresh();
+    connect(&m_state, &PollState::changed, this, &PollStatusBar::refresh);
+    connect(&m_messages, &Banner::closed, this, [this](Banner::Topic topic) {
+        if (topic == Banner::Topic::Connection)
+            m_dismissed = m_shownMessage;
     });
-    connect(&m_poller, &OperationPoller::onlineChanged, this, &PollStatusBar::refresh);
-    m_nextPollAt = poller.nextPollAt();
 }
 
 void PollStatusBar::setAccount(const QString &account, const QString &details)
@@ -95,49 +83,34 @@ void PollStatusBar::setPolledBy(const QString &poller)
                          : tr("Several TeamsOps share this store: one polls Graph for all of "
                               "them, so the tenant's budget is spent once. If it stops, this one "
                               "takes over within two poll intervals."));
-    refresh();
+    m_state.setPolledBy(poller);
 }
 
 void PollStatusBar::refresh()
 {
-    const QDateTime now = m_clock.now();
-    const QDateTime next = m_nextPollAt;
-    const qint64 every = duration_cast<seconds>(m_poller.effectiveInterval()).count();
-    // Say when the budget, not the chosen interval, sets the pace.
-    const QString cadence = m_poller.effectiveInterval() > m_poller.interval()
-                                ? tr("every %1 s, to stay within Graph's limits").arg(every)
-                                : tr("every %1 s").arg(every);
-    if (!m_polledBy.isEmpty()) {
-        m_scheduleLabel->setText(tr("Polled by %1: showing what it sees").arg(m_polledBy));
-    } else if (!m_poller.isOnline()) {
-        m_scheduleLabel->setText(tr("Offline: polling paused"));
-    } else if (m_poller.isPausedForSignIn()) {
-        m_scheduleLabel->setText(tr("Paused: sign in again"));
-    } else if (next.isValid()) {
-        const qint64 in = std::max<qint64>(0, (now.msecsTo(next) + 999) / 1000);
-        m_scheduleLabel->setText(in == 0 ? tr("Polling now (%1)").arg(cadence)
-                                         : tr("Next poll in %1 s (%2)").arg(in).arg(cadence));
-    } else if (m_counts.total() > 0 && m_counts.count(OperationOutcome::Pending) == 0) {
-        m_scheduleLabel->setText(tr("All operations finished"));
-    } else {
-        m_scheduleLabel->setText(m_rows.rowCount() > 0 ? tr("Polling now…")
-                                                       : tr("Nothing to watch"));
-    }
+    const PollState::Kind kind = m_state.kind();
+    m_scheduleLabel->setText(m_state.schedule());
+    if (m_polledBy.isEmpty())
+        m_scheduleLabel->setToolTip(m_state.details());
+    // Slower than the budget: the overview's words, beside the schedule.
+    const bool slowed = m_state.isSlowed();
+    m_paceLabel->setText(slowed ? m_state.health() : QString());
+    m_paceLabel->setVisible(slowed);
 
-    const QString pace = m_poller.pace().describe(now);
-    m_paceLabel->setText(pace.isEmpty() ? QString() : tr("⏬ Slower: %1").arg(pace));
-    m_paceLabel->setVisible(!pace.isEmpty());
-
-    const QDateTime throttledUntil = m_poller.tenantThrottledUntil();
-    if (!m_poller.isOnline()) {
-        m_notice->setText(tr("⚠ Offline. Polling is paused and resumes by itself when the network "
-                             "is back; nothing is lost."));
-    } else if (throttledUntil.isValid()) {
-        m_notice->setText(
-            tr("⚠ Microsoft Graph is throttling this tenant. Polling resumes at %1.")
-                .arg(throttledUntil.toLocalTime().toString(QStringLiteral("HH:mm:ss"))));
+    // Offline or throttled: a message over the table too, while it lasts (and unless closed).
+    QString message;
+    if (kind == PollState::Kind::Offline) {
+        message = tr("<b>Offline.</b> Polling is paused and resumes by itself when the network "
+                     "is back; nothing is lost.");
+    } else if (kind == PollState::Kind::Throttled) {
+        message = tr("<b>Microsoft Graph is throttling this tenant.</b> %1.")
+                      .arg(m_state.schedule().toHtmlEscaped());
     }
-    m_notice->setVisible(!m_poller.isOnline() || throttledUntil.isValid());
+    if (message.isEmpty() || message == m_dismissed)
+        m_messages.clear(Banner::Topic::Connection);
+    else
+        m_messages.showMessage(message, Banner::Kind::Warning, Banner::Topic::Connection);
+    m_shownMessage = message;
 }
 
 void PollStatusBar::refreshCounts()

@@ -3,27 +3,27 @@
 #include <QDateTime>
 #include <QObject>
 
+class Banner;
 class Clock;
 class OperationCounts;
 class OperationPoller;
-class QAbstractItemModel;
+class PollState;
 class QLabel;
 class QStatusBar;
 struct PollRound;
 
-// What the window's status bar says of polling: the schedule ("Next poll in 12 s"), the pace when
-// Graph asked to slow down, the last round, the counts and who is signed in; and the notice above
-// the table while the network is down or the tenant throttled.
+// What the window's status bar says of polling: where it stands (PollState: "Next poll in 12 s",
+// "Offline: …", in the overview's words), the pace when Graph asked to slow down, the last round,
+// the counts and who is signed in; and a message while the network is down or the tenant is
+// throttled.
 class PollStatusBar final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(PollStatusBar)
 public:
-    PollStatusBar(OperationPoller &poller, Clock &clock, const OperationCounts &counts,
-                  const QAbstractItemModel &rows, QStatusBar &statusBar, QWidget *noticeParent);
+    PollStatusBar(OperationPoller &poller, PollState &state, const OperationCounts &counts,
+                  QStatusBar &statusBar, Banner &messages);
 
-    // Offline or throttled, shown only while it lasts; the window places it.
-    QLabel *notice() const { return m_notice; }
     // Who the app talks to Graph as ("Not signed in" when empty), with details in a tooltip.
     void setAccount(const QString &account, const QString &details = QString());
     // Another process polls for the store ("teamsops-cli (pid 4242)"); empty when this one does.
@@ -36,15 +36,15 @@ private:
     void showRound(const PollRound &round);
 
     OperationPoller &m_poller;
-    Clock &m_clock;
+    PollState &m_state;
     const OperationCounts &m_counts;
-    const QAbstractItemModel &m_rows;
-    QLabel *m_notice;
+    Banner &m_messages;
     QLabel *m_scheduleLabel;
     QLabel *m_paceLabel; // only while Graph has asked us to slow down
     QLabel *m_lastPollLabel;
     QLabel *m_countsLabel;
     QLabel *m_accountLabel;
-    QDateTime m_nextPollAt; // as the poller last said: asking walks every record
     QString m_polledBy;
+    QString m_shownMessage; // offline or throttled, over the table
+    QString m_dismissed;    // the message the admin closed: not shown again
 };

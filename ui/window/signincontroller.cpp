@@ -2,6 +2,7 @@
 
 #include "dialogs/signindialogs.h"
 #include "panes/welcomepage.h"
+#include "polling/pollstate.h"
 #include "signin/signinmanager.h"
 #include "window/banner.h"
 #include "window/mainwindow.h"
@@ -244,6 +245,7 @@ void SignInController::refreshAccount()
     const QString account = m_signIn.accountText();
     m_window.pollStatus()->setAccount(signedIn ? account : QString(),
                                       signedIn ? m_signIn.accountDetails() : QString());
+    m_window.pollState()->setSignInNeeded(!signedIn);
     m_window.welcome()->setSignInOffered(!signedIn, account);
     for (QAction *action : m_accountMenu->actions()) {
         if (action->objectName() == QLatin1String("signOut"))

@@ -9,6 +9,7 @@
 #include "panes/overviewstrip.h"
 #include "panes/timelinewidget.h"
 #include "polling/operationpoller.h"
+#include "polling/pollstate.h"
 #include "polling/teamoperations.h"
 #include "store/operationstore.h"
 #include "table/operationsortproxy.h"
@@ -17,6 +18,7 @@
 #include "window/mainwindow.h"
 #include "window/notifier.h"
 #include "window/operationactions.h"
+#include "window/pollstatusbar.h"
 #include "windowonsimulator.h"
 
 #include <QAbstractItemModelTester>
@@ -120,6 +122,7 @@ private slots:
     void filtersByWhoStartedThem();
     void searchFindsWhatARowShowsAndSaysWhenNothingMatches();
     void messagesFloatOverTheTableAndEachCloses();
+    void theStatusBarAndTheOverviewSayThePollStateAlike();
     void detailsShowPropertiesHintJsonAndTimeline();
     void pasteAddsGoodLinesAndKeepsBadOnes();
     void watchesAWholeTeam();
@@ -303,6 +306,52 @@ void TestDashboard::messagesFloatOverTheTableAndEachCloses()
     QCOMPARE(QRect(table->mapTo(&d.window, QPoint(0, 0)), table->size()), tableBefore);
     banner->clearAll();
     QVERIFY(!banner->isVisible());
+}
+
+// Where polling stands is read once (PollState) and said in the same words by the status bar and
+// the overview: never "Next poll in 11 s" while not signed in, nor "full pace" while Graph cannot
+// be reached, nor "Waiting for the first poll" with nothing to watch.
+void TestDashboard::theStatusBarAndTheOverviewSayThePollStateAlike()
+{
+    Dashboard d;
+    auto *schedule = d.window.findChild<QLabel *>("scheduleLabel");
+    auto *lastPoll = d.window.findChild<QLabel *>("lastPollLabel");
+    auto *health = d.window.overview()->findChild<QLabel *>("pace");
+    const auto says = [&](const QString &words) {
+        d.window.pollStatus()->refresh();
+        d.window.overview()->refresh();
+        return schedule->text() == words && health->text() == words;
+    };
+    QVERIFY2(says("Nothing to watch yet"), qPrintable(schedule->text() + " | " + health->text()));
+    QVERIFY(!lastPoll->text().contains("Waiting"));
+
+    d.watchAll();
+    d.advance(seconds(5));
+    d.window.pollStatus()->refresh();
+    d.window.overview()->refresh();
+    QVERIFY2(schedule->text().startsWith("Next poll in"), qPrintable(schedule->text()));
+    QVERIFY2(health->text().startsWith("Polling at full pace"), qPrintable(health->text()));
+
+    d.window.pollState()->setSignInNeeded(true);
+    QVERIFY2(says("Not signed in: polling waits for a sign-in"),
+             qPrintable(schedule->text() + " | " + health->text()));
+    d.window.pollState()->setSignInNeeded(false);
+
+    // Nothing gets through: every connection drops in the middle of its answer (the polls go
+    // together, in a $batch).
+    SimFault lost;
+    lost.pathContains = QStringLiteral("$batch");
+    lost.kind = QStringLiteral("reset");
+    d.sim.server.injectFault(lost);
+    d.sim.clock.advance(seconds(31));
+    QTRY_VERIFY2(d.window.pollState()->kind() == PollState::Kind::Unreachable,
+                 qPrintable(schedule->text() + " | " + lastPoll->text()));
+    d.window.pollStatus()->refresh();
+    d.window.overview()->refresh();
+    QVERIFY2(schedule->text().startsWith("Graph cannot be reached"), qPrintable(schedule->text()));
+    QCOMPARE(health->text(), schedule->text());
+    QVERIFY(!health->text().contains("full pace"));
+    QVERIFY(!schedule->toolTip().isEmpty());
 }
 
 // A team's operations, some started by a colleague: the sidebar counts them by starter and

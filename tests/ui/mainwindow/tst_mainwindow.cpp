@@ -304,14 +304,14 @@ void TestMainWindow::statusBarShowsTheSchedule()
     auto *lastPoll = d.window.findChild<QLabel *>("lastPollLabel");
     QTRY_VERIFY(lastPoll->text().contains("3 operations read, 3 changed"));
     QTRY_COMPARE(schedule->text(), QStringLiteral("Next poll in 30 s (every 30 s)"));
-    auto *notice = d.window.findChild<QLabel *>("notice");
-    QVERIFY(!notice->isVisible());
+    Banner *messages = d.window.banner();
+    QVERIFY(!messages->isAbout(Banner::Topic::Connection));
     d.poller.setOnline(false);
-    QTRY_VERIFY(notice->isVisible());
-    QVERIFY(notice->text().contains("Offline"));
-    QCOMPARE(schedule->text(), QStringLiteral("Offline: polling paused"));
+    QTRY_VERIFY(messages->isAbout(Banner::Topic::Connection));
+    QVERIFY(messages->text().contains("Offline"));
+    QCOMPARE(schedule->text(), QStringLiteral("Offline: polling paused until the network is back"));
     d.poller.setOnline(true);
-    QTRY_VERIFY(!notice->isVisible());
+    QTRY_VERIFY(!messages->isAbout(Banner::Topic::Connection));
     auto *pace = d.window.findChild<QLabel *>("paceLabel");
     QVERIFY(!pace->isVisible());
     // The three share a team, so they are read with one list of the team's operations.
