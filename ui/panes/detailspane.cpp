@@ -210,4 +210,5 @@ void DetailsPane::showOperation(const WatchedOperation &operation, const QDateTi
                                          : QString::fromUtf8(json.toJson(QJsonDocument::Indented));
     if (m_json->toPlainText() != pretty)
         m_json->setPlainText(pretty);
+    emit shown(m_key);
 }

@@ -29,6 +29,8 @@ public:
     QString note() const;
 
 signals:
+    // The pane was built for this operation (once per change of it, not per change elsewhere).
+    void shown(const QString &key);
     void openTargetRequested(const QString &key);
     // "Copy support details": what Microsoft support asks for about the operation shown.
     void supportDetailsRequested(const QString &key);

@@ -117,7 +117,11 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
         m_pollStatus->refresh();
         m_overview->refresh();
         m_table->repaintClockColumns();
-        refreshDetails(); // its timeline grows while the operation runs
+        // A running operation's timeline grows with the clock; a finished one's does not.
+        if (const WatchedOperation *shown = m_poller.store().find(m_details->shownKey());
+            shown && !shown->isTerminal()) {
+            refreshDetails();
+        }
     });
     m_tick.start();
     m_pollStatus->refresh();
@@ -188,7 +192,16 @@ void MainWindow::connectFilters()
 
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             &MainWindow::refreshDetails);
-    connect(m_model, &QAbstractItemModel::dataChanged, this, &MainWindow::refreshDetails);
+    // Changes of the operation shown rebuild the pane once per turn of the event loop; a poll
+    // round's thousand other changes do not touch it. A removal may take the operation away.
+    connect(m_model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
+                const int shown = m_model->rowOf(m_details->shownKey());
+                if (shown >= topLeft.row() && shown <= bottomRight.row())
+                    refreshDetailsSoon();
+            });
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &MainWindow::refreshDetailsSoon);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::refreshDetailsSoon);
     connect(m_details, &DetailsPane::supportDetailsRequested, m_starts,
             &StartController::copySupportDetails);
     connect(m_details, &DetailsPane::openTargetRequested, this, [this](const QString &key) {
@@ -352,6 +365,17 @@ void MainWindow::buildToolBar()
     connect(find, &QAction::triggered, m_search, [this] { m_search->setFocus(); });
     addAction(find);
     toolbar->addWidget(m_search);
+}
+
+void MainWindow::refreshDetailsSoon()
+{
+    if (m_detailsQueued)
+        return;
+    m_detailsQueued = true;
+    QTimer::singleShot(0, this, [this] {
+        m_detailsQueued = false;
+        refreshDetails();
+    });
 }
 
 void MainWindow::refreshDetails()

@@ -100,6 +100,7 @@ public:
     bool selectOperation(const QString &key);
     // The details pane shows the current row again (its status, timeline and note).
     void refreshDetails();
+    void refreshDetailsSoon(); // once, at the next turn of the event loop
     // Opens "Add operations"; the dialog adds what it can and stays open on bad lines.
     AddDialog *openAddDialog();
     // Settings → Shared store (a team's PostgreSQL store), opened non-modally.
@@ -151,6 +152,7 @@ private:
     Banner *m_banner;
     PollStatusBar *m_pollStatus = nullptr;
     QTimer m_tick;
+    bool m_detailsQueued = false;
     TeamCardDialog::UrlOpener m_urlOpener;
     TeamCardDialog::UrlOpener m_signInUrlOpener;
     QHash<QString, QPointer<TeamCardDialog>> m_openCards;

@@ -123,6 +123,7 @@ private slots:
     void searchFindsWhatARowShowsAndSaysWhenNothingMatches();
     void messagesFloatOverTheTableAndEachCloses();
     void theStatusBarAndTheOverviewSayThePollStateAlike();
+    void detailsAreBuiltAgainOnlyWhenTheShownOperationChanges();
     void detailsShowPropertiesHintJsonAndTimeline();
     void pasteAddsGoodLinesAndKeepsBadOnes();
     void watchesAWholeTeam();
@@ -352,6 +353,49 @@ void TestDashboard::theStatusBarAndTheOverviewSayThePollStateAlike()
     QCOMPARE(health->text(), schedule->text());
     QVERIFY(!health->text().contains("full pace"));
     QVERIFY(!schedule->toolTip().isEmpty());
+}
+
+// The details pane is built again when the operation it shows changes, once per round, not once
+// per change elsewhere (a round of 1 000 scattered changes once cost 1 000 rebuilds); when that
+// operation goes, the pane no longer shows it.
+void TestDashboard::detailsAreBuiltAgainOnlyWhenTheShownOperationChanges()
+{
+    Dashboard d;
+    d.watchAll();
+    d.advance(seconds(30)); // kFails failed: its timeline no longer moves with the clock
+    const QString shownKey = d.key(kTeam, kFails);
+    QVERIFY(d.window.selectOperation(shownKey));
+    DetailsPane *details = d.window.details();
+    QTRY_COMPARE(details->shownKey(), shownKey);
+    // A thousand more, stopped (never polled).
+    for (int i = 0; i < 1000; ++i) {
+        WatchedOperation op;
+        op.ref = d.refOf(kOther, QUuid::createUuid().toString(QUuid::WithoutBraces));
+        op.watch = WatchedOperation::Watch::Paused;
+        QVERIFY(d.store.add(op));
+    }
+    d.store.flush();
+    QCoreApplication::processEvents();
+    QSignalSpy shown(details, &DetailsPane::shown);
+
+    const auto round = [&](bool withShown) {
+        for (qsizetype i = 3; i < d.store.size(); i += 1)
+            ++d.store.edit(i).polls;
+        if (withShown)
+            ++d.store.edit(shownKey)->polls;
+        d.store.flush(); // the round's changes, signalled together
+        QCoreApplication::processEvents();
+        QCoreApplication::processEvents();
+    };
+    round(false);
+    QCOMPARE(shown.size(), 0);
+    round(true);
+    QCOMPARE(shown.size(), 1);
+    QCOMPARE(shown.first().first().toString(), shownKey);
+
+    d.poller.unwatch(d.refOf(kTeam, kFails));
+    d.store.flush();
+    QTRY_VERIFY(details->shownKey() != shownKey);
 }
 
 // A team's operations, some started by a colleague: the sidebar counts them by starter and
