@@ -46,6 +46,23 @@
 
 namespace {
 
+// Keyboard focus to a pane: itself when it takes focus, else its first child that does.
+void focusFirstIn(QWidget *pane)
+{
+    if (pane->focusPolicy() & Qt::TabFocus) {
+        pane->setFocus(Qt::ShortcutFocusReason);
+        return;
+    }
+    for (QWidget *child : pane->findChildren<QWidget *>()) {
+        if ((child->focusPolicy() & Qt::TabFocus) && child->isVisibleTo(pane) &&
+            child->isEnabled()) {
+            child->setFocus(Qt::ShortcutFocusReason);
+            return;
+        }
+    }
+    pane->setFocus(Qt::ShortcutFocusReason);
+}
+
 // The link of a finished operation's notice, to its row.
 constexpr const char *kShowNoticeLink = "teamsops:show-notice";
 const QString kSelectionKey = QStringLiteral("selection/current");
@@ -78,6 +95,12 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
 
     m_proxy->setSourceModel(m_model);
     m_table = new OperationTableView(m_proxy, this);
+    // Tab leaves the table for the next pane (arrows move within it), not its next cell.
+    m_table->setTabKeyNavigation(false);
+    // The pane that has the keyboard says so plainly, in the theme's highlight colour (light,
+    // dark or high contrast), not with the style's faint dotted rectangle alone.
+    setStyleSheet(QStringLiteral("#operationsTable:focus, #filterSidebar:focus "
+                                 "{ border: 2px solid palette(highlight); }"));
     connect(m_table, &OperationTableView::targetRequested, this,
             [this](const QModelIndex &index) { openTarget(index); });
     m_pollStatus = new PollStatusBar(poller, *m_pollState, *m_counts, *statusBar(), *m_banner);
@@ -329,6 +352,23 @@ void MainWindow::buildMenus()
         settings->addAction(tr("Shared &store…"), this, &MainWindow::openSharedStoreDialog);
     shared->setObjectName(QStringLiteral("sharedStoreSetting"));
 
+    // Each pane a keystroke away (Tab moves between them; the table no longer keeps it).
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->menuAction()->setObjectName(QStringLiteral("viewMenu"));
+    const auto goTo = [this, view](const QString &text, const QKeySequence &keys, QWidget *pane,
+                                   const QString &name) {
+        QAction *action = view->addAction(text, this, [pane] { focusFirstIn(pane); });
+        action->setShortcut(keys);
+        action->setObjectName(name);
+    };
+    goTo(tr("&Filters"), QKeySequence(Qt::CTRL | Qt::Key_1), m_sidebar,
+         QStringLiteral("goToFilters"));
+    goTo(tr("Operations &table"), QKeySequence(Qt::CTRL | Qt::Key_2), m_table,
+         QStringLiteral("goToTable"));
+    goTo(tr("&Details"), QKeySequence(Qt::CTRL | Qt::Key_3), m_details,
+         QStringLiteral("goToDetails"));
+    goTo(tr("&Search"), QKeySequence::Find, m_search, QStringLiteral("goToSearch"));
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *shortcuts = help->addAction(tr("&Keyboard shortcuts"));
     shortcuts->setObjectName(QStringLiteral("shortcutsHelp"));
@@ -360,10 +400,6 @@ void MainWindow::buildToolBar()
     m_search->setPlaceholderText(tr("Search status, type, team, target or error (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
     m_search->setMaximumWidth(fontMetrics().horizontalAdvance(QLatin1Char('x')) * 56);
-    auto *find = new QAction(tr("Search"), this);
-    find->setShortcut(QKeySequence::Find);
-    connect(find, &QAction::triggered, m_search, [this] { m_search->setFocus(); });
-    addAction(find);
     toolbar->addWidget(m_search);
 }
 

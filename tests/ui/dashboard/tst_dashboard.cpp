@@ -124,6 +124,7 @@ private slots:
     void messagesFloatOverTheTableAndEachCloses();
     void theStatusBarAndTheOverviewSayThePollStateAlike();
     void detailsAreBuiltAgainOnlyWhenTheShownOperationChanges();
+    void tabLeavesTheTableAndEachPaneHasAShortcut();
     void detailsShowPropertiesHintJsonAndTimeline();
     void pasteAddsGoodLinesAndKeepsBadOnes();
     void watchesAWholeTeam();
@@ -941,6 +942,32 @@ void TestDashboard::everyMenuActionIsReachableByKeyboard()
     Dashboard d;
     const QStringList unreachable = unreachableByKeyboard(*d.window.menuBar());
     QVERIFY2(unreachable.isEmpty(), qPrintable(unreachable.join(QStringLiteral(" | "))));
+}
+
+// Tab walks from pane to pane, not cell by cell through the table; Ctrl+1, 2, 3 and Ctrl+F jump
+// to the filters, the table, the details and the search, and F1 lists them.
+void TestDashboard::tabLeavesTheTableAndEachPaneHasAShortcut()
+{
+    Dashboard d;
+    d.watchAll();
+    QApplication::setActiveWindow(&d.window);
+    QVERIFY(QTest::qWaitForWindowActive(&d.window));
+    QTableView *table = d.window.table();
+    QTest::keyClick(&d.window, Qt::Key_2, Qt::ControlModifier);
+    QTRY_COMPARE(QApplication::focusWidget(), table);
+    table->setCurrentIndex(d.window.proxy()->index(0, 0));
+    QTest::keyClick(table, Qt::Key_Tab);
+    QVERIFY2(QApplication::focusWidget() != table,
+             QApplication::focusWidget()->metaObject()->className());
+    QTest::keyClick(&d.window, Qt::Key_1, Qt::ControlModifier);
+    QCOMPARE(QApplication::focusWidget(), d.window.sidebar());
+    QTest::keyClick(&d.window, Qt::Key_3, Qt::ControlModifier);
+    QVERIFY(d.window.details()->isAncestorOf(QApplication::focusWidget()));
+    QTest::keyClick(&d.window, Qt::Key_F, Qt::ControlModifier);
+    QCOMPARE(QApplication::focusWidget(), d.window.findChild<QLineEdit *>("search"));
+    const QString listed = d.window.shortcutsText();
+    for (const char *name : {"Filters", "Operations table", "Details", "Search"})
+        QVERIFY2(listed.contains(QLatin1String(name)), qPrintable(listed));
 }
 
 QTEST_MAIN(TestDashboard)
