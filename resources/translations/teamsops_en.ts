@@ -57,6 +57,27 @@
             <numerusform>%n operations</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>Stopped watching %n operation(s)</source>
+        <translation>
+            <numerusform>Stopped watching %n operation</numerusform>
+            <numerusform>Stopped watching %n operations</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Resumed or stopped watching %n operation(s)</source>
+        <translation>
+            <numerusform>Resumed or stopped watching %n operation</numerusform>
+            <numerusform>Resumed or stopped watching %n operations</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Undone: %n operation(s) back</source>
+        <translation>
+            <numerusform>Undone: %n operation back</numerusform>
+            <numerusform>Undone: %n operations back</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>PollPlanner</name>

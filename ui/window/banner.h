@@ -32,8 +32,9 @@ public:
         Starts,
         Refusals, // start requests Graph refused
         Demo,
-        Notice,    // an operation that finished, with a link to it
-        Connection // offline, or the tenant throttled
+        Notice,     // an operation that finished, with a link to it
+        Connection, // offline, or the tenant throttled
+        Undo        // what was just removed or stopped, with a link that takes it back
     };
 
     explicit Banner(QWidget *parent = nullptr);

@@ -65,6 +65,8 @@ void focusFirstIn(QWidget *pane)
 
 // The link of a finished operation's notice, to its row.
 constexpr const char *kShowNoticeLink = "teamsops:show-notice";
+// The link in the message of what was just removed or stopped.
+constexpr const char *kUndoLink = "teamsops:undo";
 const QString kSelectionKey = QStringLiteral("selection/current");
 } // namespace
 
@@ -125,6 +127,22 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
     connect(m_actions->add(), &QAction::triggered, this, &MainWindow::openAddDialog);
     connect(m_actions, &OperationActions::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    // What was just removed or stopped can be taken back from its message too.
+    connect(m_actions, &OperationActions::undoable, this, [this](const QString &what) {
+        if (what.isEmpty()) {
+            m_banner->clear(Banner::Topic::Undo);
+            return;
+        }
+        m_banner->showMessage(
+            QStringLiteral("%1. <a href='%2'>%3</a> (%4)")
+                .arg(what.toHtmlEscaped(), QLatin1String(kUndoLink), tr("Undo"),
+                     QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText)),
+            Banner::Kind::Info, Banner::Topic::Undo);
+    });
+    connect(m_banner, &Banner::linkActivated, this, [this](const QString &link) {
+        if (link == QLatin1String(kUndoLink))
+            m_actions->undoLast();
+    });
     m_starts = new StartController(*this);
     buildMenus();
     buildToolBar();
@@ -340,6 +358,7 @@ void MainWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
     QMenu *operations = menuBar()->addMenu(tr("&Operation"));
     operations->addActions(m_actions->selectionActions());
+    operations->addAction(m_actions->undo());
     m_starts->addActionsTo(operations);
     QMenu *settings = menuBar()->addMenu(tr("&Settings"));
     settings->menuAction()->setObjectName(QStringLiteral("settingsMenu"));

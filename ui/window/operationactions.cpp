@@ -3,6 +3,7 @@
 #include "model/clock.h"
 #include "model/operationexport.h"
 #include "polling/operationpoller.h"
+#include "store/operationstore.h"
 #include "table/operationpresentation.h"
 #include "table/operationsortproxy.h"
 #include "table/operationtablemodel.h"
@@ -37,6 +38,7 @@ OperationActions::OperationActions(OperationPoller &poller, Clock &clock,
     , m_copyJson(new QAction(tr("Copy as &JSON"), this))
     , m_exportCsv(new QAction(tr("Export visible rows as &CSV…"), this))
     , m_exportJson(new QAction(tr("Export visible rows as JS&ON…"), this))
+    , m_undo(new QAction(tr("Un&do"), this))
 {
     // The desktop theme's icons where it has them, ours otherwise.
     const auto icon = [](const char *themeName, const char *bundled) {
@@ -56,8 +58,12 @@ OperationActions::OperationActions(OperationPoller &poller, Clock &clock,
     m_copyJson->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C));
     m_exportCsv->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     m_exportJson->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    m_undo->setObjectName(QStringLiteral("undo"));
+    m_undo->setShortcut(QKeySequence::Undo);
+    m_undo->setEnabled(false);
+    connect(m_undo, &QAction::triggered, this, &OperationActions::undoLast);
     for (QAction *action : {m_add, m_remove, m_toggleWatching, m_pollNow, m_copyLocation,
-                            m_copyJson, m_exportCsv, m_exportJson}) {
+                            m_copyJson, m_exportCsv, m_exportJson, m_undo}) {
         action->setShortcutContext(Qt::WindowShortcut);
         window->addAction(action);
     }
@@ -108,23 +114,74 @@ QList<const WatchedOperation *> OperationActions::visible() const
 
 void OperationActions::removeSelected()
 {
+    Undo undo;
     QList<OperationRef> refs;
-    for (const WatchedOperation *op : selected())
+    for (const WatchedOperation *op : selected()) {
         refs.append(op->ref);
+        undo.removed.append(*op); // whole: undone, it comes back as it was
+    }
+    if (refs.isEmpty())
+        return;
     m_poller.unwatch(refs); // one pass, however many
-    if (!refs.isEmpty())
-        emit message(tr("Forgot %n operation(s)", nullptr, int(refs.size())));
+    undo.what = tr("Forgot %n operation(s)", nullptr, int(refs.size()));
+    emit message(undo.what);
+    pushUndo(std::move(undo));
 }
 
 void OperationActions::toggleWatchingSelected()
 {
     QList<std::pair<OperationRef, bool>> changes;
+    Undo undo;
     for (const WatchedOperation *op : selected()) {
         // Paused ones resume; everything else still polled stops.
-        changes.append({op->ref, op->watch == WatchedOperation::Watch::Paused});
+        const bool paused = op->watch == WatchedOperation::Watch::Paused;
+        changes.append({op->ref, paused});
+        undo.wasWatching.append({op->ref, !paused});
     }
+    if (changes.isEmpty())
+        return;
     for (const auto &[ref, watching] : std::as_const(changes))
         m_poller.setWatching(ref, watching);
+    const qsizetype stopped = std::count_if(changes.cbegin(), changes.cend(),
+                                            [](const auto &change) { return !change.second; });
+    undo.what =
+        stopped == changes.size()
+            ? tr("Stopped watching %n operation(s)", nullptr, int(stopped))
+            : tr("Resumed or stopped watching %n operation(s)", nullptr, int(changes.size()));
+    pushUndo(std::move(undo));
+}
+
+void OperationActions::pushUndo(Undo undo)
+{
+    const QString what = undo.what;
+    m_undos.append(std::move(undo));
+    if (m_undos.size() > kUndoDepth)
+        m_undos.removeFirst();
+    m_undo->setEnabled(true);
+    m_undo->setText(tr("Un&do: %1").arg(what));
+    emit undoable(what);
+}
+
+void OperationActions::undoLast()
+{
+    if (m_undos.isEmpty())
+        return;
+    const Undo undo = m_undos.takeLast();
+    OperationStore &store = m_poller.store();
+    qsizetype back = 0;
+    for (WatchedOperation op : undo.removed) {
+        // Nothing of it is in flight now; it is polled again as it was before.
+        op.inFlight = false;
+        back += store.add(std::move(op)) ? 1 : 0;
+    }
+    for (const auto &[ref, watching] : undo.wasWatching)
+        m_poller.setWatching(ref, watching);
+    emit message(back > 0 ? tr("Undone: %n operation(s) back", nullptr, int(back))
+                          : tr("Undone: %1").arg(undo.what));
+    m_undo->setEnabled(!m_undos.isEmpty());
+    m_undo->setText(m_undos.isEmpty() ? tr("Un&do")
+                                      : tr("Un&do: %1").arg(m_undos.constLast().what));
+    emit undoable(m_undos.isEmpty() ? QString() : m_undos.constLast().what);
 }
 
 QString OperationActions::pollSelectedNow()

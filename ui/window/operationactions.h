@@ -1,8 +1,12 @@
 #pragma once
 
+#include "model/watchedoperation.h"
+
 #include <QList>
 #include <QObject>
 #include <QString>
+
+#include <utility>
 
 class Clock;
 class OperationPoller;
@@ -11,7 +15,6 @@ class OperationTableModel;
 class QAction;
 class QTableView;
 class QWidget;
-struct WatchedOperation;
 
 // What the admin can do to the selected operations (several at once): forget them, stop or
 // resume watching, poll now, copy their Locations or JSON, and export the visible rows.
@@ -32,6 +35,8 @@ public:
     QAction *copyJson() const { return m_copyJson; }
     QAction *exportCsv() const { return m_exportCsv; }
     QAction *exportJson() const { return m_exportJson; }
+    // Takes back the last remove or stop/resume (Ctrl+Z); disabled when there is none.
+    QAction *undo() const { return m_undo; }
     QList<QAction *> selectionActions() const;
 
     QList<const WatchedOperation *> selected() const;
@@ -43,11 +48,25 @@ public:
     void copySelectedLocations();
     void copySelectedJson();
     bool exportVisible(const QString &path, bool asJson, QString *error = nullptr);
+    void undoLast();
 
 signals:
     void message(const QString &text); // for the status bar
+    // Something was done that undo() takes back: said with a way to undo it (the window puts
+    // it in a message with an Undo link); `text` empty when nothing is left to undo.
+    void undoable(const QString &text);
 
 private:
+    // What undoLast() takes back: operations removed (whole, history and all), or the watching
+    // each had before a stop or resume.
+    struct Undo
+    {
+        QString what; // "Forgot 3 operations"
+        QList<WatchedOperation> removed;
+        QList<std::pair<OperationRef, bool>> wasWatching;
+    };
+    static constexpr int kUndoDepth = 20;
+    void pushUndo(Undo undo);
     void updateEnabled();
     void exportWithDialog(bool asJson);
 
@@ -65,4 +84,6 @@ private:
     QAction *m_copyJson;
     QAction *m_exportCsv;
     QAction *m_exportJson;
+    QAction *m_undo;
+    QList<Undo> m_undos; // the last one last
 };

@@ -125,6 +125,7 @@ private slots:
     void theStatusBarAndTheOverviewSayThePollStateAlike();
     void detailsAreBuiltAgainOnlyWhenTheShownOperationChanges();
     void tabLeavesTheTableAndEachPaneHasAShortcut();
+    void undoBringsBackWhatWasRemovedOrStopped();
     void detailsShowPropertiesHintJsonAndTimeline();
     void pasteAddsGoodLinesAndKeepsBadOnes();
     void watchesAWholeTeam();
@@ -968,6 +969,49 @@ void TestDashboard::tabLeavesTheTableAndEachPaneHasAShortcut()
     const QString listed = d.window.shortcutsText();
     for (const char *name : {"Filters", "Operations table", "Details", "Search"})
         QVERIFY2(listed.contains(QLatin1String(name)), qPrintable(listed));
+}
+
+// Remove and stop are taken back with Ctrl+Z or the Undo link of their message: a removed
+// operation comes back whole (its history, its polls) and is polled again.
+void TestDashboard::undoBringsBackWhatWasRemovedOrStopped()
+{
+    Dashboard d;
+    d.watchAll();
+    d.advance(seconds(30)); // kFails failed
+    OperationActions *actions = d.window.actions();
+    QVERIFY(!actions->undo()->isEnabled());
+    const QString failed = d.key(kTeam, kFails);
+    const WatchedOperation before = *d.store.find(failed);
+    QVERIFY(!before.history.isEmpty());
+    QVERIFY(d.window.selectOperation(failed));
+    actions->removeSelected();
+    QVERIFY(!d.store.find(failed));
+    Banner *banner = d.window.banner();
+    QVERIFY(banner->isAbout(Banner::Topic::Undo));
+    QVERIFY2(banner->text().contains("Forgot 1 operation") && banner->text().contains("Undo"),
+             qPrintable(banner->text()));
+
+    QApplication::setActiveWindow(&d.window);
+    QVERIFY(QTest::qWaitForWindowActive(&d.window));
+    QTest::keyClick(&d.window, Qt::Key_Z, Qt::ControlModifier);
+    const WatchedOperation *back = d.store.find(failed);
+    QVERIFY(back);
+    QCOMPARE(back->history.size(), before.history.size());
+    QCOMPARE(back->polls, before.polls);
+    QCOMPARE(back->latest->statusRaw, QStringLiteral("failed"));
+    QVERIFY(!banner->isAbout(Banner::Topic::Undo));
+    QVERIFY(!actions->undo()->isEnabled());
+    d.store.flush();
+    QTRY_VERIFY(d.window.model()->rowOf(failed) >= 0);
+
+    // Stop, then undo from the message's link: watched again.
+    const QString running = d.key(kOther, kArchive);
+    QVERIFY(d.window.selectOperation(running));
+    actions->toggleWatchingSelected();
+    QCOMPARE(d.store.find(running)->watch, WatchedOperation::Watch::Paused);
+    QVERIFY2(banner->text().contains("Stopped watching 1 operation"), qPrintable(banner->text()));
+    emit banner->linkActivated(QStringLiteral("teamsops:undo"));
+    QCOMPARE(d.store.find(running)->watch, WatchedOperation::Watch::Active);
 }
 
 QTEST_MAIN(TestDashboard)
