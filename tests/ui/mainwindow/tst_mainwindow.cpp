@@ -15,6 +15,7 @@
 #include "table/operationtablemodel.h"
 #include "window/banner.h"
 #include "window/mainwindow.h"
+#include "window/operationactions.h"
 #include "window/startcontroller.h"
 #include "window/unansweredstarts.h"
 #include "windowonsimulator.h"
@@ -125,6 +126,7 @@ private slots:
     void membersMayBeHidden();
     void statusBarShowsTheSchedule();
     void restartRestoresTableSelectionAndTimeline();
+    void anUndoneRemovalIsSavedAgain();
     void saysWhenSavingFailsAndWhenItWorksAgain();
     void theStartRequestOfARowSurvivesARestart();
     void aStartWhoseAnswerIsLostIsFoundAndWatched();
@@ -363,6 +365,44 @@ QString keyOf(const QString &op)
 }
 
 } // namespace
+
+// A removal taken back is on disk again, history and all: the next start has it.
+void TestMainWindow::anUndoneRemovalIsSavedAgain()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("operations.sqlite"));
+    SimFixture sim{scenario()};
+    GraphClient client{sim.base(), [] { return QStringLiteral("test-token"); }};
+    qsizetype historyBefore = 0;
+    {
+        Session first(client, sim, path);
+        for (const QString &op : {kClone, kFails}) {
+            first.poller.watch(
+                *resolveLocation(QStringLiteral("/teams('%1')/operations('%2')").arg(kTeam, op),
+                                 sim.base())
+                     .ref);
+        }
+        QVERIFY(QTest::qWaitFor([&] { return first.allRead(); }));
+        sim.clock.advance(seconds(30));
+        QVERIFY(QTest::qWaitFor([&] { return first.allRead(); }));
+        historyBefore = first.store.find(keyOf(kFails))->history.size();
+        QVERIFY(first.window.selectOperation(keyOf(kFails)));
+        first.window.actions()->removeSelected();
+        QVERIFY(first.saver->saveNow());
+        {
+            OperationDatabase reader; // what another process would read now
+            QVERIFY(reader.open(path, OperationDatabase::Access::ReadOnly).ok);
+            QCOMPARE(reader.loadAll()->size(), 1);
+        }
+        first.window.actions()->undoLast();
+        QVERIFY(first.saver->saveNow());
+    }
+    Session second(client, sim, path);
+    QCOMPARE(second.saver->restore(), 2);
+    const WatchedOperation *back = second.store.find(keyOf(kFails));
+    QVERIFY(back);
+    QCOMPARE(back->history.size(), historyBefore);
+}
 
 void TestMainWindow::restartRestoresTableSelectionAndTimeline()
 {
