@@ -37,6 +37,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
@@ -93,7 +94,10 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
 {
     setWindowTitle(tr("TeamsOps"));
     setWindowIcon(OperationPresentation::appIcon());
-    resize(1400, 880);
+    // 1400×880 where it fits, else nine tenths of the screen it opens on: at 2× on a 2560×1440
+    // screen (1280×720 logical) it once opened larger than the screen.
+    const QSize wanted(1400, 880);
+    resize(screen() ? wanted.boundedTo(screen()->availableGeometry().size() * 0.9) : wanted);
 
     m_proxy->setSourceModel(m_model);
     m_table = new OperationTableView(m_proxy, this);

@@ -126,6 +126,7 @@ private slots:
     void detailsAreBuiltAgainOnlyWhenTheShownOperationChanges();
     void tabLeavesTheTableAndEachPaneHasAShortcut();
     void undoBringsBackWhatWasRemovedOrStopped();
+    void theWindowFitsTheScreenAndSmallScreens();
     void detailsShowPropertiesHintJsonAndTimeline();
     void pasteAddsGoodLinesAndKeepsBadOnes();
     void watchesAWholeTeam();
@@ -1012,6 +1013,32 @@ void TestDashboard::undoBringsBackWhatWasRemovedOrStopped()
     QVERIFY2(banner->text().contains("Stopped watching 1 operation"), qPrintable(banner->text()));
     emit banner->linkActivated(QStringLiteral("teamsops:undo"));
     QCOMPARE(d.store.find(running)->watch, WatchedOperation::Watch::Active);
+}
+
+// The window opens no larger than the screen it is on, and everything fits the smallest screens
+// an admin may have: 1024×700, and 1280×720 logical (2× on 2560×1440).
+void TestDashboard::theWindowFitsTheScreenAndSmallScreens()
+{
+    Dashboard d;
+    d.watchAll();
+    const QSize screen = d.window.screen()->availableGeometry().size();
+    QVERIFY2(d.window.width() <= screen.width() && d.window.height() <= screen.height(),
+             qPrintable(QStringLiteral("%1×%2 on %3×%4")
+                            .arg(d.window.width())
+                            .arg(d.window.height())
+                            .arg(screen.width())
+                            .arg(screen.height())));
+    // With every message up, the minimum stays the same: they float over the table.
+    d.window.banner()->showMessage(QStringLiteral("<b>Demo tenant</b> — a long message"),
+                                   Banner::Kind::Info, Banner::Topic::Demo);
+    d.window.banner()->showMessage(QStringLiteral("Saving fails"), Banner::Kind::Warning,
+                                   Banner::Topic::Saving);
+    const QSize minimum = d.window.minimumSizeHint();
+    for (const QSize small : {QSize(1024, 700), QSize(1280, 720)}) {
+        QVERIFY2(
+            minimum.width() <= small.width() && minimum.height() <= small.height(),
+            qPrintable(QStringLiteral("needs %1×%2").arg(minimum.width()).arg(minimum.height())));
+    }
 }
 
 QTEST_MAIN(TestDashboard)
