@@ -81,22 +81,21 @@ void TimelineWidget::setOperation(const WatchedOperation &operation, const QDate
     update();
 }
 
-void TimelineWidget::paintEvent(QPaintEvent *)
+QRectF TimelineWidget::barRect() const
 {
-    QPainter painter(this);
-    painter.setRenderHint(QPainter::Antialiasing);
-    const QPalette &pal = palette();
     const QFontMetrics metrics = fontMetrics();
-    const QRectF bar(8, metrics.height() + 8, width() - 16, metrics.height() * 1.6);
-    if (m_segments.isEmpty()) {
-        painter.setPen(pal.color(QPalette::PlaceholderText));
-        painter.drawText(rect(), Qt::AlignCenter, tr("No history yet"));
-        return;
-    }
+    return QRectF(8, metrics.height() + 8, width() - 16, metrics.height() * 1.6);
+}
+
+QList<QRectF> TimelineWidget::parts() const
+{
+    QList<QRectF> parts;
+    if (m_segments.isEmpty())
+        return parts;
+    const QRectF bar = barRect();
     const QDateTime start = m_segments.first().from;
     const QDateTime end = m_segments.last().to;
     const double span = std::max<qint64>(1, start.msecsTo(end));
-    // Every segment gets at least room for its icon, so short ones stay visible.
     const double minimum = bar.height() + 4;
     double x = bar.left();
     for (qsizetype i = 0; i < m_segments.size(); ++i) {
@@ -106,7 +105,50 @@ void TimelineWidget::paintEvent(QPaintEvent *)
         const double w = i + 1 == m_segments.size()
                              ? bar.right() - x
                              : std::clamp(share * bar.width(), minimum, remaining);
-        const QRectF part(x, bar.top(), w, bar.height());
+        parts.append(QRectF(x, bar.top(), w, bar.height()));
+        x += w;
+    }
+    return parts;
+}
+
+QList<TimelineWidget::TimeLabel> TimelineWidget::timeLabels() const
+{
+    const QFontMetrics metrics = fontMetrics();
+    const QRectF bar = barRect();
+    const QList<QRectF> drawn = parts();
+    const double gap = metrics.horizontalAdvance(QLatin1Char(' ')) * 2;
+    QList<TimeLabel> labels;
+    double freeFrom = bar.left();
+    for (qsizetype i = 0; i < drawn.size(); ++i) {
+        const QString text =
+            m_segments.at(i).from.toLocalTime().toString(QStringLiteral("HH:mm:ss"));
+        const double width = metrics.horizontalAdvance(text) + 1;
+        // Under its segment's start, kept within the bar.
+        const double left = std::min(drawn.at(i).left(), bar.right() - width);
+        if (left < freeFrom)
+            continue; // it would run into the time before it
+        labels.append({text, QRectF(left, bar.bottom() + 2, width, metrics.height())});
+        freeFrom = left + width + gap;
+    }
+    return labels;
+}
+
+void TimelineWidget::paintEvent(QPaintEvent *)
+{
+    QPainter painter(this);
+    painter.setRenderHint(QPainter::Antialiasing);
+    const QPalette &pal = palette();
+    const QFontMetrics metrics = fontMetrics();
+    const QRectF bar = barRect();
+    if (m_segments.isEmpty()) {
+        painter.setPen(pal.color(QPalette::PlaceholderText));
+        painter.drawText(rect(), Qt::AlignCenter, tr("No history yet"));
+        return;
+    }
+    const QList<QRectF> drawn = parts();
+    for (qsizetype i = 0; i < m_segments.size(); ++i) {
+        const Segment &segment = m_segments.at(i);
+        const QRectF &part = drawn.at(i);
         // The fill is a tint; the label on it keeps the palette's text colour for contrast.
         QColor fill = P::statusHue(segment.status);
         fill.setAlpha(pal.color(QPalette::Base).lightness() > 128 ? 70 : 110);
@@ -120,13 +162,10 @@ void TimelineWidget::paintEvent(QPaintEvent *)
         const QString text = segment.label + QStringLiteral(" · ") + segment.detail;
         painter.drawText(label, Qt::AlignVCenter | Qt::AlignLeft,
                          metrics.elidedText(text, Qt::ElideRight, int(label.width())));
-        // When it began, under the bar.
-        painter.setPen(pal.color(QPalette::PlaceholderText));
-        painter.drawText(QRectF(part.left(), bar.bottom() + 2, 120, metrics.height()),
-                         Qt::AlignLeft,
-                         segment.from.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
-        x += w;
     }
+    // When each began, under the bar, none over another.
     painter.setPen(pal.color(QPalette::PlaceholderText));
+    for (const TimeLabel &time : timeLabels())
+        painter.drawText(time.rect, Qt::AlignLeft, time.text);
     painter.drawText(QRectF(bar.left(), 2, bar.width(), metrics.height()), Qt::AlignRight, m_total);
 }

@@ -31,12 +31,25 @@ public:
     // "10 s in all", and when the end was seen late, how late.
     QString totalText() const { return m_total; }
 
+    // When each segment began, as written under the bar: a time is left out where it would run
+    // into the one before it (short segments), so that none overlaps another.
+    struct TimeLabel
+    {
+        QString text;
+        QRectF rect;
+    };
+    QList<TimeLabel> timeLabels() const;
+
     QSize sizeHint() const override;
 
 protected:
     void paintEvent(QPaintEvent *event) override;
 
 private:
+    QRectF barRect() const;
+    // Each segment's part of the bar: at least room for its icon, so short ones stay visible.
+    QList<QRectF> parts() const;
+
     QList<Segment> m_segments;
     QString m_total;
 };

@@ -127,6 +127,7 @@ private slots:
     void tabLeavesTheTableAndEachPaneHasAShortcut();
     void undoBringsBackWhatWasRemovedOrStopped();
     void theWindowFitsTheScreenAndSmallScreens();
+    void theTimelinesTimesNeverRunIntoEachOther();
     void detailsShowPropertiesHintJsonAndTimeline();
     void pasteAddsGoodLinesAndKeepsBadOnes();
     void watchesAWholeTeam();
@@ -1039,6 +1040,41 @@ void TestDashboard::theWindowFitsTheScreenAndSmallScreens()
             minimum.width() <= small.width() && minimum.height() <= small.height(),
             qPrintable(QStringLiteral("needs %1×%2").arg(minimum.width()).arg(minimum.height())));
     }
+}
+
+// Short segments once wrote their start times over each other ("17:02:4517:02"): a time that
+// would run into the one before it is left out, and every time stays under the bar.
+void TestDashboard::theTimelinesTimesNeverRunIntoEachOther()
+{
+    const QDateTime t0(QDate(2026, 12, 5), QTime(17, 2, 45), Qt::UTC);
+    WatchedOperation op;
+    Operation latest;
+    latest.createdDateTime = t0;
+    latest.statusRaw = QStringLiteral("inProgress");
+    latest.status = OperationStatus::InProgress;
+    op.latest = latest;
+    const auto change = [](const QDateTime &at, const char *raw, OperationStatus status) {
+        return StatusChange{at, QString::fromLatin1(raw), status, 1, std::nullopt, QString(), {}};
+    };
+    op.history = {change(t0, "notStarted", OperationStatus::NotStarted),
+                  change(t0.addSecs(1), "inProgress", OperationStatus::InProgress)};
+    TimelineWidget timeline;
+    timeline.resize(420, timeline.sizeHint().height());
+    timeline.setOperation(op, t0.addSecs(3600));
+    QCOMPARE(timeline.segments().size(), 2);
+    const QList<TimelineWidget::TimeLabel> labels = timeline.timeLabels();
+    QVERIFY(!labels.isEmpty());
+    QCOMPARE(labels.first().text, t0.toLocalTime().toString(QStringLiteral("HH:mm:ss")));
+    for (qsizetype i = 0; i < labels.size(); ++i) {
+        QVERIFY(labels.at(i).rect.right() <= timeline.width());
+        for (qsizetype j = i + 1; j < labels.size(); ++j)
+            QVERIFY2(!labels.at(i).rect.intersects(labels.at(j).rect),
+                     qPrintable(labels.at(i).text + QStringLiteral(" / ") + labels.at(j).text));
+    }
+    // A long second segment leaves room for its own time.
+    op.history.append(change(t0.addSecs(1800), "failed", OperationStatus::Failed));
+    timeline.setOperation(op, t0.addSecs(3600));
+    QCOMPARE(timeline.timeLabels().size(), 2);
 }
 
 QTEST_MAIN(TestDashboard)
