@@ -43,6 +43,11 @@ struct GraphReply
     QDateTime graphDate;         // Graph's Date header: the time on Graph's side
 
     bool ok() const { return failure == GraphFailure::None; }
+    // No answer came: the network failed (refused, reset, DNS, TLS) or the reply timed out.
+    bool isNoAnswer() const
+    {
+        return failure == GraphFailure::Network || failure == GraphFailure::Timeout;
+    }
     // One line for a status bar or stderr, e.g. "HTTP 404 NotFound: No team found".
     QString describe() const;
 };

@@ -372,8 +372,7 @@ void OperationPoller::handleAnswer(const Work &work, const QDateTime &sentAt,
     }
     ++round.failed;
     round.lastFailure = failure.describe();
-    round.unreachable +=
-        failure.failure == GraphFailure::Network || failure.failure == GraphFailure::Timeout;
+    round.unreachable += failure.isNoAnswer();
     if (failure.failure == GraphFailure::Forbidden) {
         op->watch = WatchedOperation::Watch::AccessDenied; // asking again will not help
     } else if (failure.failure == GraphFailure::NotFound) {

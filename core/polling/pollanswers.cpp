@@ -26,8 +26,7 @@ void OperationPoller::handleListPage(const Work &work, const GraphReply &reply, 
         ++round.polled;
         ++round.failed;
         round.lastFailure = failure.describe();
-        round.unreachable +=
-            failure.failure == GraphFailure::Network || failure.failure == GraphFailure::Timeout;
+        round.unreachable += failure.isNoAnswer();
         const bool oneByOne = m_planner.listPageFailed(teamKey, work.url, failure, now);
         if (failure.failure == GraphFailure::Unauthorized) {
             pauseForSignIn(failure);

@@ -227,13 +227,15 @@ private:
     static constexpr int kQueues = 4;
     static int queueOf(bool urgent, bool lively) { return (urgent ? 2 : 0) + (lively ? 1 : 0); }
 
-    // What one team owes at a moment: its due work, and when its polls are due (urgent ones go
-    // when the budget allows; regular ones also wait for a slot; a list's next page goes as soon
-    // as the team's Retry-After allows). validUntil: when the passing of time alone changes any
-    // of it (a poll falling due, a Retry-After ending, an operation no longer lively).
-    struct Agenda
+    static constexpr qint64 kNever = std::numeric_limits<qint64>::max();
+    static constexpr qint64 kAlways = std::numeric_limits<qint64>::min();
+
+    // When one team's polls are due (urgent ones go when the budget allows; regular ones also
+    // wait for a slot; a list's next page goes as soon as the team's Retry-After allows), and
+    // validUntil: when the passing of time alone changes any of it (a poll falling due, a
+    // Retry-After ending, an operation no longer lively).
+    struct AgendaTimes
     {
-        QList<std::pair<int, std::pair<DueKey, DueWork>>> due; // queue, entry
         qint64 urgentDue = kNever;
         qint64 regularDue = kNever;
         bool pagePending = false;
@@ -241,19 +243,15 @@ private:
         qint64 validUntil = kNever;
         int cost = 0; // sub-requests per round: pages if listed, else polled operations
     };
-    static constexpr qint64 kNever = std::numeric_limits<qint64>::max();
-    static constexpr qint64 kAlways = std::numeric_limits<qint64>::min();
-
+    // What one team owes at a moment: its due work, and its times.
+    struct Agenda : AgendaTimes
+    {
+        QList<std::pair<int, std::pair<DueKey, DueWork>>> due; // queue, entry
+    };
     // One team's agenda as the planner keeps it: where its entries are, to take them out again.
-    struct KeptAgenda
+    struct KeptAgenda : AgendaTimes
     {
         QList<std::pair<int, DueKey>> entries;
-        qint64 urgentDue = kNever;
-        qint64 regularDue = kNever;
-        qint64 pageDue = kNever;
-        bool pagePending = false;
-        qint64 validUntil = kNever;
-        int cost = 0;
     };
 
     // pollplanner.cpp
@@ -281,7 +279,6 @@ private:
                     const QDateTime &now) const;
     void dropAgenda(const QString &teamKey) const;
     void markAllTeamsChanged() const { m_agendasStore = nullptr; }
-    void removeDue(int queue, const DueKey &key) const;
     // The windows' limits for a rate: the rate per second, and Graph's limit per 1.4 s.
     static QList<RateWindow::Limit> limitsFor(double rate, int serviceLimit, int budget);
     void applyRates();

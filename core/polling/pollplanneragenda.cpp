@@ -52,18 +52,13 @@ void PollPlanner::refreshAgendas(const OperationStore &store, const QDateTime &n
         keepAgenda(store, teamKey, now);
 }
 
-void PollPlanner::removeDue(int queue, const DueKey &key) const
-{
-    m_due[queue].erase(key); // nothing when plan() took it since
-}
-
 void PollPlanner::dropAgenda(const QString &teamKey) const
 {
     const auto kept = m_agendas.constFind(teamKey);
     if (kept == m_agendas.cend())
         return;
     for (const auto &[queue, key] : kept->entries)
-        removeDue(queue, key);
+        m_due[queue].erase(key); // nothing when plan() took it since
     m_urgentDues.erase({kept->urgentDue, teamKey});
     m_regularDues.erase({kept->regularDue, teamKey});
     if (kept->pagePending)
@@ -86,17 +81,12 @@ void PollPlanner::keepAgenda(const OperationStore &store, const QString &teamKey
         return;
     Agenda agenda = agendaOf(store, teamKey, members, now);
     KeptAgenda kept;
+    static_cast<AgendaTimes &>(kept) = agenda;
     kept.entries.reserve(agenda.due.size());
     for (auto &[queue, entry] : agenda.due) {
         kept.entries.append({queue, entry.first});
         m_due[queue].insert_or_assign(entry.first, std::move(entry.second));
     }
-    kept.urgentDue = agenda.urgentDue;
-    kept.regularDue = agenda.regularDue;
-    kept.pagePending = agenda.pagePending;
-    kept.pageDue = agenda.pageDue;
-    kept.validUntil = agenda.validUntil;
-    kept.cost = agenda.cost;
     if (kept.urgentDue != kNever)
         m_urgentDues.insert({kept.urgentDue, teamKey});
     if (kept.regularDue != kNever)

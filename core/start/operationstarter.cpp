@@ -253,8 +253,7 @@ void OperationStarter::answered(const GraphReply &reply)
             return;
         }
     }
-    if (reply.httpStatus == 0 || reply.failure == GraphFailure::Timeout ||
-        reply.failure == GraphFailure::Network) {
+    if (reply.httpStatus == 0 || reply.isNoAnswer()) {
         result.maybeStarted = reply.failure != GraphFailure::Refused;
         result.message =
             tr("no answer from Graph (%1): the request may or may not have started, so it is not "

@@ -20,8 +20,7 @@ StoreSession::~StoreSession()
 {
     // Given up first, so that another process takes over at once rather than at its expiry.
     m_lease.reset();
-    if (m_standInSaver)
-        m_standInSaver->saveNow();
+    closeStandIn();
 }
 
 OperationDatabase::OpenResult StoreSession::open(const QString &path, Restore restore)
@@ -34,11 +33,7 @@ OperationDatabase::OpenResult StoreSession::open(const QString &path, Restore re
     connect(m_opener.get(), &StoreOpener::opened, this, [this] {
         // Everything the local copy holds is in memory too (restored from it, then watched
         // here): it is written below with the rest, the copy closed first.
-        if (m_standInSaver) {
-            m_standInSaver->saveNow();
-            m_standInSaver.reset();
-            m_standInDatabase.reset();
-        }
+        closeStandIn();
         attach();
         // Watched before the file could be opened: written now, merged with what it held.
         m_saver->saveEverything();
@@ -52,8 +47,10 @@ OperationDatabase::OpenResult StoreSession::open(const QString &path, Restore re
         // A copy left by a process that ended while the server was away: its operations go
         // in first, so that the team's rows merge with them like anything watched meanwhile.
         const bool leftOver = QFileInfo::exists(m_standInPath);
-        if (leftOver)
-            m_handedOver = std::max<qsizetype>(takeStandIn(), 0);
+        if (leftOver) {
+            m_handedOver = std::max<qsizetype>(openStandIn(), 0);
+            closeStandIn();
+        }
         attach();
         if (leftOver) {
             m_saver->saveEverything();
@@ -61,7 +58,7 @@ OperationDatabase::OpenResult StoreSession::open(const QString &path, Restore re
         }
     } else if (opened.problem == OperationDatabase::Problem::Unreachable &&
                !m_standInPath.isEmpty()) {
-        useStandIn();
+        openStandIn(); // kept open, saving, until the server is there
     }
     return opened;
 }
@@ -90,7 +87,7 @@ void StoreSession::attach()
         m_restoreError = m_saver->lastError();
 }
 
-void StoreSession::useStandIn()
+qsizetype StoreSession::openStandIn()
 {
     m_standInDatabase = std::make_unique<OperationDatabase>();
     m_standInDatabase->setGraph(m_graph);
@@ -98,22 +95,20 @@ void StoreSession::useStandIn()
     // A damaged copy is moved aside by open() like any store file, and a new one begun.
     if (!m_standInDatabase->open(m_standInPath).ok) {
         m_standInDatabase.reset();
-        return; // in memory only, as before the copy existed
+        return -1; // in memory only, as before the copy existed
     }
     m_standInSaver = std::make_unique<StoreSaver>(*m_standInDatabase, m_store, m_clock);
     // What an earlier outage kept here and could not hand over yet is watched again.
-    m_standInSaver->restore();
+    return m_standInSaver->restore();
 }
 
-qsizetype StoreSession::takeStandIn()
+void StoreSession::closeStandIn()
 {
-    OperationDatabase copy;
-    copy.setGraph(m_graph);
-    if (!copy.open(m_standInPath).ok)
-        return -1;
-    // Only reads: it is gone before the event loop turns again, with no save scheduled.
-    StoreSaver reader(copy, m_store, m_clock);
-    return reader.restore();
+    if (!m_standInSaver)
+        return;
+    m_standInSaver->saveNow();
+    m_standInSaver.reset();
+    m_standInDatabase.reset();
 }
 
 void StoreSession::handOver()

@@ -81,10 +81,12 @@ signals:
 
 private:
     void attach();
-    // The team's server is away: keep what is watched in the local copy meanwhile.
-    void useStandIn();
-    // Into memory: what a local copy holds (left by an earlier process, or kept by this one).
-    qsizetype takeStandIn();
+    // Opens the local copy and takes what it holds into memory (left by an earlier process's
+    // outage); while it is open, what is watched is saved there too. Returns how many it held,
+    // -1 when it cannot be opened (then in memory only).
+    qsizetype openStandIn();
+    // Writes what is pending to the copy, and closes it.
+    void closeStandIn();
     // The team's store has everything the copy held: the copy goes.
     void handOver();
 

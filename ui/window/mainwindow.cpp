@@ -111,14 +111,6 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
             [this](const QModelIndex &index) { openTarget(index); });
     m_pollStatus = new PollStatusBar(poller, *m_pollState, *m_counts, *statusBar(), *m_banner);
 
-    // A finished operation's notice (when there is no system tray) links to its row.
-    connect(m_banner, &Banner::linkActivated, this, [this](const QString &link) {
-        if (link != QLatin1String(kShowNoticeLink))
-            return;
-        selectOperation(m_notificationKey);
-        m_banner->clear(Banner::Topic::Notice);
-    });
-
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(6, 6, 6, 0);
@@ -143,9 +135,15 @@ MainWindow::MainWindow(GraphClient &client, OperationPoller &poller, Clock &cloc
                      QKeySequence(QKeySequence::Undo).toString(QKeySequence::NativeText)),
             Banner::Kind::Info, Banner::Topic::Undo);
     });
+    // The window's own links in messages: a finished operation's notice (when there is no
+    // system tray) to its row, and Undo.
     connect(m_banner, &Banner::linkActivated, this, [this](const QString &link) {
-        if (link == QLatin1String(kUndoLink))
+        if (link == QLatin1String(kShowNoticeLink)) {
+            selectOperation(m_notificationKey);
+            m_banner->clear(Banner::Topic::Notice);
+        } else if (link == QLatin1String(kUndoLink)) {
             m_actions->undoLast();
+        }
     });
     m_starts = new StartController(*this);
     buildMenus();

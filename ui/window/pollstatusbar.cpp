@@ -8,8 +8,6 @@
 #include <QLabel>
 #include <QStatusBar>
 
-using namespace std::chrono;
-
 PollStatusBar::PollStatusBar(OperationPoller &poller, PollState &state,
                              const OperationCounts &counts, QStatusBar &statusBar, Banner &messages)
     : QObject(&statusBar)
@@ -74,7 +72,6 @@ void PollStatusBar::showRound(const PollRound &round)
 
 void PollStatusBar::setPolledBy(const QString &poller)
 {
-    m_polledBy = poller;
     // This window sends no poll while it follows: its last-poll line would only wait.
     m_lastPollLabel->setVisible(poller.isEmpty());
     // One process polls for a store; the others show what it saves, within a few seconds.
@@ -90,7 +87,7 @@ void PollStatusBar::refresh()
 {
     const PollState::Kind kind = m_state.kind();
     m_scheduleLabel->setText(m_state.schedule());
-    if (m_polledBy.isEmpty())
+    if (kind != PollState::Kind::Following) // following has its own tooltip (setPolledBy)
         m_scheduleLabel->setToolTip(m_state.details());
     // Slower than the budget: the overview's words, beside the schedule.
     const bool slowed = m_state.isSlowed();

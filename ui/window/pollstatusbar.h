@@ -1,10 +1,8 @@
 #pragma once
 
-#include <QDateTime>
 #include <QObject>
 
 class Banner;
-class Clock;
 class OperationCounts;
 class OperationPoller;
 class PollState;
@@ -44,7 +42,6 @@ private:
     QLabel *m_lastPollLabel;
     QLabel *m_countsLabel;
     QLabel *m_accountLabel;
-    QString m_polledBy;
     QString m_shownMessage; // offline or throttled, over the table
     QString m_dismissed;    // the message the admin closed: not shown again
 };
