@@ -44,7 +44,7 @@ WatchedOperation makeOperation(int i, const QString &status)
     op.ref = *resolveLocation(QStringLiteral("/teams/team-%1/operations/op-%2").arg(i % 500).arg(i),
                               QUrl(QStringLiteral("https://graph.microsoft.com/v1.0")))
                   .ref;
-    op.locationText = op.ref.location();
+    op.setLocation(op.ref.location());
     Operation snapshot;
     snapshot.id = op.ref.operationId;
     snapshot.statusRaw = status;

@@ -46,10 +46,9 @@ WatchedOperation operation(int i)
     WatchedOperation op;
     op.ref.teamId = QStringLiteral("team");
     op.ref.operationId = QStringLiteral("op-%1").arg(i);
-    op.ref.url = QUrl(QStringLiteral("https://graph.microsoft.com/v1.0/teams/team/operations/") +
-                      op.ref.operationId);
+    op.ref.graphBase = sharedGraphBase(QUrl(QStringLiteral("https://graph.microsoft.com/v1.0")));
     op.key = op.ref.key();
-    op.locationText = op.ref.location();
+    op.setLocation(op.ref.location());
     op.addedAt = QDateTime::currentDateTimeUtc();
     return op;
 }

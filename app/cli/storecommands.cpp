@@ -260,7 +260,7 @@ int StoreCommands::support(const QString &storePath, const QString &location, co
     if (!stored)
         return 1;
     StartJournal journal(database);
-    const std::optional<StartRecord> start = journal.findByLocation(stored->operation.locationText);
+    const std::optional<StartRecord> start = journal.findByLocation(stored->operation.location());
     out << supportBundle(stored->operation, start, graphUrl, QDateTime::currentDateTimeUtc());
     out.flush();
     return 0;

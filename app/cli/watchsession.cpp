@@ -33,7 +33,7 @@ QByteArray observationJsonLine(const WatchedOperation &operation, const QDateTim
 {
     const Operation op = operation.latest.value_or(Operation());
     QJsonObject line{
-        {QStringLiteral("location"), operation.locationText},
+        {QStringLiteral("location"), operation.location()},
         {QStringLiteral("id"), op.id.isEmpty() ? operation.ref.operationId : op.id},
         {QStringLiteral("operationType"), op.operationTypeRaw},
         {QStringLiteral("status"), op.statusRaw},
@@ -59,7 +59,7 @@ QString observationTextLine(const WatchedOperation &operation, const QDateTime &
                  op.statusRaw.isEmpty() ? QStringLiteral("(no status)") : op.statusRaw,
                  op.operationTypeRaw.isEmpty() ? QStringLiteral("(no type)") : op.operationTypeRaw)
             .arg(op.attemptsCount)
-            .arg(operation.locationText);
+            .arg(operation.location());
     if (op.error)
         line += QStringLiteral("  error=%1: %2").arg(op.error->code, op.error->message);
     if (!op.targetResourceLocation.isEmpty())
@@ -420,7 +420,7 @@ void WatchSession::warn(const WatchedOperation &operation, const GraphReply &rep
     if (last == message)
         return;
     last = message;
-    m_err << "warning: " << printable(operation.locationText) << ": " << printable(message)
+    m_err << "warning: " << printable(operation.location()) << ": " << printable(message)
           << Qt::endl;
 }
 

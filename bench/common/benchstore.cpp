@@ -40,9 +40,8 @@ WatchedOperation sampleStoredOperation(int i)
     WatchedOperation op;
     op.ref.teamId = QStringLiteral("6d3f1a2b-8c4e-4f5a-9b0c-%1").arg(i % 500, 12, 10, QChar('0'));
     op.ref.operationId = QStringLiteral("1f0e2d3c-4b5a-4968-8776-%1").arg(i, 12, 10, QChar('0'));
-    op.ref.url = QUrl(QStringLiteral("https://graph.microsoft.com/v1.0/teams/%1/operations/%2")
-                          .arg(op.ref.teamId, op.ref.operationId));
-    op.locationText = op.ref.location();
+    op.ref.graphBase = sharedGraphBase(QUrl(QStringLiteral("https://graph.microsoft.com/v1.0")));
+    op.setLocation(op.ref.location());
     op.addedAt = kStart;
     Operation s;
     s.id = op.ref.operationId;

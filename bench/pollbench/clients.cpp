@@ -50,7 +50,7 @@ void SequentialClient::sendNext()
     }
     const OperationRef ref = m_refs[m_next++];
     m_waiting = true;
-    m_client.get(ref.url, &m_receiver, [this, key = ref.key()](const GraphReply &reply) {
+    m_client.get(ref.url(), &m_receiver, [this, key = ref.key()](const GraphReply &reply) {
         m_waiting = false;
         bool terminal = false;
         if (reply.ok())
@@ -95,7 +95,7 @@ bool PacedClient::sendOne(const QDateTime &now)
         window->record(now);
         m_lastSentAt.insert(key, now);
         ++m_inFlight;
-        m_client.get(ref.url, &m_receiver, [this, key](const GraphReply &reply) {
+        m_client.get(ref.url(), &m_receiver, [this, key](const GraphReply &reply) {
             --m_inFlight;
             bool terminal = false;
             if (reply.ok())
@@ -143,7 +143,7 @@ void BurstClient::clockMoved()
         if (m_finished.contains(key))
             continue;
         ++m_inFlight;
-        m_client.get(ref.url, &m_receiver, [this, key](const GraphReply &reply) {
+        m_client.get(ref.url(), &m_receiver, [this, key](const GraphReply &reply) {
             --m_inFlight;
             bool terminal = false;
             if (reply.ok())

@@ -52,12 +52,12 @@ struct Operation
 {
     QString id;
     QString operationTypeRaw;
-    OperationType operationType = OperationType::Unrecognized;
     QString statusRaw;
+    OperationType operationType = OperationType::Unrecognized;
     OperationStatus status = OperationStatus::Unrecognized;
+    int attemptsCount = 0;
     QDateTime createdDateTime;
     QDateTime lastActionDateTime;
-    int attemptsCount = 0;
     QString targetResourceId;
     QString targetResourceLocation;
     std::optional<OperationError> error;

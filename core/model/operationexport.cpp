@@ -26,7 +26,7 @@ QStringList valuesOf(const WatchedOperation &operation)
     const auto iso = [](const QDateTime &t) {
         return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
     };
-    return {operation.locationText,
+    return {operation.location(),
             operation.ref.operationId,
             operation.ref.teamId,
             op.operationTypeRaw,

@@ -1,5 +1,7 @@
 #include "model/operationref.h"
 
+#include <QHash>
+#include <QMutex>
 #include <QRegularExpression>
 
 namespace {
@@ -137,7 +139,36 @@ LocationResolution resolveLocation(const QString &input, const QUrl &graphBase)
         return refuse(
             QStringLiteral("operation id \"%1\" is empty or has characters Graph ids never have")
                 .arg(ref.operationId));
-    ref.url = urlUnderBase(
-        graphBase, QStringLiteral("/teams/%1/operations/%2").arg(ref.teamId, ref.operationId));
+    ref.graphBase = sharedGraphBase(graphBase);
     return {ref, QString()};
+}
+
+QUrl OperationRef::url() const
+{
+    return urlUnderBase(graphBase,
+                        QStringLiteral("/teams/%1/operations/%2").arg(teamId, operationId));
+}
+
+QUrl sharedGraphBase(const QUrl &graphBase)
+{
+    // A handful of bases per process at most (the Graph and the simulator); stores may be read
+    // on other threads.
+    static QMutex mutex;
+    static QHash<QUrl, QUrl> shared;
+    const QMutexLocker lock(&mutex);
+    const auto found = shared.constFind(graphBase);
+    if (found != shared.cend())
+        return found.value();
+    shared.insert(graphBase, graphBase);
+    return graphBase;
+}
+
+QUrl graphBaseOfOperationUrl(const QUrl &operationUrl)
+{
+    QUrl base = operationUrl.adjusted(QUrl::RemoveQuery | QUrl::RemoveFragment);
+    const QString path = base.path();
+    const qsizetype teams = path.lastIndexOf(QLatin1String("/teams/"));
+    if (teams >= 0)
+        base.setPath(path.left(teams));
+    return sharedGraphBase(base);
 }

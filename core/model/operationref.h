@@ -11,7 +11,13 @@ struct OperationRef
 {
     QString teamId;
     QString operationId;
-    QUrl url; // what to GET: <graph base>/teams/{teamId}/operations/{operationId}
+    // The Graph this operation lives on (e.g. https://graph.microsoft.com/v1.0). Every ref of one
+    // Graph shares one QUrl (sharedGraphBase): a whole URL apiece cost half a kilobyte per
+    // watched operation, a fifth of what watching 100 000 operations took.
+    QUrl graphBase;
+
+    // What to GET: <graph base>/teams/{teamId}/operations/{operationId}.
+    QUrl url() const;
 
     // Graph ids are GUIDs, compared without regard to case.
     QString key() const { return teamId.toLower() + QLatin1Char('/') + operationId.toLower(); }
@@ -42,6 +48,11 @@ LocationResolution resolveLocation(const QString &text, const QUrl &graphBase);
 
 // A URL path under graphBase: base path + relativePath (which starts with '/').
 QUrl urlUnderBase(const QUrl &graphBase, const QString &relativePath);
+
+// The one copy of this Graph base that refs share (QUrl copies share their data).
+QUrl sharedGraphBase(const QUrl &graphBase);
+// The Graph base of an operation's URL as url() makes it: what comes before /teams/.
+QUrl graphBaseOfOperationUrl(const QUrl &operationUrl);
 
 // Scheme, host and port: the unit the bearer token is bound to.
 bool sameOrigin(const QUrl &a, const QUrl &b);

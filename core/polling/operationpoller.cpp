@@ -79,18 +79,18 @@ bool OperationPoller::watch(const OperationRef &ref, const QString &locationText
     // Watched already (restored from the store, say): the URL resolved now, against the Graph
     // URL in use now, is the one to poll.
     if (const WatchedOperation *known = m_store.find(ref.key())) {
-        if (known->ref.url != ref.url)
-            m_store.edit(ref.key())->ref.url = ref.url;
+        if (known->ref.graphBase != ref.graphBase)
+            m_store.edit(ref.key())->ref.graphBase = ref.graphBase;
         return false;
     }
     WatchedOperation operation;
     operation.ref = ref;
-    operation.locationText = locationText.isEmpty() ? ref.location() : locationText.trimmed();
+    operation.setLocation(locationText.isEmpty() ? ref.location() : locationText.trimmed());
     operation.addedAt = m_clock.now();
     operation.nextPollAt = operation.addedAt;
     operation.startedBy = startedBy.isEmpty() ? m_starter : startedBy;
     if (!operation.startedBy.isEmpty())
-        operation.startedOn = QSysInfo::machineHostName();
+        operation.startedOn = m_hostName;
     if (!m_store.add(std::move(operation)))
         return false;
     m_reportedAllTerminal = false;
@@ -362,6 +362,7 @@ void OperationPoller::handleAnswer(const Work &work, const QDateTime &sentAt,
         reply.ok() ? parseOperation(reply.body) : OperationParseResult();
     if (parsed.operation) {
         op->lastReply = reply.body;
+        op->lastReply.squeeze(); // kept as long as the record: without the reader's spare room
         round.changed += recordSuccess(*op, *parsed.operation, sentAt) ? 1 : 0;
         return;
     }

@@ -11,6 +11,7 @@
 #include <QDateTime>
 #include <QList>
 #include <QObject>
+#include <QSysInfo>
 #include <QTimer>
 
 #include <chrono>
@@ -187,6 +188,8 @@ private:
     bool m_following = false;
     bool m_reportedAllTerminal = false;
     QString m_starter;
+    // Read once: a name apiece would be one more string per watched operation.
+    const QString m_hostName = QSysInfo::machineHostName();
     bool m_planningQueued = false;
 };
 

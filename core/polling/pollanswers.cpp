@@ -46,6 +46,8 @@ void OperationPoller::handleListPage(const Work &work, const GraphReply &reply, 
 
     const QDateTime listStartedAt = m_planner.listStartedAt(teamKey);
     QSet<QString> seen;
+    // One copy of the page's ids for all its operations: a copy apiece cost 200 bytes each.
+    const AnswerIds pageAnswer = AnswerIds::of(reply);
     for (const OperationListPage::Entry &entry : page.entries) {
         const qsizetype index =
             m_store.indexOf(teamKey + QLatin1Char('/') + entry.operation.id.toLower());
@@ -54,7 +56,7 @@ void OperationPoller::handleListPage(const Work &work, const GraphReply &reply, 
         WatchedOperation *op = &m_store.edit(index);
         op->lastPolledAt = now;
         op->lastReply = entry.json;
-        op->lastAnswer = AnswerIds::of(reply); // the page's
+        op->lastAnswer = pageAnswer;
         ++op->polls;
         ++round.polled;
         round.changed += recordSuccess(*op, entry.operation, listStartedAt) ? 1 : 0;

@@ -367,7 +367,7 @@ QList<PollPlanner::Work> PollPlanner::takeWithinBudget(const OperationStore &sto
             const WatchedOperation &op = store.at(due.index);
             work.kind = Work::Kind::Operation;
             work.key = op.key;
-            work.url = op.ref.url;
+            work.url = op.ref.url();
         } else {
             work.kind = Work::Kind::TeamList;
             work.key = due.teamKey;

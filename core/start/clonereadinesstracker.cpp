@@ -88,7 +88,7 @@ void CloneReadinessTracker::checkOperation(const QString &key)
         return;
     found->readOperation = true;
     found->inFlight = true;
-    m_client.getPaced(found->clone.url, this, [this, key](const GraphReply &reply) {
+    m_client.getPaced(found->clone.url(), this, [this, key](const GraphReply &reply) {
         const auto entry = m_entries.find(key);
         if (entry == m_entries.end())
             return;

@@ -263,7 +263,7 @@ private:
     // Rows are keyed "<Graph origin>|<operation key>".
     static QString rowKeyOf(const WatchedOperation &op)
     {
-        return originOf(op.ref.url) + QLatin1Char('|') + op.key;
+        return originOf(op.ref.graphBase) + QLatin1Char('|') + op.key;
     }
     static QString keyOf(const QString &rowKey) { return rowKey.section(QLatin1Char('|'), 1); }
     // The rows of the Graph set (all without one): a condition and its values.

@@ -40,9 +40,9 @@ OperationDatabase::loadWhere(const QString &condition, const QVariantList &value
         return std::nullopt;
     }
     QList<Stored> stored;
-
+    SharedTexts shared;
     while (query.next()) {
-        stored.emplaceBack(Stored{query.value(RowId).toLongLong(), operationFrom(query)});
+        stored.emplaceBack(Stored{query.value(RowId).toLongLong(), operationFrom(query, shared)});
         stored.last().operation.key = keyOf(stored.last().operation.key);
     }
     query.finish();
@@ -71,6 +71,7 @@ bool OperationDatabase::loadHistory(QList<Stored> &stored, const QString &condit
     if (!query.exec())
         return fail(QStringLiteral("reading history"), query.lastError().text());
     qsizetype index = 0;
+    SharedTexts shared;
     while (query.next()) {
         const qint64 rowId = query.value(0).toLongLong();
         while (index < stored.size() && stored.at(index).rowId < rowId)
@@ -81,13 +82,13 @@ bool OperationDatabase::loadHistory(QList<Stored> &stored, const QString &condit
             continue; // its operation was added by another process after the first query
         StatusChange change;
         change.seenAt = timeOf(query.value(1));
-        change.statusRaw = query.value(2).toString();
+        change.statusRaw = shared(query.value(2).toString());
         change.status = operationStatusFromString(change.statusRaw);
         change.attemptsCount = query.value(3).toInt();
         if (!query.value(4).isNull())
             change.error = OperationError{query.value(4).toString(), query.value(5).toString()};
         change.targetResourceLocation = query.value(6).toString();
-        change.answer = {query.value(7).toString(), query.value(8).toString(),
+        change.answer = {shared(query.value(7).toString()), shared(query.value(8).toString()),
                          timeOf(query.value(9))};
         stored[index].operation.history.append(std::move(change));
     }
@@ -124,8 +125,9 @@ bool OperationDatabase::forEach(const std::function<void(const WatchedOperation 
         query.addBindValue(bound);
     if (!query.exec())
         return fail(QStringLiteral("reading operations"), query.lastError().text());
+    SharedTexts shared;
     while (query.next()) {
-        WatchedOperation op = operationFrom(query);
+        WatchedOperation op = operationFrom(query, shared);
         op.key = keyOf(op.key);
         each(op);
     }

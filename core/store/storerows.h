@@ -7,6 +7,7 @@
 #include "model/watchedoperation.h"
 #include "store/sqldialect.h"
 
+#include <QHash>
 #include <QSqlQuery>
 #include <QString>
 #include <QVariant>
@@ -124,22 +125,45 @@ inline QVariant text(const QString &value, bool present = true)
     return present ? QVariant(value) : QVariant(QMetaType(QMetaType::QString));
 }
 
-inline WatchedOperation operationFrom(const QSqlQuery &row)
+// One copy of each text that many rows repeat (a status, who started them and on which machine,
+// the ids of the list page that answered them): read back, 100 000 rows would otherwise hold
+// 100 000 copies of each. One per read: ids repeat within a read, not forever.
+class SharedTexts
+{
+public:
+    QString operator()(const QString &text)
+    {
+        if (text.isEmpty())
+            return text;
+        const auto found = m_texts.constFind(text);
+        if (found != m_texts.cend())
+            return *found;
+        m_texts.insert(text, text);
+        return text;
+    }
+
+private:
+    QHash<QString, QString> m_texts;
+};
+
+inline WatchedOperation operationFrom(const QSqlQuery &row, SharedTexts &shared)
 {
     WatchedOperation op;
     op.key = row.value(Key).toString();
     op.ref.teamId = row.value(TeamId).toString();
     op.ref.operationId = row.value(OperationId).toString();
-    op.ref.url = QUrl(row.value(Url).toString());
-    op.locationText = row.value(Location).toString();
+    op.ref.graphBase = graphBaseOfOperationUrl(QUrl(row.value(Url).toString()));
+    op.setLocation(row.value(Location).toString());
     op.addedAt = timeOf(row.value(AddedAt));
     op.watch = valueOf(kWatchNames, row.value(Watch).toString());
     if (row.value(HasSnapshot).toBool()) {
         Operation snapshot;
         snapshot.id = row.value(SnapshotId).toString();
-        snapshot.operationTypeRaw = row.value(Type).toString();
+        if (snapshot.id == op.ref.operationId)
+            snapshot.id = op.ref.operationId;
+        snapshot.operationTypeRaw = shared(row.value(Type).toString());
         snapshot.operationType = operationTypeFromString(snapshot.operationTypeRaw);
-        snapshot.statusRaw = row.value(Status).toString();
+        snapshot.statusRaw = shared(row.value(Status).toString());
         snapshot.status = operationStatusFromString(snapshot.statusRaw);
         snapshot.createdDateTime = timeOf(row.value(CreatedAt));
         snapshot.lastActionDateTime = timeOf(row.value(LastActionAt));
@@ -161,11 +185,12 @@ inline WatchedOperation operationFrom(const QSqlQuery &row)
     op.consecutiveNotFound = row.value(ConsecutiveNotFound).toInt();
     op.firstNotFoundAt = timeOf(row.value(FirstNotFoundAt));
     op.lastFailure = valueOf(kFailureNames, row.value(LastFailure).toString());
-    op.lastFailureMessage = row.value(LastFailureMessage).toString();
-    op.lastAnswer = {row.value(LastRequestId).toString(), row.value(LastClientRequestId).toString(),
+    op.lastFailureMessage = shared(row.value(LastFailureMessage).toString());
+    op.lastAnswer = {shared(row.value(LastRequestId).toString()),
+                     shared(row.value(LastClientRequestId).toString()),
                      timeOf(row.value(LastGraphDate))};
-    op.startedBy = row.value(StartedBy).toString();
-    op.startedOn = row.value(StartedOn).toString();
+    op.startedBy = shared(row.value(StartedBy).toString());
+    op.startedOn = shared(row.value(StartedOn).toString());
     return op;
 }
 
@@ -178,8 +203,8 @@ inline void bindOperation(QSqlQuery &query, const WatchedOperation &op, const QS
         rowKey,
         op.ref.teamId,
         op.ref.operationId,
-        op.ref.url.toString(),
-        op.locationText,
+        op.ref.url().toString(),
+        op.location(),
         msecs(op.addedAt),
         nameOf(kWatchNames, op.watch),
         s.has_value() ? 1 : 0,

@@ -41,7 +41,7 @@ QByteArray supportBundle(const WatchedOperation &operation, const std::optional<
         {QStringLiteral("teamsops"), QCoreApplication::applicationVersion()},
         {QStringLiteral("graph"), graphUrl.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery)},
         {QStringLiteral("operation"),
-         QJsonObject{{QStringLiteral("location"), operation.locationText},
+         QJsonObject{{QStringLiteral("location"), operation.location()},
                      {QStringLiteral("id"), operation.ref.operationId},
                      {QStringLiteral("teamId"), operation.ref.teamId},
                      {QStringLiteral("operationType"), op.operationTypeRaw},

@@ -173,8 +173,8 @@ void DetailsPane::showOperation(const WatchedOperation &operation, const QDateTi
         (op.operationTypeRaw.isEmpty() ? tr("operation") : P::typeText(op)).toHtmlEscaped()));
     m_id->setText(operation.ref.operationId);
     m_team->setText(operation.ref.teamId);
-    if (m_location->text() != operation.locationText) {
-        m_location->setText(operation.locationText);
+    if (m_location->text() != operation.location()) {
+        m_location->setText(operation.location());
         m_location->setCursorPosition(0);
     }
     m_type->setText(op.operationTypeRaw.isEmpty() ? QStringLiteral("—") : op.operationTypeRaw);

@@ -28,7 +28,7 @@ void Notifier::onObserved(const WatchedOperation &operation, bool changed)
     const QString what = OperationPresentation::typeText(op);
     const QString title = succeeded ? tr("%1 succeeded").arg(what) : tr("%1 failed").arg(what);
     const QString text =
-        succeeded ? operation.locationText : OperationPresentation::errorText(operation);
+        succeeded ? operation.location() : OperationPresentation::errorText(operation);
     notify(operation.ref.key(), title, text, !succeeded);
 }
 

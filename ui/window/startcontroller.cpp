@@ -101,7 +101,7 @@ void StartController::copySupportDetails(const QString &key)
     if (!operation)
         return;
     const std::optional<StartRecord> start =
-        m_journal ? m_journal->findByLocation(operation->locationText) : std::nullopt;
+        m_journal ? m_journal->findByLocation(operation->location()) : std::nullopt;
     QGuiApplication::clipboard()->setText(QString::fromUtf8(
         supportBundle(*operation, start, m_window.client().baseUrl(), m_window.clock().now())));
     m_window.statusBar()->showMessage(tr("Support details copied: no token or secret is in them."),
@@ -117,7 +117,7 @@ void StartController::fillStartIds(qsizetype first, qsizetype last)
     if (!started || started->isEmpty())
         return;
     for (qsizetype i = first; i <= last && i < store.size(); ++i) {
-        const auto found = started->constFind(store.at(i).locationText);
+        const auto found = started->constFind(store.at(i).location());
         if (found == started->cend() || store.at(i).startClientRequestId == found->clientRequestId)
             continue;
         WatchedOperation &record = store.edit(i);

@@ -780,7 +780,7 @@ void TestCli::picksUpWhatAnotherProcessAdds()
     auto add = [&](const QString &op) {
         WatchedOperation record;
         record.ref = *resolveLocation(location(op), m_server->baseUrl()).ref;
-        record.locationText = location(op);
+        record.setLocation(location(op));
         record.addedAt = clock.now();
         record.nextPollAt = clock.now();
         QVERIFY(store.add(record));
@@ -984,7 +984,7 @@ void TestCli::aLocationGivenAgainIsPolledWhereGraphIsNow()
         StoreSaver saver(database, store, clock);
         WatchedOperation record;
         record.ref = *resolveLocation(location(kQuick), QUrl("http://127.0.0.1:1/v1.0")).ref;
-        record.locationText = location(kQuick);
+        record.setLocation(location(kQuick));
         record.nextPollAt = clock.now();
         QVERIFY(store.add(record));
         QVERIFY(saver.saveNow());

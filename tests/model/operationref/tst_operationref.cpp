@@ -57,7 +57,7 @@ void TestOperationRef::resolvesEveryShape()
     QVERIFY2(resolved.ref, qPrintable(resolved.error));
     QCOMPARE(resolved.ref->teamId, kTeam);
     QCOMPARE(resolved.ref->operationId, kOp);
-    QCOMPARE(resolved.ref->url,
+    QCOMPARE(resolved.ref->url(),
              QUrl(QStringLiteral("https://graph.microsoft.com/v1.0/teams/%1/operations/%2")
                       .arg(kTeam, kOp)));
     QCOMPARE(resolved.ref->location(),
@@ -128,7 +128,7 @@ void TestOperationRef::keepsTheBasePathAndPort()
         QStringLiteral("http://127.0.0.1:8123/v1.0/teams/%1/operations/%2").arg(kTeam, kOp),
         simulator);
     QVERIFY2(resolved.ref, qPrintable(resolved.error));
-    QCOMPARE(resolved.ref->url.toString(),
+    QCOMPARE(resolved.ref->url().toString(),
              QStringLiteral("http://127.0.0.1:8123/beta/teams/%1/operations/%2").arg(kTeam, kOp));
     const auto otherPort = resolveLocation(
         QStringLiteral("http://127.0.0.1:9999/v1.0/teams/%1/operations/%2").arg(kTeam, kOp),

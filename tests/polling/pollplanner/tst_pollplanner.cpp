@@ -28,7 +28,7 @@ OperationRef refOf(int copy, int team, int op)
     OperationRef ref;
     ref.teamId = QStringLiteral("team-%1").arg(team);
     ref.operationId = QStringLiteral("op-%1-%2").arg(copy).arg(op);
-    ref.url = resolve(QStringLiteral("/teams/%1/operations/%2").arg(ref.teamId, ref.operationId));
+    ref.graphBase = resolve(QString());
     return ref;
 }
 

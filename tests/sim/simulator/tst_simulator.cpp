@@ -271,7 +271,7 @@ void TestSimulator::createsOperationsThroughTheDocumentedApi()
     const LocationResolution ref =
         resolveLocation(QString::fromUtf8(created->location), sim.base());
     QVERIFY2(ref.ref, qPrintable(ref.error));
-    const RawReply read = call("GET", ref.ref->url);
+    const RawReply read = call("GET", ref.ref->url());
     QCOMPARE(read.status, 200);
     const Operation again = *parseOperation(read.body).operation;
     QCOMPARE(again.id, stored.id);
@@ -300,7 +300,7 @@ void TestSimulator::startsClonesArchivesAndCreates()
     const LocationResolution cloneRef =
         resolveLocation(QString::fromUtf8(clone.location), sim.base());
     QVERIFY2(cloneRef.ref, qPrintable(cloneRef.error));
-    QCOMPARE(call("GET", cloneRef.ref->url).json()["status"].toString(),
+    QCOMPARE(call("GET", cloneRef.ref->url()).json()["status"].toString(),
              QStringLiteral("notStarted"));
 
     const RawReply archive =
@@ -319,11 +319,11 @@ void TestSimulator::startsClonesArchivesAndCreates()
     QVERIFY(resolveLocation(QString::fromUtf8(create.location), sim.base()).ref);
 
     sim.clock.advance(minutes(2));
-    const QJsonObject archiveOp = call("GET", archiveRef.ref->url).json();
+    const QJsonObject archiveOp = call("GET", archiveRef.ref->url()).json();
     QCOMPARE(archiveOp["status"].toString(), QStringLiteral("succeeded"));
     QCOMPARE(archiveOp["operationType"].toString(), QStringLiteral("archiveTeam"));
     QCOMPARE(call("GET", at(sim, "/teams/" + kArchived)).json()["isArchived"].toBool(), true);
-    QCOMPARE(call("GET", cloneRef.ref->url).json()["status"].toString(),
+    QCOMPARE(call("GET", cloneRef.ref->url()).json()["status"].toString(),
              QStringLiteral("succeeded"));
     const QString created = QString::fromUtf8(create.contentLocation).section('\'', 1, 1);
     QCOMPARE(call("GET", at(sim, "/teams/" + created)).json()["displayName"].toString(),

@@ -77,9 +77,8 @@ int poll(QCoreApplication &app, const QString &path, const QString &prefix, int 
         WatchedOperation op;
         op.ref.teamId = prefix;
         op.ref.operationId = QStringLiteral("op-%1").arg(i);
-        op.ref.url = QUrl(QStringLiteral("http://127.0.0.1:1/v1.0/teams/%1/operations/%2")
-                              .arg(prefix, op.ref.operationId));
-        op.locationText = op.ref.location();
+        op.ref.graphBase = QUrl(QStringLiteral("http://127.0.0.1:1/v1.0"));
+        op.setLocation(op.ref.location());
         op.addedAt = clock.now();
         op.latest = snapshot(op.ref.operationId, QStringLiteral("inProgress"));
         store.add(std::move(op));
@@ -137,9 +136,8 @@ int main(int argc, char *argv[])
             WatchedOperation op;
             op.ref.teamId = prefix;
             op.ref.operationId = QStringLiteral("%1-%2").arg(round).arg(i);
-            op.ref.url = QUrl(QStringLiteral("http://127.0.0.1:1/v1.0/teams/%1/operations/%2")
-                                  .arg(prefix, op.ref.operationId));
-            op.locationText = op.ref.location();
+            op.ref.graphBase = QUrl(QStringLiteral("http://127.0.0.1:1/v1.0"));
+            op.setLocation(op.ref.location());
             op.addedAt = now;
             op.latest = snapshot(op.ref.operationId, QStringLiteral("inProgress"));
             op.history.append({now,

@@ -29,7 +29,7 @@ WatchedOperation operation(int id, QRandomGenerator &random, const QDateTime &no
                   QStringLiteral("/teams/team-%1/operations/op-%2").arg(random.bounded(5)).arg(id),
                   QUrl(QStringLiteral("https://graph.microsoft.com/v1.0")))
                   .ref;
-    op.locationText = op.ref.location();
+    op.setLocation(op.ref.location());
     Operation s;
     s.id = op.ref.operationId;
     s.statusRaw = kStatuses[random.bounded(int(kStatuses.size()))];
