@@ -1,4 +1,5 @@
 #include "model/operationref.h"
+#include "model/watchedoperation.h"
 
 #include <QtTest>
 
@@ -13,6 +14,8 @@ private slots:
     void refuses();
     void keysIgnoreCase();
     void keepsTheBasePathAndPort();
+    void refsOfOneGraphShareItsBase();
+    void aLocationIsKeptAsGivenOnlyWhenItIsNotGraphsShape();
 };
 
 static const QUrl kBase(QStringLiteral("https://graph.microsoft.com/v1.0"));
@@ -134,6 +137,45 @@ void TestOperationRef::keepsTheBasePathAndPort()
         QStringLiteral("http://127.0.0.1:9999/v1.0/teams/%1/operations/%2").arg(kTeam, kOp),
         simulator);
     QVERIFY(!otherPort.ref);
+}
+
+// 100 000 watched operations hold one copy of their Graph's base, not a URL each.
+void TestOperationRef::refsOfOneGraphShareItsBase()
+{
+    const QUrl base(QStringLiteral("https://graph.microsoft.com/v1.0"));
+    const auto first = resolveLocation(QStringLiteral("/teams('a')/operations('1')"), QUrl(base));
+    const auto second = resolveLocation(QStringLiteral("/teams/b/operations/2"), QUrl(base));
+    QVERIFY(first.ref && second.ref);
+    QCOMPARE(first.ref->graphBase, base);
+    QVERIFY(!first.ref->graphBase.isDetached()); // shared with the other ref's
+    QVERIFY(!second.ref->graphBase.isDetached());
+    QCOMPARE(second.ref->url().toString(),
+             QStringLiteral("https://graph.microsoft.com/v1.0/teams/b/operations/2"));
+    // A stored URL gives its base back (rows keep the whole URL).
+    QCOMPARE(graphBaseOfOperationUrl(second.ref->url()), base);
+    QCOMPARE(graphBaseOfOperationUrl(
+                 QUrl(QStringLiteral("http://127.0.0.1:8123/beta/teams/t/operations/o")))
+                 .toString(),
+             QStringLiteral("http://127.0.0.1:8123/beta"));
+}
+
+void TestOperationRef::aLocationIsKeptAsGivenOnlyWhenItIsNotGraphsShape()
+{
+    const QUrl base(QStringLiteral("https://graph.microsoft.com/v1.0"));
+    const QString graphsShape = QStringLiteral("/teams('a')/operations('1')");
+    const QString pasted = QStringLiteral("https://graph.microsoft.com/v1.0/teams/a/operations/1");
+
+    WatchedOperation usual;
+    usual.ref = *resolveLocation(graphsShape, base).ref;
+    usual.setLocation(graphsShape);
+    QCOMPARE(usual.location(), graphsShape);
+    QVERIFY(usual.givenLocation.isEmpty());
+
+    WatchedOperation other;
+    other.ref = *resolveLocation(pasted, base).ref;
+    other.setLocation(pasted);
+    QCOMPARE(other.location(), pasted);
+    QCOMPARE(other.givenLocation, pasted);
 }
 
 QTEST_GUILESS_MAIN(TestOperationRef)

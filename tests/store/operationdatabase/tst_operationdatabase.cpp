@@ -43,7 +43,8 @@ WatchedOperation everyFieldSet(const QString &teamId, const QString &operationId
     op.ref.teamId = teamId;
     op.ref.operationId = operationId;
     op.ref.graphBase = QUrl(QStringLiteral("https://graph.microsoft.com/v1.0"));
-    op.setLocation(QStringLiteral("/teams('%1')/operations('%2')").arg(teamId, operationId));
+    // Not Graph's own shape: kept as given (the bare operation of roundTripsEveryField has it).
+    op.setLocation(QStringLiteral("/v1.0/teams/%1/operations/%2").arg(teamId, operationId));
     op.addedAt = kT0;
     op.watch = WatchedOperation::Watch::NotFound;
     Operation s;
