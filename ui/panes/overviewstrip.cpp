@@ -2,6 +2,7 @@
 
 #include "model/clock.h"
 #include "model/graphreply.h"
+#include "panes/elidedlabel.h"
 #include "polling/operationpoller.h"
 #include "polling/pollstate.h"
 #include "store/operationcounts.h"
@@ -48,8 +49,9 @@ OverviewStrip::OverviewStrip(const OperationCounts &counts, const OperationPolle
     , m_clock(clock)
     , m_group(new QButtonGroup(this))
     , m_progress(new QProgressBar(this))
-    , m_timeLeft(new QLabel(this))
-    , m_pace(new QLabel(this))
+    , m_progressText(new QLabel(this))
+    , m_timeLeft(new ElidedLabel(this))
+    , m_pace(new ElidedLabel(this))
 {
     setObjectName(QStringLiteral("overviewStrip"));
     setAccessibleName(tr("Overview of the run"));
@@ -82,16 +84,19 @@ OverviewStrip::OverviewStrip(const OperationCounts &counts, const OperationPolle
             [this](int id) { emit categoryChosen(OperationCategory(id)); });
 
     m_progress->setObjectName(QStringLiteral("runProgress"));
-    m_progress->setTextVisible(true);
+    // The number beside the bar, not on it: drawn over the bar, its first figures went under the
+    // filled part in some styles ("ǀ of 13 finished").
+    m_progress->setTextVisible(false);
     m_progress->setAccessibleName(tr("Finished operations"));
+    m_progress->setMaximumHeight(m_progressText->sizeHint().height());
+    m_progressText->setObjectName(QStringLiteral("runProgressText"));
     m_timeLeft->setObjectName(QStringLiteral("timeLeft"));
     m_timeLeft->setAccessibleName(tr("Time left"));
     m_pace->setObjectName(QStringLiteral("pace"));
     m_pace->setAccessibleName(tr("Poll health"));
-    // Long texts give way rather than widen the window.
-    for (QLabel *label : {m_timeLeft, m_pace})
-        label->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    run->addWidget(m_progress, 2);
+    run->addWidget(m_progress, 1);
+    run->addSpacing(6);
+    run->addWidget(m_progressText); // short, and never cut: the count matters
     run->addSpacing(8);
     run->addWidget(m_timeLeft, 3);
     run->addSpacing(8);
@@ -140,6 +145,7 @@ void OverviewStrip::refreshCounts()
     m_progress->setRange(0, std::max(1, total));
     m_progress->setValue(finished);
     m_progress->setFormat(tr("%1 of %2 finished").arg(finished).arg(total));
+    m_progressText->setText(m_progress->format()); // said beside the bar (and read by a reader)
     refresh();
 }
 

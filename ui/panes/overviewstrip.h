@@ -53,6 +53,7 @@ private:
     QButtonGroup *m_group;
     QHash<int, QToolButton *> m_chips; // by OperationCategory
     QProgressBar *m_progress;
+    QLabel *m_progressText; // "3 of 13 finished", beside the bar
     QLabel *m_timeLeft;
     QLabel *m_pace;
     RunEstimate m_estimate;

@@ -1,5 +1,6 @@
 #include "window/pollstatusbar.h"
 
+#include "panes/elidedlabel.h"
 #include "polling/operationpoller.h"
 #include "polling/pollstate.h"
 #include "store/operationcounts.h"
@@ -15,11 +16,11 @@ PollStatusBar::PollStatusBar(OperationPoller &poller, PollState &state,
     , m_state(state)
     , m_counts(counts)
     , m_messages(messages)
-    , m_scheduleLabel(new QLabel(&statusBar))
-    , m_paceLabel(new QLabel(&statusBar))
-    , m_lastPollLabel(new QLabel(&statusBar))
-    , m_countsLabel(new QLabel(&statusBar))
-    , m_accountLabel(new QLabel(&statusBar))
+    , m_scheduleLabel(new ElidedLabel(&statusBar))
+    , m_paceLabel(new ElidedLabel(&statusBar))
+    , m_lastPollLabel(new ElidedLabel(&statusBar))
+    , m_countsLabel(new ElidedLabel(&statusBar))
+    , m_accountLabel(new ElidedLabel(&statusBar))
 {
     m_scheduleLabel->setObjectName(QStringLiteral("scheduleLabel"));
     m_lastPollLabel->setObjectName(QStringLiteral("lastPollLabel"));

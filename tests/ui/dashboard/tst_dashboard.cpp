@@ -5,6 +5,7 @@
 #include "i18n/translations.h"
 #include "keyboardreach.h"
 #include "panes/detailspane.h"
+#include "panes/elidedlabel.h"
 #include "panes/filtersidebar.h"
 #include "panes/overviewstrip.h"
 #include "panes/timelinewidget.h"
@@ -127,6 +128,7 @@ private slots:
     void tabLeavesTheTableAndEachPaneHasAShortcut();
     void undoBringsBackWhatWasRemovedOrStopped();
     void theWindowFitsTheScreenAndSmallScreens();
+    void longTextsGiveWayWithoutRunningIntoEachOther();
     void theTimelinesTimesNeverRunIntoEachOther();
     void detailsShowPropertiesHintJsonAndTimeline();
     void pasteAddsGoodLinesAndKeepsBadOnes();
@@ -776,7 +778,8 @@ void TestDashboard::overviewChipsCountAndFilter()
     QVERIFY2(failed->text().endsWith(" 1"), qPrintable(failed->text()));
     QVERIFY2(inProgress->text().endsWith(" 2"), qPrintable(inProgress->text()));
     QVERIFY(overview->chip(OperationCategory::All)->text().endsWith(" 3"));
-    QCOMPARE(overview->findChild<QProgressBar *>("runProgress")->text(),
+    QCOMPARE(overview->findChild<QProgressBar *>("runProgress")->value(), 1);
+    QCOMPARE(overview->findChild<QLabel *>("runProgressText")->text(),
              QStringLiteral("1 of 3 finished"));
 
     // A click on a chip filters the table, and the sidebar says so.
@@ -1067,6 +1070,56 @@ void TestDashboard::theWindowFitsTheScreenAndSmallScreens()
             minimum.width() <= small.width() && minimum.height() <= small.height(),
             qPrintable(QStringLiteral("needs %1×%2").arg(minimum.width()).arg(minimum.height())));
     }
+}
+
+// At 1024 px the status bar's segments once ran under each other, cut mid-word ("Graph aske",
+// "42 fai"), and the overview's estimate was cut: a text with too little room now ends in "…"
+// and says the whole in its tooltip; no two segments overlap; the progress count is never cut.
+void TestDashboard::longTextsGiveWayWithoutRunningIntoEachOther()
+{
+    Dashboard d;
+    d.watchAll();
+    d.window.resize(1024, 700);
+    d.window.pollStatus()->setAccount(
+        QStringLiteral("megan.bowen.the.second@contoso-enterprise-tenant.onmicrosoft.com"));
+    d.window.findChild<QLabel *>("lastPollLabel")
+        ->setText(QStringLiteral("Last poll 17:02:45: 42 of 42 failed — Graph asked to slow down "
+                                 "(429 Too Many Requests) for this tenant"));
+    d.window.findChild<QLabel *>("timeLeft")
+        ->setText(QStringLiteral("Should be over within 3 h 20 min (42 without an estimate yet)"));
+    d.window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&d.window));
+    QCoreApplication::processEvents(); // the layouts take the new texts
+
+    QStringList problems;
+    for (QWidget *area : {static_cast<QWidget *>(d.window.statusBar()),
+                          static_cast<QWidget *>(d.window.overview())}) {
+        QList<QLabel *> shown;
+        for (QLabel *label : area->findChildren<QLabel *>()) {
+            if (label->isVisible() && !label->text().isEmpty())
+                shown.append(label);
+        }
+        for (QLabel *label : std::as_const(shown)) {
+            const bool fits = label->fontMetrics().horizontalAdvance(label->text()) <=
+                              label->contentsRect().width();
+            auto *elided = qobject_cast<ElidedLabel *>(label);
+            if (!fits && !(elided && elided->isElided()))
+                problems.append(label->objectName() + QStringLiteral(" is cut: ") + label->text());
+            for (QLabel *other : std::as_const(shown)) {
+                const QRect a(label->mapTo(area, QPoint(0, 0)), label->size());
+                const QRect b(other->mapTo(area, QPoint(0, 0)), other->size());
+                if (label < other && a.intersects(b))
+                    problems.append(label->objectName() + QStringLiteral(" runs into ") +
+                                    other->objectName());
+            }
+        }
+    }
+    // The count beside the progress bar is whole.
+    auto *progress = d.window.overview()->findChild<QLabel *>("runProgressText");
+    QCOMPARE(progress->text(), QStringLiteral("0 of 3 finished"));
+    QVERIFY(progress->fontMetrics().horizontalAdvance(progress->text()) <=
+            progress->contentsRect().width());
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join('\n')));
 }
 
 // Short segments once wrote their start times over each other ("17:02:4517:02"): a time that
