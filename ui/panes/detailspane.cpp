@@ -5,7 +5,9 @@
 #include "table/operationpresentation.h"
 
 #include <QApplication>
+#include <QBoxLayout>
 #include <QClipboard>
+#include <QEvent>
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QHBoxLayout>
@@ -49,29 +51,43 @@ DetailsPane::DetailsPane(QWidget *parent)
     m_title->setFont(titleFont);
     m_title->setTextFormat(Qt::RichText);
 
-    auto *form = new QFormLayout();
-    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    m_id = addRow(form, tr("Operation id:"), QStringLiteral("detailId"));
-    m_team = addRow(form, tr("Team id:"), QStringLiteral("detailTeam"));
+    // The properties in two columns: what the operation is, then what happened to it; the
+    // Location (no spaces to wrap at) spans both.
+    auto *what = new QFormLayout();
+    auto *when = new QFormLayout();
+    for (QFormLayout *form : {what, when})
+        form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_id = addRow(what, tr("Operation id:"), QStringLiteral("detailId"));
+    m_team = addRow(what, tr("Team id:"), QStringLiteral("detailTeam"));
+    m_type = addRow(what, tr("Type:"), QStringLiteral("detailType"));
+    m_status = addRow(what, tr("Status:"), QStringLiteral("detailStatus"));
+    m_attempts = addRow(what, tr("Attempts:"), QStringLiteral("detailAttempts"));
+    m_created = addRow(when, tr("Created:"), QStringLiteral("detailCreated"));
+    m_lastAction = addRow(when, tr("Last action:"), QStringLiteral("detailLastAction"));
+    m_target = addRow(when, tr("Target:"), QStringLiteral("detailTarget"));
+    m_polling = addRow(when, tr("Polling:"), QStringLiteral("detailPolling"));
+    m_startRequest = addRow(when, tr("Start request:"), QStringLiteral("detailStartRequest"));
+    m_startRequest->setToolTip(tr("The ids Microsoft support asks for: the client-request-id "
+                                  "TeamsOps sent, and the request-id Graph answered with"));
     // The Location has no spaces to wrap at: a read-only line edit keeps it whole and copyable.
     m_location = new QLineEdit(this);
     m_location->setObjectName(QStringLiteral("detailLocation"));
     m_location->setReadOnly(true);
     m_location->setFrame(false);
     m_location->setStyleSheet(QStringLiteral("QLineEdit { background: transparent; }"));
-    form->addRow(tr("Location:"), m_location);
-    m_type = addRow(form, tr("Type:"), QStringLiteral("detailType"));
-    m_status = addRow(form, tr("Status:"), QStringLiteral("detailStatus"));
-    m_attempts = addRow(form, tr("Attempts:"), QStringLiteral("detailAttempts"));
-    m_created = addRow(form, tr("Created:"), QStringLiteral("detailCreated"));
-    m_lastAction = addRow(form, tr("Last action:"), QStringLiteral("detailLastAction"));
-    m_target = addRow(form, tr("Target:"), QStringLiteral("detailTarget"));
-    m_error = addRow(form, tr("Error:"), QStringLiteral("detailError"));
-    m_hint = addRow(form, tr("What to do:"), QStringLiteral("detailHint"));
-    m_polling = addRow(form, tr("Polling:"), QStringLiteral("detailPolling"));
-    m_startRequest = addRow(form, tr("Start request:"), QStringLiteral("detailStartRequest"));
-    m_startRequest->setToolTip(tr("The ids Microsoft support asks for: the client-request-id "
-                                  "TeamsOps sent, and the request-id Graph answered with"));
+    auto *location = new QFormLayout();
+    location->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    location->addRow(tr("Location:"), m_location);
+
+    // A failure's error and what to do about it come first, above the properties: they are what
+    // an admin selects a failed operation to read.
+    m_problem = new QWidget(this);
+    m_problem->setObjectName(QStringLiteral("detailProblem"));
+    auto *problem = new QFormLayout(m_problem);
+    problem->setContentsMargins(0, 0, 0, 4);
+    problem->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_error = addRow(problem, tr("Error:"), QStringLiteral("detailError"));
+    m_hint = addRow(problem, tr("What to do:"), QStringLiteral("detailHint"));
 
     m_json->setObjectName(QStringLiteral("detailJson"));
     m_json->setAccessibleName(tr("Last reply from Graph"));
@@ -95,10 +111,24 @@ DetailsPane::DetailsPane(QWidget *parent)
     buttons->addWidget(m_copySupport);
     buttons->addWidget(m_copyJson);
 
-    // The properties scroll when the pane is short; the timeline stays in view below them.
+    // The properties scroll when the pane is short (the error and its hint first, never cut
+    // mid-line); the timeline stays in view below them.
     auto *properties = new QWidget();
-    properties->setLayout(form);
+    auto *propertyRows = new QVBoxLayout(properties);
+    propertyRows->setContentsMargins(0, 0, 0, 0);
+    propertyRows->addWidget(m_problem);
+    propertyRows->addLayout(location);
+    // Side by side when there is room for both, one under the other when not (a narrow window,
+    // 2× scale): never cut at the right edge.
+    m_halves = new QBoxLayout(QBoxLayout::LeftToRight);
+    m_halves->addLayout(what, 1);
+    m_halves->addLayout(when, 1);
+    m_halves->setSpacing(12);
+    propertyRows->addLayout(m_halves);
+    propertyRows->addStretch();
     auto *scroll = new QScrollArea(m_body);
+    m_propertiesView = scroll->viewport();
+    m_propertiesView->installEventFilter(this);
     scroll->setWidget(properties);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -123,6 +153,25 @@ DetailsPane::DetailsPane(QWidget *parent)
     layout->addWidget(m_note);
     layout->addWidget(m_body, 1);
     clear();
+}
+
+bool DetailsPane::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_propertiesView && event->type() == QEvent::Resize)
+        arrangeProperties();
+    return QWidget::eventFilter(watched, event);
+}
+
+void DetailsPane::arrangeProperties()
+{
+    // What the two columns take side by side with the texts shown now.
+    int sideBySide = m_halves->spacing();
+    for (int i = 0; i < m_halves->count(); ++i)
+        sideBySide += m_halves->itemAt(i)->sizeHint().width();
+    const auto direction =
+        m_propertiesView->width() >= sideBySide ? QBoxLayout::LeftToRight : QBoxLayout::TopToBottom;
+    if (m_halves->direction() != direction)
+        m_halves->setDirection(direction);
 }
 
 void DetailsPane::setNote(const QString &note)
@@ -161,6 +210,7 @@ void DetailsPane::clear()
                           m_target, m_error, m_hint, m_polling, m_startRequest})
         label->clear();
     m_location->clear();
+    m_problem->hide();
 }
 
 void DetailsPane::showOperation(const WatchedOperation &operation, const QDateTime &now)
@@ -186,9 +236,11 @@ void DetailsPane::showOperation(const WatchedOperation &operation, const QDateTi
     m_target->setText(reason.isEmpty() ? op.targetResourceLocation : reason);
     m_openTarget->setEnabled(reason.isEmpty());
     m_openTarget->setToolTip(reason);
-    m_error->setText(P::errorText(operation).isEmpty() ? tr("none") : P::errorText(operation));
+    const QString error = P::errorText(operation);
     const QString hint = errorHint(operation);
+    m_error->setText(error.isEmpty() ? tr("none") : error);
     m_hint->setText(hint.isEmpty() ? QStringLiteral("—") : hint);
+    m_problem->setVisible(!error.isEmpty() || !hint.isEmpty());
     const QString checked =
         operation.lastPolledAt.isValid()
             ? tr("checked %1 ago").arg(P::durationText(operation.lastPolledAt.msecsTo(now)))
@@ -204,6 +256,7 @@ void DetailsPane::showOperation(const WatchedOperation &operation, const QDateTi
             : tr("client-request-id %1 · request-id %2")
                   .arg(operation.startClientRequestId,
                        operation.startRequestId.isEmpty() ? tr("none") : operation.startRequestId));
+    arrangeProperties();
     m_timeline->setOperation(operation, now);
     const QJsonDocument json = QJsonDocument::fromJson(operation.lastReply);
     const QString pretty = json.isNull() ? QString::fromUtf8(operation.lastReply)

@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+class QBoxLayout;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
@@ -35,7 +36,12 @@ signals:
     // "Copy support details": what Microsoft support asks for about the operation shown.
     void supportDetailsRequested(const QString &key);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    // Two columns of properties when they fit, else one.
+    void arrangeProperties();
     QLabel *addRow(QFormLayout *form, const QString &label, const QString &objectName);
 
     QString m_key;
@@ -50,6 +56,7 @@ private:
     QLabel *m_created;
     QLabel *m_lastAction;
     QLabel *m_target;
+    QWidget *m_problem; // the error and its hint, shown when there is one
     QLabel *m_error;
     QLabel *m_hint;
     QLabel *m_polling;
@@ -60,4 +67,6 @@ private:
     QPushButton *m_copySupport;
     QPushButton *m_openTarget;
     QWidget *m_body;
+    QBoxLayout *m_halves;      // the properties' two columns
+    QWidget *m_propertiesView; // the viewport they scroll in
 };

@@ -189,7 +189,9 @@ QWidget *MainWindow::buildPanes()
     m_rightSplitter->addWidget(m_details);
     m_rightSplitter->setStretchFactor(0, 3);
     m_rightSplitter->setStretchFactor(1, 1);
-    m_rightSplitter->setSizes({650, 250});
+    // The table keeps fifteen rows or more at 1400×880; the details get the rest, enough for a
+    // failure's error, its hint, the properties and the timeline without scrolling.
+    m_rightSplitter->setSizes({540, 360});
     m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
     m_mainSplitter->addWidget(m_sidebar);
     m_mainSplitter->addWidget(m_rightSplitter);

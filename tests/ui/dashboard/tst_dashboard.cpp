@@ -144,6 +144,7 @@ private slots:
     void overviewEstimatesTheTimeLeft();
     void overviewSaysTheLastPollError();
     void tableFirstShowsFifteenRowsWithDetailsOpen();
+    void detailsShowAFailureWholeWithoutScrolling();
     void timelineAgreesWithElapsedAndSaysPlurals();
     void welcomesAFirstStartUntilSomethingIsWatched();
     void helpListsShortcutsAndTheEndpoint();
@@ -862,6 +863,33 @@ void TestDashboard::tableFirstShowsFifteenRowsWithDetailsOpen()
             QVERIFY(table->columnWidth(column) <= table->columnWidth(OperationTableModel::Error) ||
                     column == OperationTableModel::Status);
     }
+}
+
+// At 1400×880 a failure's error, what to do about it, and the timeline are read whole in the
+// details, none of them in a box that needs scrolling; the table keeps its fifteen rows (above).
+void TestDashboard::detailsShowAFailureWholeWithoutScrolling()
+{
+    Dashboard d;
+    d.window.resize(1400, 880);
+    d.watchAll();
+    d.advance(seconds(30)); // kFails failed
+    QVERIFY(d.window.selectOperation(d.key(kTeam, kFails)));
+    QCoreApplication::processEvents();
+    DetailsPane *details = d.window.details();
+    QStringList hidden;
+    for (const char *name : {"detailError", "detailHint", "timeline"}) {
+        auto *widget = details->findChild<QWidget *>(QLatin1String(name));
+        // What is clipped by a scroll area's viewport or by the pane's edge is not in the region.
+        if (!widget || !widget->isVisible() ||
+            widget->visibleRegion().boundingRect() != widget->rect())
+            hidden.append(QLatin1String(name));
+    }
+    QVERIFY2(hidden.isEmpty(), qPrintable(hidden.join(", ")));
+    QVERIFY(details->findChild<QLabel *>("detailError")->text().contains("InvalidRequest"));
+    // Without an error there is no empty "Error: none" taking a line.
+    QVERIFY(d.window.selectOperation(d.key(kOther, kArchive)));
+    QCoreApplication::processEvents();
+    QVERIFY(!details->findChild<QWidget *>("detailProblem")->isVisible());
 }
 
 void TestDashboard::timelineAgreesWithElapsedAndSaysPlurals()
