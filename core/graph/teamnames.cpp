@@ -2,6 +2,7 @@
 
 #include "graph/team.h"
 
+#include <QRegularExpression>
 #include <QTimer>
 
 TeamNames::TeamNames(GraphClient &client, QObject *parent)
@@ -31,5 +32,48 @@ void TeamNames::read(const QString &location, int triesLeft)
         }
         m_names.insert(location, result.team->displayName);
         emit known(location, result.team->displayName);
+        remember(result.team->id, result.team->displayName);
     });
+}
+
+void TeamNames::wantTeam(const QString &teamId)
+{
+    // Only what a Graph id can be: the id goes into a path.
+    static const QRegularExpression plausible(QStringLiteral(R"(^[A-Za-z0-9\-]+$)"));
+    if (!plausible.match(teamId).hasMatch())
+        return;
+    want(QStringLiteral("/teams/%1").arg(teamId.toLower()));
+}
+
+void TeamNames::remember(const QString &teamId, const QString &displayName)
+{
+    if (teamId.isEmpty() || displayName.isEmpty())
+        return;
+    m_byTeamId.insert(teamId.toLower(), displayName);
+    emit teamNamed(teamId.toLower(), displayName);
+}
+
+QJsonObject TeamNames::saved() const
+{
+    QJsonObject locations, teams;
+    for (auto it = m_names.cbegin(); it != m_names.cend(); ++it)
+        locations.insert(it.key(), it.value());
+    for (auto it = m_byTeamId.cbegin(); it != m_byTeamId.cend(); ++it)
+        teams.insert(it.key(), it.value());
+    return {{QStringLiteral("locations"), locations}, {QStringLiteral("teams"), teams}};
+}
+
+void TeamNames::restore(const QJsonObject &saved)
+{
+    const QJsonObject locations = saved.value(QLatin1String("locations")).toObject();
+    for (auto it = locations.constBegin(); it != locations.constEnd(); ++it) {
+        // Shown at once, and read again when wanted: a team may have been renamed since.
+        if (it.value().isString() && !it.value().toString().isEmpty())
+            m_names.insert(it.key(), it.value().toString());
+    }
+    const QJsonObject teams = saved.value(QLatin1String("teams")).toObject();
+    for (auto it = teams.constBegin(); it != teams.constEnd(); ++it) {
+        if (it.value().isString() && !it.value().toString().isEmpty())
+            m_byTeamId.insert(it.key().toLower(), it.value().toString());
+    }
 }

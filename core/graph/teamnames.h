@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QHash>
+#include <QJsonObject>
 #include <QObject>
 #include <QSet>
 #include <QString>
@@ -9,11 +10,12 @@
 
 class GraphClient;
 
-// Display names of the teams operations produced, read once each from their
-// targetResourceLocation (opaque: resolved against the Graph base, never parsed), so the table
-// can say "Project 7" rather than a location. A new team's GET answers 404 for a while after its
-// operation succeeded (GRAPH.md): a read that fails is tried again, kRetryEvery apart, up to
-// kTries in all; a team that still cannot be read keeps its location.
+// Display names of teams, so that people read "Project 7" rather than a location or a GUID: the
+// teams operations produced, read once each from their targetResourceLocation (opaque: resolved
+// against the Graph base, never parsed), and the teams operations act on, read by id when asked
+// (wantTeam). What is known is kept across a restart (saved()/restore()). A new team's GET answers
+// 404 for a while after its operation succeeded (GRAPH.md): a read that fails is tried again,
+// kRetryEvery apart, up to kTries in all; a team that still cannot be read keeps its location.
 class TeamNames final : public QObject
 {
     Q_OBJECT
@@ -33,14 +35,29 @@ public:
     // Reads the name unless known, asked for, or refused before.
     void want(const QString &targetResourceLocation);
 
+    // A team's name by its id (any case); empty until known.
+    QString nameOfTeam(const QString &teamId) const { return m_byTeamId.value(teamId.toLower()); }
+    // Reads a team's name by its id unless known or asked for.
+    void wantTeam(const QString &teamId);
+    // How many names were asked for (read or being read).
+    qsizetype askedCount() const { return m_asked.size(); }
+    // A name read elsewhere (the teams the signed-in account belongs to).
+    void remember(const QString &teamId, const QString &displayName);
+
+    // Every name known, and the same given back after a restart (signals nothing).
+    QJsonObject saved() const;
+    void restore(const QJsonObject &saved);
+
 signals:
     void known(const QString &targetResourceLocation, const QString &displayName);
+    void teamNamed(const QString &teamId, const QString &displayName);
 
 private:
     void read(const QString &location, int triesLeft);
 
     GraphClient &m_client;
     std::chrono::milliseconds m_retryEvery = kRetryEvery;
-    QHash<QString, QString> m_names; // by targetResourceLocation
-    QSet<QString> m_asked;
+    QHash<QString, QString> m_names;    // by targetResourceLocation
+    QHash<QString, QString> m_byTeamId; // by lower-cased team id
+    QSet<QString> m_asked;              // locations read or being read
 };

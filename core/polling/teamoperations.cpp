@@ -19,6 +19,10 @@ QString teamIdFromText(const QString &text)
     const QString trimmed = text.trimmed();
     if (bare.match(trimmed).hasMatch())
         return trimmed;
+    // "Name — id", as the clone dialog shows a team: the id after the last dash.
+    const qsizetype dash = trimmed.lastIndexOf(QStringLiteral(" — "));
+    if (dash >= 0 && bare.match(trimmed.mid(dash + 3).trimmed()).hasMatch())
+        return trimmed.mid(dash + 3).trimmed();
     const QRegularExpressionMatch match = inPath.match(QUrl::fromPercentEncoding(trimmed.toUtf8()));
     for (int group = 1; group <= 3; ++group) {
         if (match.capturedStart(group) >= 0)

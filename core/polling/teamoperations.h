@@ -17,7 +17,8 @@ struct TeamOperationsResult
     QString error;                  // for people; empty on success
 };
 
-// A team id from what people paste: the id itself, /teams('id'), or a Graph URL of the team.
+// A team id from what people paste: the id itself, /teams('id'), a Graph URL of the team, or
+// "Name — id" as TeamsOps shows a team.
 // Empty when none can be found.
 QString teamIdFromText(const QString &text);
 

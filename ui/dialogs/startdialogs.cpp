@@ -223,11 +223,18 @@ CloneDialog::CloneDialog(GraphClient &client, Clock &clock, QWidget *parent)
         for (const JoinedTeam &team : result.teams) {
             m_source->addItem(team.isArchived
                                   ? tr("%1 (archived) — %2").arg(team.displayName, team.id)
-                                  : tr("%1 — %2").arg(team.displayName, team.id),
+                                  : sourceText(team.displayName, team.id),
                               team.id);
         }
-        m_source->setCurrentIndex(-1);
-        m_source->setEditText(typed);
+        // A source set by its id (bare, or "Name — id"): picked by it from the list, so that its
+        // name shows and its id is the one sent.
+        const QString typedId = teamIdFromText(typed);
+        const int byId = typedId.isEmpty()
+                             ? -1
+                             : m_source->findData(typedId, Qt::UserRole, Qt::MatchFixedString);
+        m_source->setCurrentIndex(byId);
+        if (byId < 0)
+            m_source->setEditText(typed);
         m_sourceNote->setText(result.error.isEmpty()
                                   ? tr("%n team(s) you belong to; or paste any team's id or URL.",
                                        nullptr, int(result.teams.size()))
@@ -238,14 +245,19 @@ CloneDialog::CloneDialog(GraphClient &client, Clock &clock, QWidget *parent)
     });
 }
 
+QString CloneDialog::sourceText(const QString &name, const QString &teamId)
+{
+    return tr("%1 — %2").arg(name, teamId);
+}
+
 int CloneDialog::teamCount() const
 {
     return m_source->count();
 }
 
-void CloneDialog::setSource(const QString &teamIdOrText)
+void CloneDialog::setSource(const QString &teamIdOrText, const QString &name)
 {
-    m_source->setEditText(teamIdOrText);
+    m_source->setEditText(name.isEmpty() ? teamIdOrText : sourceText(name, teamIdOrText));
 }
 
 void CloneDialog::setDisplayName(const QString &name)

@@ -42,7 +42,9 @@ public:
     QStringList refusedLines() const;
     void retryRefused();
 
-    void setSource(const QString &teamIdOrText);
+    // The source to start from: a team id or what was pasted, and the team's name when known
+    // (then shown as the list shows its teams, "Name — id", and picked from it once listed).
+    void setSource(const QString &teamIdOrText, const QString &name = QString());
     // A bulk clone takes its POSTs' places in this poller's team budget (BulkCloner).
     void sharePollingBudget(OperationPoller *poller) { m_pollingBudget = poller; }
     // Each clone of a bulk saved in the store before it is sent (OperationStarter::setJournal).
@@ -63,6 +65,8 @@ signals:
     void cloneStarted(const OperationStarter::Result &clone, const QStringList &parts);
 
 private:
+    // How the list shows a team: "Name — id".
+    static QString sourceText(const QString &name, const QString &teamId);
     CloneOptions options() const;
     QList<BulkCloneName> names(QString &problem) const;
     void keepGraphsRules(QCheckBox *changed);

@@ -27,8 +27,18 @@ void Notifier::onObserved(const WatchedOperation &operation, bool changed)
     const bool succeeded = op.status == OperationStatus::Succeeded;
     const QString what = OperationPresentation::typeText(op);
     const QString title = succeeded ? tr("%1 succeeded").arg(what) : tr("%1 failed").arg(what);
+    // Which team, by name where known: "Clone team succeeded: from “Template”, made “Sales”".
+    const QString team = m_teamText ? m_teamText(operation.ref.teamId) : operation.ref.teamId;
+    const QString made = m_targetName && op.operationType == OperationType::CloneTeam
+                             ? m_targetName(op.targetResourceLocation)
+                             : QString();
+    QString about;
+    if (op.operationType == OperationType::CloneTeam)
+        about = made.isEmpty() ? tr("from %1").arg(team) : tr("from %1, made “%2”").arg(team, made);
+    else
+        about = tr("team %1").arg(team);
     const QString text =
-        succeeded ? operation.location() : OperationPresentation::errorText(operation);
+        succeeded ? about : tr("%1: %2").arg(about, OperationPresentation::errorText(operation));
     notify(operation.ref.key(), title, text, !succeeded);
 }
 

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <QObject>
+
 #include <QPointer>
+#include <functional>
 
 class OperationPoller;
 class QSystemTrayIcon;
@@ -18,6 +20,14 @@ public:
     explicit Notifier(OperationPoller &poller, QObject *parent = nullptr);
 
     void setEnabled(bool enabled) { m_enabled = enabled; }
+    // How notices name teams: a team by its id ("“Sales”", or the id when no name is known), and
+    // the team at a targetResourceLocation (empty when not known).
+    using TeamText = std::function<QString(const QString &)>;
+    void setTeamNames(TeamText byId, TeamText byLocation)
+    {
+        m_teamText = std::move(byId);
+        m_targetName = std::move(byLocation);
+    }
     // Tells the admin about one operation (the tray, or in the window without one).
     void notify(const QString &key, const QString &title, const QString &text, bool warning);
     bool isEnabled() const { return m_enabled; }
@@ -35,4 +45,6 @@ private:
     QSystemTrayIcon *m_tray = nullptr; // a child; none without a system tray
     QString m_lastKey;
     bool m_enabled = true;
+    TeamText m_teamText;
+    TeamText m_targetName;
 };

@@ -3,6 +3,7 @@
 #include "dialogs/startdialogs.h"
 #include "graph/graphclient.h"
 #include "graph/teamnames.h"
+#include "model/operationref.h"
 #include "model/watchedoperation.h"
 #include "panes/detailspane.h"
 #include "polling/operationpoller.h"
@@ -25,11 +26,17 @@
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QInputDialog>
+#include <QJsonDocument>
 #include <QLineEdit>
 #include <QMenu>
 #include <QMessageBox>
+#include <QSettings>
 #include <QStatusBar>
 #include <QTimer>
+
+namespace {
+constexpr qsizetype kTeamsNamedAtFirstSight = 200;
+} // namespace
 
 StartController::StartController(MainWindow &window)
     : QObject(&window)
@@ -37,8 +44,11 @@ StartController::StartController(MainWindow &window)
     , m_starter(new OperationStarter(window.client(), window.clock(), this))
     // Clones TeamsOps started: once succeeded, is the new team complete?
     , m_readiness(new CloneReadinessTracker(window.client(), window.clock(), this))
+    , m_names(new TeamNames(window.client(), this))
+    , m_saveNames(new QTimer(this))
     , m_unanswered(new UnansweredStarts(window, *this))
 {
+    keepTeamNames();
     followReadinessAndNames();
     connect(m_starter, &OperationStarter::waiting, this, [this](std::chrono::seconds wait, int) {
         m_window.statusBar()->showMessage(
@@ -46,6 +56,12 @@ StartController::StartController(MainWindow &window)
                int(wait.count())),
             int(std::chrono::milliseconds(wait).count()) + 2000);
     });
+}
+
+StartController::~StartController()
+{
+    if (m_saveNames->isActive())
+        saveTeamNames();
 }
 
 void StartController::followReadinessAndNames()
@@ -59,26 +75,82 @@ void StartController::followReadinessAndNames()
     connect(&poller, &OperationPoller::operationObserved, m_readiness,
             &CloneReadinessTracker::observe);
     // The teams operations produced, by name rather than location.
-    auto *names = new TeamNames(m_window.client(), this);
+    TeamNames *names = m_names;
     model->setTargetNames([names](const QString &location) { return names->nameOf(location); });
     connect(&poller, &OperationPoller::operationObserved, names,
-            [names](const WatchedOperation &operation) {
+            [names](const WatchedOperation &operation, bool changed) {
                 if (operation.latest && operation.latest->status == OperationStatus::Succeeded)
                     names->want(operation.latest->targetResourceLocation);
+                // Still running: a notice will name its team when it ends. Read at first sight
+                // while few teams were asked for (a watch list of 100 000 teams reads each only
+                // once it is seen moving).
+                else if (!operation.isTerminal() && ((changed && operation.history.size() >= 2) ||
+                                                     names->askedCount() < kTeamsNamedAtFirstSight))
+                    names->wantTeam(operation.ref.teamId);
             });
     connect(names, &TeamNames::known, model, &OperationTableModel::targetNameChanged);
+    // The operation looked at: its team's name, for the actions that may follow.
+    connect(m_window.details(), &DetailsPane::shown, names, [this](const QString &key) {
+        if (const WatchedOperation *operation = m_window.poller().store().find(key))
+            m_names->wantTeam(operation->ref.teamId);
+    });
+    m_window.notifier()->setTeamNames(
+        [this](const QString &teamId) { return teamText(teamId); },
+        [this](const QString &location) { return m_names->nameOf(location); });
     connect(m_readiness, &CloneReadinessTracker::changed, this, [this, model](const QString &key) {
         model->noteChanged(key);
         if (m_window.details()->shownKey() == key)
             m_window.refreshDetails();
     });
-    connect(m_readiness, &CloneReadinessTracker::settled, this,
-            [this](const QString &key, bool ready) {
-                const QString text = m_readiness->readiness(key)->text();
-                m_window.notifier()->notify(
-                    key, ready ? tr("Cloned team ready") : tr("Cloned team not complete"),
-                    ready ? tr("Every channel and app of the source is there") : text, !ready);
-            });
+    connect(
+        m_readiness, &CloneReadinessTracker::settled, this, [this](const QString &key, bool ready) {
+            const QString text = m_readiness->readiness(key)->text();
+            const WatchedOperation *clone = m_window.poller().store().find(key);
+            const QString made = clone && clone->latest
+                                     ? m_names->nameOf(clone->latest->targetResourceLocation)
+                                     : QString();
+            const QString title =
+                made.isEmpty() ? (ready ? tr("Cloned team ready") : tr("Cloned team not complete"))
+                               : (ready ? tr("“%1” is ready").arg(made)
+                                        : tr("“%1” is not complete").arg(made));
+            const QString source = clone ? teamText(clone->ref.teamId) : QString();
+            m_window.notifier()->notify(
+                key, title, ready ? tr("Every channel and app of %1 is there").arg(source) : text,
+                !ready);
+        });
+}
+
+void StartController::keepTeamNames()
+{
+    // Per Graph: the simulator's teams are not the tenant's.
+    m_namesKey =
+        QStringLiteral("teamNames/") +
+        QString::fromLatin1(QUrl::toPercentEncoding(originOf(m_window.client().baseUrl())));
+    m_names->restore(
+        QJsonDocument::fromJson(QSettings().value(m_namesKey).toString().toUtf8()).object());
+    m_saveNames->setSingleShot(true);
+    m_saveNames->setInterval(1000);
+    connect(m_saveNames, &QTimer::timeout, this, &StartController::saveTeamNames);
+    const auto saveSoon = [this] {
+        if (!m_saveNames->isActive())
+            m_saveNames->start();
+    };
+    connect(m_names, &TeamNames::known, this, saveSoon);
+    connect(m_names, &TeamNames::teamNamed, this, saveSoon);
+}
+
+void StartController::saveTeamNames()
+{
+    m_saveNames->stop();
+    QSettings().setValue(
+        m_namesKey,
+        QString::fromUtf8(QJsonDocument(m_names->saved()).toJson(QJsonDocument::Compact)));
+}
+
+QString StartController::teamText(const QString &teamId) const
+{
+    const QString name = m_names->nameOfTeam(teamId);
+    return name.isEmpty() ? teamId : QStringLiteral("“%1”").arg(name);
 }
 
 void StartController::setJournal(StartJournal *journal)
@@ -156,7 +228,7 @@ CloneDialog *StartController::openCloneDialog()
     // From a selected operation: its team is the likely source.
     const QStringList teams = selectedTeams();
     if (teams.size() == 1)
-        dialog->setSource(teams.first());
+        dialog->setSource(teams.first(), m_names->nameOfTeam(teams.first()));
     connect(dialog, &QDialog::accepted, this,
             [this, dialog] { startRequests({dialog->request()}); });
     // A bulk: each accepted clone is watched at once, as a single one is.
@@ -245,12 +317,22 @@ void StartController::confirmArchive(bool archive)
                                         : tr("Unarchive %n team(s)?", nullptr, int(teams.size())),
                                 QMessageBox::Yes | QMessageBox::Cancel, &m_window);
     box->setObjectName(QStringLiteral("archiveConfirmation"));
-    box->setInformativeText(teams.join(QLatin1Char('\n')));
+    // By name, as the table shows them; the ids in the details, for whoever checks.
+    QStringList named, ids;
+    for (const QString &team : teams) {
+        named.append(teamText(team));
+        const QString name = m_names->nameOfTeam(team);
+        ids.append(name.isEmpty() ? team : tr("%1 — %2").arg(name, team));
+    }
+    box->setInformativeText(named.join(QLatin1Char('\n')));
     box->setAttribute(Qt::WA_DeleteOnClose);
     if (archive) {
         box->setCheckBox(new QCheckBox(tr("Make the SharePoint site read-only for members"), box));
         box->setDetailedText(
-            tr("Archived teams are read-only in Teams; owners can unarchive them."));
+            tr("Archived teams are read-only in Teams; owners can unarchive them.") +
+            QStringLiteral("\n\n") + ids.join(QLatin1Char('\n')));
+    } else {
+        box->setDetailedText(ids.join(QLatin1Char('\n')));
     }
     connect(box, &QMessageBox::finished, this, [this, box, teams, archive](int answer) {
         if (answer != QMessageBox::Yes)

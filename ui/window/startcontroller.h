@@ -10,6 +10,8 @@ class CloneDialog;
 class CloneReadinessTracker;
 class CreateTeamDialog;
 class MainWindow;
+class QTimer;
+class TeamNames;
 class OperationStarter;
 class QMenu;
 class UnansweredStarts;
@@ -26,6 +28,7 @@ class StartController final : public QObject
     Q_DISABLE_COPY_MOVE(StartController)
 public:
     explicit StartController(MainWindow &window);
+    ~StartController() override; // saves the team names known, if not yet
 
     // Adds Clone, Create, Archive and Unarchive to the Operation menu.
     void addActionsTo(QMenu *operations);
@@ -45,6 +48,10 @@ public:
     // Starts found not started (StartResolver), each sent under its own client-request-id.
     void sendAgain(const QList<StartRecord> &notStarted);
     CloneReadinessTracker *readiness() const { return m_readiness; }
+    // The names of teams, for whatever a person reads (kept across a restart).
+    TeamNames *teamNames() const { return m_names; }
+    // A team as people read it: its name when known, else its id.
+    QString teamText(const QString &teamId) const;
     // The store's journal of starts: each request saved before it is sent; the operations
     // watched now that were started here get their request ids back (for the details).
     void setJournal(StartJournal *journal);
@@ -65,10 +72,15 @@ private:
     // The request ids of records [first, last] that were started here, from the journal.
     void fillStartIds(qsizetype first, qsizetype last);
     void startNext();
+    void keepTeamNames();
+    void saveTeamNames();
 
     MainWindow &m_window;
     OperationStarter *m_starter;
     CloneReadinessTracker *m_readiness;
+    TeamNames *m_names;
+    QTimer *m_saveNames; // names known are saved together, a moment after the last
+    QString m_namesKey;  // where in the settings, for this Graph
     struct QueuedStart
     {
         TeamRequest request;

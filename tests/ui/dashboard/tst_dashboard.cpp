@@ -523,6 +523,7 @@ void TestDashboard::watchesAWholeTeam()
         kTeam);
     QCOMPARE(teamIdFromText(QStringLiteral("/teams/%1/operations").arg(kTeam)), kTeam);
     QCOMPARE(teamIdFromText(kTeam), kTeam);
+    QCOMPARE(teamIdFromText(QStringLiteral("Project — Walkthrough — %1").arg(kTeam)), kTeam);
     QCOMPARE(teamIdFromText(QStringLiteral("hello world")), QString());
 
     AddDialog *dialog = d.window.openAddDialog();

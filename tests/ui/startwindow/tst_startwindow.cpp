@@ -4,6 +4,7 @@
 #include "dialogs/startdialogs.h"
 #include "dialogs/teamcarddialog.h"
 #include "graph/graphclient.h"
+#include "graph/teamnames.h"
 #include "i18n/translations.h"
 #include "modaldialogs.h"
 #include "panes/detailspane.h"
@@ -89,6 +90,7 @@ private slots:
     void aBulkCloneShowsProgressWatchesEachAndRetriesTheRefused();
     void aStartedClonesReadinessShowsInTheTableAndDetails();
     void archiveNamesTheTeamsFirst();
+    void theCloneDialogNamesItsSourceAndNamesOutliveARestart();
     void aChannelIsArchivedFromTheTeamCard();
     void refusalsAreSaidInABanner();
     void anOrgWideTeamIsRefusedBeforeSendingOnceGraphSaidSo();
@@ -236,9 +238,19 @@ void TestStartWindow::aStartedClonesReadinessShowsInTheTableAndDetails()
         QTRY_VERIFY(w.window.starts()->readiness()->readiness(key)->checks > i + 1);
     }
     QTRY_COMPARE(statusText(), QStringLiteral("Succeeded · Ready"));
+    // The notice names the new team and its source, not a GUID.
     QTRY_VERIFY(std::any_of(notified.cbegin(), notified.cend(), [](const QList<QVariant> &args) {
-        return args.at(1).toString() == QLatin1String("Cloned team ready");
+        return args.at(1).toString() == QStringLiteral("“Settling team” is ready") &&
+               args.at(2).toString() ==
+                   QStringLiteral("Every channel and app of “Template” is there");
     }));
+    const auto succeeded =
+        std::find_if(notified.cbegin(), notified.cend(), [](const QList<QVariant> &args) {
+            return args.at(1).toString().endsWith("succeeded");
+        });
+    QVERIFY(succeeded != notified.cend());
+    QVERIFY2(succeeded->at(2).toString().startsWith(QStringLiteral("from “Template”")),
+             qPrintable(succeeded->at(2).toString()));
 }
 
 void TestStartWindow::aBulkCloneShowsProgressWatchesEachAndRetriesTheRefused()
@@ -341,18 +353,22 @@ void TestStartWindow::archiveNamesTheTeamsFirst()
     QTRY_VERIFY(w.store.size() == 1 && w.store.at(0).latest.has_value());
     QVERIFY(w.window.selectOperation(w.store.at(0).key));
     QCOMPARE(w.window.starts()->selectedTeams(), QStringList{kOther});
+    // Looking at it reads its team's name, for what may follow.
+    QTRY_COMPARE(w.window.starts()->teamNames()->nameOfTeam(kOther), QStringLiteral("Marketing"));
 
     QSignalSpy finished(w.window.starts(), &StartController::startsFinished);
-    QString named;
-    whenModalOpens([&named](QWidget *modal) {
+    QString named, ids;
+    whenModalOpens([&named, &ids](QWidget *modal) {
         auto *box = qobject_cast<QMessageBox *>(modal);
         named = box->informativeText();
+        ids = box->detailedText();
         box->checkBox()->setChecked(true); // the SharePoint site read-only for members
         QTest::mouseClick(box->button(QMessageBox::Yes), Qt::LeftButton);
     });
     w.window.starts()->confirmArchive(true);
     QTRY_COMPARE(finished.size(), 1);
-    QCOMPARE(named, kOther);
+    QCOMPARE(named, QStringLiteral("“Marketing”")); // as the table names it; the id beneath
+    QVERIFY2(ids.contains(QStringLiteral("Marketing — ") + kOther), qPrintable(ids));
     QCOMPARE(finished.first().at(0).toInt(), 1);
     QCOMPARE(w.store.size(), 2); // the archive, watched beside the operation it came from
     const QList<const SimOperation *> ofTeam = w.sim.tenant.operationsOf(kOther);
@@ -368,6 +384,39 @@ void TestStartWindow::archiveNamesTheTeamsFirst()
     w.window.starts()->confirmArchive(true);
     QTRY_VERIFY(!QApplication::activeModalWidget());
     QCOMPARE(w.sim.server.requestCount("/archive"), before);
+}
+
+// Cloning from a selected operation: the source is its team by name ("Marketing — id"), picked
+// from the list of teams once it comes, not a bare GUID to check by eye. Names known are kept:
+// the next window has them before reading anything.
+void TestStartWindow::theCloneDialogNamesItsSourceAndNamesOutliveARestart()
+{
+    Window w;
+    w.poller.watch(
+        *resolveLocation(QStringLiteral("/teams('%1')/operations('%2')").arg(kOther, kRunning),
+                         w.sim.base())
+             .ref);
+    QTRY_VERIFY(w.store.size() == 1 && w.store.at(0).latest.has_value());
+    QVERIFY(w.window.selectOperation(w.store.at(0).key));
+    QTRY_COMPARE(w.window.starts()->teamNames()->nameOfTeam(kOther), QStringLiteral("Marketing"));
+    CloneDialog *dialog = w.window.starts()->openCloneDialog();
+    auto *source = dialog->findChild<QComboBox *>("cloneSource");
+    QCOMPARE(source->currentText(), QStringLiteral("Marketing — ") + kOther);
+    QTRY_VERIFY(dialog->teamCount() > 0); // the teams the account belongs to came
+    QCOMPARE(source->currentData().toString(), kOther);
+    QCOMPARE(source->currentText(), QStringLiteral("Marketing — ") + kOther);
+    dialog->setDisplayName(QStringLiteral("Marketing copy"));
+    QCOMPARE(dialog->request().teamId, kOther);
+    dialog->reject();
+
+    // A restart: another window on the same Graph has the name before it reads anything.
+    const int teamReads = w.sim.server.requestCount("/teams/" + kOther);
+    const QString kept = QStringLiteral("teamNames/") +
+                         QString::fromLatin1(QUrl::toPercentEncoding(originOf(w.sim.base())));
+    QTRY_VERIFY(QSettings().value(kept).toString().contains("Marketing")); // within a second
+    MainWindow restarted(w.client, w.poller, w.sim.clock);
+    QCOMPARE(restarted.starts()->teamNames()->nameOfTeam(kOther), QStringLiteral("Marketing"));
+    QCOMPARE(w.sim.server.requestCount("/teams/" + kOther), teamReads);
 }
 
 void TestStartWindow::initTestCase()
