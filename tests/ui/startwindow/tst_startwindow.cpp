@@ -72,6 +72,16 @@ struct Window : WindowOnSimulator
     {
         return dialog->findChild<QLabel *>("requestProblem")->text();
     }
+    // Watches Marketing's running operation and selects it once read.
+    void selectTheRunningOperation()
+    {
+        poller.watch(
+            *resolveLocation(QStringLiteral("/teams('%1')/operations('%2')").arg(kOther, kRunning),
+                             sim.base())
+                 .ref);
+        QTRY_VERIFY(store.size() == 1 && store.at(0).latest.has_value());
+        QVERIFY(window.selectOperation(store.at(0).key));
+    }
 };
 
 } // namespace
@@ -346,12 +356,7 @@ void TestStartWindow::aCreatedTeamIsWatchedToo()
 void TestStartWindow::archiveNamesTheTeamsFirst()
 {
     Window w;
-    w.poller.watch(
-        *resolveLocation(QStringLiteral("/teams('%1')/operations('%2')").arg(kOther, kRunning),
-                         w.sim.base())
-             .ref);
-    QTRY_VERIFY(w.store.size() == 1 && w.store.at(0).latest.has_value());
-    QVERIFY(w.window.selectOperation(w.store.at(0).key));
+    w.selectTheRunningOperation();
     QCOMPARE(w.window.starts()->selectedTeams(), QStringList{kOther});
     // Looking at it reads its team's name, for what may follow.
     QTRY_COMPARE(w.window.starts()->teamNames()->nameOfTeam(kOther), QStringLiteral("Marketing"));
@@ -392,12 +397,7 @@ void TestStartWindow::archiveNamesTheTeamsFirst()
 void TestStartWindow::theCloneDialogNamesItsSourceAndNamesOutliveARestart()
 {
     Window w;
-    w.poller.watch(
-        *resolveLocation(QStringLiteral("/teams('%1')/operations('%2')").arg(kOther, kRunning),
-                         w.sim.base())
-             .ref);
-    QTRY_VERIFY(w.store.size() == 1 && w.store.at(0).latest.has_value());
-    QVERIFY(w.window.selectOperation(w.store.at(0).key));
+    w.selectTheRunningOperation();
     QTRY_COMPARE(w.window.starts()->teamNames()->nameOfTeam(kOther), QStringLiteral("Marketing"));
     CloneDialog *dialog = w.window.starts()->openCloneDialog();
     auto *source = dialog->findChild<QComboBox *>("cloneSource");
