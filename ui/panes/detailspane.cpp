@@ -58,7 +58,7 @@ DetailsPane::DetailsPane(QWidget *parent)
     for (QFormLayout *form : {what, when})
         form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_id = addRow(what, tr("Operation id:"), QStringLiteral("detailId"));
-    m_team = addRow(what, tr("Team id:"), QStringLiteral("detailTeam"));
+    m_team = addRow(what, tr("Team:"), QStringLiteral("detailTeam"));
     m_type = addRow(what, tr("Type:"), QStringLiteral("detailType"));
     m_status = addRow(what, tr("Status:"), QStringLiteral("detailStatus"));
     m_attempts = addRow(what, tr("Attempts:"), QStringLiteral("detailAttempts"));
@@ -222,7 +222,10 @@ void DetailsPane::showOperation(const WatchedOperation &operation, const QDateTi
         P::statusText(operation).toHtmlEscaped(),
         (op.operationTypeRaw.isEmpty() ? tr("operation") : P::typeText(op)).toHtmlEscaped()));
     m_id->setText(operation.ref.operationId);
-    m_team->setText(operation.ref.teamId);
+    const QString teamName = m_teamName ? m_teamName(operation.ref.teamId) : QString();
+    // By name when known, the id in the tooltip (and in the Location above).
+    m_team->setText(teamName.isEmpty() ? operation.ref.teamId : teamName);
+    m_team->setToolTip(teamName.isEmpty() ? QString() : operation.ref.teamId);
     if (m_location->text() != operation.location()) {
         m_location->setText(operation.location());
         m_location->setCursorPosition(0);

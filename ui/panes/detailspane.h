@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 class QBoxLayout;
 class QFormLayout;
 class QLabel;
@@ -27,6 +29,12 @@ public:
     // A line under the title: whether a succeeded clone's team is complete ("Ready", "Channels
     // 7 of 12 — still settling"); hidden when empty.
     void setNote(const QString &note);
+    // A team's display name by its id, when known (TeamNames): the team row says it, the id in its
+    // tooltip.
+    void setTeamNames(std::function<QString(const QString &teamId)> nameOf)
+    {
+        m_teamName = std::move(nameOf);
+    }
     QString note() const;
 
 signals:
@@ -67,6 +75,7 @@ private:
     QPushButton *m_copySupport;
     QPushButton *m_openTarget;
     QWidget *m_body;
+    std::function<QString(const QString &)> m_teamName;
     QBoxLayout *m_halves;      // the properties' two columns
     QWidget *m_propertiesView; // the viewport they scroll in
 };

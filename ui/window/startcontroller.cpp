@@ -89,6 +89,14 @@ void StartController::followReadinessAndNames()
                     names->wantTeam(operation.ref.teamId);
             });
     connect(names, &TeamNames::known, model, &OperationTableModel::targetNameChanged);
+    m_window.details()->setTeamNames(
+        [names](const QString &teamId) { return names->nameOfTeam(teamId); });
+    connect(names, &TeamNames::teamNamed, this, [this](const QString &teamId) {
+        const WatchedOperation *shown =
+            m_window.poller().store().find(m_window.details()->shownKey());
+        if (shown && shown->ref.teamId.compare(teamId, Qt::CaseInsensitive) == 0)
+            m_window.refreshDetailsSoon();
+    });
     // The operation looked at: its team's name, for the actions that may follow.
     connect(m_window.details(), &DetailsPane::shown, names, [this](const QString &key) {
         if (const WatchedOperation *operation = m_window.poller().store().find(key))

@@ -360,6 +360,10 @@ void TestStartWindow::archiveNamesTheTeamsFirst()
     QCOMPARE(w.window.starts()->selectedTeams(), QStringList{kOther});
     // Looking at it reads its team's name, for what may follow.
     QTRY_COMPARE(w.window.starts()->teamNames()->nameOfTeam(kOther), QStringLiteral("Marketing"));
+    // The details say it too, the id in the tooltip.
+    auto *team = w.window.details()->findChild<QLabel *>("detailTeam");
+    QTRY_COMPARE(team->text(), QStringLiteral("Marketing"));
+    QCOMPARE(team->toolTip(), kOther);
 
     QSignalSpy finished(w.window.starts(), &StartController::startsFinished);
     QString named, ids;
