@@ -47,7 +47,8 @@ void TeamNames::wantTeam(const QString &teamId)
 
 void TeamNames::remember(const QString &teamId, const QString &displayName)
 {
-    if (teamId.isEmpty() || displayName.isEmpty())
+    // Read again unchanged (each session reads a kept name once more): nothing to show or save.
+    if (teamId.isEmpty() || displayName.isEmpty() || nameOfTeam(teamId) == displayName)
         return;
     m_byTeamId.insert(teamId.toLower(), displayName);
     emit teamNamed(teamId.toLower(), displayName);

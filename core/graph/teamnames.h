@@ -41,8 +41,6 @@ public:
     void wantTeam(const QString &teamId);
     // How many names were asked for (read or being read).
     qsizetype askedCount() const { return m_asked.size(); }
-    // A name read elsewhere (the teams the signed-in account belongs to).
-    void remember(const QString &teamId, const QString &displayName);
 
     // Every name known, and the same given back after a restart (signals nothing).
     QJsonObject saved() const;
@@ -54,6 +52,8 @@ signals:
 
 private:
     void read(const QString &location, int triesLeft);
+    // A team's name as a read found it, by its id; teamNamed() only when it is new or changed.
+    void remember(const QString &teamId, const QString &displayName);
 
     GraphClient &m_client;
     std::chrono::milliseconds m_retryEvery = kRetryEvery;
